@@ -1,0 +1,597 @@
+/* comp_plant.c - facility water loop, heat rejection and hall air.
+ *
+ * Facility loop: return and supply pipes as tanks in series (transport
+ * delay) between the CDUs' primary outlets and the heat rejection:
+ *   C_k dT_k/dt = mdot c_w (T_{k-1} - T_k)   (+ pump heat in the first)
+ * with mdot the sum of the CDUs' valve flows and the return mixed from
+ * their primary outlets.
+ *
+ * Heat rejection (n identical units sharing the flow), outlet volume:
+ *   C dT_hr/dt = mdot c_w (T_in - T_hr) - n Q_unit
+ * dry cooler / cooling tower: Q_unit = eps_xf(NTU, C_r) C_min (T_in - T_a),
+ * crossflow both unmixed, UA from the rating point, hA_air ~ a^0.8 with the
+ * air-flow fraction a = f_free + (1 - f_free) y_f, fan PI on the outlet,
+ * P_fan = n P_fan,rated y_f^3; T_a = dry bulb (wet bulb for a tower; wet
+ * bulb + approach in adiabatic mode).  Chiller: Q = min(Q_req, Q_cap),
+ * COP = eta_C T_ev / (T_cd - T_ev).
+ *
+ * Hall air: C_hall dT/dt = sum Q_air - Q_crah,
+ *   Q_crah = n Q_rated sat[0,1]((T - T_chw) / (T_rated - T_chw)).
+ * Equations and sources: dctwin-models(7). */
+#include "config.h"
+#include "model_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------- facility loop */
+
+typedef struct loop {
+    int nseg;
+    double c_seg, head, eta, mdot_design, t_set, t_class;
+    dct_mcomp **cdu;
+    size_t n_cdu;
+    dct_mcomp *hr;
+    double t_ret_mix;
+} loop;
+
+static const char *w_classes[] = {"W17", "W27", "W32", "W40", "W45"};
+static const double w_limits[] = {17, 27, 32, 40, 45};
+
+static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const double *q = c->sc->q;
+    loop *l = calloc(1, sizeof *l);
+    if (!l)
+        return -1;
+    c->data = l;
+    l->nseg = (int)q[DCT_FACILITY_LOOP_SEGMENTS];
+    l->c_seg = q[DCT_FACILITY_LOOP_VOLUME] / (2.0 * l->nseg) * DCT_RHO_W *
+               DCT_CP_W;
+    l->head = q[DCT_FACILITY_LOOP_PUMP_HEAD];
+    l->eta = q[DCT_FACILITY_LOOP_PUMP_EFFICIENCY];
+    l->t_set = q[DCT_FACILITY_LOOP_SUPPLY_SETPOINT];
+    l->t_class = 45 + DCT_T0;
+    const char *wc = c->sc->s[DCT_FACILITY_LOOP_W_CLASS];
+    for (size_t i = 0; wc && i < 5; i++)
+        if (strcmp(wc, w_classes[i]) == 0)
+            l->t_class = w_limits[i] + DCT_T0;
+    c->n_states = (size_t)(2 * l->nseg);
+    l->cdu = calloc(m->n_comp, sizeof *l->cdu);
+    if (!l->cdu)
+        return -1;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *o = &m->comp[i];
+        if (o->ct == &dct_ctype_cdu &&
+            o->sc->ref[DCT_CDU_LOOP].v[0] == c->sc) {
+            l->cdu[l->n_cdu++] = o;
+            l->mdot_design += o->sc->q[DCT_CDU_FLOW_PRIMARY];
+            if (dct_model_dep(m, c, o, -1))
+                return -1;
+        }
+    }
+    l->hr = dct_model_find(m, c->sc->ref[DCT_FACILITY_LOOP_HEAT_REJECTION].v[0]);
+    if (!l->hr || dct_model_dep(m, c, l->hr, -1))
+        return -1;
+    if (!l->n_cdu)
+        dct_warning(d, c->sc->file, c->sc->line,
+                    "facility loop %s serves no CDU", c->id);
+    const char *outs[] = {"T_supply_degC", "T_return_degC", "flow_Lpm",
+                          "P_pump_kW"};
+    for (size_t i = 0; i < 4; i++)
+        if (dct_model_add_output(m, c, outs[i]))
+            return -1;
+    char lab[64];
+    snprintf(lab, sizeof lab, "facility supply within ASHRAE %s",
+             wc ? wc : "W45");
+    if (dct_model_add_margin(m, c, "T_supply", "degC", lab,
+                             l->t_class - DCT_T0, 1, "w-class"))
+        return -1;
+    return 0;
+}
+
+static void loop_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    loop *l = c->data;
+    const double *x = y + c->off;
+    c->port.T = x[2 * l->nseg - 1];   /* supply to the CDUs */
+    c->port.T2 = x[l->nseg - 1];      /* return to the heat rejection */
+    (void)m, (void)t;
+}
+
+static void loop_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
+                        double *ydot)
+{
+    loop *l = c->data;
+    const double *x = y + c->off;
+    double *dx = ydot + c->off;
+    double mdot = 0, h = 0;
+    for (size_t i = 0; i < l->n_cdu; i++) {
+        mdot += l->cdu[i]->port.mdot2;
+        h += l->cdu[i]->port.mdot2 * l->cdu[i]->port.T2;
+    }
+    double t_mix = mdot > 0 ? h / mdot : x[0];
+    double fr = l->mdot_design > 0 ? mdot / l->mdot_design : 0;
+    double p_pump = mdot / DCT_RHO_W * l->head * fr * fr / l->eta;
+    c->port.mdot = mdot;
+    c->port.P_aux = p_pump;
+    c->port.P_heat = p_pump;
+    double cw = mdot * DCT_CP_W;
+    double prev = t_mix;
+    for (int k = 0; k < l->nseg; k++) {
+        dx[k] = (cw * (prev - x[k]) + (k == 0 ? p_pump : 0)) / l->c_seg;
+        prev = x[k];
+    }
+    prev = l->hr->port.T;
+    for (int k = l->nseg; k < 2 * l->nseg; k++) {
+        dx[k] = cw * (prev - x[k]) / l->c_seg;
+        prev = x[k];
+    }
+    l->t_ret_mix = t_mix;
+    (void)m, (void)t;
+}
+
+static void loop_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    loop *l = c->data;
+    double *x = y + c->off;
+    /* return at the setpoint plus the t = 0 heat over the half-open
+     * valves' flow, supply at the setpoint */
+    double q = 0, mdot = 0;
+    for (size_t i = 0; i < l->n_cdu; i++) {
+        const double *cq = l->cdu[i]->sc->q;
+        mdot += 0.5 * cq[DCT_CDU_FLOW_PRIMARY];
+    }
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *r = &m->comp[i];
+        if (r->ct != &dct_ctype_rack)
+            continue;
+        dct_group *g = dct_model_group_of(m, r);
+        if (!g || !g->n_cdu || g->cdu[0]->sc->ref[DCT_CDU_LOOP].v[0] != c->sc)
+            continue;
+        const double *rq = r->sc->q;
+        q += rq[DCT_RACK_F_LIQ] *
+             dct_profile_power(m->profiles, r->tindex, 0, rq[DCT_RACK_P_IDLE],
+                               rq[DCT_RACK_P_MAX]);
+    }
+    double tr = l->t_set + (mdot > 0 ? q / (mdot * DCT_CP_W) : 0);
+    for (int k = 0; k < l->nseg; k++)
+        x[k] = tr;
+    for (int k = l->nseg; k < 2 * l->nseg; k++)
+        x[k] = l->t_set;
+}
+
+static double loop_stored(const dct_model *m, const dct_mcomp *c,
+                          const double *y)
+{
+    const loop *l = c->data;
+    double u = 0;
+    for (size_t k = 0; k < c->n_states; k++)
+        u += l->c_seg * y[c->off + k];
+    (void)m;
+    return u;
+}
+
+static double loop_output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                          const double *y)
+{
+    loop *l = c->data;
+    const double *x = y + c->off;
+    (void)m, (void)t;
+    switch (k) {
+    case 0: return x[2 * l->nseg - 1] - DCT_T0;
+    case 1: return l->t_ret_mix - DCT_T0;
+    case 2: return c->port.mdot / DCT_RHO_W * 60e3;
+    case 3: return c->port.P_aux / 1e3;
+    }
+    return 0;
+}
+
+static double loop_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
+                          const double *y)
+{
+    loop *l = c->data;
+    (void)m, (void)t, (void)k;
+    return y[c->off + 2 * l->nseg - 1] - DCT_T0;
+}
+
+static void loop_free(dct_mcomp *c)
+{
+    loop *l = c->data;
+    if (l)
+        free(l->cdu);
+    free(l);
+}
+
+const dct_ctype dct_ctype_loop = {
+    "facility-loop", loop_setup, loop_init, loop_ports, loop_derivs,
+    loop_stored, loop_output, loop_margin, NULL, NULL, loop_free,
+};
+
+/* ------------------------------------------------------ heat rejection */
+
+enum { HR_DRY, HR_TOWER, HR_CHILLER };
+enum { H_T, H_X, H_N };
+
+typedef struct heatrej {
+    int kind, n, spares, adiabatic;
+    double rating, c_vol, p_fan, f_free, fan_min, kp, ti;
+    double mdot_r, ca_r, ha_w, ha_a;  /* per unit at rating */
+    double t_air_r, adi_app, eta_c, cap_slope;
+    double t_set;
+    dct_mcomp *loop;
+    /* scratch */
+    double q, y_f, t_air, p_chiller, cop;
+} heatrej;
+
+#define CHILLER_TAU 60.0   /* [s] chiller capacity loop (Modelica Carnot) */
+#define REFRIG_APPROACH 2.0 /* [K] evaporator/condenser approach */
+#define AIR_APPROACH 5.0    /* [K] air-cooled condenser approach */
+
+static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const dct_comp *sc = c->sc;
+    const double *q = sc->q;
+    heatrej *h = calloc(1, sizeof *h);
+    if (!h)
+        return -1;
+    c->data = h;
+    c->n_states = H_N;
+    const char *ty = sc->s[DCT_HEAT_REJECTION_TYPE];
+    h->kind = strcmp(ty, "dry-cooler") == 0
+                  ? HR_DRY
+                  : (strcmp(ty, "cooling-tower") == 0 ? HR_TOWER : HR_CHILLER);
+    h->n = (int)q[DCT_HEAT_REJECTION_COUNT];
+    h->spares = dct_redundancy_spares(sc->s[DCT_HEAT_REJECTION_REDUNDANCY],
+                                      h->n);
+    h->rating = q[DCT_HEAT_REJECTION_RATING];
+    h->c_vol = h->n * q[DCT_HEAT_REJECTION_VOLUME] * DCT_RHO_W * DCT_CP_W;
+    h->p_fan = q[DCT_HEAT_REJECTION_FAN_POWER];
+    h->f_free = q[DCT_HEAT_REJECTION_FREE_CONVECTION];
+    h->fan_min = q[DCT_HEAT_REJECTION_FAN_MIN];
+    h->kp = q[DCT_HEAT_REJECTION_FAN_GAIN];
+    h->ti = q[DCT_HEAT_REJECTION_FAN_TI];
+    h->t_air_r = q[DCT_HEAT_REJECTION_T_AIR_RATED];
+    h->adiabatic = sc->s[DCT_HEAT_REJECTION_ADIABATIC] &&
+                   strcmp(sc->s[DCT_HEAT_REJECTION_ADIABATIC], "on") == 0;
+    h->adi_app = q[DCT_HEAT_REJECTION_ADIABATIC_APPROACH];
+    h->eta_c = q[DCT_HEAT_REJECTION_ETA_CARNOT];
+    h->cap_slope = q[DCT_HEAT_REJECTION_CAP_SLOPE];
+    double tin = q[DCT_HEAT_REJECTION_T_IN_RATED];
+    double tout = q[DCT_HEAT_REJECTION_T_OUT_RATED];
+    h->mdot_r = h->rating / (DCT_CP_W * (tin - tout));
+    if (h->kind != HR_CHILLER) {
+        double cw = h->mdot_r * DCT_CP_W;
+        h->ca_r = q[DCT_HEAT_REJECTION_AIR_RATIO] * cw;
+        double cmin = fmin(cw, h->ca_r), cr = cmin / fmax(cw, h->ca_r);
+        double eps = h->rating / (cmin * (tin - h->t_air_r));
+        double ntu = dct_ntu_crossflow(eps, cr);
+        if (ntu <= 0) {
+            dct_error(d, sc->file, sc->line,
+                      "heat-rejection %s: the rating needs an effectiveness "
+                      "of %.3f, which a crossflow exchanger with capacity "
+                      "ratio %.2f cannot reach",
+                      c->id, eps, cr);
+            return -1;
+        }
+        double ua = ntu * cmin;
+        h->ha_w = h->ha_a = 2 * ua; /* equal film resistances [A] */
+    }
+    /* the loop this unit serves */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *o = &m->comp[i];
+        if (o->ct == &dct_ctype_loop &&
+            o->sc->ref[DCT_FACILITY_LOOP_HEAT_REJECTION].v[0] == sc) {
+            if (h->loop) {
+                dct_error(d, o->sc->file, o->sc->line,
+                          "heat-rejection %s serves two facility loops",
+                          c->id);
+                return -1;
+            }
+            h->loop = o;
+        }
+    }
+    if (!h->loop) {
+        dct_error(d, sc->file, sc->line,
+                  "heat-rejection %s serves no facility loop", c->id);
+        return -1;
+    }
+    h->t_set = h->loop->sc->q[DCT_FACILITY_LOOP_SUPPLY_SETPOINT];
+    if (dct_model_dep(m, c, h->loop, -1))
+        return -1;
+    const char *outs[] = {"T_out_degC", "Q_kW", "fan_pct", "P_kW",
+                          "T_air_degC"};
+    for (size_t i = 0; i < 5; i++)
+        if (dct_model_add_output(m, c, outs[i]))
+            return -1;
+    if (dct_model_add_margin(m, c, "T_out", "degC",
+                             "facility supply held within 1 K of setpoint",
+                             h->t_set + 1.0 - DCT_T0, 1, "setpoint") ||
+        dct_model_add_margin(m, c, "Q", "kW",
+                             "heat rejected within the rating without "
+                             "spares",
+                             (h->n - h->spares) * h->rating / 1e3, 1,
+                             "capacity"))
+        return -1;
+    if (dct_model_add_root(m, c))
+        return -1;
+    return 0;
+}
+
+static double air_temp(const dct_model *m, const heatrej *h)
+{
+    if (h->kind == HR_TOWER)
+        return m->T_wb;
+    if (h->adiabatic && m->T_db > h->t_air_r)
+        return fmin(m->T_db, m->T_wb + h->adi_app);
+    return m->T_db;
+}
+
+static void hr_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    c->port.T = y[c->off + H_T];
+    (void)m, (void)t;
+}
+
+static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
+                      double *ydot)
+{
+    heatrej *h = c->data;
+    const double *x = y + c->off;
+    double *dx = ydot + c->off;
+    double mdot = h->loop->port.mdot, t_in = h->loop->port.T2;
+    int n = c->failed ? 0 : h->n;
+    double cw_all = mdot * DCT_CP_W;
+    double q = 0, p = 0;
+    double e = x[H_T] - h->t_set;
+    h->t_air = air_temp(m, h);
+    if (h->kind == HR_CHILLER) {
+        /* capacity loop: pull the outlet volume to the setpoint */
+        double t_cd = m->T_db + AIR_APPROACH;
+        double cap = n * h->rating *
+                     dct_clamp(1 - h->cap_slope * (m->T_db - h->t_air_r), 0, 2);
+        double req = cw_all * (t_in - h->t_set) + h->c_vol * e / CHILLER_TAU;
+        q = dct_clamp(req, 0, cap);
+        double t_ev = x[H_T] - REFRIG_APPROACH;
+        double lift = fmax(t_cd + REFRIG_APPROACH - t_ev, 10.0);
+        h->cop = h->eta_c * t_ev / lift;
+        p = q / h->cop;
+        dx[H_X] = -x[H_X]; /* unused state kept at zero */
+        h->y_f = cap > 0 ? q / cap : 0;
+    } else {
+        double uu = h->kp * e + x[H_X];
+        double yf = dct_clamp(uu, h->fan_min, 1);
+        if (n == 0)
+            yf = 0;
+        dx[H_X] = (h->kp / h->ti) * e + (yf - uu) / h->ti;
+        double a = h->f_free + (1 - h->f_free) * yf;
+        if (n > 0 && mdot > 0) {
+            double mu = mdot / n;
+            double cw = mu * DCT_CP_W, ca = h->ca_r * a;
+            double haw = h->ha_w * pow(mu / h->mdot_r, 0.8);
+            double haa = h->ha_a * pow(a, 0.8);
+            double ua = 1 / (1 / haw + 1 / haa);
+            double cmin = fmin(cw, ca), cr = cmin / fmax(cw, ca);
+            q = n * dct_eps_crossflow(ua / cmin, cr) * cmin * (t_in - h->t_air);
+        }
+        p = n * h->p_fan * yf * yf * yf;
+        h->y_f = yf;
+    }
+    dx[H_T] = (cw_all * (t_in - x[H_T]) - q) / h->c_vol;
+    h->q = q;
+    c->port.Q = q;
+    c->port.P_aux = p;
+    (void)t;
+}
+
+static void hr_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    heatrej *h = c->data;
+    double *x = y + c->off;
+    x[H_T] = h->t_set;
+    x[H_X] = h->kind == HR_CHILLER ? 0 : 0.5;
+    (void)m;
+}
+
+static double hr_stored(const dct_model *m, const dct_mcomp *c,
+                        const double *y)
+{
+    const heatrej *h = c->data;
+    (void)m;
+    return h->c_vol * y[c->off + H_T];
+}
+
+static double hr_output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                        const double *y)
+{
+    heatrej *h = c->data;
+    (void)m, (void)t;
+    switch (k) {
+    case 0: return y[c->off + H_T] - DCT_T0;
+    case 1: return h->q / 1e3;
+    case 2: return 100 * h->y_f;
+    case 3: return c->port.P_aux / 1e3;
+    case 4: return h->t_air - DCT_T0;
+    }
+    return 0;
+}
+
+static double hr_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
+                        const double *y)
+{
+    heatrej *h = c->data;
+    (void)m, (void)t;
+    return k == 0 ? y[c->off + H_T] - DCT_T0 : h->q / 1e3;
+}
+
+static double hr_root(dct_model *m, dct_mcomp *c, size_t k, double t,
+                      const double *y)
+{
+    heatrej *h = c->data;
+    (void)m, (void)t, (void)k;
+    if (h->kind == HR_CHILLER)
+        return y[c->off + H_T] - (h->t_set + 1.0);
+    return h->kp * (y[c->off + H_T] - h->t_set) + y[c->off + H_X] - 1.0;
+}
+
+static const char *hr_root_event(const dct_mcomp *c, size_t k, int dir)
+{
+    const heatrej *h = c->data;
+    (void)k;
+    if (h->kind == HR_CHILLER)
+        return dir > 0 ? "capacity-exhausted" : "capacity-restored";
+    return dir > 0 ? "fans-saturated" : "fans-unsaturated";
+}
+
+static void hr_free(dct_mcomp *c)
+{
+    free(c->data);
+}
+
+const dct_ctype dct_ctype_heatrej = {
+    "heat-rejection", hr_setup, hr_init, hr_ports, hr_derivs, hr_stored,
+    hr_output, hr_margin, hr_root, hr_root_event, hr_free,
+};
+
+/* ------------------------------------------------------------ hall air */
+
+typedef struct hall {
+    double c_air, n_cap, n_cap_n, t_chw, t_rated, p_fan, cop;
+    double t_rec, t_allowed;
+    double q_crah, q_in;
+} hall;
+
+static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const double *q = c->sc->q;
+    hall *h = calloc(1, sizeof *h);
+    if (!h)
+        return -1;
+    c->data = h;
+    c->n_states = 1;
+    h->c_air = DCT_RHO_AIR * DCT_CP_AIR * q[DCT_HALL_AIR_VOLUME] *
+               q[DCT_HALL_AIR_MASS_FACTOR];
+    h->t_rec = q[DCT_HALL_AIR_T_RECOMMENDED];
+    h->t_allowed = q[DCT_HALL_AIR_T_ALLOWED];
+    h->t_chw = 18 + DCT_T0;
+    h->t_rated = 27 + DCT_T0;
+    h->cop = 4;
+    /* CRAH units: children of this hall-air element */
+    for (size_t i = 0; i < m->site->n_comps; i++) {
+        const dct_comp *cr = m->site->comps[i];
+        if (cr->type != DCT_T_CRAH || cr->is_model || cr->parent != c->sc)
+            continue;
+        double n = cr->q[DCT_CRAH_COUNT];
+        int sp = dct_redundancy_spares(cr->s[DCT_CRAH_REDUNDANCY], (int)n);
+        h->n_cap += n * cr->q[DCT_CRAH_CAPACITY];
+        h->n_cap_n += (n - sp) * cr->q[DCT_CRAH_CAPACITY];
+        h->p_fan += n * cr->q[DCT_CRAH_FAN_POWER];
+        h->t_chw = cr->q[DCT_CRAH_T_CHW];
+        h->t_rated = cr->q[DCT_CRAH_T_RATED];
+        h->cop = cr->q[DCT_CRAH_COP];
+    }
+    if (h->t_rated <= h->t_chw) {
+        dct_error(d, c->sc->file, c->sc->line,
+                  "hall-air %s: the CRAH t-rated must be above t-chw", c->id);
+        return -1;
+    }
+    const char *outs[] = {"T_degC", "Q_crah_kW", "P_crah_kW"};
+    for (size_t i = 0; i < 3; i++)
+        if (dct_model_add_output(m, c, outs[i]))
+            return -1;
+    if (dct_model_add_margin(m, c, "T", "degC",
+                             "hall air within the ASHRAE recommended range",
+                             h->t_rec - DCT_T0, 1, "recommended") ||
+        dct_model_add_margin(m, c, "T", "degC",
+                             "hall air within the ASHRAE allowable range",
+                             h->t_allowed - DCT_T0, 1, "allowed") ||
+        dct_model_add_margin(m, c, "Q_crah", "kW",
+                             "CRAH duty within the rating without spares",
+                             h->n_cap_n / 1e3, 1, "capacity"))
+        return -1;
+    return 0;
+}
+
+static double crah_q(const hall *h, double T)
+{
+    return h->n_cap * dct_clamp((T - h->t_chw) / (h->t_rated - h->t_chw), 0, 1);
+}
+
+static void hall_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    c->port.T = y[c->off];
+    (void)m, (void)t;
+}
+
+static void hall_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
+                        double *ydot)
+{
+    hall *h = c->data;
+    double q_in = 0;
+    for (size_t i = 0; i < m->n_comp; i++)
+        q_in += m->comp[i].port.Q_air;
+    double q = crah_q(h, y[c->off]);
+    double fr = h->n_cap > 0 ? q / h->n_cap : 0;
+    c->port.Q = q;
+    c->port.P_aux = h->p_fan * fr * fr * fr + q / h->cop;
+    h->q_crah = q;
+    h->q_in = q_in;
+    ydot[c->off] = (q_in - q) / h->c_air;
+    (void)t;
+}
+
+static void hall_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    hall *h = c->data;
+    double q_in = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *r = &m->comp[i];
+        if (r->ct != &dct_ctype_rack)
+            continue;
+        const double *rq = r->sc->q;
+        q_in += (1 - rq[DCT_RACK_F_LIQ]) *
+                dct_profile_power(m->profiles, r->tindex, 0,
+                                  rq[DCT_RACK_P_IDLE], rq[DCT_RACK_P_MAX]);
+    }
+    double fr = h->n_cap > 0 ? dct_clamp(q_in / h->n_cap, 0, 1) : 1;
+    y[c->off] = h->t_chw + fr * (h->t_rated - h->t_chw);
+}
+
+static double hall_stored(const dct_model *m, const dct_mcomp *c,
+                          const double *y)
+{
+    const hall *h = c->data;
+    (void)m;
+    return h->c_air * y[c->off];
+}
+
+static double hall_output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                          const double *y)
+{
+    hall *h = c->data;
+    (void)m, (void)t;
+    switch (k) {
+    case 0: return y[c->off] - DCT_T0;
+    case 1: return h->q_crah / 1e3;
+    case 2: return c->port.P_aux / 1e3;
+    }
+    return 0;
+}
+
+static double hall_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
+                          const double *y)
+{
+    hall *h = c->data;
+    (void)m, (void)t;
+    return k < 2 ? y[c->off] - DCT_T0 : h->q_crah / 1e3;
+}
+
+static void hall_free(dct_mcomp *c)
+{
+    free(c->data);
+}
+
+const dct_ctype dct_ctype_hall = {
+    "hall-air", hall_setup, hall_init, hall_ports, hall_derivs, hall_stored,
+    hall_output, hall_margin, NULL, NULL, hall_free,
+};

@@ -1,0 +1,311 @@
+/* comp_rack.c - a liquid-cooled rack: mean GPU and hot GPU junction and
+ * case temperatures, rack liquid in 1-3 segments, throttling.
+ *
+ * States (per rack): T_j, T_c (mean GPU junction and cold-plate case),
+ * T_jh, T_ch (the hot GPU: the plate with the least flow), T_l[k] (rack
+ * liquid segments, tanks in series; the last is the rack outlet).
+ *
+ *   C_j  dT_j/dt  = g(T_j) P_gpu - (T_j - T_c)/R_jc
+ *   C_cp dT_c/dt  = (T_j - T_c)/R_jc - (T_c - T_pin)/R_ci(V_plate)
+ *   R_ci(V) = a + b/V                       (OCP cold-plate fit, K/W)
+ *   T_pin = T_in + f_man (T_out - T_in)     (manifold pre-heat)
+ *   C_seg dT_k/dt = mdot c_p (T_{k-1} - T_k) + Q_liq / n_seg
+ *   Q_liq = (N-1)(T_c - T_pin)/R_ci(V) + (T_ch - T_pin)/R_ci(m V) + Q_oth
+ *   Q_oth = f_liq P_dem - N P_gpu_dem,  Q_air = (1 - f_liq) P_dem
+ *
+ * g(T) is 1 below t-soft, falls linearly to 0.5 at t-slow and to 0 at
+ * t-trip (dctwin-models(7)).  Equations and sources: dctwin-models(7). */
+#include "config.h"
+#include "model_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { S_TJ, S_TC, S_TJH, S_TCH, S_TL };
+
+typedef struct rack {
+    size_t k;              /* index among the site's racks (profiles) */
+    int nseg;
+    double p_max, p_idle, n_gpu, p_gpu, f_liq;
+    double mdot_design;    /* [kg/s] */
+    double v_plate_design; /* [m3/s] per plate at design flow */
+    double a, b, r_jc, c_j, c_cp, c_seg, f_man, mal;
+    double t_soft, t_slow, t_trip, t_sup_min, t_sup_max, t_ret_max;
+    /* required flow per watt vs supply temperature (GSL linear interp) */
+    double *req_t, *req_f;
+    size_t n_req;
+    gsl_interp *req;
+    dct_group *g;
+    /* per-evaluation scratch, filled by ports() */
+    double p_dem, p_gpu_dem, g_mean, g_hot, mdot, t_in, t_pin, r_ci, r_ci_h;
+} rack;
+
+/* Throttle factor g(T) of GPU power (piecewise linear, continuous). */
+static double throttle(const rack *r, double T)
+{
+    if (T <= r->t_soft)
+        return 1.0;
+    if (T <= r->t_slow)
+        return 1.0 - 0.5 * (T - r->t_soft) / (r->t_slow - r->t_soft);
+    if (T <= r->t_trip)
+        return 0.5 * (r->t_trip - T) / (r->t_trip - r->t_slow);
+    return 0.0;
+}
+
+static double rci(const rack *r, double v)
+{
+    double vmin = 1e-3 * r->v_plate_design;
+    return r->a + r->b / (v > vmin ? v : vmin);
+}
+
+static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const double *q = c->sc->q;
+    rack *r = calloc(1, sizeof *r);
+    if (!r)
+        return -1;
+    c->data = r;
+    r->k = c->tindex;
+    r->nseg = (int)q[DCT_RACK_SEGMENTS];
+    r->p_max = q[DCT_RACK_P_MAX];
+    r->p_idle = q[DCT_RACK_P_IDLE];
+    r->n_gpu = q[DCT_RACK_N_GPU];
+    r->p_gpu = q[DCT_RACK_P_GPU];
+    r->f_liq = q[DCT_RACK_F_LIQ];
+    r->mdot_design = q[DCT_RACK_FLOW] * DCT_RHO_TCS;
+    r->v_plate_design = q[DCT_RACK_PLATE_FLOW];
+    r->a = q[DCT_RACK_R_CI_A];
+    r->b = q[DCT_RACK_R_CI_B];
+    r->r_jc = q[DCT_RACK_R_JC];
+    r->c_j = q[DCT_RACK_C_J];
+    r->c_cp = q[DCT_RACK_C_CP];
+    r->c_seg = DCT_RHO_TCS * q[DCT_RACK_VOLUME] * DCT_CP_TCS / r->nseg;
+    r->f_man = q[DCT_RACK_F_MAN];
+    r->mal = q[DCT_RACK_MALDISTRIBUTION];
+    r->t_soft = q[DCT_RACK_T_SOFT];
+    r->t_slow = q[DCT_RACK_T_SLOW];
+    r->t_trip = q[DCT_RACK_T_TRIP];
+    r->t_sup_min = q[DCT_RACK_T_SUPPLY_MIN];
+    r->t_sup_max = q[DCT_RACK_T_SUPPLY_MAX];
+    r->t_ret_max = q[DCT_RACK_T_RETURN_MAX];
+    if (c->sc->n_pts >= 2) {
+        r->n_req = c->sc->n_pts;
+        r->req_t = malloc(r->n_req * sizeof *r->req_t);
+        r->req_f = malloc(r->n_req * sizeof *r->req_f);
+        r->req = gsl_interp_alloc(gsl_interp_linear, r->n_req);
+        if (!r->req_t || !r->req_f || !r->req)
+            return -1;
+        for (size_t i = 0; i < r->n_req; i++) {
+            r->req_t[i] = c->sc->pts[i]->q[DCT_FLOW_REQ_T_SUPPLY];
+            r->req_f[i] = c->sc->pts[i]->q[DCT_FLOW_REQ_FLOW];
+        }
+        if (gsl_interp_init(r->req, r->req_t, r->req_f, r->n_req))
+            return -1;
+    }
+    c->n_states = (size_t)(S_TL + r->nseg);
+    r->g = dct_model_group_of(m, c);
+    if (!r->g) {
+        dct_error(d, c->sc->file, c->sc->line, "rack %s has no CDU group",
+                  c->id);
+        return -1;
+    }
+    for (size_t i = 0; i < r->g->n_cdu; i++)
+        if (dct_model_dep(m, c, r->g->cdu[i], -1))
+            return -1;
+    const char *outs[] = {"T_j_degC",      "T_j_hot_degC", "T_case_degC",
+                          "T_return_degC", "P_kW",         "flow_Lpm",
+                          "gpu_power_pct"};
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
+        if (dct_model_add_output(m, c, outs[i]))
+            return -1;
+    if (dct_model_add_margin(m, c, "T_j_hot", "degC",
+                             "GPU junction below the throttle point",
+                             r->t_soft - DCT_T0, 1, "throttle") ||
+        dct_model_add_margin(m, c, "T_j_hot", "degC",
+                             "GPU junction below the trip point",
+                             r->t_trip - DCT_T0, 1, "trip") ||
+        dct_model_add_margin(m, c, "T_supply", "degC",
+                             "TCS supply at most the rack's maximum",
+                             r->t_sup_max - DCT_T0, 1, "max") ||
+        dct_model_add_margin(m, c, "T_return", "degC",
+                             "TCS return at most the rack's maximum",
+                             r->t_ret_max - DCT_T0, 1, "max"))
+        return -1;
+    if (r->req && dct_model_add_margin(m, c, "flow", "%",
+                                       "rack flow over the flow required at "
+                                       "its supply temperature",
+                                       100, 0, "required"))
+        return -1;
+    /* roots: hot GPU crossing t-soft, t-slow and t-trip */
+    for (int i = 0; i < 3; i++)
+        if (dct_model_add_root(m, c))
+            return -1;
+    return 0;
+}
+
+/* Rack index K among the site's racks is its order of appearance. */
+static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    rack *r = c->data;
+    const double *x = y + c->off;
+    r->p_dem = dct_profile_power(m->profiles, r->k, t, r->p_idle, r->p_max);
+    r->p_gpu_dem = r->p_gpu * r->p_dem / r->p_max;
+    r->g_mean = throttle(r, x[S_TJ]);
+    r->g_hot = throttle(r, x[S_TJH]);
+    double cut = (r->n_gpu - 1) * (1 - r->g_mean) * r->p_gpu_dem +
+                 (1 - r->g_hot) * r->p_gpu_dem;
+    c->port.P_el = r->p_dem - cut;
+    c->port.Q_air = (1 - r->f_liq) * r->p_dem;
+    c->port.T = x[S_TL + r->nseg - 1];
+}
+
+static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
+                   double *ydot)
+{
+    rack *r = c->data;
+    const double *x = y + c->off;
+    double *dx = ydot + c->off;
+    const dct_group *g = r->g;
+    double share = g->mdot_design > 0 ? r->mdot_design / g->mdot_design : 0;
+    double mdot = g->mdot * share;
+    double t_in = g->T_supply;
+    double t_out = x[S_TL + r->nseg - 1];
+    double t_pin = t_in + r->f_man * (t_out - t_in);
+    double v = r->v_plate_design * (r->mdot_design > 0 ? mdot / r->mdot_design : 0);
+    double rc = rci(r, v), rch = rci(r, r->mal * v);
+    double pg = r->g_mean * r->p_gpu_dem, pgh = r->g_hot * r->p_gpu_dem;
+    double q_jc = (x[S_TJ] - x[S_TC]) / r->r_jc;
+    double q_ci = (x[S_TC] - t_pin) / rc;
+    double q_jch = (x[S_TJH] - x[S_TCH]) / r->r_jc;
+    double q_cih = (x[S_TCH] - t_pin) / rch;
+    dx[S_TJ] = (pg - q_jc) / r->c_j;
+    dx[S_TC] = (q_jc - q_ci) / r->c_cp;
+    dx[S_TJH] = (pgh - q_jch) / r->c_j;
+    dx[S_TCH] = (q_jch - q_cih) / r->c_cp;
+    double q_oth = r->f_liq * r->p_dem - r->n_gpu * r->p_gpu_dem;
+    double q_liq = (r->n_gpu - 1) * q_ci + q_cih + q_oth;
+    double prev = t_in;
+    for (int k = 0; k < r->nseg; k++) {
+        double tk = x[S_TL + k];
+        dx[S_TL + k] =
+            (mdot * DCT_CP_TCS * (prev - tk) + q_liq / r->nseg) / r->c_seg;
+        prev = tk;
+    }
+    r->mdot = mdot;
+    r->t_in = t_in;
+    r->t_pin = t_pin;
+    (void)m, (void)t;
+}
+
+static void init(dct_model *m, dct_mcomp *c, double *y)
+{
+    /* steady state at the design flow and the t = 0 load, with the CDU
+     * supply at its setpoint */
+    rack *r = c->data;
+    double *x = y + c->off;
+    const dct_mcomp *cdu = r->g->cdu[0];
+    double t_in = cdu->sc->q[DCT_CDU_SUPPLY_SETPOINT];
+    double p = dct_profile_power(m->profiles, r->k, 0, r->p_idle, r->p_max);
+    double pg = r->p_gpu * p / r->p_max;
+    double q_liq = r->f_liq * p;
+    double dt = r->mdot_design > 0 ? q_liq / (r->mdot_design * DCT_CP_TCS) : 0;
+    double t_pin = t_in + r->f_man * dt;
+    x[S_TC] = t_pin + pg * rci(r, r->v_plate_design);
+    x[S_TJ] = x[S_TC] + pg * r->r_jc;
+    x[S_TCH] = t_pin + pg * rci(r, r->mal * r->v_plate_design);
+    x[S_TJH] = x[S_TCH] + pg * r->r_jc;
+    for (int k = 0; k < r->nseg; k++)
+        x[S_TL + k] = t_in + dt * (k + 1) / r->nseg;
+}
+
+static double stored(const dct_model *m, const dct_mcomp *c, const double *y)
+{
+    const rack *r = c->data;
+    const double *x = y + c->off;
+    double u = (r->n_gpu - 1) * (r->c_j * x[S_TJ] + r->c_cp * x[S_TC]) +
+               r->c_j * x[S_TJH] + r->c_cp * x[S_TCH];
+    for (int k = 0; k < r->nseg; k++)
+        u += r->c_seg * x[S_TL + k];
+    (void)m;
+    return u;
+}
+
+static double output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                     const double *y)
+{
+    rack *r = c->data;
+    const double *x = y + c->off;
+    switch (k) {
+    case 0: return x[S_TJ] - DCT_T0;
+    case 1: return x[S_TJH] - DCT_T0;
+    case 2: return x[S_TC] - DCT_T0;
+    case 3: return x[S_TL + r->nseg - 1] - DCT_T0;
+    case 4: return c->port.P_el / 1e3;
+    case 5: return r->mdot / DCT_RHO_TCS * 60e3;
+    case 6: {
+        double gpu = r->n_gpu * r->p_gpu_dem;
+        double eff = ((r->n_gpu - 1) * r->g_mean + r->g_hot) * r->p_gpu_dem;
+        return gpu > 0 ? 100 * eff / gpu : 100;
+    }
+    }
+    (void)m, (void)t;
+    return 0;
+}
+
+static double margin(dct_model *m, dct_mcomp *c, size_t k, double t,
+                     const double *y)
+{
+    rack *r = c->data;
+    const double *x = y + c->off;
+    switch (k) {
+    case 0:
+    case 1: return x[S_TJH] - DCT_T0;
+    case 2: return r->t_in - DCT_T0;
+    case 3: return x[S_TL + r->nseg - 1] - DCT_T0;
+    case 4: {
+        /* required flow [m3/s] = table(T_in) [m3/s/W] x rack power */
+        double tq = dct_clamp(r->t_in, r->req_t[0], r->req_t[r->n_req - 1]);
+        double need = gsl_interp_eval(r->req, r->req_t, r->req_f, tq, NULL) *
+                      c->port.P_el;
+        double have = r->mdot / DCT_RHO_TCS;
+        return need > 0 ? 100 * have / need : 1e3;
+    }
+    }
+    (void)m, (void)t;
+    return 0;
+}
+
+static double root(dct_model *m, dct_mcomp *c, size_t k, double t,
+                   const double *y)
+{
+    rack *r = c->data;
+    double T = y[c->off + S_TJH];
+    (void)m, (void)t;
+    return k == 0 ? T - r->t_soft : (k == 1 ? T - r->t_slow : T - r->t_trip);
+}
+
+static const char *root_event(const dct_mcomp *c, size_t k, int dir)
+{
+    static const char *up[] = {"throttle", "hw-slowdown", "trip"};
+    static const char *down[] = {"throttle-end", "hw-slowdown-end",
+                                 "trip-end"};
+    (void)c;
+    return dir > 0 ? up[k] : down[k];
+}
+
+static void rack_free(dct_mcomp *c)
+{
+    rack *r = c->data;
+    if (!r)
+        return;
+    free(r->req_t);
+    free(r->req_f);
+    if (r->req)
+        gsl_interp_free(r->req);
+    free(r);
+}
+
+const dct_ctype dct_ctype_rack = {
+    "rack", setup, init, ports, derivs, stored, output, margin, root,
+    root_event, rack_free,
+};

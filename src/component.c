@@ -1,0 +1,169 @@
+/* component.c - the element and parameter tables (see component.h).
+ *
+ * Every number here is a default or a range check; the cited values of real
+ * equipment live in the XML files of models/.  Defaults that come from the literature
+ * name their source in dctwin-site(5) through the doc strings and in
+ * ../shared/reference/thermal.md §(a) (A.1 design point).
+ */
+#include "config.h"
+#include "component.h"
+
+#include <string.h>
+
+#define PARAM(tag, name, kind, unit, mn, mx, def, extra, flags, doc)         \
+    {name, kind, unit, mn, mx, def, extra, flags, doc},
+
+#define TABLE(T)                                                            \
+    static const dct_param T##_params[] = {DCT_##T##_PARAMS(PARAM)};
+
+TABLE(SITE)
+TABLE(LIBRARY)
+TABLE(INCLUDE)
+TABLE(AMBIENT)
+TABLE(PROFILE)
+TABLE(GRID)
+TABLE(RECTIFIER)
+TABLE(EFFICIENCY)
+TABLE(DC_BUS)
+TABLE(BUSWAY)
+TABLE(BESS)
+TABLE(OCV)
+TABLE(GENERATOR)
+TABLE(HEAT_REJECTION)
+TABLE(FACILITY_LOOP)
+TABLE(CDU)
+TABLE(HALL_AIR)
+TABLE(CRAH)
+TABLE(ROW)
+TABLE(RACK)
+TABLE(FLOW_REQ)
+
+#define P(T) T##_params, sizeof T##_params / sizeof T##_params[0]
+#define MODELS                                                              \
+    "rack-model cdu-model heat-rejection-model crah-model "                 \
+    "rectifier-model busway-model bess-model generator-model"
+
+const dct_etype dct_etypes[DCT_N_TYPES] = {
+    [DCT_T_SITE] = {"site", P(SITE),
+                    "include ambient profile power cooling row " MODELS, 0,
+                    0, "The root element of a facility description."},
+    [DCT_T_LIBRARY] = {"library", P(LIBRARY), "include profile " MODELS, 0, 0,
+                       "The root element of a model library file, read "
+                       "with include."},
+    [DCT_T_INCLUDE] = {"include", P(INCLUDE), "", 0, 0,
+                       "Reads the models of a library file.  Include "
+                       "cycles are an error."},
+    [DCT_T_AMBIENT] = {"ambient", P(AMBIENT), "", 0, 0,
+                       "Outdoor and hall air conditions."},
+    [DCT_T_PROFILE] = {"profile", P(PROFILE), "", 0, 0,
+                       "A named load profile u(t) in [0, 1]; rack power is "
+                       "p-idle + u (p-max - p-idle)."},
+    [DCT_T_POWER] = {"power", NULL, 0,
+                     "grid rectifier dc-bus busway bess generator", 0, 0,
+                     "Container of the electrical plant."},
+    [DCT_T_GRID] = {"grid", P(GRID), "", 0, 0,
+                    "The utility point of connection."},
+    [DCT_T_RECTIFIER] = {"rectifier", P(RECTIFIER), "efficiency", 1, 0,
+                         "A rectifier or solid-state transformer feeding a "
+                         "DC bus from the grid, with droop control."},
+    [DCT_T_EFFICIENCY] = {"efficiency", P(EFFICIENCY), "", 0, 1,
+                          "One point of a rectifier efficiency curve; "
+                          "points are interpolated with a spline."},
+    [DCT_T_DC_BUS] = {"dc-bus", P(DC_BUS), "", 0, 0,
+                      "An 800 V DC bus: its capacitance and band."},
+    [DCT_T_BUSWAY] = {"busway", P(BUSWAY), "", 1, 0,
+                      "A DC busway from a bus to the racks of a row."},
+    [DCT_T_BESS] = {"bess", P(BESS), "ocv", 1, 0,
+                    "A battery energy storage system on a DC bus."},
+    [DCT_T_OCV] = {"ocv", P(OCV), "", 0, 1,
+                   "One point of a cell open-circuit-voltage curve."},
+    [DCT_T_GENERATOR] = {"generator", P(GENERATOR), "", 1, 0,
+                         "A standby generator that picks up on grid loss."},
+    [DCT_T_COOLING] = {"cooling", NULL, 0,
+                       "heat-rejection facility-loop cdu hall-air", 0, 0,
+                       "Container of the cooling plant."},
+    [DCT_T_HEAT_REJECTION] = {"heat-rejection", P(HEAT_REJECTION), "", 1, 0,
+                              "Dry coolers, cooling towers or chillers "
+                              "rejecting the facility loop's heat."},
+    [DCT_T_FACILITY_LOOP] = {"facility-loop", P(FACILITY_LOOP), "", 0, 0,
+                             "The facility water system (FWS) between the "
+                             "CDUs and the heat rejection."},
+    [DCT_T_CDU] = {"cdu", P(CDU), "", 1, 0,
+                   "A liquid-to-liquid coolant distribution unit between "
+                   "the facility loop and the racks' TCS."},
+    [DCT_T_HALL_AIR] = {"hall-air", P(HALL_AIR), "crah", 0, 0,
+                        "The hall air node; receives the racks' air-side "
+                        "heat."},
+    [DCT_T_CRAH] = {"crah", P(CRAH), "", 1, 0,
+                    "Computer-room air handlers cooling the hall air."},
+    [DCT_T_ROW] = {"row", P(ROW), "rack", 0, 0,
+                   "A row of racks sharing CDUs and busways."},
+    [DCT_T_RACK] = {"rack", P(RACK), "flow-req", 1, 0,
+                    "A liquid-cooled rack, or a range of identical racks."},
+    [DCT_T_FLOW_REQ] = {"flow-req", P(FLOW_REQ), "", 0, 1,
+                        "One point of the rack's required flow against "
+                        "TCS supply temperature."},
+};
+
+int dct_etype_lookup(const char *name, int *is_model)
+{
+    size_t len = strlen(name);
+    static const char sfx[] = "-model";
+    size_t ls = sizeof sfx - 1;
+    int model = len > ls && strcmp(name + len - ls, sfx) == 0;
+    for (int t = 0; t < DCT_N_TYPES; t++) {
+        const char *en = dct_etypes[t].name;
+        if (model) {
+            if (dct_etypes[t].has_model && strlen(en) == len - ls &&
+                strncmp(en, name, len - ls) == 0) {
+                if (is_model)
+                    *is_model = 1;
+                return t;
+            }
+        } else if (strcmp(en, name) == 0) {
+            if (is_model)
+                *is_model = 0;
+            return t;
+        }
+    }
+    return -1;
+}
+
+int dct_param_lookup(dct_type t, const char *name)
+{
+    const dct_etype *e = &dct_etypes[t];
+    for (size_t i = 0; i < e->n_params; i++)
+        if (strcmp(e->params[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Whether WORD is one of the space-separated words of LIST. */
+static int has_word(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; p && *p;) {
+        while (*p == ' ')
+            p++;
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && len > 0 && strncmp(p, word, n) == 0)
+            return 1;
+        p = e;
+    }
+    return 0;
+}
+
+int dct_etype_allows_child(dct_type parent, int parent_is_model,
+                           const char *child)
+{
+    const dct_etype *e = &dct_etypes[parent];
+    if (!has_word(e->children, child))
+        return 0;
+    /* Table points (efficiency, ocv, flow-req) belong to models only. */
+    int is_model = 0;
+    int ct = dct_etype_lookup(child, &is_model);
+    if (ct >= 0 && dct_etypes[ct].is_point && e->has_model)
+        return parent_is_model;
+    return 1;
+}

@@ -1,0 +1,612 @@
+/* model.c - assembly: one state vector for the whole facility, the Jacobian
+ * sparsity pattern from declared couplings, the two-phase RHS, outputs,
+ * margins and root functions (see model.h and model_impl.h).
+ *
+ * Component order (and so state order): racks, CDUs, facility loops, heat
+ * rejection, hall air.  The 800 V DC components register here the same
+ * way. */
+#include "config.h"
+#include "model_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
+/* ------------------------------------------------------ heat exchangers */
+
+double dct_eps_counterflow(double ntu, double cr)
+{
+    if (ntu <= 0)
+        return 0;
+    if (fabs(1 - cr) < 1e-9)
+        return ntu / (1 + ntu);
+    double e = exp(-ntu * (1 - cr));
+    return (1 - e) / (1 - cr * e);
+}
+
+double dct_ntu_counterflow(double eps, double cr)
+{
+    if (eps <= 0)
+        return 0;
+    if (fabs(1 - cr) < 1e-9)
+        return eps < 1 ? eps / (1 - eps) : -1;
+    if (eps >= 1 || eps * cr >= 1)
+        return -1;
+    return log((1 - eps * cr) / (1 - eps)) / (1 - cr);
+}
+
+double dct_eps_crossflow(double ntu, double cr)
+{
+    if (ntu <= 0)
+        return 0;
+    if (cr < 1e-9)
+        return 1 - exp(-ntu);
+    return 1 - exp(pow(ntu, 0.22) / cr * (exp(-cr * pow(ntu, 0.78)) - 1));
+}
+
+typedef struct eps_target {
+    double eps, cr;
+} eps_target;
+
+static double eps_resid(double ln_ntu, void *p)
+{
+    const eps_target *e = p;
+    return dct_eps_crossflow(exp(ln_ntu), e->cr) - e->eps;
+}
+
+double dct_ntu_crossflow(double eps, double cr)
+{
+    if (eps <= 0)
+        return 0;
+    eps_target tg = {eps, cr};
+    double lo = log(1e-6), hi = log(1e3);
+    if (eps_resid(hi, &tg) <= 0)
+        return -1;
+    gsl_function f = {eps_resid, &tg};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s || gsl_root_fsolver_set(s, &f, lo, hi) != GSL_SUCCESS) {
+        gsl_root_fsolver_free(s);
+        return -1;
+    }
+    double x = lo;
+    for (int it = 0; it < 200; it++) {
+        gsl_root_fsolver_iterate(s);
+        x = gsl_root_fsolver_root(s);
+        double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
+        if (gsl_root_test_interval(a, b, 0, 1e-12) == GSL_SUCCESS)
+            break;
+    }
+    gsl_root_fsolver_free(s);
+    return exp(x);
+}
+
+/* ------------------------------------------------------------ registry */
+
+int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
+                  long bs)
+{
+    if (m->n_dep == m->cap_dep) {
+        size_t nc = m->cap_dep ? 2 * m->cap_dep : 256;
+        struct dep *v = realloc(m->dep, nc * sizeof *v);
+        if (!v)
+            return -1;
+        m->dep = v;
+        m->cap_dep = nc;
+    }
+    m->dep[m->n_dep++] = (struct dep){(size_t)(a - m->comp),
+                                      (size_t)(b - m->comp), bs};
+    return 0;
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? 2 * *cap : 64;
+    void *v = realloc(*p, nc * sz);
+    if (!v)
+        return -1;
+    *p = v;
+    *cap = nc;
+    return 0;
+}
+
+int dct_model_add_output(dct_model *m, dct_mcomp *c, const char *name)
+{
+    size_t cap = m->cap_out;
+    if (grow((void **)&m->out_name, &cap, m->n_out, sizeof *m->out_name))
+        return -1;
+    cap = m->cap_out;
+    if (grow((void **)&m->out_comp, &cap, m->n_out, sizeof *m->out_comp))
+        return -1;
+    m->cap_out = cap;
+    size_t len = strlen(c->id) + strlen(name) + 2;
+    char *s = malloc(len);
+    if (!s)
+        return -1;
+    snprintf(s, len, "%s.%s", c->id, name);
+    if (c->n_out == 0)
+        c->out0 = m->n_out;
+    c->n_out++;
+    m->out_name[m->n_out] = s;
+    m->out_comp[m->n_out++] = c;
+    return 0;
+}
+
+int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
+                         const char *unit, const char *label, double limit,
+                         int is_upper, const char *suffix)
+{
+    size_t cap = m->cap_mar;
+    if (grow((void **)&m->mar, &cap, m->n_mar, sizeof *m->mar))
+        return -1;
+    cap = m->cap_mar;
+    if (grow((void **)&m->mar_comp, &cap, m->n_mar, sizeof *m->mar_comp))
+        return -1;
+    m->cap_mar = cap;
+    dct_margin_def *d = &m->mar[m->n_mar];
+    memset(d, 0, sizeof *d);
+    snprintf(d->id, sizeof d->id, "%s.%s.%s", c->id, quantity, suffix);
+    snprintf(d->component, sizeof d->component, "%s", c->id);
+    snprintf(d->quantity, sizeof d->quantity, "%s", quantity);
+    snprintf(d->unit, sizeof d->unit, "%s", unit);
+    snprintf(d->label, sizeof d->label, "%s", label);
+    d->limit = limit;
+    d->is_upper = is_upper;
+    if (c->n_margins == 0)
+        c->mar0 = m->n_mar;
+    c->n_margins++;
+    m->mar_comp[m->n_mar++] = c;
+    return 0;
+}
+
+int dct_model_add_root(dct_model *m, dct_mcomp *c)
+{
+    if (grow((void **)&m->root_comp, &m->cap_root, m->n_root,
+             sizeof *m->root_comp))
+        return -1;
+    if (c->n_roots == 0)
+        c->root0 = m->n_root;
+    c->n_roots++;
+    m->root_comp[m->n_root++] = c;
+    return 0;
+}
+
+dct_group *dct_model_group_of(dct_model *m, const dct_mcomp *c)
+{
+    for (size_t g = 0; g < m->n_group; g++) {
+        dct_group *gr = &m->group[g];
+        for (size_t i = 0; i < gr->n_cdu; i++)
+            if (gr->cdu[i] == c)
+                return gr;
+        for (size_t i = 0; i < gr->n_rack; i++)
+            if (gr->rack[i] == c)
+                return gr;
+    }
+    return NULL;
+}
+
+dct_mcomp *dct_model_find(dct_model *m, const dct_comp *sc)
+{
+    for (size_t i = 0; i < m->n_comp; i++)
+        if (m->comp[i].sc == sc)
+            return &m->comp[i];
+    return NULL;
+}
+
+/* ----------------------------------------------------------------- RHS */
+
+static void mix_groups(dct_model *m)
+{
+    for (size_t g = 0; g < m->n_group; g++) {
+        dct_group *gr = &m->group[g];
+        double md = 0, h = 0;
+        size_t run = 0;
+        for (size_t i = 0; i < gr->n_cdu; i++) {
+            const dct_mcomp *c = gr->cdu[i];
+            md += c->port.mdot;
+            h += c->port.mdot * c->port.T;
+            run += !c->failed;
+        }
+        gr->mdot = md;
+        gr->n_running = run;
+        if (md > 0) {
+            gr->T_supply = h / md;
+        } else { /* no flow: plain mean, no enthalpy moves anyway */
+            double s = 0;
+            for (size_t i = 0; i < gr->n_cdu; i++)
+                s += gr->cdu[i]->port.T;
+            gr->T_supply = s / (double)gr->n_cdu;
+        }
+        double hr = 0, mr = 0, sr = 0;
+        for (size_t i = 0; i < gr->n_rack; i++) {
+            const dct_mcomp *r = gr->rack[i];
+            double w = r->sc->q[DCT_RACK_FLOW];
+            hr += w * r->port.T;
+            mr += w;
+            sr += r->port.T;
+        }
+        gr->T_return = mr > 0 ? hr / mr : sr / (double)gr->n_rack;
+    }
+}
+
+static int model_rhs(double t, const double *y, double *ydot, void *ctx)
+{
+    dct_model *m = ctx;
+    for (size_t i = 0; i < m->n_comp; i++)
+        m->comp[i].ct->ports(m, &m->comp[i], t, y);
+    mix_groups(m);
+    for (size_t i = 0; i < m->n_comp; i++)
+        m->comp[i].ct->derivs(m, &m->comp[i], t, y, ydot);
+    return 0;
+}
+
+/* Called by the solver right after model_rhs at the same (t, y): the
+ * ports hold that point's values. */
+static int model_qrhs(double t, const double *y, double *q, void *ctx)
+{
+    dct_model *m = ctx;
+    double e_in = 0, e_out = 0, aux = 0, it = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_rack)
+            it += c->port.P_el;
+        e_in += c->port.P_heat;
+        aux += c->port.P_aux;
+        if (c->ct == &dct_ctype_heatrej || c->ct == &dct_ctype_hall)
+            e_out += c->port.Q;
+    }
+    q[DCT_Q_E_IN] = it + e_in;
+    q[DCT_Q_E_OUT] = e_out;
+    q[DCT_Q_E_AUX] = aux;
+    q[DCT_Q_E_IT] = it;
+    (void)t, (void)y;
+    return 0;
+}
+
+static int model_roots(double t, const double *y, double *g, void *ctx)
+{
+    dct_model *m = ctx;
+    for (size_t i = 0; i < m->n_root; i++) {
+        dct_mcomp *c = m->root_comp[i];
+        g[i] = c->ct->root(m, c, i - c->root0, t, y);
+    }
+    return 0;
+}
+
+static int model_next_bp(double t, double *tb, void *ctx)
+{
+    dct_model *m = ctx;
+    return dct_profile_next_breakpoint(m->profiles, t, tb);
+}
+
+/* ------------------------------------------------------------- pattern */
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const long *x = a, *y = b;
+    if (x[0] != y[0])
+        return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : (x[1] > y[1]);
+}
+
+/* Build the CSC pattern: (col, row) pairs from own blocks and deps. */
+static int build_pattern(dct_model *m)
+{
+    size_t np = 0, cap = 0;
+    long *pr = NULL;
+#define PUSH(col, row)                                                      \
+    do {                                                                    \
+        if (np == cap) {                                                    \
+            cap = cap ? 2 * cap : 4096;                                     \
+            long *v_ = realloc(pr, 2 * cap * sizeof *v_);                   \
+            if (!v_) {                                                      \
+                free(pr);                                                   \
+                return -1;                                                  \
+            }                                                               \
+            pr = v_;                                                        \
+        }                                                                   \
+        pr[2 * np] = (long)(col);                                           \
+        pr[2 * np + 1] = (long)(row);                                       \
+        np++;                                                               \
+    } while (0)
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        for (size_t a = 0; a < c->n_states; a++)
+            for (size_t b = 0; b < c->n_states; b++)
+                PUSH(c->off + b, c->off + a);
+    }
+    for (size_t k = 0; k < m->n_dep; k++) {
+        const dct_mcomp *a = &m->comp[m->dep[k].a], *b = &m->comp[m->dep[k].b];
+        size_t b0 = m->dep[k].bs < 0 ? 0 : (size_t)m->dep[k].bs;
+        size_t b1 = m->dep[k].bs < 0 ? b->n_states : b0 + 1;
+        for (size_t r = 0; r < a->n_states; r++)
+            for (size_t cc = b0; cc < b1; cc++)
+                PUSH(b->off + cc, a->off + r);
+    }
+#undef PUSH
+    qsort(pr, np, 2 * sizeof *pr, cmp_pair);
+    m->colptr = calloc(m->n + 1, sizeof *m->colptr);
+    m->rowind = malloc((np ? np : 1) * sizeof *m->rowind);
+    if (!m->colptr || !m->rowind) {
+        free(pr);
+        return -1;
+    }
+    size_t nnz = 0;
+    for (size_t k = 0; k < np; k++) {
+        if (k && pr[2 * k] == pr[2 * k - 2] && pr[2 * k + 1] == pr[2 * k - 1])
+            continue;
+        m->rowind[nnz++] = pr[2 * k + 1];
+        m->colptr[pr[2 * k] + 1]++;
+    }
+    for (size_t j = 0; j < m->n; j++)
+        m->colptr[j + 1] += m->colptr[j];
+    free(pr);
+    return 0;
+}
+
+/* --------------------------------------------------------------- build */
+
+static int build_groups(dct_model *m, dct_diag *d)
+{
+    const dct_site *s = m->site;
+    size_t n_rows = dct_site_find(s, DCT_T_ROW, NULL, 0);
+    m->group = calloc(n_rows ? n_rows : 1, sizeof *m->group);
+    if (!m->group)
+        return -1;
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *row = s->comps[i];
+        if (row->type != DCT_T_ROW || row->is_model)
+            continue;
+        const dct_reflist *cl = &row->ref[DCT_ROW_CDU];
+        dct_group *g = NULL;
+        for (size_t k = 0; k < m->n_group && !g; k++) {
+            dct_group *o = &m->group[k];
+            int same = o->n_cdu == cl->n, shared = 0;
+            for (size_t a = 0; a < cl->n; a++) {
+                int in = 0;
+                for (size_t b = 0; b < o->n_cdu; b++)
+                    in |= o->cdu[b]->sc == cl->v[a];
+                same &= in;
+                shared |= in;
+            }
+            if (same)
+                g = o;
+            else if (shared) {
+                dct_error(d, row->file, row->line,
+                          "row %s shares a CDU with another row but lists "
+                          "different CDUs; rows sharing CDUs must list the "
+                          "same ones (one CDU group)",
+                          row->id);
+                return -1;
+            }
+        }
+        if (!g) {
+            g = &m->group[m->n_group++];
+            g->cdu = calloc(cl->n, sizeof *g->cdu);
+            g->rack = calloc(s->n_racks, sizeof *g->rack);
+            if (!g->cdu || !g->rack)
+                return -1;
+            for (size_t a = 0; a < cl->n; a++)
+                g->cdu[g->n_cdu++] = dct_model_find(m, cl->v[a]);
+        }
+        for (size_t k = 0; k < m->n_comp; k++) {
+            dct_mcomp *r = &m->comp[k];
+            if (r->ct == &dct_ctype_rack && r->sc->parent == row) {
+                g->rack[g->n_rack++] = r;
+                g->mdot_design += r->sc->q[DCT_RACK_FLOW] * DCT_RHO_TCS;
+            }
+        }
+    }
+    for (size_t k = 0; k < m->n_group; k++)
+        m->group[k].n_running = m->group[k].n_cdu;
+    return 0;
+}
+
+dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
+                           dct_diag *d)
+{
+    dct_model *m = calloc(1, sizeof *m);
+    if (!m)
+        goto oom;
+    m->site = s;
+    if (o)
+        m->opts = *o;
+    const dct_comp *amb = s->ambient;
+    m->T_db = amb ? amb->q[DCT_AMBIENT_DRY_BULB] : C2K(25);
+    m->T_wb = amb ? amb->q[DCT_AMBIENT_WET_BULB] : C2K(18);
+    m->T_dew = amb ? amb->q[DCT_AMBIENT_DEW_POINT] : C2K(12);
+    if (m->T_wb > m->T_db) {
+        dct_error(d, amb->file, amb->line,
+                  "ambient wet bulb is above the dry bulb");
+        goto fail;
+    }
+    m->profiles = dct_profile_set_new(s, m->opts.profile, m->opts.seed, d);
+    if (!m->profiles)
+        goto fail;
+    /* components, in state order */
+    static const struct {
+        dct_type t;
+        const dct_ctype *ct;
+    } order[] = {{DCT_T_RACK, &dct_ctype_rack},
+                 {DCT_T_CDU, &dct_ctype_cdu},
+                 {DCT_T_FACILITY_LOOP, &dct_ctype_loop},
+                 {DCT_T_HEAT_REJECTION, &dct_ctype_heatrej},
+                 {DCT_T_HALL_AIR, &dct_ctype_hall}};
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+        n += dct_site_find(s, order[k].t, NULL, 0);
+    m->comp = calloc(n ? n : 1, sizeof *m->comp);
+    if (!m->comp)
+        goto oom;
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        size_t ti = 0;
+        for (size_t i = 0; i < s->n_comps; i++) {
+            const dct_comp *sc = s->comps[i];
+            if (sc->type != order[k].t || sc->is_model)
+                continue;
+            dct_mcomp *c = &m->comp[m->n_comp++];
+            c->ct = order[k].ct;
+            c->sc = sc;
+            c->id = sc->id;
+            c->tindex = ti++;
+        }
+    }
+    if (build_groups(m, d))
+        goto fail;
+    size_t errs = d->n_errors;
+    for (size_t i = 0; i < m->n_comp; i++)
+        if (m->comp[i].ct->setup(m, &m->comp[i], d) && d->n_errors == errs)
+            goto oom;
+    if (d->n_errors != errs)
+        goto fail;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        m->comp[i].off = m->n;
+        m->n += m->comp[i].n_states;
+    }
+    if (m->n == 0) {
+        dct_error(d, s->file, 0, "the site has nothing to simulate");
+        goto fail;
+    }
+    if (build_pattern(m))
+        goto oom;
+    m->ode = (dct_ode){
+        .n = m->n,
+        .colptr = m->colptr,
+        .rowind = m->rowind,
+        .rhs = model_rhs,
+        .jac = NULL,
+        .nq = DCT_NQ,
+        .qrhs = model_qrhs,
+        .nroots = m->n_root,
+        .roots = m->n_root ? model_roots : NULL,
+        .next_breakpoint = model_next_bp,
+        .at_breakpoint = NULL,
+        .ctx = m,
+    };
+    return m;
+oom:
+    dct_error(d, NULL, 0, "out of memory building the model");
+fail:
+    dct_model_free(m);
+    return NULL;
+}
+
+void dct_model_free(dct_model *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n_comp; i++)
+        if (m->comp[i].ct->free && m->comp[i].data)
+            m->comp[i].ct->free(&m->comp[i]);
+    free(m->comp);
+    for (size_t g = 0; g < m->n_group; g++) {
+        free(m->group[g].cdu);
+        free(m->group[g].rack);
+    }
+    free(m->group);
+    free(m->dep);
+    free(m->colptr);
+    free(m->rowind);
+    for (size_t i = 0; i < m->n_out; i++)
+        free(m->out_name[i]);
+    free(m->out_name);
+    free(m->out_comp);
+    free(m->mar);
+    free(m->mar_comp);
+    free(m->root_comp);
+    free(m->scratch);
+    dct_profile_set_free(m->profiles);
+    free(m);
+}
+
+const dct_ode *dct_model_ode(const dct_model *m)
+{
+    return &m->ode;
+}
+
+void dct_model_initial_state(dct_model *m, double *y0)
+{
+    /* ports of the initial estimate are not needed: each init uses the
+     * design values and the t = 0 load */
+    for (size_t i = 0; i < m->n_comp; i++)
+        m->comp[i].ct->init(m, &m->comp[i], y0);
+}
+
+size_t dct_model_n_outputs(const dct_model *m)
+{
+    return m->n_out;
+}
+
+const char *dct_model_output_name(const dct_model *m, size_t i)
+{
+    return m->out_name[i];
+}
+
+/* Evaluate the RHS at (t, y) into scratch so that every scratch value of
+ * the components (flows, duties, throttle) belongs to that point. */
+static int refresh(dct_model *m, double t, const double *y)
+{
+    if (!m->scratch) {
+        m->scratch = malloc(m->n * sizeof *m->scratch);
+        if (!m->scratch)
+            return -1;
+    }
+    return model_rhs(t, y, m->scratch, m);
+}
+
+void dct_model_outputs(dct_model *m, double t, const double *y, double *out)
+{
+    if (refresh(m, t, y))
+        return;
+    for (size_t i = 0; i < m->n_out; i++) {
+        dct_mcomp *c = m->out_comp[i];
+        out[i] = c->ct->output(m, c, i - c->out0, t, y);
+    }
+}
+
+size_t dct_model_n_margins(const dct_model *m)
+{
+    return m->n_mar;
+}
+
+const dct_margin_def *dct_model_margin(const dct_model *m, size_t i)
+{
+    return &m->mar[i];
+}
+
+void dct_model_margin_values(dct_model *m, double t, const double *y,
+                             double *val)
+{
+    if (refresh(m, t, y))
+        return;
+    for (size_t i = 0; i < m->n_mar; i++) {
+        dct_mcomp *c = m->mar_comp[i];
+        val[i] = c->ct->margin(m, c, i - c->mar0, t, y);
+    }
+}
+
+int dct_model_root_event(const dct_model *m, size_t i, int dir,
+                         const char **component, const char **event)
+{
+    if (i >= m->n_root)
+        return 0;
+    const dct_mcomp *c = m->root_comp[i];
+    const char *e = c->ct->root_event ? c->ct->root_event(c, i - c->root0, dir)
+                                      : NULL;
+    if (!e)
+        return 0;
+    *component = c->id;
+    *event = e;
+    return 1;
+}
+
+double dct_model_stored_energy(const dct_model *m, const double *y)
+{
+    double u = 0;
+    for (size_t i = 0; i < m->n_comp; i++)
+        u += m->comp[i].ct->stored(m, &m->comp[i], y);
+    return u;
+}

@@ -1,0 +1,87 @@
+/* model.h - assembly of one ODE model of a whole facility.
+ *
+ * dct_model_build lays out one state vector for every component of a site
+ * (racks, CDUs, facility loops and heat rejection, hall air; the 800 V DC
+ * plant plugs in through the same component-type table), records the
+ * sparsity pattern of the Jacobian from the components' declared couplings,
+ * and presents the system as a dct_ode for the solver.  It also names the
+ * output columns (probes), the margins with their limits, and the events
+ * that root functions report.  All values inside are SI; the output and
+ * margin functions convert to the display unit named in each column.
+ *
+ * Ownership: the model borrows the site (which must outlive it).  Caller
+ * frees the model with dct_model_free.  No allocation happens in the RHS.
+ */
+#ifndef DCT_MODEL_H
+#define DCT_MODEL_H
+
+#include <stddef.h>
+#include "diag.h"
+#include "site.h"
+#include "solver.h"
+
+typedef struct dct_model dct_model;
+
+typedef struct dct_model_opts {
+    const char *profile;      /* --profile: a profile id of the site, a
+                                 built-in name (constant, llm-training), or
+                                 a CSV file; NULL: each rack's own */
+    unsigned long seed;       /* seed of random profile parts */
+} dct_model_opts;
+
+/* Quadratures (energy totals) integrated with the state, [J]. */
+enum {
+    DCT_Q_E_IN = 0,   /* IT power + pump heat into the coolant and air */
+    DCT_Q_E_OUT,      /* heat removed by heat rejection and CRAHs */
+    DCT_Q_E_AUX,      /* auxiliary electrical energy (pumps, fans, chillers) */
+    DCT_Q_E_IT,       /* IT electrical energy (after throttling) */
+    DCT_NQ
+};
+
+/* One margin: a quantity with a limit.  margin = limit - worst for an
+ * upper limit, worst - limit for a lower one, in UNIT. */
+typedef struct dct_margin_def {
+    char id[96];          /* "A01.T_j_hot.throttle" */
+    char component[64];   /* component id */
+    char quantity[48];    /* "T_j_hot" */
+    char unit[16];        /* "degC", "kW", "%", "" */
+    char label[64];       /* what it means, for people */
+    double limit;         /* in UNIT */
+    int is_upper;         /* 1: value must stay <= limit */
+} dct_margin_def;
+
+dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
+                           dct_diag *d);
+void dct_model_free(dct_model *m);
+
+/* The ODE (borrowed; valid while the model lives) and its initial state
+ * (Y0 has n entries): a consistent estimate of the steady state at the
+ * loads of t = 0. */
+const dct_ode *dct_model_ode(const dct_model *m);
+void dct_model_initial_state(dct_model *m, double *y0);
+
+/* Output columns: names carry the unit ("A01.T_j_degC", "cdu-1.Q_kW",
+ * "t_s" is not one of them).  Values are computed in those units. */
+size_t dct_model_n_outputs(const dct_model *m);
+const char *dct_model_output_name(const dct_model *m, size_t i);
+void dct_model_outputs(dct_model *m, double t, const double *y, double *out);
+
+/* Margins: definitions, and the current value of each margin's quantity
+ * (in its unit) at (t, y). */
+size_t dct_model_n_margins(const dct_model *m);
+const dct_margin_def *dct_model_margin(const dct_model *m, size_t i);
+void dct_model_margin_values(dct_model *m, double t, const double *y,
+                             double *val);
+
+/* Event for a sign change of root function I in direction DIR (+1 up,
+ * -1 down): sets *COMPONENT and *EVENT (static or model-owned strings) and
+ * returns 1, or returns 0 when that crossing is not an event. */
+int dct_model_root_event(const dct_model *m, size_t i, int dir,
+                         const char **component, const char **event);
+
+/* Heat stored in every thermal capacitance, sum of C_i T_i [J] (relative
+ * to 0 K); the energy closure of a run is
+ * |E_in - E_out - (U(t) - U(0))| / E_in. */
+double dct_model_stored_energy(const dct_model *m, const double *y);
+
+#endif

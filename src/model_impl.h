@@ -1,0 +1,166 @@
+/* model_impl.h - what model.c shares with the component files (comp_*.c).
+ * Not a public interface: only model.c and comp_*.c include it.
+ *
+ * A component type (dct_ctype) is a table entry: how many states an
+ * instance has, how to estimate its initial state, its port values (the
+ * quantities others read: temperatures, flows, heat), its derivatives, its
+ * stored heat, its output columns, margins and root functions.  The RHS runs
+ * in two phases so that components may read each other's ports without an
+ * ordering problem: phase 1 computes every component's ports from its own
+ * states (and time); then the CDU groups mix the flows of their members;
+ * phase 2 computes every derivative from the ports.
+ */
+#ifndef DCT_MODEL_IMPL_H
+#define DCT_MODEL_IMPL_H
+
+#include "model.h"
+#include "profile.h"
+
+#include <gsl/gsl_interp.h>
+
+/* Fluids (SI).  TCS: propylene glycol 25 % at 35 degC; facility water at
+ * 35 degC; air at 25 degC.  Sources in dctwin-models(7). */
+#define DCT_CP_TCS 3957.0     /* J/(kg K), PG25 at 35 degC (Melinder) */
+#define DCT_RHO_TCS 1012.5    /* kg/m3, PG25 at 35 degC */
+#define DCT_CP_W 4180.0       /* J/(kg K), water */
+#define DCT_RHO_W 994.0       /* kg/m3, water at 35 degC */
+#define DCT_CP_AIR 1006.0     /* J/(kg K) */
+#define DCT_RHO_AIR 1.16      /* kg/m3 at 25 degC */
+#define DCT_T0 273.15
+
+typedef struct dct_mcomp dct_mcomp;
+typedef struct dct_group dct_group;
+
+/* Port values a component offers to others (SI). */
+typedef struct dct_port {
+    double T;        /* [K] outlet / supply temperature */
+    double T2;       /* [K] second outlet (CDU primary side) */
+    double mdot;     /* [kg/s] flow offered (CDU secondary, loop) */
+    double mdot2;    /* [kg/s] second flow (CDU primary) */
+    double Q;        /* [W] heat: rack to liquid, CDU duty, HR rejected */
+    double Q_air;    /* [W] heat to hall air */
+    double P_el;     /* [W] electrical power drawn (IT, after throttling) */
+    double P_aux;    /* [W] auxiliary electrical power (pumps, fans) */
+    double P_heat;   /* [W] auxiliary power that ends as heat in a fluid */
+} dct_port;
+
+typedef struct dct_ctype {
+    const char *name;
+    /* Derived parameters, state count (set c->n_states), couplings
+     * (dct_model_dep*), outputs, margins and roots (dct_model_add_*). */
+    int (*setup)(dct_model *m, dct_mcomp *c, dct_diag *d);
+    void (*init)(dct_model *m, dct_mcomp *c, double *y);
+    void (*ports)(dct_model *m, dct_mcomp *c, double t, const double *y);
+    void (*derivs)(dct_model *m, dct_mcomp *c, double t, const double *y,
+                   double *ydot);
+    double (*stored)(const dct_model *m, const dct_mcomp *c,
+                     const double *y);
+    /* Output column K of this component (K < c->n_out). */
+    double (*output)(dct_model *m, dct_mcomp *c, size_t k, double t,
+                     const double *y);
+    /* Margin quantity K (K < c->n_margins), in the margin's unit. */
+    double (*margin)(dct_model *m, dct_mcomp *c, size_t k, double t,
+                     const double *y);
+    /* Root function K (K < c->n_roots). */
+    double (*root)(dct_model *m, dct_mcomp *c, size_t k, double t,
+                   const double *y);
+    const char *(*root_event)(const dct_mcomp *c, size_t k, int dir);
+    void (*free)(dct_mcomp *c);
+} dct_ctype;
+
+/* A component instance in the model. */
+struct dct_mcomp {
+    const dct_ctype *ct;
+    const dct_comp *sc;        /* site record (borrowed) */
+    const char *id;
+    size_t off;                /* first state index */
+    size_t n_states;
+    dct_port port;
+    size_t out0, n_out;        /* output columns */
+    size_t mar0, n_margins;    /* margins */
+    size_t root0, n_roots;     /* root functions */
+    void *data;                /* type-specific, owned (freed by ct->free) */
+    size_t tindex;             /* index among components of its type */
+    int failed;                /* out of service (scenario event) */
+};
+
+/* CDUs sharing a supply and return header, and the racks they serve. */
+struct dct_group {
+    dct_mcomp **cdu;
+    size_t n_cdu;
+    dct_mcomp **rack;
+    size_t n_rack;
+    double mdot_design;        /* [kg/s] sum of the racks' design flows */
+    /* mixed values, computed between the two RHS phases */
+    double mdot;               /* [kg/s] total secondary flow */
+    double T_supply;           /* [K] mixed CDU supply */
+    double T_return;           /* [K] mixed rack return */
+    size_t n_running;          /* CDUs in service */
+};
+
+struct dct_model {
+    const dct_site *site;
+    dct_model_opts opts;
+    dct_mcomp *comp;
+    size_t n_comp;
+    dct_group *group;
+    size_t n_group;
+    size_t n;                  /* states */
+    /* ambient */
+    double T_db, T_wb, T_dew;  /* [K] */
+    /* sparsity: couplings as (row comp, col comp, col state or -1 = all) */
+    struct dep { size_t a, b; long bs; } *dep;
+    size_t n_dep, cap_dep;
+    long *colptr, *rowind;
+    /* outputs */
+    char **out_name;
+    dct_mcomp **out_comp;
+    size_t n_out, cap_out;
+    /* margins */
+    dct_margin_def *mar;
+    dct_mcomp **mar_comp;
+    size_t n_mar, cap_mar;
+    /* roots */
+    dct_mcomp **root_comp;
+    size_t n_root, cap_root;
+    /* profiles: one instance per rack */
+    dct_profile_set *profiles;
+    dct_ode ode;
+    double *scratch;           /* [n] RHS scratch for outputs/margins */
+};
+
+/* Declare that the states of A depend on state BS of B (BS = -1: on all
+ * of B's states).  Used to build the Jacobian pattern. */
+int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
+                  long bs);
+/* Add an output column "<id>.<NAME>" of component C (in order K = 0..). */
+int dct_model_add_output(dct_model *m, dct_mcomp *c, const char *name);
+/* Add a margin of C. */
+int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
+                         const char *unit, const char *label, double limit,
+                         int is_upper, const char *suffix);
+int dct_model_add_root(dct_model *m, dct_mcomp *c);
+
+/* The group a rack or CDU belongs to. */
+dct_group *dct_model_group_of(dct_model *m, const dct_mcomp *c);
+/* The model component of a site record, or NULL. */
+dct_mcomp *dct_model_find(dct_model *m, const dct_comp *sc);
+
+/* Heat exchanger effectiveness.  Counterflow; crossflow with both streams
+ * unmixed (ESDU approximation).  CR = C_min / C_max in [0, 1]. */
+double dct_eps_counterflow(double ntu, double cr);
+double dct_eps_crossflow(double ntu, double cr);
+/* NTU for a given effectiveness: counterflow in closed form, crossflow by
+ * GSL's Brent solver.  Return -1 when EPS is not reachable. */
+double dct_ntu_counterflow(double eps, double cr);
+double dct_ntu_crossflow(double eps, double cr);
+
+static inline double dct_clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+extern const dct_ctype dct_ctype_rack, dct_ctype_cdu, dct_ctype_loop,
+    dct_ctype_heatrej, dct_ctype_hall;
+
+#endif

@@ -1,0 +1,38 @@
+/* profile.h - load profiles: the load fraction u(t) in [0, 1] of each rack
+ * and the breakpoints where u or its slope jumps.
+ *
+ * Shapes: constant; step; llm-training (synchronous-training square wave
+ * with linear edges, low level as a fraction of the high level, per-rack
+ * phase offsets with seeded jitter); csv (a trace t_s,u or t_s,P_W,
+ * linearly interpolated).  Rack power is p_idle + u (p_max - p_idle).
+ */
+#ifndef DCT_PROFILE_H
+#define DCT_PROFILE_H
+
+#include <stddef.h>
+#include "diag.h"
+#include "site.h"
+
+typedef struct dct_profile_set dct_profile_set;
+
+/* Build one profile instance per rack of the site.  OVERRIDE (may be NULL)
+ * replaces every rack's profile: a profile id of the site, a built-in name
+ * or a CSV file name.  SEED seeds the jitter.  Returns NULL with errors in
+ * D.  Caller frees with dct_profile_set_free. */
+dct_profile_set *dct_profile_set_new(const dct_site *s, const char *override,
+                                     unsigned long seed, dct_diag *d);
+void dct_profile_set_free(dct_profile_set *ps);
+
+/* Load fraction of rack K (index among the site's racks) at time T. */
+double dct_profile_u(const dct_profile_set *ps, size_t k, double t);
+/* Rack power P(t) [W] of rack K: p_idle + u (p_max - p_idle), or the trace
+ * power of a csv profile given in watts. */
+double dct_profile_power(const dct_profile_set *ps, size_t k, double t,
+                         double p_idle, double p_max);
+/* Smallest breakpoint of any rack strictly after T; returns 0 if none. */
+int dct_profile_next_breakpoint(const dct_profile_set *ps, double t,
+                                double *tb);
+/* Name of the profile in use for rack K (for run.json). */
+const char *dct_profile_name(const dct_profile_set *ps, size_t k);
+
+#endif

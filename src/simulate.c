@@ -1,0 +1,1181 @@
+/* simulate.c - `dctwin simulate`: one run of a site, written to a run
+ * directory.
+ *
+ * Loads the site, builds its model, integrates it with the solver and
+ * follows the run through the solver's callbacks: every output time becomes
+ * a row of timeseries.csv (streamed to a temporary file), every internal
+ * step, root and output time updates each margin's worst value, first
+ * violation and time below zero, and root events and first violations are
+ * streamed to events.csv.  After a successful run margins.json,
+ * margins.txt and run.json are written, and all five files are renamed into
+ * place together (atomic_file.h): a failed or interrupted run leaves no
+ * partial file.  Nothing is allocated inside the callbacks.
+ *
+ * Exit status: 0 all margins met, 1 a margin is negative, 2 usage, 3 input,
+ * 4 solver (including a non-finite output), 5 output.
+ */
+#include "config.h"
+#include "atomic_file.h"
+#include "cli.h"
+#include "diag.h"
+#include "model.h"
+#include "site.h"
+#include "solver.h"
+#include "units.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+int dct_cmd_simulate(int argc, char **argv);
+
+/* Defaults (also in --help and dctwin(1)). */
+#define SIM_DURATION_S 3600.0
+#define SIM_OUTPUT_STEP_S 1.0
+#define SIM_RTOL 1e-5
+#define SIM_ATOL 1e-4
+#define SIM_SEED 1UL
+/* Most rows of timeseries.csv. */
+#define SIM_MAX_ROWS 10000000.0
+/* margins.txt: beyond SIM_TXT_ALL margins only the SIM_TXT_SHOWN smallest. */
+#define SIM_TXT_ALL 40
+#define SIM_TXT_SHOWN 25
+/* Progress: first update after this wall time [s], then at most every
+ * SIM_PROGRESS_DT [s]. */
+#define SIM_PROGRESS_FIRST 1.0
+#define SIM_PROGRESS_DT 0.1
+
+/* Callback stops (dct_solver_run returns them). */
+enum { CB_NONFINITE = 2, CB_WRITE = 3 };
+
+/* Output files, in the order they are committed. */
+enum { F_TS, F_EV, F_MJ, F_MT, F_RUN, N_FILES };
+static const char *const file_names[N_FILES] = {
+    "timeseries.csv", "events.csv", "margins.json", "margins.txt",
+    "run.json"};
+
+/* What is followed of one margin during the run; margins in the unit of
+ * the margin's definition. */
+typedef struct sim_margin {
+    const dct_margin_def *def;
+    double worst_val;    /* value with the smallest margin */
+    double worst;        /* that margin; +inf before the first sample */
+    double t_worst;      /* [s] */
+    double t_viol;       /* [s] first time below zero, NAN when never */
+    double violated_s;   /* [s] total time below zero */
+    double prev_t, prev_m;
+    int has_prev;
+} sim_margin;
+
+typedef struct sim_input {
+    char *file;          /* owned */
+    char sha256[65];
+} sim_input;
+
+typedef struct sim {
+    /* options */
+    const char *site_path;
+    const char *profile;
+    double duration, out_step, rtol, atol;
+    unsigned long seed;
+    char *out_dir;       /* owned */
+    int is_dir_created;  /* we made the leaf of out_dir */
+    char **probe_args;   /* owned copies, split in place at ',' */
+    size_t n_probe_args;
+    /* objects */
+    dct_diag *d;
+    dct_site *site;
+    dct_model *model;
+    dct_solver *solver;
+    const dct_ode *ode;
+    sim_input *inputs;
+    size_t n_inputs;
+    size_t n_y, n_out, n_sel, n_mg;
+    size_t *sel;         /* selected output columns, model order */
+    double *y0;
+    double *out;         /* [n_out] */
+    double *mval;        /* [n_mg] */
+    sim_margin *mg;      /* [n_mg] */
+    size_t *order;       /* [n_mg] margins sorted, binding first */
+    dct_afile *f[N_FILES];
+    /* run state */
+    long n_rows;
+    double u0;           /* [J] stored energy at t = 0 */
+    double wall0, wall_s, last_progress;
+    int show_progress, is_progress_shown;
+} sim;
+
+/* ------------------------------------------------------------ helpers */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A JSON string: escapes, and U+FFFD for bytes that are not UTF-8, so the
+ * document stays valid whatever the input held.  NULL gives null. */
+static void json_str(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)s;
+    putc('"', f);
+    while (*p) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            if (c == '"' || c == '\\')
+                fprintf(f, "\\%c", (int)c);
+            else if (c == '\n')
+                fputs("\\n", f);
+            else if (c == '\t')
+                fputs("\\t", f);
+            else if (c == '\r')
+                fputs("\\r", f);
+            else if (c < 0x20)
+                fprintf(f, "\\u%04x", c);
+            else
+                putc((int)c, f);
+            p++;
+            continue;
+        }
+        size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                     : c >= 0xE0 && c <= 0xEF ? 3
+                     : c >= 0xF0 && c <= 0xF4 ? 4
+                                              : 0;
+        unsigned lo = 0x80, hi = 0xBF;   /* range of the second byte */
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+        else if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+        int is_ok = len > 0 && p[1] >= lo && p[1] <= hi;
+        for (size_t k = 2; is_ok && k < len; k++)
+            is_ok = p[k] >= 0x80 && p[k] <= 0xBF;
+        if (!is_ok) {
+            fputs("\\ufffd", f);
+            p++;
+            continue;
+        }
+        fwrite(p, 1, len, f);
+        p += len;
+    }
+    putc('"', f);
+}
+
+/* A JSON number, or null when not finite. */
+static void json_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.10g", x);
+    else
+        fputs("null", f);
+}
+
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    putc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}
+
+/* Text for people: control characters shown as '?'. */
+static void txt_field(FILE *f, const char *s, int width)
+{
+    int n = 0;
+    for (; *s; s++, n++)
+        putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+    for (; n < width; n++)
+        putc(' ', f);
+}
+
+/* SHA-256 of FILE as 64 hex digits in HEX.  Returns 0 or -1 with errno. */
+static int sha256_file(const char *file, char hex[65])
+{
+    unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    int rc = -1, e = 0;
+    EVP_MD_CTX *ctx = NULL;
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return -1;
+    ctx = EVP_MD_CTX_new();
+    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+        e = ENOMEM;
+        goto fail;
+    }
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (EVP_DigestUpdate(ctx, buf, n) != 1) {
+            e = EIO;
+            goto fail;
+        }
+    if (ferror(f)) {
+        e = EIO;
+        goto fail;
+    }
+    if (EVP_DigestFinal_ex(ctx, md, &md_len) != 1 || md_len != 32) {
+        e = EIO;
+        goto fail;
+    }
+    for (unsigned i = 0; i < md_len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    rc = 0;
+fail:
+    EVP_MD_CTX_free(ctx);
+    fclose(f);
+    if (rc)
+        errno = e;
+    return rc;
+}
+
+/* mkdir -p DIR; *IS_CREATED tells whether the last component was made
+ * here.  Returns 0 or -1 with errno. */
+static int mkdir_p(const char *dir, int *is_created)
+{
+    *is_created = 0;
+    if (!*dir) {
+        errno = ENOENT;
+        return -1;
+    }
+    char *p = strdup(dir);
+    if (!p)
+        return -1;
+    size_t len = strlen(p);
+    while (len > 1 && p[len - 1] == '/')
+        p[--len] = '\0';
+    int rc = 0;
+    for (char *s = p + 1;; s++) {
+        int is_last = *s == '\0';
+        if (!is_last && *s != '/')
+            continue;
+        char keep = *s;
+        *s = '\0';
+        struct stat st;
+        if (mkdir(p, 0777) == 0) {
+            *is_created = is_last;
+        } else if (errno != EEXIST || stat(p, &st) != 0 ||
+                   !S_ISDIR(st.st_mode)) {
+            if (errno == EEXIST)
+                errno = ENOTDIR;
+            rc = -1;
+        }
+        *s = keep;
+        if (rc || is_last)
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+/* --------------------------------------------------------- the run */
+
+/* Update every margin with the sample at (t, y). */
+static int sample_margins(sim *S, double t, const double *y)
+{
+    if (S->n_mg == 0)
+        return 0;
+    dct_model_margin_values(S->model, t, y, S->mval);
+    for (size_t i = 0; i < S->n_mg; i++) {
+        sim_margin *g = &S->mg[i];
+        double v = S->mval[i];
+        if (!isfinite(v)) {
+            dct_error(S->d, NULL, 0,
+                      "margin %s: the value of %s is not finite at t = %.9g "
+                      "s (the model has failed)",
+                      g->def->id, g->def->quantity, t);
+            return CB_NONFINITE;
+        }
+        double m = g->def->is_upper ? g->def->limit - v : v - g->def->limit;
+        if (m < g->worst) {
+            g->worst = m;
+            g->worst_val = v;
+            g->t_worst = t;
+        }
+        double t_cross = t;
+        int is_ordered = !g->has_prev || t >= g->prev_t;
+        if (g->has_prev && is_ordered) {
+            /* linear interpolation of the margin between the samples */
+            double dt = t - g->prev_t, m0 = g->prev_m;
+            if (m0 < 0 && m < 0) {
+                g->violated_s += dt;
+            } else if (m0 < 0) {
+                g->violated_s += dt * -m0 / (m - m0);
+            } else if (m < 0) {
+                g->violated_s += dt * -m / (m0 - m);
+                t_cross = g->prev_t + dt * m0 / (m0 - m);
+            }
+        }
+        if (m < 0 && isnan(g->t_viol)) {
+            g->t_viol = t_cross;
+            FILE *f = dct_afile_fp(S->f[F_EV]);
+            fprintf(f, "%.9g,", t_cross);
+            csv_field(f, g->def->component);
+            fputs(",margin-violated:", f);
+            csv_field(f, g->def->id);
+            if (putc('\n', f) == EOF || ferror(f))
+                return CB_WRITE;
+        }
+        if (is_ordered) {
+            g->prev_t = t;
+            g->prev_m = m;
+            g->has_prev = 1;
+        }
+    }
+    return 0;
+}
+
+static void progress(sim *S, double t, int is_final)
+{
+    if (!S->show_progress)
+        return;
+    double w = now_s();
+    if (!is_final && (w - S->wall0 < SIM_PROGRESS_FIRST ||
+                      w - S->last_progress < SIM_PROGRESS_DT))
+        return;
+    if (is_final && !S->is_progress_shown)
+        return;
+    S->last_progress = w;
+    S->is_progress_shown = 1;
+    int pct = (int)(100.0 * t / S->duration);
+    fprintf(stderr, "\rdctwin: simulating %3d%% (t = %.0f s of %.0f s)", pct,
+            t, S->duration);
+    if (is_final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int on_output(double t, const double *y, void *ud)
+{
+    sim *S = ud;
+    dct_model_outputs(S->model, t, y, S->out);
+    for (size_t i = 0; i < S->n_out; i++)
+        if (!isfinite(S->out[i])) {
+            dct_error(S->d, NULL, 0,
+                      "output %s is not finite at t = %.9g s (the model has "
+                      "failed; no results written)",
+                      dct_model_output_name(S->model, i), t);
+            return CB_NONFINITE;
+        }
+    FILE *f = dct_afile_fp(S->f[F_TS]);
+    fprintf(f, "%.9g", t);
+    for (size_t k = 0; k < S->n_sel; k++)
+        fprintf(f, ",%.6g", S->out[S->sel[k]]);
+    if (putc('\n', f) == EOF || ferror(f))
+        return CB_WRITE;
+    S->n_rows++;
+    return sample_margins(S, t, y);
+}
+
+static int on_step(double t, const double *y, void *ud)
+{
+    sim *S = ud;
+    progress(S, t, 0);
+    return sample_margins(S, t, y);
+}
+
+static int on_root(double t, const double *y, const int *found, void *ud)
+{
+    sim *S = ud;
+    FILE *f = dct_afile_fp(S->f[F_EV]);
+    for (size_t i = 0; i < S->ode->nroots; i++) {
+        const char *comp = NULL, *ev = NULL;
+        if (!found[i] ||
+            !dct_model_root_event(S->model, i, found[i], &comp, &ev))
+            continue;
+        fprintf(f, "%.9g,", t);
+        csv_field(f, comp ? comp : "");
+        putc(',', f);
+        csv_field(f, ev ? ev : "");
+        if (putc('\n', f) == EOF || ferror(f))
+            return CB_WRITE;
+    }
+    return sample_margins(S, t, y);
+}
+
+/* -------------------------------------------------------- the results */
+
+static double margin_pct(const sim_margin *g)
+{
+    return g->def->limit != 0 ? 100.0 * g->worst / fabs(g->def->limit) : NAN;
+}
+
+/* Sort key: margin %, or the margin itself when the limit is 0. */
+static double margin_key(const sim_margin *g)
+{
+    double p = margin_pct(g);
+    return isnan(p) ? g->worst : p;
+}
+
+typedef struct key_idx {
+    double key;
+    size_t i;
+} key_idx;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const key_idx *x = a, *y = b;
+    if (x->key < y->key)
+        return -1;
+    if (x->key > y->key)
+        return 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int sort_margins(sim *S)
+{
+    key_idx *k = malloc((S->n_mg ? S->n_mg : 1) * sizeof *k);
+    if (!k)
+        return -1;
+    for (size_t i = 0; i < S->n_mg; i++) {
+        k[i].key = margin_key(&S->mg[i]);
+        if (isnan(k[i].key))
+            k[i].key = INFINITY;
+        k[i].i = i;
+    }
+    qsort(k, S->n_mg, sizeof *k, cmp_key);
+    for (size_t i = 0; i < S->n_mg; i++)
+        S->order[i] = k[i].i;
+    free(k);
+    return 0;
+}
+
+static int is_all_ok(const sim *S)
+{
+    for (size_t i = 0; i < S->n_mg; i++)
+        if (!(S->mg[i].worst >= 0))
+            return 0;
+    return 1;
+}
+
+static void write_margins_json(FILE *f, const sim *S)
+{
+    fputs("{\"margins\":[", f);
+    for (size_t k = 0; k < S->n_mg; k++) {
+        const sim_margin *g = &S->mg[S->order[k]];
+        const dct_margin_def *md = g->def;
+        fputs(k ? ",\n  {" : "\n  {", f);
+        fputs("\"id\":", f);
+        json_str(f, md->id);
+        fputs(",\"component\":", f);
+        json_str(f, md->component);
+        fputs(",\"quantity\":", f);
+        json_str(f, md->quantity);
+        fputs(",\"label\":", f);
+        json_str(f, md->label);
+        fputs(",\"unit\":", f);
+        json_str(f, md->unit);
+        fprintf(f, ",\"kind\":\"%s\",\"limit\":", md->is_upper ? "upper"
+                                                                : "lower");
+        json_num(f, md->limit);
+        fputs(",\"worst\":", f);
+        json_num(f, g->worst_val);
+        fputs(",\"margin\":", f);
+        json_num(f, g->worst);
+        fputs(",\"margin_pct\":", f);
+        json_num(f, margin_pct(g));
+        fputs(",\"t_worst_s\":", f);
+        json_num(f, g->t_worst);
+        fputs(",\"t_violation_s\":", f);
+        json_num(f, g->t_viol);
+        fputs(",\"violated_s\":", f);
+        json_num(f, g->violated_s);
+        fputs("}", f);
+    }
+    fputs(S->n_mg ? "\n ],\n \"binding\":" : "],\n \"binding\":", f);
+    json_str(f, S->n_mg ? S->mg[S->order[0]].def->id : NULL);
+    fprintf(f, ",\n \"all_ok\":%s}\n", is_all_ok(S) ? "true" : "false");
+}
+
+static void write_margins_txt(FILE *f, const sim *S)
+{
+    fputs("site ", f);
+    txt_field(f, S->site->name ? S->site->name : "?", 0);
+    fputs(" (", f);
+    txt_field(f, S->site->file, 0);
+    fprintf(f, "), duration %g s, profile ", S->duration);
+    txt_field(f, S->profile ? S->profile : "(each rack's own)", 0);
+    fputc('\n', f);
+    if (S->n_mg == 0) {
+        fputs("no margins\n", f);
+        return;
+    }
+    size_t shown = S->n_mg > SIM_TXT_ALL ? SIM_TXT_SHOWN : S->n_mg;
+    int w_id = 2, w_q = 8;
+    for (size_t k = 0; k < shown; k++) {
+        const dct_margin_def *md = S->mg[S->order[k]].def;
+        int l = (int)strlen(md->id), lq = (int)strlen(md->quantity);
+        w_id = l > w_id ? l : w_id;
+        w_q = lq > w_q ? lq : w_q;
+    }
+    txt_field(f, "id", w_id);
+    fputs("  ", f);
+    txt_field(f, "quantity", w_q);
+    fprintf(f, "  %11s %11s %11s  %-6s %9s %11s  %s\n", "limit", "worst",
+            "margin", "unit", "margin %", "t_worst_s", "first_violation_s");
+    for (size_t k = 0; k < shown; k++) {
+        const sim_margin *g = &S->mg[S->order[k]];
+        const dct_margin_def *md = g->def;
+        txt_field(f, md->id, w_id);
+        fputs("  ", f);
+        txt_field(f, md->quantity, w_q);
+        fprintf(f, "  %11.5g %11.5g %11.5g  ", md->limit, g->worst_val,
+                g->worst);
+        txt_field(f, md->unit[0] ? md->unit : "-", 6);
+        double p = margin_pct(g);
+        if (isnan(p))
+            fprintf(f, " %9s", "-");
+        else
+            fprintf(f, " %9.1f", p);
+        fprintf(f, " %11.6g  ", g->t_worst);
+        if (isnan(g->t_viol))
+            fputs("-\n", f);
+        else
+            fprintf(f, "%.6g\n", g->t_viol);
+    }
+    if (shown < S->n_mg)
+        fprintf(f, "... %zu more in margins.json\n", S->n_mg - shown);
+    if (is_all_ok(S))
+        fprintf(f, "all %zu margins met; binding: ", S->n_mg);
+    else
+        fputs("MARGIN VIOLATED; binding: ", f);
+    txt_field(f, S->mg[S->order[0]].def->id, 0);
+    fputc('\n', f);
+}
+
+static void write_run_json(FILE *f, const sim *S, const double *q,
+                           double du, int status)
+{
+    dct_solver_stats st;
+    dct_solver_get_stats(S->solver, &st);
+    fputs("{\"dctwin_version\":", f);
+    json_str(f, PACKAGE_VERSION);
+    fputs(",\n \"site\":{\"file\":", f);
+    json_str(f, S->site->file);
+    fputs(",\"name\":", f);
+    json_str(f, S->site->name);
+    fputs("},\n \"inputs\":[", f);
+    for (size_t i = 0; i < S->n_inputs; i++) {
+        fputs(i ? ",\n  {\"file\":" : "\n  {\"file\":", f);
+        json_str(f, S->inputs[i].file);
+        fputs(",\"sha256\":", f);
+        json_str(f, S->inputs[i].sha256);
+        fputs("}", f);
+    }
+    fputs("],\n \"profile\":", f);
+    json_str(f, S->profile);
+    fputs(",\n \"duration_s\":", f);
+    json_num(f, S->duration);
+    fputs(",\"output_step_s\":", f);
+    json_num(f, S->out_step);
+    fputs(",\"rows\":", f);
+    fprintf(f, "%ld", S->n_rows);
+    fputs(",\"rtol\":", f);
+    json_num(f, S->rtol);
+    fputs(",\"atol\":", f);
+    json_num(f, S->atol);
+    fprintf(f, ",\"seed\":%lu,\n \"wall_s\":", S->seed);
+    json_num(f, S->wall_s);
+    fputs(",\"realtime_ratio\":", f);
+    json_num(f, S->wall_s > 0 ? S->duration / S->wall_s : NAN);
+    fputs(",\n \"energy\":{\"in_J\":", f);
+    json_num(f, q[DCT_Q_E_IN]);
+    fputs(",\"out_J\":", f);
+    json_num(f, q[DCT_Q_E_OUT]);
+    fputs(",\"aux_J\":", f);
+    json_num(f, q[DCT_Q_E_AUX]);
+    fputs(",\"it_J\":", f);
+    json_num(f, q[DCT_Q_E_IT]);
+    fputs(",\"stored_change_J\":", f);
+    json_num(f, du);
+    fputs("},\n \"energy_closure_rel\":", f);
+    double e_in = q[DCT_Q_E_IN];
+    json_num(f, e_in > 0 ? fabs(e_in - q[DCT_Q_E_OUT] - du) / e_in : NAN);
+    fprintf(f,
+            ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
+            "\"n_lin_setups\":%ld,\"n_err_test_fails\":%ld,"
+            "\"n_nonlin_iters\":%ld,\"n_nonlin_conv_fails\":%ld,"
+            "\"n_roots\":%ld,\"n_breakpoints\":%ld,\"n_colors\":%ld,"
+            "\"last_h\":",
+            st.n_steps, st.n_rhs, st.n_jac, st.n_lin_setups,
+            st.n_err_test_fails, st.n_nonlin_iters, st.n_nonlin_conv_fails,
+            st.n_roots, st.n_breakpoints, st.n_colors);
+    json_num(f, st.last_h);
+    fprintf(f, "},\n \"exit_status\":%d}\n", status);
+}
+
+static void print_stats(const sim *S)
+{
+    dct_solver_stats st;
+    dct_solver_get_stats(S->solver, &st);
+    fprintf(stderr,
+            "dctwin: solver: %ld steps, %ld rhs, %ld jacobians (%ld colours), "
+            "%ld linear setups\n"
+            "dctwin: solver: %ld nonlinear iterations, %ld convergence "
+            "failures, %ld error test failures\n"
+            "dctwin: solver: %ld roots, %ld breakpoints, last step %.3g s\n"
+            "dctwin: %ld rows in %.3f s wall, %.4g x real time\n",
+            st.n_steps, st.n_rhs, st.n_jac, st.n_colors, st.n_lin_setups,
+            st.n_nonlin_iters, st.n_nonlin_conv_fails, st.n_err_test_fails,
+            st.n_roots, st.n_breakpoints, st.last_h, S->n_rows, S->wall_s,
+            S->wall_s > 0 ? S->duration / S->wall_s : 0.0);
+}
+
+/* ------------------------------------------------------------ options */
+
+static void help(void)
+{
+    printf(
+        "Usage: dctwin simulate SITE [OPTION]...\n"
+        "Simulate the facility described by the site file SITE and write "
+        "the results\nto a run directory.\n\n"
+        "  --profile=NAME|FILE  load profile of every rack: a profile id of "
+        "the site,\n"
+        "                       a built-in name (constant, llm-training) "
+        "or a CSV file\n"
+        "                       (default: each rack's own profile)\n"
+        "  --duration=T         simulated time, with a unit: 600s, 10min, "
+        "2h\n"
+        "                       (default 1 h)\n"
+        "  --output-step=T      time between rows of timeseries.csv "
+        "(default 1 s);\n"
+        "                       at most 10^7 rows\n"
+        "  --probe=PATTERN      write only the columns whose name matches "
+        "the glob\n"
+        "                       PATTERN ('A01.*', '*.T_j_hot_degC', "
+        "'cdu-*');\n"
+        "                       repeatable, or comma-separated "
+        "(default: all columns)\n"
+        "  --out=DIR            run directory, created when missing\n"
+        "                       (default ./run-SITENAME)\n"
+        "  --rtol=X             relative tolerance of the solver "
+        "(default 1e-5)\n"
+        "  --atol=X             absolute tolerance in state units: K, "
+        "fraction, ...\n"
+        "                       (default 1e-4)\n"
+        "  --seed=N             seed of the random parts of profiles "
+        "(default 1)\n"
+        "  -q, --quiet          no progress, no margin table on stdout\n"
+        "  -v, --verbose        print solver statistics to stderr\n"
+        "  -h, --help           print this help and exit\n\n"
+        "Files in DIR, written only when the run completes: timeseries.csv, "
+        "events.csv,\nmargins.json, margins.txt, run.json.  The margin "
+        "table is printed on stdout.\n\n"
+        "Exit status: 0 all margins met, 1 some margin negative, 2 usage, "
+        "3 input error,\n4 solver failure, 5 output failure.\n");
+}
+
+/* A time with its unit into *S_OUT [s].  Returns 0 or -1 (message printed). */
+static int parse_time(const char *opt, const char *text, double *s_out)
+{
+    char err[256];
+    if (dct_quantity_parse(text, "s", s_out, err, sizeof err) != 0) {
+        fprintf(stderr,
+                "dctwin: simulate: --%s '%s': %s; write a time with its "
+                "unit, e.g. '600 s', '10min' or '2h'\n",
+                opt, text, err);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_pos(const char *opt, const char *text, double *x)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end || !isfinite(v) || !(v > 0)) {
+        fprintf(stderr, "dctwin: simulate: --%s '%s': expected a positive "
+                        "number\n", opt, text);
+        return -1;
+    }
+    *x = v;
+    return 0;
+}
+
+static int parse_seed(const char *text, unsigned long *seed)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || end == text || *end || strchr(text, '-')) {
+        fprintf(stderr, "dctwin: simulate: --seed '%s': expected a "
+                        "non-negative integer\n", text);
+        return -1;
+    }
+    *seed = v;
+    return 0;
+}
+
+static int add_probe(sim *S, const char *arg)
+{
+    char **v = realloc(S->probe_args, (S->n_probe_args + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    S->probe_args = v;
+    if (!(v[S->n_probe_args] = strdup(arg)))
+        return -1;
+    S->n_probe_args++;
+    return 0;
+}
+
+enum {
+    O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
+    O_ATOL, O_SEED
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(sim *S, int argc, char **argv, int *verbosity)
+{
+    static const struct option opts[] = {
+        {"profile", required_argument, 0, O_PROFILE},
+        {"duration", required_argument, 0, O_DURATION},
+        {"output-step", required_argument, 0, O_OUTPUT_STEP},
+        {"probe", required_argument, 0, O_PROBE},
+        {"out", required_argument, 0, O_OUT},
+        {"rtol", required_argument, 0, O_RTOL},
+        {"atol", required_argument, 0, O_ATOL},
+        {"seed", required_argument, 0, O_SEED},
+        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    int c, bad = 0;
+    optind = 1;
+    while (!bad && (c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+        switch (c) {
+        case O_PROFILE:
+            S->profile = optarg;
+            break;
+        case O_DURATION:
+            bad = parse_time("duration", optarg, &S->duration);
+            break;
+        case O_OUTPUT_STEP:
+            bad = parse_time("output-step", optarg, &S->out_step);
+            break;
+        case O_PROBE:
+            if (add_probe(S, optarg)) {
+                fprintf(stderr, "dctwin: simulate: out of memory\n");
+                return DCT_EXIT_USAGE;
+            }
+            break;
+        case O_OUT:
+            free(S->out_dir);
+            if (!(S->out_dir = strdup(optarg))) {
+                fprintf(stderr, "dctwin: simulate: out of memory\n");
+                return DCT_EXIT_USAGE;
+            }
+            break;
+        case O_RTOL:
+            bad = parse_pos("rtol", optarg, &S->rtol);
+            break;
+        case O_ATOL:
+            bad = parse_pos("atol", optarg, &S->atol);
+            break;
+        case O_SEED:
+            bad = parse_seed(optarg, &S->seed);
+            break;
+        case 'q':
+            *verbosity = 0;
+            break;
+        case 'v':
+            *verbosity = 2;
+            break;
+        case 'h':
+            help();
+            return DCT_EXIT_OK;
+        default:
+            fprintf(stderr, "dctwin: simulate: see 'dctwin simulate "
+                            "--help'\n");
+            return DCT_EXIT_USAGE;
+        }
+    }
+    if (bad)
+        return DCT_EXIT_USAGE;
+    if (optind != argc - 1) {
+        fprintf(stderr, "dctwin: simulate: %s (see 'dctwin simulate "
+                        "--help')\n",
+                optind >= argc ? "no SITE given" : "more than one SITE given");
+        return DCT_EXIT_USAGE;
+    }
+    S->site_path = argv[optind];
+    if (!(S->duration > 0)) {
+        fprintf(stderr, "dctwin: simulate: --duration must be > 0 s\n");
+        return DCT_EXIT_USAGE;
+    }
+    if (!(S->out_step > 0) || S->out_step > S->duration) {
+        fprintf(stderr, "dctwin: simulate: --output-step %g s: must be > 0 "
+                        "and at most the duration (%g s)\n",
+                S->out_step, S->duration);
+        return DCT_EXIT_USAGE;
+    }
+    double rows = floor(S->duration / S->out_step * (1 + 1e-12)) + 1;
+    if (rows > SIM_MAX_ROWS) {
+        fprintf(stderr, "dctwin: simulate: %g s in steps of %g s would give "
+                        "%.0f rows; at most %.0f are written (use a longer "
+                        "--output-step)\n",
+                S->duration, S->out_step, rows, SIM_MAX_ROWS);
+        return DCT_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* Select the output columns from the --probe patterns.  Returns 0, or an
+ * exit status (message printed). */
+static int select_columns(sim *S)
+{
+    unsigned char *is_sel = calloc(S->n_out ? S->n_out : 1, 1);
+    if (!is_sel)
+        return DCT_EXIT_OUTPUT;
+    int rc = 0;
+    for (size_t a = 0; a < S->n_probe_args && !rc; a++) {
+        int n_pat = 0;
+        char *save = NULL;
+        for (char *pat = strtok_r(S->probe_args[a], ",", &save); pat;
+             pat = strtok_r(NULL, ",", &save)) {
+            n_pat++;
+            int hit = 0;
+            for (size_t i = 0; i < S->n_out; i++)
+                if (fnmatch(pat, dct_model_output_name(S->model, i), 0) ==
+                    0) {
+                    is_sel[i] = 1;
+                    hit = 1;
+                }
+            if (!hit) {
+                fprintf(stderr, "dctwin: simulate: --probe '%s' matches no "
+                                "output column (%zu columns, e.g. '%s')\n",
+                        pat, S->n_out,
+                        S->n_out ? dct_model_output_name(S->model, 0) : "");
+                rc = DCT_EXIT_USAGE;
+                break;
+            }
+        }
+        if (!rc && n_pat == 0) {
+            fprintf(stderr, "dctwin: simulate: --probe: empty pattern\n");
+            rc = DCT_EXIT_USAGE;
+        }
+    }
+    S->n_sel = 0;
+    for (size_t i = 0; i < S->n_out && !rc; i++)
+        if (!S->n_probe_args || is_sel[i])
+            S->sel[S->n_sel++] = i;
+    free(is_sel);
+    return rc;
+}
+
+/* Digests of every input file.  Returns 0 or -1 (message printed). */
+static int hash_inputs(sim *S)
+{
+    size_t n = S->site->n_files;
+    struct stat st;
+    int has_profile_file = S->profile && stat(S->profile, &st) == 0 &&
+                           S_ISREG(st.st_mode);
+    S->inputs = calloc(n + 1, sizeof *S->inputs);
+    if (!S->inputs) {
+        fprintf(stderr, "dctwin: simulate: out of memory\n");
+        return -1;
+    }
+    for (size_t i = 0; i < n + (size_t)has_profile_file; i++) {
+        const char *file = i < n ? S->site->files[i] : S->profile;
+        if (!(S->inputs[i].file = strdup(file))) {
+            fprintf(stderr, "dctwin: simulate: out of memory\n");
+            return -1;
+        }
+        S->n_inputs++;
+        if (sha256_file(file, S->inputs[i].sha256) != 0) {
+            fprintf(stderr, "dctwin: %s: cannot read: %s\n", file,
+                    strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Default run directory: ./run-<site name>, the name made safe. */
+static char *default_out_dir(const char *name)
+{
+    if (!name || !*name)
+        name = "site";
+    size_t n = strlen(name);
+    char *p = malloc(n + 7);
+    if (!p)
+        return NULL;
+    memcpy(p, "./run-", 6);
+    for (size_t i = 0; i < n; i++) {
+        char c = name[i];
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+        p[6 + i] = ok ? c : '_';
+    }
+    p[6 + n] = '\0';
+    return p;
+}
+
+/* Allocate everything the callbacks use. */
+static int alloc_run(sim *S)
+{
+    S->n_y = S->ode->n;
+    S->n_out = dct_model_n_outputs(S->model);
+    S->n_mg = dct_model_n_margins(S->model);
+    S->y0 = calloc(S->n_y ? S->n_y : 1, sizeof *S->y0);
+    S->out = calloc(S->n_out ? S->n_out : 1, sizeof *S->out);
+    S->sel = calloc(S->n_out ? S->n_out : 1, sizeof *S->sel);
+    S->mval = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->mval);
+    S->mg = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->mg);
+    S->order = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->order);
+    if (!S->y0 || !S->out || !S->sel || !S->mval || !S->mg || !S->order)
+        return -1;
+    for (size_t i = 0; i < S->n_mg; i++) {
+        sim_margin *g = &S->mg[i];
+        g->def = dct_model_margin(S->model, i);
+        g->worst = INFINITY;
+        g->worst_val = NAN;
+        g->t_worst = NAN;
+        g->t_viol = NAN;
+    }
+    return 0;
+}
+
+/* Open a temporary for file K of the run directory. */
+static int open_out(sim *S, int k)
+{
+    size_t n = strlen(S->out_dir) + strlen(file_names[k]) + 2;
+    char *path = malloc(n);
+    if (!path)
+        return -1;
+    snprintf(path, n, "%s/%s", S->out_dir, file_names[k]);
+    S->f[k] = dct_afile_open(path);
+    if (!S->f[k])
+        fprintf(stderr, "dctwin: %s: cannot create: %s\n", path,
+                strerror(errno));
+    free(path);
+    return S->f[k] ? 0 : -1;
+}
+
+/* Write the result files after the run and commit all.  Returns 0 or -1
+ * (message printed). */
+static int write_results(sim *S, int status)
+{
+    size_t nq = S->ode->nq > DCT_NQ ? S->ode->nq : DCT_NQ;
+    double *q = calloc(nq, sizeof *q);
+    if (!q)
+        return -1;
+    if (S->ode->nq)
+        dct_solver_quad(S->solver, q);
+    double du = dct_model_stored_energy(S->model,
+                                        dct_solver_state(S->solver)) -
+                S->u0;
+    int rc = 0;
+    for (int k = F_MJ; k < N_FILES && !rc; k++)
+        rc = open_out(S, k);
+    if (!rc) {
+        write_margins_json(dct_afile_fp(S->f[F_MJ]), S);
+        write_margins_txt(dct_afile_fp(S->f[F_MT]), S);
+        write_run_json(dct_afile_fp(S->f[F_RUN]), S, q, du, status);
+    }
+    free(q);
+    /* make every file durable before any of them appears */
+    for (int k = 0; k < N_FILES && !rc; k++)
+        if (dct_afile_finish(S->f[k]) != 0) {
+            fprintf(stderr, "dctwin: %s: write error: %s\n",
+                    dct_afile_path(S->f[k]), strerror(errno));
+            rc = -1;
+        }
+    for (int k = 0; k < N_FILES && !rc; k++) {
+        char *path = strdup(dct_afile_path(S->f[k]));
+        int c = dct_afile_commit(S->f[k]);
+        S->f[k] = NULL;
+        if (c != 0) {
+            fprintf(stderr, "dctwin: %s: cannot rename into place: %s\n",
+                    path ? path : file_names[k], strerror(errno));
+            rc = -1;
+        }
+        free(path);
+    }
+    if (!rc)
+        dct_afile_sync_dir(S->out_dir);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- main */
+
+int dct_cmd_simulate(int argc, char **argv)
+{
+    dct_diag d;
+    dct_diag_init(&d);
+    sim S0 = {0}, *S = &S0;
+    S->d = &d;
+    S->duration = SIM_DURATION_S;
+    S->out_step = SIM_OUTPUT_STEP_S;
+    S->rtol = SIM_RTOL;
+    S->atol = SIM_ATOL;
+    S->seed = SIM_SEED;
+    int rc = DCT_EXIT_OK;
+
+    int verbosity = dct_verbosity;
+    int r = parse_args(S, argc, argv, &verbosity);
+    if (r >= 0) {
+        rc = r;
+        goto done;
+    }
+    dct_verbosity = verbosity;
+    if (dct_afile_install_signal_handlers() != 0) {
+        fprintf(stderr, "dctwin: simulate: cannot install signal handlers: "
+                        "%s\n", strerror(errno));
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
+
+    /* input */
+    S->site = dct_site_load(S->site_path, &d);
+    if (!S->site) {
+        dct_diag_print(&d, stderr);
+        rc = DCT_EXIT_INPUT;
+        goto done;
+    }
+    dct_model_opts mo = {S->profile, S->seed};
+    S->model = dct_model_build(S->site, &mo, &d);
+    dct_diag_print(&d, stderr);   /* warnings of load and build too */
+    dct_diag_clear(&d);
+    if (!S->model) {
+        rc = DCT_EXIT_INPUT;
+        goto done;
+    }
+    if (hash_inputs(S) != 0) {
+        rc = DCT_EXIT_INPUT;
+        goto done;
+    }
+    S->ode = dct_model_ode(S->model);
+    if (alloc_run(S) != 0) {
+        fprintf(stderr, "dctwin: simulate: out of memory\n");
+        rc = DCT_EXIT_SOLVER;
+        goto done;
+    }
+    if ((rc = select_columns(S)) != 0)
+        goto done;
+
+    /* output directory and the streamed files */
+    if (!S->out_dir && !(S->out_dir = default_out_dir(S->site->name))) {
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
+    if (mkdir_p(S->out_dir, &S->is_dir_created) != 0) {
+        fprintf(stderr, "dctwin: %s: cannot create the run directory: %s\n",
+                S->out_dir, strerror(errno));
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
+    if (open_out(S, F_TS) != 0 || open_out(S, F_EV) != 0) {
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
+    FILE *ts = dct_afile_fp(S->f[F_TS]);
+    fputs("t_s", ts);
+    for (size_t k = 0; k < S->n_sel; k++) {
+        putc(',', ts);
+        csv_field(ts, dct_model_output_name(S->model, S->sel[k]));
+    }
+    putc('\n', ts);
+    fputs("t_s,component,event\n", dct_afile_fp(S->f[F_EV]));
+
+    /* the run */
+    dct_model_initial_state(S->model, S->y0);
+    S->u0 = dct_model_stored_energy(S->model, S->y0);
+    dct_solver_opts so;
+    dct_solver_opts_default(&so);
+    so.rtol = S->rtol;
+    so.atol = S->atol;
+    S->wall0 = now_s();
+    S->show_progress = dct_verbosity >= 1 && isatty(2);
+    S->solver = dct_solver_new(S->ode, S->y0, 0.0, &so, &d);
+    if (!S->solver) {
+        dct_diag_print(&d, stderr);
+        rc = DCT_EXIT_SOLVER;
+        goto done;
+    }
+    dct_solver_cb cb = {on_output, on_step, on_root, S};
+    r = dct_solver_run(S->solver, S->duration, S->out_step, &cb, &d);
+    progress(S, dct_solver_time(S->solver), 1);
+    S->wall_s = now_s() - S->wall0;
+    if (r == CB_WRITE) {
+        fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
+                strerror(errno));
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
+    if (r != 0) {
+        dct_diag_print(&d, stderr);
+        fprintf(stderr, "dctwin: simulate: the run stopped at t = %.9g s; "
+                        "no results written\n",
+                dct_solver_time(S->solver));
+        rc = DCT_EXIT_SOLVER;
+        goto done;
+    }
+
+    /* results */
+    if (sort_margins(S) != 0) {
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
+    int status = is_all_ok(S) ? DCT_EXIT_OK : DCT_EXIT_MARGIN;
+    if (write_results(S, status) != 0) {
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
+    if (dct_verbosity >= 2)
+        print_stats(S);
+    if (dct_verbosity >= 1) {
+        write_margins_txt(stdout, S);
+        fflush(stdout);
+    }
+    rc = status;
+
+done:
+    for (int k = 0; k < N_FILES; k++)
+        dct_afile_abort(S->f[k]);
+    if (rc >= DCT_EXIT_USAGE && S->is_dir_created && S->out_dir)
+        rmdir(S->out_dir);   /* only when still empty */
+    dct_solver_free(S->solver);
+    if (S->model)
+        dct_model_free(S->model);
+    dct_site_free(S->site);
+    for (size_t i = 0; i < S->n_inputs; i++)
+        free(S->inputs[i].file);
+    free(S->inputs);
+    for (size_t i = 0; i < S->n_probe_args; i++)
+        free(S->probe_args[i]);
+    free(S->probe_args);
+    free(S->out_dir);
+    free(S->y0);
+    free(S->out);
+    free(S->sel);
+    free(S->mval);
+    free(S->mg);
+    free(S->order);
+    dct_diag_clear(&d);
+    return rc;
+}

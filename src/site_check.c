@@ -1,0 +1,407 @@
+/* site_check.c - semantic checks of a parsed site: models applied, ids
+ * unique, references resolved, required parameters present, consistency
+ * of related parameters, topology.  Every error is recorded (file:line of
+ * the element at fault) and the checks go on. */
+#include "config.h"
+#include "site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+size_t dct_site_find(const dct_site *s, dct_type t, const dct_comp **out,
+                     size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *c = s->comps[i];
+        if (c->type == t && !c->is_model) {
+            if (out && n < max)
+                out[n] = c;
+            n++;
+        }
+    }
+    return n;
+}
+
+const dct_comp *dct_site_get(const dct_site *s, const char *id)
+{
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *c = s->comps[i];
+        if (!c->is_model && c->id && strcmp(c->id, id) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+const dct_comp *dct_site_model(const dct_site *s, dct_type t,
+                               const char *name)
+{
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *c = s->comps[i];
+        if (c->is_model && c->type == t && c->id && strcmp(c->id, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+int dct_redundancy_spares(const char *word, int count)
+{
+    if (!word || strcmp(word, "N") == 0)
+        return 0;
+    if (strcmp(word, "N+1") == 0)
+        return 1;
+    if (strcmp(word, "N+2") == 0)
+        return 2;
+    if (strcmp(word, "2N") == 0)
+        return count / 2;
+    return 0;
+}
+
+/* Apply the model to instance C: every parameter not given on C takes the
+ * model's value, else the table default. */
+static void apply_model(dct_site *s, dct_comp *c, dct_diag *d)
+{
+    const dct_etype *e = &dct_etypes[c->type];
+    dct_comp *m = NULL;
+    if (c->model_name) {
+        m = (dct_comp *)dct_site_model(s, c->type, c->model_name);
+        if (!m)
+            dct_error(d, c->file, c->line,
+                      "<%s> refers to model '%s', but there is no "
+                      "<%s-model name=\"%s\">",
+                      e->name, c->model_name, e->name, c->model_name);
+        c->model = m;
+        if (m && !c->n_pts && m->n_pts) {
+            c->pts = malloc(m->n_pts * sizeof *c->pts);
+            if (c->pts) {
+                memcpy(c->pts, m->pts, m->n_pts * sizeof *c->pts);
+                c->n_pts = m->n_pts;
+            }
+        }
+    }
+    for (size_t i = 0; i < e->n_params; i++) {
+        const dct_param *p = &e->params[i];
+        if (c->given[i])
+            continue;
+        if (m && m->given[i]) {
+            c->q[i] = m->q[i];
+            free(c->s[i]);
+            c->s[i] = m->s[i] ? strdup(m->s[i]) : NULL;
+        } else if (p->kind == DCT_PK_ENUM && !c->s[i]) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%s", p->extra);
+            char *bar = strchr(buf, '|');
+            if (bar)
+                *bar = '\0';
+            c->s[i] = strdup(buf);
+        } else {
+            c->q[i] = p->def;
+        }
+        int missing = (p->flags & DCT_PF_REQ) &&
+                      ((p->kind == DCT_PK_Q || p->kind == DCT_PK_INT)
+                           ? isnan(c->q[i])
+                           : !c->s[i]);
+        if (missing)
+            dct_error(d, c->file, c->line,
+                      "<%s%s%s> needs attribute '%s'%s", e->name,
+                      c->id ? " id=" : "", c->id ? c->id : "", p->name,
+                      (p->flags & DCT_PF_MODEL) && e->has_model
+                          ? " (here or in its model)"
+                          : "");
+    }
+}
+
+static void resolve_refs(dct_site *s, dct_comp *c, dct_diag *d)
+{
+    const dct_etype *e = &dct_etypes[c->type];
+    for (size_t i = 0; i < e->n_params; i++) {
+        const dct_param *p = &e->params[i];
+        if ((p->kind != DCT_PK_REF && p->kind != DCT_PK_REFS) || !c->s[i])
+            continue;
+        char *list = strdup(c->s[i]);
+        if (!list)
+            return;
+        char *save = NULL;
+        size_t n = 0;
+        for (char *w = strtok_r(list, " \t\n", &save); w;
+             w = strtok_r(NULL, " \t\n", &save)) {
+            if (p->kind == DCT_PK_REF && n == 1) {
+                dct_error(d, c->file, c->line,
+                          "<%s> attribute '%s' takes one reference", e->name,
+                          p->name);
+                break;
+            }
+            const dct_comp *t = dct_site_get(s, w);
+            if (!t) {
+                dct_error(d, c->file, c->line,
+                          "<%s> attribute '%s' refers to '%s', which is "
+                          "not defined",
+                          e->name, p->name, w);
+                continue;
+            }
+            if (strcmp(dct_etypes[t->type].name, p->extra) != 0) {
+                dct_error(d, c->file, c->line,
+                          "<%s> attribute '%s' refers to '%s', which is a "
+                          "<%s> (expected a <%s>, defined at %s:%ld)",
+                          e->name, p->name, w, dct_etypes[t->type].name,
+                          p->extra, t->file, t->line);
+                continue;
+            }
+            dct_comp **v = realloc(c->ref[i].v, (n + 1) * sizeof *v);
+            if (!v)
+                break;
+            c->ref[i].v = v;
+            c->ref[i].v[n++] = (dct_comp *)t;
+            c->ref[i].n = n;
+        }
+        free(list);
+    }
+}
+
+/* Check that a model's table points increase strictly in X and number at
+ * least two. */
+static void check_points(const dct_comp *m, int xi, const char *what,
+                         dct_diag *d)
+{
+    if (m->n_pts == 1)
+        dct_error(d, m->file, m->line, "<%s-model name=%s> has one <%s> "
+                  "point; a curve needs at least two",
+                  dct_etypes[m->type].name, m->id ? m->id : "?", what);
+    for (size_t k = 1; k < m->n_pts; k++)
+        if (!(m->pts[k]->q[xi] > m->pts[k - 1]->q[xi]))
+            dct_error(d, m->pts[k]->file, m->pts[k]->line,
+                      "<%s> points must be in strictly increasing order of "
+                      "'%s'",
+                      what, dct_etypes[m->pts[k]->type].params[xi].name);
+}
+
+static void order3(const dct_comp *c, int a, int b, int k, dct_diag *d)
+{
+    const dct_param *p = dct_etypes[c->type].params;
+    if (c->q[a] >= c->q[b] || (k >= 0 && c->q[b] >= c->q[k]))
+        dct_error(d, c->file, c->line,
+                  "<%s%s%s>: '%s' must be below '%s'%s%s", 
+                  dct_etypes[c->type].name, c->id ? " id=" : "",
+                  c->id ? c->id : "", p[a].name, p[b].name,
+                  k >= 0 ? ", and that below " : "", k >= 0 ? p[k].name : "");
+}
+
+static void check_consistency(dct_comp *c, dct_diag *d)
+{
+    const double *q = c->q;
+    switch (c->type) {
+    case DCT_T_RACK:
+        if (q[DCT_RACK_P_IDLE] > q[DCT_RACK_P_MAX])
+            dct_error(d, c->file, c->line,
+                      "rack %s: p-idle exceeds p-max", c->id);
+        if (q[DCT_RACK_N_GPU] * q[DCT_RACK_P_GPU] >
+            q[DCT_RACK_F_LIQ] * q[DCT_RACK_P_MAX] * (1 + 1e-9))
+            dct_error(d, c->file, c->line,
+                      "rack %s: n-gpu x p-gpu (%g W) exceeds the liquid "
+                      "share f-liq x p-max (%g W)",
+                      c->id, q[DCT_RACK_N_GPU] * q[DCT_RACK_P_GPU],
+                      q[DCT_RACK_F_LIQ] * q[DCT_RACK_P_MAX]);
+        order3(c, DCT_RACK_T_SOFT, DCT_RACK_T_SLOW, DCT_RACK_T_TRIP, d);
+        order3(c, DCT_RACK_T_SUPPLY_MIN, DCT_RACK_T_SUPPLY_MAX, -1, d);
+        if (q[DCT_RACK_PLATE_FLOW] > q[DCT_RACK_FLOW])
+            dct_error(d, c->file, c->line,
+                      "rack %s: plate-flow exceeds the rack flow", c->id);
+        break;
+    case DCT_T_DC_BUS:
+        order3(c, DCT_DC_BUS_BAND_LOW, DCT_DC_BUS_NOMINAL,
+               DCT_DC_BUS_BAND_HIGH, d);
+        break;
+    case DCT_T_BESS:
+        order3(c, DCT_BESS_SOC_MIN, DCT_BESS_SOC_MAX, -1, d);
+        order3(c, DCT_BESS_T_CELL_MIN, DCT_BESS_T_CELL_MAX, -1, d);
+        if (c->n_pts < 2)
+            dct_error(d, c->file, c->line,
+                      "bess %s: its model needs an <ocv> curve of at least "
+                      "two points",
+                      c->id);
+        if (c->s[DCT_BESS_CONTROL] &&
+            strcmp(c->s[DCT_BESS_CONTROL], "ramp-limit") == 0 &&
+            !c->given[DCT_BESS_RAMP_LIMIT])
+            dct_error(d, c->file, c->line,
+                      "bess %s: control 'ramp-limit' needs 'ramp-limit'",
+                      c->id);
+        if (c->s[DCT_BESS_CONTROL] &&
+            strcmp(c->s[DCT_BESS_CONTROL], "peak-shave") == 0 &&
+            !c->given[DCT_BESS_PEAK_CAP])
+            dct_error(d, c->file, c->line,
+                      "bess %s: control 'peak-shave' needs 'peak-cap'", c->id);
+        break;
+    case DCT_T_HEAT_REJECTION:
+        if (q[DCT_HEAT_REJECTION_T_IN_RATED] <=
+            q[DCT_HEAT_REJECTION_T_OUT_RATED])
+            dct_error(d, c->file, c->line,
+                      "heat-rejection %s: t-in-rated must be above "
+                      "t-out-rated",
+                      c->id);
+        else if (c->s[DCT_HEAT_REJECTION_TYPE] &&
+                 strcmp(c->s[DCT_HEAT_REJECTION_TYPE], "chiller") != 0 &&
+                 q[DCT_HEAT_REJECTION_T_OUT_RATED] <=
+                     q[DCT_HEAT_REJECTION_T_AIR_RATED])
+            dct_error(d, c->file, c->line,
+                      "heat-rejection %s: t-out-rated must be above "
+                      "t-air-rated (no heat rejection without a "
+                      "temperature difference)",
+                      c->id);
+        {
+            int n = (int)q[DCT_HEAT_REJECTION_COUNT];
+            if (dct_redundancy_spares(c->s[DCT_HEAT_REJECTION_REDUNDANCY], n) >= n)
+                dct_error(d, c->file, c->line,
+                          "heat-rejection %s: redundancy %s needs more than "
+                          "%d unit(s)",
+                          c->id, c->s[DCT_HEAT_REJECTION_REDUNDANCY], n);
+        }
+        break;
+    case DCT_T_CDU: {
+        int n = (int)q[DCT_CDU_PUMPS];
+        if (dct_redundancy_spares(c->s[DCT_CDU_REDUNDANCY], n) >= n)
+            dct_error(d, c->file, c->line,
+                      "cdu %s: pump redundancy %s needs more than %d "
+                      "pump(s)",
+                      c->id, c->s[DCT_CDU_REDUNDANCY], n);
+        order3(c, DCT_CDU_T_SUPPLY_MIN, DCT_CDU_T_SUPPLY_MAX, -1, d);
+        break;
+    }
+    case DCT_T_RECTIFIER: {
+        int n = (int)q[DCT_RECTIFIER_COUNT];
+        if (dct_redundancy_spares(c->s[DCT_RECTIFIER_REDUNDANCY], n) >= n)
+            dct_error(d, c->file, c->line,
+                      "rectifier %s: redundancy %s needs more than %d "
+                      "unit(s)",
+                      c->id, c->s[DCT_RECTIFIER_REDUNDANCY], n);
+        break;
+    }
+    case DCT_T_PROFILE:
+        if (c->s[DCT_PROFILE_TYPE] &&
+            strcmp(c->s[DCT_PROFILE_TYPE], "csv") == 0 &&
+            !c->s[DCT_PROFILE_FILE])
+            dct_error(d, c->file, c->line,
+                      "profile %s: type 'csv' needs a 'file'", c->id);
+        if (c->s[DCT_PROFILE_TYPE] &&
+            strcmp(c->s[DCT_PROFILE_TYPE], "llm-training") == 0 &&
+            2 * q[DCT_PROFILE_EDGE] >= q[DCT_PROFILE_PERIOD] *
+                                           fmin(q[DCT_PROFILE_DUTY],
+                                                1 - q[DCT_PROFILE_DUTY]) * 2)
+            dct_error(d, c->file, c->line,
+                      "profile %s: the edges (2 x edge) do not fit in a "
+                      "phase of the period",
+                      c->id);
+        break;
+    default:
+        break;
+    }
+}
+
+static int is_builtin_profile(const char *name)
+{
+    return strcmp(name, "constant") == 0 || strcmp(name, "llm-training") == 0;
+}
+
+int dct_site_check(dct_site *s, dct_diag *d)
+{
+    size_t before = d->n_errors;
+    /* unique ids among instances; unique model names per type */
+    for (size_t i = 0; i < s->n_comps; i++) {
+        dct_comp *c = s->comps[i];
+        if (!c->id)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            dct_comp *o = s->comps[j];
+            if (!o->id || o->is_model != c->is_model ||
+                strcmp(o->id, c->id) != 0)
+                continue;
+            if (c->is_model && o->type != c->type)
+                continue;
+            dct_error(d, c->file, c->line,
+                      "duplicate %s '%s' (first defined at %s:%ld)",
+                      c->is_model ? "model name" : "id", c->id, o->file,
+                      o->line);
+            break;
+        }
+    }
+    /* models: table points */
+    for (size_t i = 0; i < s->n_comps; i++) {
+        dct_comp *c = s->comps[i];
+        if (!c->is_model)
+            continue;
+        if (c->type == DCT_T_BESS)
+            check_points(c, DCT_OCV_SOC, "ocv", d);
+        else if (c->type == DCT_T_RECTIFIER)
+            check_points(c, DCT_EFFICIENCY_LOAD, "efficiency", d);
+        else if (c->type == DCT_T_RACK)
+            check_points(c, DCT_FLOW_REQ_T_SUPPLY, "flow-req", d);
+    }
+    /* instances: model, defaults, references */
+    size_t n_inst = 0;
+    for (size_t i = 0; i < s->n_comps; i++) {
+        dct_comp *c = s->comps[i];
+        if (c->is_model || dct_etypes[c->type].is_point ||
+            c->type == DCT_T_SITE || c->type == DCT_T_LIBRARY)
+            continue;
+        n_inst++;
+        apply_model(s, c, d);
+        resolve_refs(s, c, d);
+    }
+    if (d->n_errors != before)
+        return -1;
+    for (size_t i = 0; i < s->n_comps; i++) {
+        dct_comp *c = s->comps[i];
+        if (!c->is_model && !dct_etypes[c->type].is_point)
+            check_consistency(c, d);
+        if (c->type == DCT_T_RACK && !c->is_model) {
+            s->n_racks++;
+            const char *pr = c->s[DCT_RACK_PROFILE];
+            if (pr && !is_builtin_profile(pr)) {
+                const dct_comp *p = dct_site_get(s, pr);
+                if (!p || p->type != DCT_T_PROFILE)
+                    dct_error(d, c->file, c->line,
+                              "rack %s: profile '%s' is neither a <profile> "
+                              "id nor a built-in profile (constant, "
+                              "llm-training)",
+                              c->id, pr);
+            }
+            const dct_comp *row = c->parent;
+            if (!row || row->type != DCT_T_ROW || !row->ref[DCT_ROW_CDU].n)
+                dct_error(d, c->file, c->line, "rack %s has no CDU", c->id);
+            if (!row || row->type != DCT_T_ROW || !row->ref[DCT_ROW_BUSWAY].n)
+                dct_error(d, c->file, c->line,
+                          "rack %s has no busway: give its <row> a busway",
+                          c->id);
+        }
+    }
+    /* topology: every DC bus has a source; every CDU serves racks */
+    for (size_t i = 0; i < s->n_comps; i++) {
+        dct_comp *c = s->comps[i];
+        if (c->is_model)
+            continue;
+        if (c->type == DCT_T_DC_BUS) {
+            int fed = 0;
+            for (size_t j = 0; j < s->n_comps && !fed; j++) {
+                dct_comp *o = s->comps[j];
+                if (o->is_model)
+                    continue;
+                if ((o->type == DCT_T_RECTIFIER &&
+                     o->ref[DCT_RECTIFIER_BUS].n &&
+                     o->ref[DCT_RECTIFIER_BUS].v[0] == c) ||
+                    (o->type == DCT_T_GENERATOR &&
+                     o->ref[DCT_GENERATOR_BUS].n &&
+                     o->ref[DCT_GENERATOR_BUS].v[0] == c))
+                    fed = 1;
+            }
+            if (!fed)
+                dct_error(d, c->file, c->line,
+                          "dc-bus %s has no source: no rectifier or "
+                          "generator feeds it",
+                          c->id);
+        }
+    }
+    if (s->comps && s->n_comps && s->comps[0]->type == DCT_T_SITE &&
+        s->n_racks == 0)
+        dct_error(d, s->comps[0]->file, s->comps[0]->line,
+                  "the site has no racks");
+    return d->n_errors == before ? 0 : -1;
+}

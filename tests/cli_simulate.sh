@@ -1,0 +1,172 @@
+#!/bin/sh
+# cli_simulate.sh - `dctwin simulate`: exit status, the five files of a run
+# directory and their shape, --probe, option errors, output errors, and that
+# no temporary file is ever left behind.
+#
+# Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
+set -eu
+LC_ALL=C
+export LC_ALL
+
+: "${DCTWIN:?DCTWIN must name the dctwin binary}"
+: "${top_srcdir:=.}"
+site="$top_srcdir/sites/gb200-row.xml"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_simulate.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+fails=0
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+
+# Run dctwin with ARGS; sets $rc, stdout in $tmp/out, stderr in $tmp/err.
+run() {
+    set +e
+    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+}
+
+expect_rc() {
+    want=$1
+    shift
+    if [ "$rc" -ne "$want" ]; then
+        fail "$* exited $rc, expected $want"
+        sed 's/^/  stderr: /' "$tmp/err" >&2
+    fi
+}
+
+if [ ! -f "$site" ]; then
+    echo "FAIL: $site is missing" >&2
+    exit 1
+fi
+
+# ---------------------------------------------------------- a normal run
+r="$tmp/r"
+run simulate "$site" --duration 10min --output-step 10s --out "$r"
+if [ "$rc" -ge 2 ]; then
+    fail "simulate --duration 10min exited $rc"
+    sed 's/^/  stderr: /' "$tmp/err" >&2
+    exit 1
+fi
+for f in timeseries.csv margins.json margins.txt events.csv run.json; do
+    [ -s "$r/$f" ] || fail "$f missing or empty"
+done
+# stdout is the margin table, the same text as margins.txt
+cmp -s "$tmp/out" "$r/margins.txt" || fail "stdout differs from margins.txt"
+
+header=$(head -n 1 "$r/timeseries.csv")
+case $header in
+t_s,?*) ;;
+*) fail "timeseries.csv header does not start with t_s,: $header" ;;
+esac
+# every column after t_s carries a unit suffix
+bad=$(printf '%s\n' "$header" | tr ',' '\n' | sed 1d | grep -v '_' || true)
+[ -z "$bad" ] || fail "columns without a unit suffix: $bad"
+rows=$(wc -l <"$r/timeseries.csv")
+[ "$rows" -eq 62 ] || fail "timeseries.csv has $rows lines, expected 61 + header"
+# same number of fields on every line; no NaN or infinity anywhere
+awk -F, 'NR == 1 { n = NF } NF != n { bad = 1 } END { exit bad }' \
+    "$r/timeseries.csv" || fail "timeseries.csv rows of unequal width"
+if sed 1d "$r/timeseries.csv" | grep -qi 'nan\|inf'; then
+    fail "timeseries.csv holds NaN or inf"
+fi
+[ "$(head -n 1 "$r/events.csv")" = "t_s,component,event" ] ||
+    fail "events.csv header"
+
+if command -v python3 >/dev/null 2>&1; then
+    python3 - "$r/margins.json" "$r/run.json" "$rc" <<'EOF' ||
+import json, sys
+m = json.load(open(sys.argv[1]))
+r = json.load(open(sys.argv[2]))
+rc = int(sys.argv[3])
+for k in ("margins", "binding", "all_ok"):
+    assert k in m, "margins.json lacks " + k
+keys = ("id", "component", "quantity", "unit", "limit", "worst", "margin",
+        "margin_pct", "t_worst_s", "t_violation_s", "violated_s")
+assert m["margins"], "no margins"
+for x in m["margins"]:
+    for k in keys:
+        assert k in x, "margin lacks " + k
+    if x["t_violation_s"] is None:
+        assert x["margin"] >= 0 and x["violated_s"] == 0, x["id"]
+assert m["all_ok"] == all(x["margin"] >= 0 for x in m["margins"])
+assert (rc == 0) == m["all_ok"], "exit status does not follow all_ok"
+assert m["binding"] in [x["id"] for x in m["margins"]]
+for k in ("dctwin_version", "site", "inputs", "profile", "duration_s",
+          "output_step_s", "rtol", "atol", "seed", "wall_s",
+          "realtime_ratio", "energy", "energy_closure_rel", "solver",
+          "exit_status"):
+    assert k in r, "run.json lacks " + k
+for k in ("in_J", "out_J", "aux_J", "it_J", "stored_change_J"):
+    assert k in r["energy"], "run.json energy lacks " + k
+assert r["duration_s"] == 600 and r["output_step_s"] == 10
+assert r["exit_status"] == rc
+assert r["inputs"] and all(len(i["sha256"]) == 64 for i in r["inputs"])
+assert r["solver"]["n_steps"] > 0
+EOF
+        fail "margins.json / run.json content"
+else
+    echo "note: python3 not found, JSON structure not checked" >&2
+fi
+closure=$(sed -n 's/.*"energy_closure_rel":\([^,}]*\).*/\1/p' "$r/run.json")
+if ! awk -v c="$closure" 'BEGIN { exit !(c != "" && c != "null" && c + 0 <= 1e-3) }'
+then
+    fail "energy_closure_rel is '$closure', expected <= 1e-3"
+fi
+
+# ------------------------------------------------------------- --probe
+run simulate "$site" --duration 1min --output-step 10s --probe 'A01.*' -q \
+    --out "$tmp/p"
+[ "$rc" -le 1 ] || expect_rc 0 "--probe 'A01.*'"
+[ -s "$tmp/out" ] && fail "-q printed on stdout"
+cols=$(head -n 1 "$tmp/p/timeseries.csv" | tr ',' '\n' | sed 1d)
+[ -n "$cols" ] || fail "--probe 'A01.*' selected no column"
+bad=$(printf '%s\n' "$cols" | grep -v '^A01\.' || true)
+[ -z "$bad" ] || fail "--probe 'A01.*' gave other columns: $bad"
+
+run simulate "$site" --duration 1min --probe 'nosuch*' --out "$tmp/n"
+expect_rc 2 "--probe 'nosuch*'"
+grep -q 'nosuch' "$tmp/err" || fail "--probe error does not name the pattern"
+[ ! -e "$tmp/n" ] || fail "--probe 'nosuch*' left $tmp/n"
+
+# --------------------------------------------------------- option errors
+run simulate "$site" --duration 10 --out "$tmp/u"
+expect_rc 2 "--duration 10 (no unit)"
+run simulate "$site" --duration 1min --output-step 2min --out "$tmp/u"
+expect_rc 2 "--output-step longer than --duration"
+run simulate "$site" --duration 1h --output-step 0.1ms --out "$tmp/u"
+expect_rc 2 "more than 10^7 rows"
+run simulate "$site" --no-such-option
+expect_rc 2 "--no-such-option"
+run simulate
+expect_rc 2 "no SITE"
+[ ! -e "$tmp/u" ] || fail "a usage error left $tmp/u"
+
+# ---------------------------------------------------------- input errors
+run simulate "$tmp/no-such-site.xml" --duration 1min --out "$tmp/i"
+expect_rc 3 "a missing site"
+[ ! -e "$tmp/i" ] || fail "an input error left $tmp/i"
+
+# --------------------------------------------------------- output errors
+: >"$tmp/file"
+run simulate "$site" --duration 1min --output-step 10s --out "$tmp/file/r"
+expect_rc 5 "--out below a regular file"
+if [ -d /proc/self ]; then
+    run simulate "$site" --duration 1min --output-step 10s --out /proc/x
+    expect_rc 5 "--out /proc/x"
+    [ ! -e /proc/x ] || fail "/proc/x exists"
+fi
+
+# --------------------------------------------- no temporaries left over
+left=$(find "$tmp" -name '*.tmp.*' -print)
+[ -z "$left" ] || fail "temporary files left: $left"
+
+[ "$fails" -eq 0 ] || {
+    echo "$fails failure(s)" >&2
+    exit 1
+}
+exit 0
