@@ -214,7 +214,7 @@ enum { HR_DRY, HR_TOWER, HR_CHILLER };
 enum { H_T, H_X, H_N };
 
 typedef struct heatrej {
-    int kind, n, spares, adiabatic;
+    int kind, n, spares, adiabatic, is_standby;
     double rating, c_vol, p_fan, f_free, fan_min, kp, ti;
     double mdot_r, ca_r, ha_w, ha_a;  /* per unit at rating */
     double t_air_r, adi_app, eta_c, cap_slope;
@@ -244,6 +244,8 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     h->n = (int)q[DCT_HEAT_REJECTION_COUNT];
     h->spares = dct_redundancy_spares(sc->s[DCT_HEAT_REJECTION_REDUNDANCY],
                                       h->n);
+    h->is_standby = sc->s[DCT_HEAT_REJECTION_SPARES] &&
+                    strcmp(sc->s[DCT_HEAT_REJECTION_SPARES], "standby") == 0;
     h->rating = q[DCT_HEAT_REJECTION_RATING];
     h->c_vol = h->n * q[DCT_HEAT_REJECTION_VOLUME] * DCT_RHO_W * DCT_CP_W;
     h->p_fan = q[DCT_HEAT_REJECTION_FAN_POWER];
@@ -340,7 +342,8 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     const double *x = y + c->off;
     double *dx = ydot + c->off;
     double mdot = h->loop->port.mdot, t_in = h->loop->port.T2;
-    int n = c->failed ? 0 : h->n;
+    /* units in service: spares on standby do not run */
+    int n = c->failed ? 0 : h->n - (h->is_standby ? h->spares : 0);
     double cw_all = mdot * DCT_CP_W;
     double q = 0, p = 0;
     double e = x[H_T] - h->t_set;

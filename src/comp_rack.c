@@ -9,6 +9,7 @@
  *   C_cp dT_c/dt  = (T_j - T_c)/R_jc - (T_c - T_pin)/R_ci(V_plate)
  *   R_ci(V) = a + b/V                       (OCP cold-plate fit, K/W)
  *   T_pin = T_in + f_man (T_out - T_in)     (manifold pre-heat)
+ *   T_pin,hot = T_in + f_man,hot (T_out - T_in)   (the hot GPU's plate)
  *   C_seg dT_k/dt = mdot c_p (T_{k-1} - T_k) + Q_liq / n_seg
  *   Q_liq = (N-1)(T_c - T_pin)/R_ci(V) + (T_ch - T_pin)/R_ci(m V) + Q_oth
  *   Q_oth = f_liq P_dem - N P_gpu_dem,  Q_air = (1 - f_liq) P_dem
@@ -29,7 +30,7 @@ typedef struct rack {
     double p_max, p_idle, n_gpu, p_gpu, f_liq;
     double mdot_design;    /* [kg/s] */
     double v_plate_design; /* [m3/s] per plate at design flow */
-    double a, b, r_jc, c_j, c_cp, c_seg, f_man, mal;
+    double a, b, r_jc, c_j, c_cp, c_seg, f_man, f_man_hot, mal;
     double t_soft, t_slow, t_trip, t_sup_min, t_sup_max, t_ret_max;
     /* required flow per watt vs supply temperature (GSL linear interp) */
     double *req_t, *req_f;
@@ -37,6 +38,7 @@ typedef struct rack {
     gsl_interp *req;
     dct_group *g;
     /* per-evaluation scratch, filled by ports() */
+    double p_settle;           /* [W] mean demand of the settling window */
     double p_dem, p_gpu_dem, g_mean, g_hot, mdot, t_in, t_pin, r_ci, r_ci_h;
 } rack;
 
@@ -69,6 +71,15 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     r->nseg = (int)q[DCT_RACK_SEGMENTS];
     r->p_max = q[DCT_RACK_P_MAX];
     r->p_idle = q[DCT_RACK_P_IDLE];
+    /* mean demand over the settling window (dctwin-models(7), INITIAL
+     * STATE): the midpoint rule on DCT_SETTLE_SAMPLES points */
+    r->p_settle = 0;
+    for (int i = 0; i < DCT_SETTLE_SAMPLES; i++)
+        r->p_settle += dct_profile_power(m->profiles, r->k,
+                                         (i + 0.5) * DCT_SETTLE_WINDOW /
+                                             DCT_SETTLE_SAMPLES,
+                                         r->p_idle, r->p_max);
+    r->p_settle /= DCT_SETTLE_SAMPLES;
     r->n_gpu = q[DCT_RACK_N_GPU];
     r->p_gpu = q[DCT_RACK_P_GPU];
     r->f_liq = q[DCT_RACK_F_LIQ];
@@ -81,6 +92,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     r->c_cp = q[DCT_RACK_C_CP];
     r->c_seg = DCT_RHO_TCS * q[DCT_RACK_VOLUME] * DCT_CP_TCS / r->nseg;
     r->f_man = q[DCT_RACK_F_MAN];
+    r->f_man_hot = q[DCT_RACK_F_MAN_HOT];
     r->mal = q[DCT_RACK_MALDISTRIBUTION];
     r->t_soft = q[DCT_RACK_T_SOFT];
     r->t_slow = q[DCT_RACK_T_SLOW];
@@ -148,7 +160,10 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     rack *r = c->data;
     const double *x = y + c->off;
-    r->p_dem = dct_profile_power(m->profiles, r->k, t, r->p_idle, r->p_max);
+    r->p_dem = m->is_settling
+                   ? r->p_settle
+                   : dct_profile_power(m->profiles, r->k, t, r->p_idle,
+                                       r->p_max);
     r->p_gpu_dem = r->p_gpu * r->p_dem / r->p_max;
     r->g_mean = throttle(r, x[S_TJ]);
     r->g_hot = throttle(r, x[S_TJH]);
@@ -171,13 +186,14 @@ static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     double t_in = g->T_supply;
     double t_out = x[S_TL + r->nseg - 1];
     double t_pin = t_in + r->f_man * (t_out - t_in);
+    double t_pin_h = t_in + r->f_man_hot * (t_out - t_in);
     double v = r->v_plate_design * (r->mdot_design > 0 ? mdot / r->mdot_design : 0);
     double rc = rci(r, v), rch = rci(r, r->mal * v);
     double pg = r->g_mean * r->p_gpu_dem, pgh = r->g_hot * r->p_gpu_dem;
     double q_jc = (x[S_TJ] - x[S_TC]) / r->r_jc;
     double q_ci = (x[S_TC] - t_pin) / rc;
     double q_jch = (x[S_TJH] - x[S_TCH]) / r->r_jc;
-    double q_cih = (x[S_TCH] - t_pin) / rch;
+    double q_cih = (x[S_TCH] - t_pin_h) / rch;
     dx[S_TJ] = (pg - q_jc) / r->c_j;
     dx[S_TC] = (q_jc - q_ci) / r->c_cp;
     dx[S_TJH] = (pgh - q_jch) / r->c_j;
@@ -212,7 +228,7 @@ static void init(dct_model *m, dct_mcomp *c, double *y)
     double t_pin = t_in + r->f_man * dt;
     x[S_TC] = t_pin + pg * rci(r, r->v_plate_design);
     x[S_TJ] = x[S_TC] + pg * r->r_jc;
-    x[S_TCH] = t_pin + pg * rci(r, r->mal * r->v_plate_design);
+    x[S_TCH] = t_in + r->f_man_hot * dt + pg * rci(r, r->mal * r->v_plate_design);
     x[S_TJH] = x[S_TCH] + pg * r->r_jc;
     for (int k = 0; k < r->nseg; k++)
         x[S_TL + k] = t_in + dt * (k + 1) / r->nseg;

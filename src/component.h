@@ -291,9 +291,12 @@ typedef enum dct_type {
 #define DCT_HEAT_REJECTION_PARAMS(X)                                        \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
     X(COUNT, "count", DCT_PK_INT, "", 1, 1000, 1, NULL, 0,                  \
-      "number of identical units in parallel (all run, sharing load)")      \
+      "number of identical units in parallel, spares included")      \
     X(REDUNDANCY, "redundancy", DCT_PK_ENUM, "", 0, 0, NAN, "N|N+1|N+2|2N", \
       0, "how many of the units are spares")                                \
+    X(SPARES, "spares", DCT_PK_ENUM, "", 0, 0, NAN, "running|standby", 0,   \
+      "whether the spare units run and share the load, or stand by until "  \
+      "a unit fails")                                                       \
     X(TYPE, "type", DCT_PK_ENUM, "", 0, 0, NAN,                             \
       "dry-cooler|cooling-tower|chiller", DCT_PF_MODEL | DCT_PF_REQ,        \
       "kind of heat rejection")                                             \
@@ -478,6 +481,9 @@ typedef enum dct_type {
     X(F_MAN, "f-man", DCT_PK_Q, "", 0, 1, 0.25, NULL, DCT_PF_MODEL,         \
       "manifold pre-heat ahead of the GPU plates, fraction of the rack "    \
       "rise")                                                               \
+    X(F_MAN_HOT, "f-man-hot", DCT_PK_Q, "", 0, 1, 0.5, NULL, DCT_PF_MODEL, \
+      "pre-heat ahead of the hot GPU's plate, fraction of the rack rise "   \
+      "(the hot GPU sits last on its tray's coolant path)")                \
     X(MALDISTRIBUTION, "maldistribution", DCT_PK_Q, "", 0.1, 1, 0.9, NULL,  \
       DCT_PF_MODEL, "plate flow of the hot GPU over the mean plate flow")   \
     X(DP, "dp", DCT_PK_Q, "Pa", 1e3, 1e6, 70e3, NULL, DCT_PF_MODEL,         \

@@ -279,6 +279,8 @@ static int model_roots(double t, const double *y, double *g, void *ctx)
 static int model_next_bp(double t, double *tb, void *ctx)
 {
     dct_model *m = ctx;
+    if (m->is_settling)
+        return 0;
     return dct_profile_next_breakpoint(m->profiles, t, tb);
 }
 
@@ -533,6 +535,11 @@ void dct_model_initial_state(dct_model *m, double *y0)
      * design values and the t = 0 load */
     for (size_t i = 0; i < m->n_comp; i++)
         m->comp[i].ct->init(m, &m->comp[i], y0);
+}
+
+void dct_model_set_settling(dct_model *m, int is_on)
+{
+    m->is_settling = is_on != 0;
 }
 
 size_t dct_model_n_outputs(const dct_model *m)

@@ -60,6 +60,13 @@ void dct_model_free(dct_model *m);
 const dct_ode *dct_model_ode(const dct_model *m);
 void dct_model_initial_state(dct_model *m, double *y0);
 
+/* Settling mode: while on, every rack draws the mean of its demand over
+ * the first DCT_SETTLE_WINDOW (60 s) of its profile, constantly, and the
+ * ODE announces no breakpoints.  Integrating the model in this mode from
+ * the initial estimate finds the steady state the run starts from
+ * (controllers, valves and loop temperatures included). */
+void dct_model_set_settling(dct_model *m, int is_on);
+
 /* Output columns: names carry the unit ("A01.T_j_degC", "cdu-1.Q_kW",
  * "t_s" is not one of them).  Values are computed in those units. */
 size_t dct_model_n_outputs(const dct_model *m);

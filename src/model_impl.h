@@ -127,7 +127,13 @@ struct dct_model {
     dct_profile_set *profiles;
     dct_ode ode;
     double *scratch;           /* [n] RHS scratch for outputs/margins */
+    int is_settling;           /* racks draw their settling power, no
+                                  breakpoints (dct_model_set_settling) */
 };
+
+/* Settling window [s] and the samples of its mean rack power. */
+#define DCT_SETTLE_WINDOW 60.0
+#define DCT_SETTLE_SAMPLES 6000
 
 /* Declare that the states of A depend on state BS of B (BS = -1: on all
  * of B's states).  Used to build the Jacobian pattern. */

@@ -54,6 +54,14 @@ int dct_cmd_simulate(int argc, char **argv);
 #define SIM_PROGRESS_FIRST 1.0
 #define SIM_PROGRESS_DT 0.1
 
+/* Settling (INITIAL STATE in dctwin-models(7)): integrate in chunks of
+ * SETTLE_CHUNK_S until no state moves more than SETTLE_TOL (K, or a
+ * fraction for valves and speeds) over a chunk, for at most
+ * SETTLE_MAX_S. */
+#define SETTLE_CHUNK_S 1800.0
+#define SETTLE_TOL 1e-4
+#define SETTLE_MAX_S (7 * 86400.0)
+
 /* Callback stops (dct_solver_run returns them). */
 enum { CB_NONFINITE = 2, CB_WRITE = 3 };
 
@@ -86,6 +94,9 @@ typedef struct sim {
     const char *site_path;
     const char *profile;
     double duration, out_step, rtol, atol;
+    int is_cold_start;   /* --init=design: no settling */
+    double settle_s;     /* [s] simulated time spent settling */
+    int is_settled;      /* settling met its tolerance */
     unsigned long seed;
     char *out_dir;       /* owned */
     int is_dir_created;  /* we made the leaf of out_dir */
@@ -417,6 +428,73 @@ static int on_root(double t, const double *y, const int *found, void *ud)
     return sample_margins(S, t, y);
 }
 
+/* Replace the initial estimate in S->y0 by the steady state under the
+ * settling load (dct_model_set_settling).  Returns 0, or -1 with the
+ * reason in S->d. */
+static int settle(sim *S, const dct_solver_opts *so)
+{
+    int rc = -1;
+    double *prev = malloc(S->n_y * sizeof *prev);
+    dct_solver *sv = NULL;
+    if (!prev) {
+        dct_error(S->d, NULL, 0, "simulate: out of memory");
+        return -1;
+    }
+    dct_model_set_settling(S->model, 1);
+    sv = dct_solver_new(S->ode, S->y0, 0.0, so, S->d);
+    if (!sv)
+        goto out;
+    memcpy(prev, S->y0, S->n_y * sizeof *prev);
+    double t = 0;
+    S->is_settled = 0;
+    while (t < SETTLE_MAX_S && !S->is_settled) {
+        t += SETTLE_CHUNK_S;
+        if (dct_solver_run(sv, t, SETTLE_CHUNK_S, NULL, S->d) != 0)
+            goto out;
+        const double *y = dct_solver_state(sv);
+        double dmax = 0;
+        for (size_t i = 0; i < S->n_y; i++) {
+            dmax = fmax(dmax, fabs(y[i] - prev[i]));
+            prev[i] = y[i];
+        }
+        S->is_settled = dmax <= SETTLE_TOL;
+    }
+    memcpy(S->y0, prev, S->n_y * sizeof *prev);
+    S->settle_s = t;
+    if (!S->is_settled)
+        dct_warning(S->d, NULL, 0,
+                 "simulate: no steady state after %.0f h of settling; the "
+                 "run starts from where settling stopped",
+                 SETTLE_MAX_S / 3600);
+    rc = 0;
+out:
+    dct_model_set_settling(S->model, 0);
+    dct_solver_free(sv);
+    free(prev);
+    return rc;
+}
+
+/* Conditions already true in the initial state (a rack that starts
+ * throttled, a valve that starts saturated) are events at t = 0: each root
+ * function above zero is reported as its upward crossing. */
+static int initial_events(sim *S)
+{
+    if (!S->ode->nroots)
+        return 0;
+    double *g = calloc(S->ode->nroots, sizeof *g);
+    int *found = calloc(S->ode->nroots, sizeof *found);
+    int rc = -1;
+    if (!g || !found || S->ode->roots(0.0, S->y0, g, S->ode->ctx) != 0)
+        goto out;
+    for (size_t i = 0; i < S->ode->nroots; i++)
+        found[i] = g[i] > 0;
+    rc = on_root(0.0, S->y0, found, S);
+out:
+    free(g);
+    free(found);
+    return rc;
+}
+
 /* -------------------------------------------------------- the results */
 
 static double margin_pct(const sim_margin *g)
@@ -598,7 +676,11 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     json_num(f, S->rtol);
     fputs(",\"atol\":", f);
     json_num(f, S->atol);
-    fprintf(f, ",\"seed\":%lu,\n \"wall_s\":", S->seed);
+    fprintf(f, ",\"seed\":%lu,\n \"init\":{\"mode\":\"%s\",\"settle_s\":",
+            S->seed, S->is_cold_start ? "design" : "steady");
+    json_num(f, S->settle_s);
+    fprintf(f, ",\"settled\":%s},\n \"wall_s\":",
+            S->is_cold_start ? "null" : S->is_settled ? "true" : "false");
     json_num(f, S->wall_s);
     fputs(",\"realtime_ratio\":", f);
     json_num(f, S->wall_s > 0 ? S->duration / S->wall_s : NAN);
@@ -679,6 +761,12 @@ static void help(void)
         "                       (default 1e-4)\n"
         "  --seed=N             seed of the random parts of profiles "
         "(default 1)\n"
+        "  --init=steady|design start from the steady state under the mean "
+        "load of\n"
+        "                       the first minute (steady, the default), or "
+        "from the\n"
+        "                       design-point estimate with controllers "
+        "half open\n"
         "  -q, --quiet          no progress, no margin table on stdout\n"
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
@@ -745,7 +833,7 @@ static int add_probe(sim *S, const char *arg)
 
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
-    O_ATOL, O_SEED
+    O_ATOL, O_SEED, O_INIT
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -760,6 +848,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"rtol", required_argument, 0, O_RTOL},
         {"atol", required_argument, 0, O_ATOL},
         {"seed", required_argument, 0, O_SEED},
+        {"init", required_argument, 0, O_INIT},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -798,6 +887,18 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             break;
         case O_SEED:
             bad = parse_seed(optarg, &S->seed);
+            break;
+        case O_INIT:
+            if (strcmp(optarg, "steady") == 0) {
+                S->is_cold_start = 0;
+            } else if (strcmp(optarg, "design") == 0) {
+                S->is_cold_start = 1;
+            } else {
+                fprintf(stderr, "dctwin: simulate: --init '%s': expected "
+                                "steady or design\n",
+                        optarg);
+                bad = 1;
+            }
             break;
         case 'q':
             *verbosity = 0;
@@ -1104,12 +1205,27 @@ int dct_cmd_simulate(int argc, char **argv)
 
     /* the run */
     dct_model_initial_state(S->model, S->y0);
-    S->u0 = dct_model_stored_energy(S->model, S->y0);
     dct_solver_opts so;
     dct_solver_opts_default(&so);
     so.rtol = S->rtol;
     so.atol = S->atol;
     S->wall0 = now_s();
+    if (!S->is_cold_start && settle(S, &so) != 0) {
+        dct_diag_print(&d, stderr);
+        fprintf(stderr, "dctwin: simulate: settling to the initial steady "
+                        "state failed; try --init=design\n");
+        rc = DCT_EXIT_SOLVER;
+        goto done;
+    }
+    dct_diag_print(&d, stderr);
+    dct_diag_clear(&d);
+    S->u0 = dct_model_stored_energy(S->model, S->y0);
+    if (initial_events(S) != 0) {
+        fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
+                strerror(errno));
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
     S->show_progress = dct_verbosity >= 1 && isatty(2);
     S->solver = dct_solver_new(S->ode, S->y0, 0.0, &so, &d);
     if (!S->solver) {
