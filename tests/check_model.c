@@ -1,0 +1,317 @@
+/* check_model.c - unit tests of the thermal model (src/model.c,
+ * src/comp_*.c) against closed-form answers:
+ *   - the GPU junction/plate RC network of one rack under a power step with
+ *     its coolant inlet held fixed, against the analytic two-node solution;
+ *   - counterflow and crossflow effectiveness at known NTU and Cr, and the
+ *     inverse functions;
+ *   - the steady state of sites/gb200-row.xml against the A.1 design
+ *     formula of thermal.md (T_j = T_sup + f_man dT + P_gpu (R_ci + R_jc));
+ *   - energy closure of a whole run under synchronous training.
+ * Data through $top_srcdir so that make distcheck works.
+ */
+#include "config.h"
+#include "model.h"
+#include "model_impl.h"
+#include "site.h"
+#include "solver.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T0 273.15
+
+static char *data_path(const char *rel)
+{
+    const char *top = getenv("top_srcdir");
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", top ? top : ".", rel);
+    return buf;
+}
+
+typedef struct fixture {
+    dct_diag d;
+    dct_site *site;
+    dct_model *m;
+    const dct_ode *ode;
+    double *y, *out;
+} fixture;
+
+static void fx_open(fixture *f, const char *rel, const char *profile)
+{
+    memset(f, 0, sizeof *f);
+    dct_diag_init(&f->d);
+    f->site = dct_site_load(data_path(rel), &f->d);
+    if (!f->site)
+        dct_diag_print(&f->d, stderr);
+    ck_assert_ptr_nonnull(f->site);
+    dct_model_opts o = {profile, 1};
+    f->m = dct_model_build(f->site, &o, &f->d);
+    if (!f->m)
+        dct_diag_print(&f->d, stderr);
+    ck_assert_ptr_nonnull(f->m);
+    f->ode = dct_model_ode(f->m);
+    f->y = calloc(f->ode->n, sizeof *f->y);
+    f->out = calloc(dct_model_n_outputs(f->m), sizeof *f->out);
+    ck_assert(f->y && f->out);
+    dct_model_initial_state(f->m, f->y);
+}
+
+static void fx_close(fixture *f)
+{
+    free(f->y);
+    free(f->out);
+    dct_model_free(f->m);
+    dct_site_free(f->site);
+    dct_diag_clear(&f->d);
+}
+
+static double output(fixture *f, double t, const double *y, const char *name)
+{
+    dct_model_outputs(f->m, t, y, f->out);
+    for (size_t i = 0; i < dct_model_n_outputs(f->m); i++)
+        if (strcmp(dct_model_output_name(f->m, i), name) == 0)
+            return f->out[i];
+    ck_abort_msg("no output column %s", name);
+    return NAN;
+}
+
+/* ------------------------------------------------- RC step of one rack */
+
+/* The model's ODE with every state frozen except the first rack's GPU
+ * junction and plate temperatures (states 0..3: T_j, T_case, T_j_hot,
+ * T_case_hot): the coolant ahead of the plates is then held fixed. */
+typedef struct frozen {
+    const dct_ode *ode;
+} frozen;
+
+static int frozen_rhs(double t, const double *y, double *ydot, void *ctx)
+{
+    const frozen *fz = ctx;
+    int rc = fz->ode->rhs(t, y, ydot, fz->ode->ctx);
+    for (size_t i = 4; i < fz->ode->n; i++)
+        ydot[i] = 0;
+    return rc;
+}
+
+typedef struct rec_rc {
+    fixture *f;
+    double t_pin, p, r_jc, r_ci, c_j, c_cp;
+    double err_max;     /* [K] largest |T_j - analytic| */
+    size_t n;
+} rec_rc;
+
+/* Analytic response of  C_j dTj/dt = P - (Tj - Tc)/R_jc,
+ *                       C_cp dTc/dt = (Tj - Tc)/R_jc - (Tc - T_pin)/R_ci
+ * from Tj = Tc = T_pin at t = 0 with P switched on at t = 0. */
+static double rc_analytic(const rec_rc *r, double t)
+{
+    double a00 = -1 / (r->c_j * r->r_jc), a01 = 1 / (r->c_j * r->r_jc);
+    double a10 = 1 / (r->c_cp * r->r_jc);
+    double a11 = -1 / (r->c_cp * r->r_jc) - 1 / (r->c_cp * r->r_ci);
+    double tr = a00 + a11, det = a00 * a11 - a01 * a10;
+    double disc = sqrt(tr * tr / 4 - det);
+    double l1 = tr / 2 + disc, l2 = tr / 2 - disc;
+    /* eigenvectors v_k = (a01, l_k - a00) */
+    double v1[2] = {a01, l1 - a00}, v2[2] = {a01, l2 - a00};
+    /* theta(0) - theta_ss = -(P (R_jc + R_ci), P R_ci) = c1 v1 + c2 v2 */
+    double d0 = -r->p * (r->r_jc + r->r_ci), d1 = -r->p * r->r_ci;
+    double den = v1[0] * v2[1] - v2[0] * v1[1];
+    double c1 = (d0 * v2[1] - v2[0] * d1) / den;
+    double c2 = (v1[0] * d1 - d0 * v1[1]) / den;
+    return r->t_pin + r->p * (r->r_jc + r->r_ci) + c1 * v1[0] * exp(l1 * t) +
+           c2 * v2[0] * exp(l2 * t);
+}
+
+static int rc_on_output(double t, const double *y, void *ud)
+{
+    rec_rc *r = ud;
+    double e = fabs(y[0] - rc_analytic(r, t));
+    if (e > r->err_max)
+        r->err_max = e;
+    r->n++;
+    return 0;
+}
+
+START_TEST(test_rack_rc_step)
+{
+    fixture f;
+    fx_open(&f, "tests/data/one-rack.xml", "constant");
+    /* the layout assumption: state 0 is A01's mean junction [K] */
+    ck_assert_double_eq_tol(output(&f, 0, f.y, "A01.T_j_degC"), f.y[0] - T0,
+                            1e-12);
+    /* the plate inlet, from the frozen coolant states (A.1: f_man 0.25) */
+    double t_sup = output(&f, 0, f.y, "cdu-1.T_supply_degC") + T0;
+    double t_ret = output(&f, 0, f.y, "A01.T_return_degC") + T0;
+    double flow = output(&f, 0, f.y, "A01.flow_Lpm");
+    rec_rc r = {0};
+    r.f = &f;
+    r.t_pin = t_sup + 0.25 * (t_ret - t_sup);
+    r.p = 1200;                              /* [W] p-gpu at u = 1 */
+    r.r_jc = 0.010;                          /* [K/W] */
+    double v = 1.5 * flow / 158.0;           /* [L/min] per plate */
+    r.r_ci = 0.01617 + 0.00839 / v;          /* [K/W] OCP fit */
+    r.c_j = 80;                              /* [J/K] */
+    r.c_cp = 300;                            /* [J/K] */
+    /* the GPU starts cold: junction and plate at the plate inlet */
+    for (int i = 0; i < 4; i++)
+        f.y[i] = r.t_pin;
+    frozen fz = {f.ode};
+    dct_ode ode = *f.ode;
+    ode.rhs = frozen_rhs;
+    ode.jac = NULL;
+    ode.ctx = &fz;
+    ode.nq = 0;
+    ode.qrhs = NULL;
+    ode.nroots = 0;
+    ode.roots = NULL;
+    ode.next_breakpoint = NULL;
+    dct_solver_opts so;
+    dct_solver_opts_default(&so);
+    so.rtol = 1e-8;
+    so.atol = 1e-8;
+    dct_solver *sv = dct_solver_new(&ode, f.y, 0.0, &so, &f.d);
+    ck_assert_ptr_nonnull(sv);
+    dct_solver_cb cb = {rc_on_output, NULL, NULL, &r};
+    ck_assert_int_eq(dct_solver_run(sv, 200.0, 0.25, &cb, &f.d), 0);
+    ck_assert_uint_eq(r.n, 801);
+    /* 38 K of rise followed to 1 mK */
+    ck_assert_double_le(r.err_max, 1e-3);
+    const double *y = dct_solver_state(sv);
+    ck_assert_double_eq_tol(y[0], r.t_pin + 1200 * (r.r_jc + r.r_ci), 1e-3);
+    dct_solver_free(sv);
+    fx_close(&f);
+}
+END_TEST
+
+/* ------------------------------------------------------------- eps-NTU */
+
+START_TEST(test_eps_ntu)
+{
+    /* counterflow (Incropera eq. 11.29a), values worked by hand */
+    ck_assert_double_eq_tol(dct_eps_counterflow(1.0, 0.5), 0.564733, 1e-6);
+    ck_assert_double_eq_tol(dct_eps_counterflow(2.0, 0.75), 0.721827, 1e-6);
+    /* Cr = 1: eps = NTU / (1 + NTU) */
+    ck_assert_double_eq_tol(dct_eps_counterflow(2.385, 1.0),
+                            2.385 / 3.385, 1e-12);
+    /* Cr = 0: eps = 1 - exp(-NTU), any arrangement */
+    ck_assert_double_eq_tol(dct_eps_counterflow(1.7, 0.0), 1 - exp(-1.7),
+                            1e-12);
+    ck_assert_double_eq_tol(dct_eps_crossflow(1.7, 0.0), 1 - exp(-1.7),
+                            1e-12);
+    /* crossflow, both fluids unmixed (Incropera eq. 11.32) */
+    ck_assert_double_eq_tol(dct_eps_crossflow(1.0, 1.0), 0.468536, 1e-6);
+    /* against the exact series solution (Incropera fig. 11.19: ~0.90) */
+    ck_assert_double_eq_tol(dct_eps_crossflow(3.0, 0.25), 0.90, 0.01);
+    ck_assert_double_eq(dct_eps_counterflow(0, 0.4), 0);
+    /* the inverses return the NTU */
+    const double ntu[] = {0.137, 0.83, 2.385, 5.91};
+    const double cr[] = {0.0, 0.291, 0.637, 0.997};
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = 0; j < 4; j++) {
+            double e = dct_eps_counterflow(ntu[i], cr[j]);
+            ck_assert_double_eq_tol(dct_ntu_counterflow(e, cr[j]), ntu[i],
+                                    1e-9 * (1 + ntu[i]));
+            double ex = dct_eps_crossflow(ntu[i], cr[j]);
+            ck_assert_double_eq_tol(dct_ntu_crossflow(ex, cr[j]), ntu[i],
+                                    1e-6 * (1 + ntu[i]));
+        }
+    /* an effectiveness no exchanger reaches */
+    ck_assert_double_lt(dct_ntu_counterflow(0.9, 1.2), 0);
+    ck_assert_double_lt(dct_ntu_counterflow(1.0, 0.5), 0);
+}
+END_TEST
+
+/* ------------------------------------------------ A.1 steady state */
+
+START_TEST(test_gb200_row_steady)
+{
+    fixture f;
+    fx_open(&f, "sites/gb200-row.xml", NULL);
+    dct_solver_opts so;
+    dct_solver_opts_default(&so);
+    dct_solver *sv = dct_solver_new(f.ode, f.y, 0.0, &so, &f.d);
+    ck_assert_ptr_nonnull(sv);
+    ck_assert_int_eq(dct_solver_run(sv, 7200.0, 7200.0, NULL, &f.d), 0);
+    const double *y = dct_solver_state(sv);
+    /* A.1: T_sup 35 degC held by the CDU; rack rise f_liq P / (mdot c_p)
+     * at 158 L/min of PG25; plate at 1.5 L/min. */
+    double mdot = 158.0 / 60e3 * DCT_RHO_TCS;
+    double dt = 0.87 * 132e3 / (mdot * DCT_CP_TCS);
+    double tj = 35 + 0.25 * dt + 1200 * (0.01617 + 0.00839 / 1.5 + 0.010);
+    ck_assert_double_eq_tol(output(&f, 7200, y, "cdu-1.T_supply_degC"), 35,
+                            0.01);
+    ck_assert_double_eq_tol(output(&f, 7200, y, "A01.T_return_degC"),
+                            35 + dt, 0.02);
+    ck_assert_double_eq_tol(output(&f, 7200, y, "A01.T_j_degC"), tj, 0.02);
+    ck_assert_double_eq_tol(output(&f, 7200, y, "A08.T_j_degC"), tj, 0.02);
+    /* the thermal.md A.1 design point: 75.8 degC, within 1.5 K */
+    ck_assert_double_eq_tol(output(&f, 7200, y, "A01.T_j_degC"), 75.8, 1.5);
+    /* the facility loop at its 31 degC setpoint, CDU duty = liquid heat
+     * plus its pump heat */
+    ck_assert_double_eq_tol(output(&f, 7200, y, "fws.T_supply_degC"), 31,
+                            0.01);
+    double q = output(&f, 7200, y, "cdu-1.Q_kW");
+    double pump = output(&f, 7200, y, "cdu-1.P_pump_kW");
+    ck_assert_double_eq_tol(q, 8 * 0.87 * 132 + pump, 0.5);
+    dct_solver_free(sv);
+    fx_close(&f);
+}
+END_TEST
+
+/* ---------------------------------------------------- energy closure */
+
+typedef struct rec_e {
+    double u0;
+    fixture *f;
+} rec_e;
+
+START_TEST(test_energy_closure_training)
+{
+    fixture f;
+    fx_open(&f, "sites/gb200-row.xml", "training");
+    double u0 = dct_model_stored_energy(f.m, f.y);
+    dct_solver_opts so;
+    dct_solver_opts_default(&so);
+    dct_solver *sv = dct_solver_new(f.ode, f.y, 0.0, &so, &f.d);
+    ck_assert_ptr_nonnull(sv);
+    /* from the design estimate: a large transient plus 2 s square waves */
+    ck_assert_int_eq(dct_solver_run(sv, 300.0, 300.0, NULL, &f.d), 0);
+    double q[DCT_NQ];
+    dct_solver_quad(sv, q);
+    double du = dct_model_stored_energy(f.m, dct_solver_state(sv)) - u0;
+    double rel = fabs(q[DCT_Q_E_IN] - q[DCT_Q_E_OUT] - du) / q[DCT_Q_E_IN];
+    ck_assert_double_le(rel, 1e-4);
+    /* the IT energy is that of the square wave: 300 s of a 2 s period,
+     * level 1 / 0.3 with 50 ms edges, between P_idle and P_max */
+    ck_assert_double_gt(q[DCT_Q_E_IT], 8 * 300 * 40e3);
+    ck_assert_double_lt(q[DCT_Q_E_IT], 8 * 300 * 132e3);
+    /* input energy is IT energy plus pump heat */
+    ck_assert_double_gt(q[DCT_Q_E_IN], q[DCT_Q_E_IT]);
+    dct_solver_free(sv);
+    fx_close(&f);
+}
+END_TEST
+
+static Suite *model_suite(void)
+{
+    Suite *s = suite_create("model");
+    TCase *tc = tcase_create("closed-form");
+    tcase_add_test(tc, test_rack_rc_step);
+    tcase_add_test(tc, test_eps_ntu);
+    tcase_add_test(tc, test_gb200_row_steady);
+    tcase_add_test(tc, test_energy_closure_training);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(model_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int nf = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

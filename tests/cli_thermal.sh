@@ -1,0 +1,153 @@
+#!/bin/sh
+# cli_thermal.sh - the thermal answers of `dctwin simulate` on the shipped
+# sites: the A.1 design point, the hot day that throttles, the demo hall
+# under synchronous training, golden outputs with tolerance, and an
+# interrupted run that leaves no file behind.
+#
+# Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
+# Regenerate the golden file after a deliberate model change with
+#   DCTWIN_MODELS_PATH=models ./dctwin simulate sites/gb200-row.xml \
+#     --profile training --duration 30s --output-step 1s -q \
+#     --probe 'A01.*,cdu-1.*,fws.*' --out /tmp/g &&
+#   cp /tmp/g/timeseries.csv tests/golden/gb200-row-training.csv
+set -eu
+LC_ALL=C
+export LC_ALL
+: "${DCTWIN:?DCTWIN must name the dctwin binary}"
+: "${top_srcdir:=.}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_thermal.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+pass=0
+fails=0
+ok() { pass=$((pass + 1)); }
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+check() { # check DESCRIPTION COMMAND...
+    d=$1
+    shift
+    if "$@"; then ok; else fail "$d"; fi
+}
+
+run() {
+    set +e
+    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+}
+
+# Column NAME of the last row of CSV file F.
+last() {
+    awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+        END { if (k) print $k; else print "missing" }' "$1"
+}
+# Is |A - B| <= TOL?
+near() {
+    awk -v a="$1" -v b="$2" -v t="$3" \
+        'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "missing" && d <= t) }'
+}
+# The "margin" of margin ID in margins.json F.
+margin_of() {
+    tr '{' '\n' <"$1" | grep "\"id\":\"$2\"" |
+        sed -n 's/.*"margin":\([^,]*\),.*/\1/p'
+}
+
+# ------------------------------------------- A.1 design point, 2 h
+run simulate "$top_srcdir/sites/gb200-row.xml" --duration 2h \
+    --output-step 60s -q --out "$tmp/row"
+check "gb200-row exits 0 (got $rc)" [ "$rc" -eq 0 ]
+tj=$(last "$tmp/row/timeseries.csv" A01.T_j_degC)
+check "gb200-row T_j = $tj degC, A.1 says 75.8 +- 1.5" near "$tj" 75.8 1.5
+tjh=$(last "$tmp/row/timeseries.csv" A01.T_j_hot_degC)
+check "gb200-row hot GPU $tjh degC below the 85 degC soft cap" \
+    awk -v x="$tjh" 'BEGIN { exit !(x < 85 && x > 75.8) }'
+ts=$(last "$tmp/row/timeseries.csv" cdu-1.T_supply_degC)
+check "gb200-row TCS supply $ts degC at its 35 degC setpoint" near "$ts" 35 0.05
+tr_=$(last "$tmp/row/timeseries.csv" cdu-1.T_return_degC)
+check "gb200-row TCS return $tr_ degC, A.1 says 46" near "$tr_" 46 0.5
+cl=$(sed -n 's/.*"energy_closure_rel":\([^,}]*\).*/\1/p' "$tmp/row/run.json")
+check "gb200-row energy_closure_rel $cl <= 1e-3" \
+    awk -v c="$cl" 'BEGIN { exit !(c != "" && c + 0 <= 1e-3) }'
+check "gb200-row logs no throttle" \
+    sh -c "! grep -q throttle '$tmp/row/events.csv'"
+
+# ------------------------------------------------- the hot day, 35 degC
+run simulate "$top_srcdir/sites/gb200-row-hot.xml" --duration 1h \
+    --output-step 60s -q --out "$tmp/hot"
+check "gb200-row-hot exits 1 (got $rc)" [ "$rc" -eq 1 ]
+check "gb200-row-hot logs throttle events" \
+    grep -q ',A0[1-8],throttle$' "$tmp/hot/events.csv"
+m=$(margin_of "$tmp/hot/margins.json" A01.T_j_hot.throttle)
+check "gb200-row-hot junction margin $m < 0" \
+    awk -v x="$m" 'BEGIN { exit !(x != "" && x < 0) }'
+check "gb200-row-hot all_ok false" grep -q '"all_ok":false' "$tmp/hot/margins.json"
+p=$(last "$tmp/hot/timeseries.csv" A01.gpu_power_pct)
+check "gb200-row-hot GPUs throttled ($p %)" \
+    awk -v x="$p" 'BEGIN { exit !(x < 100 && x > 50) }'
+fws=$(last "$tmp/hot/timeseries.csv" fws.T_supply_degC)
+check "gb200-row-hot facility supply $fws degC above the W32 limit" \
+    awk -v x="$fws" 'BEGIN { exit !(x > 32) }'
+
+# ------------------------- the demo hall under synchronous training
+run simulate "$top_srcdir/sites/reference-hall.xml" --profile llm-training \
+    --duration 30s --output-step 0.1s -q --probe 'A01.P_kW,hall.*' \
+    --out "$tmp/hall"
+check "reference-hall llm-training exits 0 (got $rc)" [ "$rc" -eq 0 ]
+# the square wave: 0.5 Hz, full power, then 30 % of it (P = P_idle +
+# u (P_max - P_idle), P_idle 40 kW, P_max 132 kW)
+check "reference-hall rack power swings 132 kW / 67.6 kW" \
+    awk -F, 'NR > 1 { if ($2 > hi) hi = $2; if (lo == "" || $2 < lo) lo = $2 }
+        END { exit !(hi > 131.9 && hi < 132.1 && lo > 67.5 && lo < 67.7) }' \
+        "$tmp/hall/timeseries.csv"
+grep -q '"realtime_ratio":[0-9]' "$tmp/hall/run.json" && ok ||
+    fail "reference-hall run.json lacks a realtime_ratio"
+
+# --------------------------------------------- golden, with tolerance
+g="$top_srcdir/tests/golden/gb200-row-training.csv"
+run simulate "$top_srcdir/sites/gb200-row.xml" --profile training \
+    --duration 30s --output-step 1s -q --probe 'A01.*,cdu-1.*,fws.*' \
+    --out "$tmp/g"
+check "golden run exits 0" [ "$rc" -eq 0 ]
+if [ "$(head -n 1 "$g")" = "$(head -n 1 "$tmp/g/timeseries.csv")" ]; then
+    ok
+else
+    fail "golden columns differ from $g"
+fi
+# every value within 0.01 K / kW / L/min / % plus 1e-4 relative
+if paste -d, "$g" "$tmp/g/timeseries.csv" | awk -F, '
+    NR == 1 { n = NF / 2; next }
+    { for (i = 1; i <= n; i++) { a = $i; b = $(i + n); d = a - b
+        if (d < 0) d = -d; s = a < 0 ? -a : a
+        if (d > 0.01 + 1e-4 * s) { print "row " NR " col " i ": " a " vs " b; bad = 1 } } }
+    END { exit bad }' >"$tmp/gdiff"; then
+    ok
+else
+    fail "outputs differ from $g:"
+    head -5 "$tmp/gdiff" >&2
+fi
+
+# ------------------------------------- an interrupted run writes nothing
+set +e
+"$DCTWIN" simulate "$top_srcdir/sites/reference-hall.xml" \
+    --profile llm-training --duration 10h -q --out "$tmp/int" \
+    >/dev/null 2>"$tmp/err" &
+pid=$!
+sleep 1
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+set -e
+check "an interrupted run exits non-zero (got $rc)" [ "$rc" -ne 0 ]
+if [ -d "$tmp/int" ]; then
+    left=$(ls -A "$tmp/int")
+    check "an interrupted run leaves no file (found: $left)" [ -z "$left" ]
+else
+    ok
+fi
+
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]
