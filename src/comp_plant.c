@@ -1,7 +1,9 @@
 /* comp_plant.c - facility water loop, heat rejection and hall air.
  *
  * Facility loop: return and supply pipes as tanks in series (transport
- * delay) between the CDUs' primary outlets and the heat rejection:
+ * delay) between the CDUs' primary outlets and the heat rejection, and an
+ * optional stratified storage tank (n mixed layers in series) between the
+ * heat rejection and the supply pipe:
  *   C_k dT_k/dt = mdot c_w (T_{k-1} - T_k)   (+ pump heat in the first)
  * with mdot the sum of the CDUs' valve flows and the return mixed from
  * their primary outlets.
@@ -27,7 +29,8 @@
 /* ------------------------------------------------------- facility loop */
 
 typedef struct loop {
-    int nseg;
+    int nseg, ntank;            /* pipe segments each way; tank layers */
+    double c_tank;              /* [J/K] one tank layer */
     double c_seg, head, eta, mdot_design, t_set, t_class;
     dct_mcomp **cdu;
     size_t n_cdu;
@@ -56,7 +59,10 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     for (size_t i = 0; wc && i < 5; i++)
         if (strcmp(wc, w_classes[i]) == 0)
             l->t_class = w_limits[i] + DCT_T0;
-    c->n_states = (size_t)(2 * l->nseg);
+    double v_tank = q[DCT_FACILITY_LOOP_TANK_VOLUME];
+    l->ntank = v_tank > 0 ? (int)q[DCT_FACILITY_LOOP_TANK_NODES] : 0;
+    l->c_tank = l->ntank ? v_tank / l->ntank * DCT_RHO_W * DCT_CP_W : 0;
+    c->n_states = (size_t)(2 * l->nseg + l->ntank);
     l->cdu = calloc(m->n_comp, sizeof *l->cdu);
     if (!l->cdu)
         return -1;
@@ -94,7 +100,7 @@ static void loop_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     loop *l = c->data;
     const double *x = y + c->off;
-    c->port.T = x[2 * l->nseg - 1];   /* supply to the CDUs */
+    c->port.T = x[c->n_states - 1];   /* supply to the CDUs */
     c->port.T2 = x[l->nseg - 1];      /* return to the heat rejection */
     (void)m, (void)t;
 }
@@ -123,7 +129,11 @@ static void loop_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
         prev = x[k];
     }
     prev = l->hr->port.T;
-    for (int k = l->nseg; k < 2 * l->nseg; k++) {
+    for (int k = l->nseg; k < l->nseg + l->ntank; k++) {
+        dx[k] = cw * (prev - x[k]) / l->c_tank;
+        prev = x[k];
+    }
+    for (int k = l->nseg + l->ntank; k < (int)c->n_states; k++) {
         dx[k] = cw * (prev - x[k]) / l->c_seg;
         prev = x[k];
     }
@@ -157,7 +167,7 @@ static void loop_init(dct_model *m, dct_mcomp *c, double *y)
     double tr = l->t_set + (mdot > 0 ? q / (mdot * DCT_CP_W) : 0);
     for (int k = 0; k < l->nseg; k++)
         x[k] = tr;
-    for (int k = l->nseg; k < 2 * l->nseg; k++)
+    for (int k = l->nseg; k < (int)c->n_states; k++)
         x[k] = l->t_set;
 }
 
@@ -167,7 +177,10 @@ static double loop_stored(const dct_model *m, const dct_mcomp *c,
     const loop *l = c->data;
     double u = 0;
     for (size_t k = 0; k < c->n_states; k++)
-        u += l->c_seg * y[c->off + k];
+        u += (k >= (size_t)l->nseg && k < (size_t)(l->nseg + l->ntank)
+                  ? l->c_tank
+                  : l->c_seg) *
+             y[c->off + k];
     (void)m;
     return u;
 }
@@ -179,7 +192,7 @@ static double loop_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     const double *x = y + c->off;
     (void)m, (void)t;
     switch (k) {
-    case 0: return x[2 * l->nseg - 1] - DCT_T0;
+    case 0: return x[c->n_states - 1] - DCT_T0;
     case 1: return l->t_ret_mix - DCT_T0;
     case 2: return c->port.mdot / DCT_RHO_W * 60e3;
     case 3: return c->port.P_aux / 1e3;
@@ -190,9 +203,8 @@ static double loop_output(dct_model *m, dct_mcomp *c, size_t k, double t,
 static double loop_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
                           const double *y)
 {
-    loop *l = c->data;
     (void)m, (void)t, (void)k;
-    return y[c->off + 2 * l->nseg - 1] - DCT_T0;
+    return y[c->off + c->n_states - 1] - DCT_T0;
 }
 
 static void loop_free(dct_mcomp *c)

@@ -353,7 +353,11 @@ typedef enum dct_type {
     X(PUMP_HEAD, "pump-head", DCT_PK_Q, "Pa", 0, 1e7, 250e3, NULL, 0,       \
       "facility pump head at design flow")                                  \
     X(PUMP_EFFICIENCY, "pump-efficiency", DCT_PK_Q, "", 0.05, 1, 0.7, NULL, \
-      0, "facility pump wire-to-water efficiency")
+      0, "facility pump wire-to-water efficiency")                          \
+    X(TANK_VOLUME, "tank-volume", DCT_PK_Q, "m3", 0, 1e4, 0, NULL, 0,       \
+      "chilled-water storage tank in the supply line (0: none)")            \
+    X(TANK_NODES, "tank-nodes", DCT_PK_INT, "", 1, 20, 4, NULL, 0,          \
+      "mixed layers of the stratified tank, in series")
 
 #define DCT_CDU_PARAMS(X)                                                   \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
