@@ -248,20 +248,45 @@ static int model_rhs(double t, const double *y, double *ydot, void *ctx)
 static int model_qrhs(double t, const double *y, double *q, void *ctx)
 {
     dct_model *m = ctx;
-    double e_in = 0, e_out = 0, aux = 0, it = 0;
+    double e_in = 0, e_out = 0, aux = 0, it = 0, grid = 0, gen = 0;
+    double bess = 0, loss = 0, src = 0, sink = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
         const dct_mcomp *c = &m->comp[i];
-        if (c->ct == &dct_ctype_rack)
+        const dct_ctype *ct = c->ct;
+        if (ct == &dct_ctype_rack)
             it += c->port.P_el;
         e_in += c->port.P_heat;
         aux += c->port.P_aux;
-        if (c->ct == &dct_ctype_heatrej || c->ct == &dct_ctype_hall)
+        loss += c->port.P_loss;
+        if (ct == &dct_ctype_heatrej || ct == &dct_ctype_hall)
             e_out += c->port.Q;
+        /* the busways' losses (rack converters, conductor I^2 R) are heat
+         * into the thermal network: hall air and conductors */
+        if (ct == &dct_ctype_busway)
+            e_in += c->port.P_loss;
+        if (ct == &dct_ctype_grid)
+            grid += c->port.P_el;
+        double p_bus = c->port.I_bus * c->port.V_bus;
+        if (ct == &dct_ctype_generator)
+            gen += p_bus;
+        if (ct == &dct_ctype_bess)
+            bess += p_bus;
+        if (ct == &dct_ctype_rectifier || ct == &dct_ctype_generator ||
+            ct == &dct_ctype_bess)
+            src += p_bus;
+        if (ct == &dct_ctype_busway)
+            sink -= p_bus;
     }
     q[DCT_Q_E_IN] = it + e_in;
     q[DCT_Q_E_OUT] = e_out;
     q[DCT_Q_E_AUX] = aux;
     q[DCT_Q_E_IT] = it;
+    q[DCT_Q_E_GRID] = grid;
+    q[DCT_Q_E_GEN] = gen;
+    q[DCT_Q_E_BESS] = bess;
+    q[DCT_Q_E_LOSS] = loss;
+    q[DCT_Q_E_SRC] = src;
+    q[DCT_Q_E_SINK] = sink;
     (void)t, (void)y;
     return 0;
 }
@@ -281,7 +306,56 @@ static int model_next_bp(double t, double *tb, void *ctx)
     dct_model *m = ctx;
     if (m->is_settling)
         return 0;
-    return dct_profile_next_breakpoint(m->profiles, t, tb);
+    double tp;
+    int has = dct_profile_next_breakpoint(m->profiles, t, &tp);
+    const dct_scenario *sc = m->scenario;
+    for (size_t i = m->next_event; sc && i < sc->n_ev; i++)
+        if (sc->ev[i].t > t) {
+            if (!has || sc->ev[i].t < tp)
+                tp = sc->ev[i].t;
+            has = 1;
+            break;
+        }
+    if (has)
+        *tb = tp;
+    return has;
+}
+
+/* Apply the scenario events up to time T (inclusive). */
+static void apply_events(dct_model *m, double t)
+{
+    const dct_scenario *sc = m->scenario;
+    while (sc && m->next_event < sc->n_ev && sc->ev[m->next_event].t <= t) {
+        const dct_event *e = &sc->ev[m->next_event++];
+        const dct_comp *rec = dct_site_get(m->site, e->target);
+        dct_mcomp *c = rec ? dct_model_find(m, rec) : NULL;
+        if (!c)
+            continue;
+        int is_fail = e->kind == DCT_EV_FAIL;
+        if (c->ct == &dct_ctype_grid) {
+            if (is_fail && !c->failed)
+                m->grid_lost_at = e->t;
+            else if (!is_fail)
+                m->grid_lost_at = -1;
+        }
+        c->failed = is_fail;
+    }
+}
+
+static int model_at_bp(double tb, double *y, void *ctx)
+{
+    apply_events(ctx, tb);
+    (void)y;
+    return 0;
+}
+
+void dct_model_start(dct_model *m)
+{
+    m->next_event = 0;
+    m->grid_lost_at = -1;
+    for (size_t i = 0; i < m->n_comp; i++)
+        m->comp[i].failed = 0;
+    apply_events(m, 0.0);
 }
 
 /* ------------------------------------------------------------- pattern */
@@ -425,6 +499,8 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
                   "ambient wet bulb is above the dry bulb");
         goto fail;
     }
+    m->grid_lost_at = -1;
+    m->scenario = m->opts.scenario;
     m->profiles = dct_profile_set_new(s, m->opts.profile, m->opts.seed, d);
     if (!m->profiles)
         goto fail;
@@ -436,7 +512,15 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
                  {DCT_T_CDU, &dct_ctype_cdu},
                  {DCT_T_FACILITY_LOOP, &dct_ctype_loop},
                  {DCT_T_HEAT_REJECTION, &dct_ctype_heatrej},
-                 {DCT_T_HALL_AIR, &dct_ctype_hall}};
+                 {DCT_T_HALL_AIR, &dct_ctype_hall},
+                 /* power after cooling: the grid reads the cooling's
+                  * auxiliary power in the same RHS phase */
+                 {DCT_T_DC_BUS, &dct_ctype_dcbus},
+                 {DCT_T_RECTIFIER, &dct_ctype_rectifier},
+                 {DCT_T_BUSWAY, &dct_ctype_busway},
+                 {DCT_T_BESS, &dct_ctype_bess},
+                 {DCT_T_GENERATOR, &dct_ctype_generator},
+                 {DCT_T_GRID, &dct_ctype_grid}};
     size_t n = 0;
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
         n += dct_site_find(s, order[k].t, NULL, 0);
@@ -485,7 +569,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .nroots = m->n_root,
         .roots = m->n_root ? model_roots : NULL,
         .next_breakpoint = model_next_bp,
-        .at_breakpoint = NULL,
+        .at_breakpoint = model_at_bp,
         .ctx = m,
     };
     return m;
@@ -535,6 +619,11 @@ void dct_model_initial_state(dct_model *m, double *y0)
      * design values and the t = 0 load */
     for (size_t i = 0; i < m->n_comp; i++)
         m->comp[i].ct->init(m, &m->comp[i], y0);
+}
+
+double dct_model_electric_energy(const dct_model *m, const double *y)
+{
+    return dct_model_bus_energy(m, y);
 }
 
 void dct_model_set_settling(dct_model *m, int is_on)

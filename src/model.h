@@ -22,11 +22,14 @@
 
 typedef struct dct_model dct_model;
 
+typedef struct dct_scenario dct_scenario;
+
 typedef struct dct_model_opts {
     const char *profile;      /* --profile: a profile id of the site, a
                                  built-in name (constant, llm-training), or
                                  a CSV file; NULL: each rack's own */
     unsigned long seed;       /* seed of random profile parts */
+    const dct_scenario *scenario; /* timed events (borrowed), or NULL */
 } dct_model_opts;
 
 /* Quadratures (energy totals) integrated with the state, [J]. */
@@ -35,6 +38,15 @@ enum {
     DCT_Q_E_OUT,      /* heat removed by heat rejection and CRAHs */
     DCT_Q_E_AUX,      /* auxiliary electrical energy (pumps, fans, chillers) */
     DCT_Q_E_IT,       /* IT electrical energy (after throttling) */
+    DCT_Q_E_GRID,     /* energy imported from the grid (rectifier AC input
+                         and the cooling's auxiliary power) */
+    DCT_Q_E_GEN,      /* energy the generators delivered to DC buses */
+    DCT_Q_E_BESS,     /* energy the batteries delivered to DC buses
+                         (< 0: net charge) */
+    DCT_Q_E_LOSS,     /* electrical losses: rectifiers, feeders, rack and
+                         battery converters */
+    DCT_Q_E_SRC,      /* energy the sources put into DC buses */
+    DCT_Q_E_SINK,     /* energy the busways drew from DC buses */
     DCT_NQ
 };
 
@@ -67,6 +79,11 @@ void dct_model_initial_state(dct_model *m, double *y0);
  * (controllers, valves and loop temperatures included). */
 void dct_model_set_settling(dct_model *m, int is_on);
 
+/* Begin a run: every component in service, then the scenario's events at
+ * t <= 0 applied.  Later events apply when the solver reaches them (they
+ * are breakpoints). */
+void dct_model_start(dct_model *m);
+
 /* Output columns: names carry the unit ("A01.T_j_degC", "cdu-1.Q_kW",
  * "t_s" is not one of them).  Values are computed in those units. */
 size_t dct_model_n_outputs(const dct_model *m);
@@ -90,5 +107,10 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
  * to 0 K); the energy closure of a run is
  * |E_in - E_out - (U(t) - U(0))| / E_in. */
 double dct_model_stored_energy(const dct_model *m, const double *y);
+
+/* Electrical energy held in the DC bus capacitors, 1/2 C V^2 [J]; the
+ * electrical closure of a run is
+ * |E_src - E_sink - (W(t) - W(0))| / E_src. */
+double dct_model_electric_energy(const dct_model *m, const double *y);
 
 #endif

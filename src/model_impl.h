@@ -15,6 +15,7 @@
 
 #include "model.h"
 #include "profile.h"
+#include "scenario.h"
 
 #include <gsl/gsl_interp.h>
 
@@ -42,6 +43,9 @@ typedef struct dct_port {
     double P_el;     /* [W] electrical power drawn (IT, after throttling) */
     double P_aux;    /* [W] auxiliary electrical power (pumps, fans) */
     double P_heat;   /* [W] auxiliary power that ends as heat in a fluid */
+    double I_bus;    /* [A] current injected into its DC bus (< 0: drawn) */
+    double V_bus;    /* [V] voltage of its DC bus */
+    double P_loss;   /* [W] electrical losses (conversion, feeder) */
 } dct_port;
 
 typedef struct dct_ctype {
@@ -129,6 +133,10 @@ struct dct_model {
     double *scratch;           /* [n] RHS scratch for outputs/margins */
     int is_settling;           /* racks draw their settling power, no
                                   breakpoints (dct_model_set_settling) */
+    double grid_lost_at;       /* [s] time of the last grid loss, -1 when
+                                  the grid is up */
+    const dct_scenario *scenario;   /* borrowed, or NULL */
+    size_t next_event;         /* first scenario event not yet applied */
 };
 
 /* Settling window [s] and the samples of its mean rack power. */
@@ -167,6 +175,10 @@ static inline double dct_clamp(double x, double lo, double hi)
 }
 
 extern const dct_ctype dct_ctype_rack, dct_ctype_cdu, dct_ctype_loop,
-    dct_ctype_heatrej, dct_ctype_hall;
+    dct_ctype_heatrej, dct_ctype_hall, dct_ctype_dcbus, dct_ctype_rectifier,
+    dct_ctype_busway, dct_ctype_bess, dct_ctype_generator, dct_ctype_grid;
+
+/* Electrical energy stored in the DC bus capacitors, sum 1/2 C V^2 [J]. */
+double dct_model_bus_energy(const dct_model *m, const double *y);
 
 #endif

@@ -22,6 +22,7 @@
 #include "site.h"
 #include "solver.h"
 #include "units.h"
+#include "scenario.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -41,6 +42,7 @@ int dct_cmd_simulate(int argc, char **argv);
 /* Defaults (also in --help and dctwin(1)). */
 #define SIM_DURATION_S 3600.0
 #define SIM_OUTPUT_STEP_S 1.0
+#define SIM_GRID_STEP_S 0.01
 #define SIM_RTOL 1e-5
 #define SIM_ATOL 1e-4
 #define SIM_SEED 1UL
@@ -52,21 +54,22 @@ int dct_cmd_simulate(int argc, char **argv);
 #define SIM_PROGRESS_DT 0.1
 
 /* Settling (INITIAL STATE in dctwin-models(7)): integrate in chunks of
- * SETTLE_CHUNK_S until no state moves more than SETTLE_TOL (K, or a
- * fraction for valves and speeds) over a chunk, for at most
- * SETTLE_MAX_S. */
+ * SETTLE_CHUNK_S until no state moves more than the solver's tolerance,
+ * SETTLE_TOL (rtol |y| + atol) over a chunk, for at most SETTLE_MAX_S. */
 #define SETTLE_CHUNK_S 1800.0
-#define SETTLE_TOL 1e-4
+/* Ten tolerances: a controller may hunt by a few (a fan PI on a loop with
+ * transport delay does, by ~3e-4 of its range). */
+#define SETTLE_TOL 10.0
 #define SETTLE_MAX_S (7 * 86400.0)
 
 /* Callback stops (dct_solver_run returns them). */
 enum { CB_NONFINITE = 2, CB_WRITE = 3 };
 
 /* Output files, in the order they are committed. */
-enum { F_TS, F_EV, F_MJ, F_MT, F_RUN, N_FILES };
+enum { F_TS, F_EV, F_MJ, F_MT, F_RUN, F_GT, N_FILES };
 static const char *const file_names[N_FILES] = {
     "timeseries.csv", "events.csv", "margins.json", "margins.txt",
-    "run.json"};
+    "run.json", "grid.csv"};
 
 /* What is followed of one margin during the run; margins in the unit of
  * the margin's definition. */
@@ -92,6 +95,16 @@ typedef struct sim {
     const char *profile;
     double duration, out_step, rtol, atol;
     int is_cold_start;   /* --init=design: no settling */
+    const char *scenario_path;  /* --scenario */
+    dct_scenario *scenario;
+    size_t next_sev;     /* first scenario event not yet in events.csv */
+    const char *grid_trace;     /* --grid-trace FILE, or NULL */
+    double grid_step;    /* [s] its step */
+    long out_every;      /* timeseries row every out_every solver outputs */
+    long n_calls;        /* solver outputs so far */
+    size_t *grid_col;    /* output columns of the grids' power */
+    size_t n_grid;
+    double gt_prev_t, gt_prev_p, ramp_max;  /* [s], [W], [W/s] */
     double settle_s;     /* [s] simulated time spent settling */
     int is_settled;      /* settling met its tolerance */
     unsigned long seed;
@@ -118,6 +131,7 @@ typedef struct sim {
     /* run state */
     long n_rows;
     double u0;           /* [J] stored energy at t = 0 */
+    double w0, dw;       /* [J] bus capacitor energy at t = 0, its change */
     double wall0, wall_s, last_progress;
     int show_progress, is_progress_shown;
 } sim;
@@ -377,10 +391,38 @@ static void progress(sim *S, double t, int is_final)
     fflush(stderr);
 }
 
+static int flush_scenario(sim *S, double t);
+
 static int on_output(double t, const double *y, void *ud)
 {
     sim *S = ud;
+    long call = S->n_calls++;
     dct_model_outputs(S->model, t, y, S->out);
+    if (flush_scenario(S, t) != 0)
+        return CB_WRITE;
+    if (S->n_grid) {
+        /* the point of connection at the fine step: grid.csv, and the
+         * largest ramp between two of its rows */
+        double p = 0;
+        FILE *g = S->f[F_GT] ? dct_afile_fp(S->f[F_GT]) : NULL;
+        if (g)
+            fprintf(g, "%.9g", t);
+        for (size_t k = 0; k < S->n_grid; k++) {
+            double pk = S->out[S->grid_col[k]];
+            p += pk * 1e3;
+            if (g)
+                fprintf(g, ",%.9g", pk);
+        }
+        if (g && (putc('\n', g) == EOF || ferror(g)))
+            return CB_WRITE;
+        if (call > 0 && t > S->gt_prev_t)
+            S->ramp_max = fmax(S->ramp_max, fabs(p - S->gt_prev_p) /
+                                                (t - S->gt_prev_t));
+        S->gt_prev_t = t;
+        S->gt_prev_p = p;
+    }
+    if (call % S->out_every != 0)
+        return sample_margins(S, t, y);
     for (size_t i = 0; i < S->n_out; i++)
         if (!isfinite(S->out[i])) {
             dct_error(S->d, NULL, 0,
@@ -399,6 +441,28 @@ static int on_output(double t, const double *y, void *ud)
     return sample_margins(S, t, y);
 }
 
+/* Scenario events up to time T into events.csv (they are breakpoints, so
+ * the run passes each exactly). */
+static int flush_scenario(sim *S, double t)
+{
+    FILE *f = dct_afile_fp(S->f[F_EV]);
+    const dct_scenario *sc = S->scenario;
+    while (sc && S->next_sev < sc->n_ev && sc->ev[S->next_sev].t <= t) {
+        const dct_event *e = &sc->ev[S->next_sev++];
+        const dct_comp *c = dct_site_get(S->site, e->target);
+        int is_grid = c && c->type == DCT_T_GRID;
+        const char *what = e->kind == DCT_EV_FAIL
+                               ? (is_grid ? "grid-loss" : "unit-trip")
+                               : (is_grid ? "grid-return" : "unit-restored");
+        fprintf(f, "%.9g,", e->t);
+        csv_field(f, e->target);
+        fprintf(f, ",%s\n", what);
+        if (ferror(f))
+            return CB_WRITE;
+    }
+    return 0;
+}
+
 static int on_step(double t, const double *y, void *ud)
 {
     sim *S = ud;
@@ -410,6 +474,8 @@ static int on_root(double t, const double *y, const int *found, void *ud)
 {
     sim *S = ud;
     FILE *f = dct_afile_fp(S->f[F_EV]);
+    if (flush_scenario(S, t) != 0)
+        return CB_WRITE;
     for (size_t i = 0; i < S->ode->nroots; i++) {
         const char *comp = NULL, *ev = NULL;
         if (!found[i] ||
@@ -449,9 +515,12 @@ static int settle(sim *S, const dct_solver_opts *so)
         if (dct_solver_run(sv, t, SETTLE_CHUNK_S, NULL, S->d) != 0)
             goto out;
         const double *y = dct_solver_state(sv);
+        /* the change over the chunk in units of the solver's own
+         * tolerance, rtol |y| + atol (as CVODE weighs its errors) */
         double dmax = 0;
         for (size_t i = 0; i < S->n_y; i++) {
-            dmax = fmax(dmax, fabs(y[i] - prev[i]));
+            double w = so->rtol * fabs(y[i]) + so->atol;
+            dmax = fmax(dmax, fabs(y[i] - prev[i]) / w);
             prev[i] = y[i];
         }
         S->is_settled = dmax <= SETTLE_TOL;
@@ -729,9 +798,39 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     json_num(f, q[DCT_Q_E_IT]);
     fputs(",\"stored_change_J\":", f);
     json_num(f, du);
+    fputs(",\"grid_J\":", f);
+    json_num(f, q[DCT_Q_E_GRID]);
+    fputs(",\"generator_J\":", f);
+    json_num(f, q[DCT_Q_E_GEN]);
+    fputs(",\"bess_J\":", f);
+    json_num(f, q[DCT_Q_E_BESS]);
+    fputs(",\"electrical_loss_J\":", f);
+    json_num(f, q[DCT_Q_E_LOSS]);
+    fputs(",\"bus_sources_J\":", f);
+    json_num(f, q[DCT_Q_E_SRC]);
+    fputs(",\"bus_loads_J\":", f);
+    json_num(f, q[DCT_Q_E_SINK]);
+    fputs(",\"bus_stored_change_J\":", f);
+    json_num(f, S->dw);
     fputs("},\n \"energy_closure_rel\":", f);
     double e_in = q[DCT_Q_E_IN];
     json_num(f, e_in > 0 ? fabs(e_in - q[DCT_Q_E_OUT] - du) / e_in : NAN);
+    /* the DC buses: what the sources put in is what the busways drew
+     * plus the change of the capacitors' energy */
+    double e_src = q[DCT_Q_E_SRC];
+    fputs(",\n \"electrical_closure_rel\":", f);
+    json_num(f, e_src > 0 ? fabs(e_src - q[DCT_Q_E_SINK] - S->dw) / e_src
+                          : NAN);
+    fputs(",\n \"grid\":{\"ramp_max_W_per_s\":", f);
+    json_num(f, S->n_grid ? S->ramp_max : NAN);
+    fputs(",\"ramp_step_s\":", f);
+    json_num(f, S->n_grid ? (S->grid_trace ? S->grid_step : S->out_step)
+                          : NAN);
+    fputs(",\"trace\":", f);
+    json_str(f, S->grid_trace);
+    fputs(",\"scenario\":", f);
+    json_str(f, S->scenario_path);
+    fputs("}", f);
     fprintf(f,
             ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
             "\"n_lin_setups\":%ld,\"n_err_test_fails\":%ld,"
@@ -796,6 +895,13 @@ static void help(void)
         "                       (default 1e-4)\n"
         "  --seed=N             seed of the random parts of profiles "
         "(default 1)\n"
+        "  --scenario=FILE      timed events: fail and restore components "
+        "(the grid,\n"
+        "                       rectifiers, busways, batteries, generators, "
+        "CDUs, ...)\n"
+        "  --grid-trace=FILE    write the grid import at every --grid-step "
+        "to FILE\n"
+        "  --grid-step=T        step of the grid trace (default 10 ms)\n"
         "  --init=steady|design start from the steady state under the mean "
         "load of\n"
         "                       the first minute (steady, the default), or "
@@ -868,7 +974,7 @@ static int add_probe(sim *S, const char *arg)
 
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
-    O_ATOL, O_SEED, O_INIT
+    O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -884,6 +990,9 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"atol", required_argument, 0, O_ATOL},
         {"seed", required_argument, 0, O_SEED},
         {"init", required_argument, 0, O_INIT},
+        {"scenario", required_argument, 0, O_SCENARIO},
+        {"grid-trace", required_argument, 0, O_GRID_TRACE},
+        {"grid-step", required_argument, 0, O_GRID_STEP},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -922,6 +1031,15 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             break;
         case O_SEED:
             bad = parse_seed(optarg, &S->seed);
+            break;
+        case O_SCENARIO:
+            S->scenario_path = optarg;
+            break;
+        case O_GRID_TRACE:
+            S->grid_trace = optarg;
+            break;
+        case O_GRID_STEP:
+            bad = parse_time("grid-step", optarg, &S->grid_step);
             break;
         case O_INIT:
             if (strcmp(optarg, "steady") == 0) {
@@ -969,7 +1087,21 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
                 S->out_step, S->duration);
         return DCT_EXIT_USAGE;
     }
-    double rows = floor(S->duration / S->out_step * (1 + 1e-12)) + 1;
+    S->out_every = 1;
+    if (S->grid_trace) {
+        double k = S->out_step / S->grid_step;
+        if (!(S->grid_step > 0) || k < 1 - 1e-9 ||
+            fabs(k - floor(k + 0.5)) > 1e-6 * k) {
+            fprintf(stderr, "dctwin: simulate: --output-step %g s must be a "
+                            "whole multiple of --grid-step %g s\n",
+                    S->out_step, S->grid_step);
+            return DCT_EXIT_USAGE;
+        }
+        S->out_every = (long)floor(k + 0.5);
+    }
+    double rows = floor(S->duration / (S->grid_trace ? S->grid_step
+                                                     : S->out_step) *
+                        (1 + 1e-12)) + 1;
     if (rows > SIM_MAX_ROWS) {
         fprintf(stderr, "dctwin: simulate: %g s in steps of %g s would give "
                         "%.0f rows; at most %.0f are written (use a longer "
@@ -1083,8 +1215,21 @@ static int alloc_run(sim *S)
     S->mval = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->mval);
     S->mg = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->mg);
     S->order = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->order);
-    if (!S->y0 || !S->out || !S->sel || !S->mval || !S->mg || !S->order)
+    S->grid_col = calloc(S->n_out ? S->n_out : 1, sizeof *S->grid_col);
+    if (!S->y0 || !S->out || !S->sel || !S->mval || !S->mg || !S->order ||
+        !S->grid_col)
         return -1;
+    /* the grids' power columns: "<grid id>.P_kW" of every grid record */
+    for (size_t i = 0; i < S->site->n_comps; i++) {
+        const dct_comp *c = S->site->comps[i];
+        if (c->type != DCT_T_GRID || c->is_model)
+            continue;
+        char name[160];
+        snprintf(name, sizeof name, "%s.P_kW", c->id);
+        for (size_t k = 0; k < S->n_out; k++)
+            if (strcmp(dct_model_output_name(S->model, k), name) == 0)
+                S->grid_col[S->n_grid++] = k;
+    }
     for (size_t i = 0; i < S->n_mg; i++) {
         sim_margin *g = &S->mg[i];
         g->def = dct_model_margin(S->model, i);
@@ -1125,8 +1270,11 @@ static int write_results(sim *S, int status)
     double du = dct_model_stored_energy(S->model,
                                         dct_solver_state(S->solver)) -
                 S->u0;
+    S->dw = dct_model_electric_energy(S->model,
+                                      dct_solver_state(S->solver)) -
+            S->w0;
     int rc = 0;
-    for (int k = F_MJ; k < N_FILES && !rc; k++)
+    for (int k = F_MJ; k <= F_RUN && !rc; k++)
         rc = open_out(S, k);
     if (!rc) {
         write_margins_json(dct_afile_fp(S->f[F_MJ]), S);
@@ -1136,12 +1284,14 @@ static int write_results(sim *S, int status)
     free(q);
     /* make every file durable before any of them appears */
     for (int k = 0; k < N_FILES && !rc; k++)
-        if (dct_afile_finish(S->f[k]) != 0) {
+        if (S->f[k] && dct_afile_finish(S->f[k]) != 0) {
             fprintf(stderr, "dctwin: %s: write error: %s\n",
                     dct_afile_path(S->f[k]), strerror(errno));
             rc = -1;
         }
     for (int k = 0; k < N_FILES && !rc; k++) {
+        if (!S->f[k])
+            continue;
         char *path = strdup(dct_afile_path(S->f[k]));
         int c = dct_afile_commit(S->f[k]);
         S->f[k] = NULL;
@@ -1167,6 +1317,7 @@ int dct_cmd_simulate(int argc, char **argv)
     S->d = &d;
     S->duration = SIM_DURATION_S;
     S->out_step = SIM_OUTPUT_STEP_S;
+    S->grid_step = SIM_GRID_STEP_S;
     S->rtol = SIM_RTOL;
     S->atol = SIM_ATOL;
     S->seed = SIM_SEED;
@@ -1193,7 +1344,13 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_INPUT;
         goto done;
     }
-    dct_model_opts mo = {S->profile, S->seed};
+    if (S->scenario_path &&
+        !(S->scenario = dct_scenario_load(S->scenario_path, S->site, &d))) {
+        dct_diag_print(&d, stderr);
+        rc = DCT_EXIT_INPUT;
+        goto done;
+    }
+    dct_model_opts mo = {S->profile, S->seed, S->scenario};
     S->model = dct_model_build(S->site, &mo, &d);
     dct_diag_print(&d, stderr);   /* warnings of load and build too */
     dct_diag_clear(&d);
@@ -1229,6 +1386,21 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
+    if (S->grid_trace) {
+        if (!(S->f[F_GT] = dct_afile_open(S->grid_trace))) {
+            fprintf(stderr, "dctwin: %s: cannot create: %s\n",
+                    S->grid_trace, strerror(errno));
+            rc = DCT_EXIT_OUTPUT;
+            goto done;
+        }
+        FILE *g = dct_afile_fp(S->f[F_GT]);
+        fputs("t_s", g);
+        for (size_t k = 0; k < S->n_grid; k++) {
+            putc(',', g);
+            csv_field(g, dct_model_output_name(S->model, S->grid_col[k]));
+        }
+        putc('\n', g);
+    }
     FILE *ts = dct_afile_fp(S->f[F_TS]);
     fputs("t_s", ts);
     for (size_t k = 0; k < S->n_sel; k++) {
@@ -1254,7 +1426,9 @@ int dct_cmd_simulate(int argc, char **argv)
     }
     dct_diag_print(&d, stderr);
     dct_diag_clear(&d);
+    dct_model_start(S->model);
     S->u0 = dct_model_stored_energy(S->model, S->y0);
+    S->w0 = dct_model_electric_energy(S->model, S->y0);
     if (initial_events(S) != 0) {
         fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
                 strerror(errno));
@@ -1269,7 +1443,10 @@ int dct_cmd_simulate(int argc, char **argv)
         goto done;
     }
     dct_solver_cb cb = {on_output, on_step, on_root, S};
-    r = dct_solver_run(S->solver, S->duration, S->out_step, &cb, &d);
+    r = dct_solver_run(S->solver, S->duration,
+                       S->grid_trace ? S->grid_step : S->out_step, &cb, &d);
+    if (r == 0 && flush_scenario(S, S->duration) != 0)
+        r = CB_WRITE;
     progress(S, dct_solver_time(S->solver), 1);
     S->wall_s = now_s() - S->wall0;
     if (r == CB_WRITE) {
@@ -1327,6 +1504,8 @@ done:
     free(S->mval);
     free(S->mg);
     free(S->order);
+    free(S->grid_col);
+    dct_scenario_free(S->scenario);
     dct_diag_clear(&d);
     return rc;
 }

@@ -1,0 +1,1181 @@
+/* comp_power.c - the 800 V DC plant: grid, rectifiers/SSTs, DC buses,
+ * busways, battery energy storage and generators.
+ *
+ * DC bus (state V):   C dV/dt = sum I_in - sum I_out
+ * Rectifier group of n units in service (state I, total output current):
+ *   I_ref = sat[0, n I_lim, n P_r / V](n (P_r / V_set) (V_set - V) /
+ *                                      (droop V_set))
+ *   dI/dt = (I_ref - I) / tau;  P_ac = V I / eta(V I / (n P_r))
+ *   eta: steffen spline through the efficiency table (GSL).
+ * Busway (state T_c, conductor temperature), a constant-power load P at
+ * the far end of a feeder of resistance R = r' L (1 + alpha (T_c - T_ref)):
+ *   I = (V - sqrt(V^2 - 4 R P)) / (2 R);  collapse when 4 R P > V^2
+ *   C' L dT_c/dt = I^2 R - L (T_c - T_hall) / R'_th
+ *   P = sum over its racks of P_el (shared between the row's busways): a
+ *   rack's power is taken at its 800 V input, its own conversion losses
+ *   included (they are in its heat split, f_liq to the liquid).
+ * BESS (states SOC, V_1, V_2, T_cell, P_c converter power, x controller):
+ *   cell current i from P_b = N_cell i (OCV(SOC) - V_1 - V_2 - i R_0)
+ *   dSOC/dt = -i / Q;  dV_k/dt = i / C_k - V_k / (R_k C_k)
+ *   C_th dT/dt = i^2 R_0 + V_1^2 / R_1 + V_2^2 / R_2 - (T - T_cool) / R_th
+ *   dP_c/dt = (P_ref - P_c) / tau_conv, P_b = P_c / eta (discharge) or
+ *   P_c eta (charge); the controller sets P_ref (dctwin-models(7)).
+ * Generator (state P_a, available power): online at t_loss + delay, then
+ *   dP_a/dt = ramp up to n P_rated; a droop source on the bus like a
+ *   rectifier, limited to P_a.
+ * Grid: no state; P_grid = sum P_ac + auxiliary power of the cooling.
+ *
+ * Equations and sources: dctwin-models(7), POWER. */
+#include "config.h"
+#include "model_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_interp.h>
+
+/* Bus-forming droop of a BESS and a generator: setpoint below the
+ * rectifiers' so that they carry the bus only when the rectifiers cannot
+ * (dctwin-models(7)). */
+#define BACKUP_V_FRACTION 0.975
+#define GEN_TAU 0.5          /* [s] generator power loop [A] */
+#define SOC_RESTORE_GAIN 1.0 /* [1/unit SOC] of rated power [A] */
+#define RAMP_TRACK_TAU 0.2   /* [s] ramp-limit reference tracking [A] */
+
+/* ------------------------------------------------------------- shared */
+
+static double bus_voltage(const dct_mcomp *bus, const double *y)
+{
+    return y[bus->off];
+}
+
+/* The model component of the DC bus record referenced by parameter I. */
+static dct_mcomp *bus_of(dct_model *m, const dct_comp *sc, int i)
+{
+    return sc->ref[i].n ? dct_model_find(m, sc->ref[i].v[0]) : NULL;
+}
+
+/* ------------------------------------------------------------------ grid */
+
+typedef struct grid {
+    double contract, ramp_limit;
+    double p;                 /* [W] import, set by the dc-bus derivs */
+} grid;
+
+static int grid_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    grid *g = calloc(1, sizeof *g);
+    if (!g)
+        return -1;
+    c->data = g;
+    c->n_states = 0;
+    g->contract = c->sc->q[DCT_GRID_CONTRACT];
+    g->ramp_limit = c->sc->q[DCT_GRID_RAMP_LIMIT];
+    if (dct_model_add_output(m, c, "P_kW") ||
+        dct_model_add_margin(m, c, "P", "kW", "grid import within the "
+                             "contract", g->contract / 1e3, 1, "contract"))
+        return -1;
+    (void)d;
+    return 0;
+}
+
+static void grid_none(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    (void)m, (void)c, (void)t, (void)y;
+}
+
+static void grid_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    (void)m, (void)c, (void)y;
+}
+
+static void grid_derivs(dct_model *m, dct_mcomp *c, double t,
+                        const double *y, double *ydot)
+{
+    /* import: every rectifier fed from this grid, plus the auxiliary
+     * power of the cooling plant (carried by the first grid) */
+    grid *g = c->data;
+    double p = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *o = &m->comp[i];
+        if (o->ct == &dct_ctype_rectifier &&
+            o->sc->ref[DCT_RECTIFIER_GRID].v[0] == c->sc)
+            p += o->port.P_el;
+    }
+    if (c->tindex == 0)
+        for (size_t i = 0; i < m->n_comp; i++)
+            p += m->comp[i].port.P_aux;
+    g->p = c->failed ? 0 : p;
+    c->port.P_el = g->p;
+    (void)t, (void)y, (void)ydot;
+}
+
+static double grid_value(dct_model *m, dct_mcomp *c, size_t k, double t,
+                         const double *y)
+{
+    const grid *g = c->data;
+    (void)m, (void)k, (void)t, (void)y;
+    return g->p / 1e3;
+}
+
+static double grid_stored(const dct_model *m, const dct_mcomp *c,
+                          const double *y)
+{
+    (void)m, (void)c, (void)y;
+    return 0;
+}
+
+static void plain_free(dct_mcomp *c)
+{
+    free(c->data);
+}
+
+const dct_ctype dct_ctype_grid = {
+    "grid", grid_setup, grid_init, grid_none, grid_derivs, grid_stored,
+    grid_value, grid_value, NULL, NULL, plain_free,
+};
+
+/* ------------------------------------------------------------- rectifier */
+
+typedef struct rect {
+    int n, spares;
+    double rating, v_set, droop, tau, i_lim;
+    dct_mcomp *bus, *grid;
+    gsl_interp *eta;          /* NULL: constant eta0 */
+    gsl_interp_accel *acc;
+    double *eta_x, *eta_y;
+    size_t n_eta;
+    double eta0;
+    double p_dc, p_ac, load;  /* scratch [W], [W], fraction */
+} rect;
+
+static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const dct_comp *sc = c->sc;
+    const double *q = sc->q;
+    rect *r = calloc(1, sizeof *r);
+    if (!r)
+        return -1;
+    c->data = r;
+    c->n_states = 1;
+    r->n = (int)q[DCT_RECTIFIER_COUNT];
+    r->spares = dct_redundancy_spares(sc->s[DCT_RECTIFIER_REDUNDANCY], r->n);
+    r->rating = q[DCT_RECTIFIER_RATING];
+    r->v_set = q[DCT_RECTIFIER_V_SET];
+    r->droop = q[DCT_RECTIFIER_DROOP];
+    r->tau = q[DCT_RECTIFIER_TAU];
+    r->i_lim = q[DCT_RECTIFIER_CURRENT_LIMIT];
+    if (isnan(r->i_lim))
+        r->i_lim = 1.1 * r->rating / r->v_set;
+    if (r->droop <= 0) {
+        dct_error(d, sc->file, sc->line,
+                  "rectifier %s: droop must be above 0 to share load",
+                  c->id);
+        return -1;
+    }
+    r->bus = bus_of(m, sc, DCT_RECTIFIER_BUS);
+    r->grid = sc->ref[DCT_RECTIFIER_GRID].n
+                  ? dct_model_find(m, sc->ref[DCT_RECTIFIER_GRID].v[0])
+                  : NULL;
+    if (!r->bus || !r->grid)
+        return -1;
+    /* efficiency table: the instance's own points, else its model's */
+    const dct_comp *tab = sc->n_pts ? sc : sc->model;
+    size_t np = tab ? tab->n_pts : 0;
+    r->eta0 = 0.975;
+    if (np == 1) {
+        r->eta0 = tab->pts[0]->q[DCT_EFFICIENCY_ETA];
+    } else if (np >= 2) {
+        r->eta_x = malloc(np * sizeof *r->eta_x);
+        r->eta_y = malloc(np * sizeof *r->eta_y);
+        if (!r->eta_x || !r->eta_y)
+            return -1;
+        for (size_t i = 0; i < np; i++) {
+            r->eta_x[i] = tab->pts[i]->q[DCT_EFFICIENCY_LOAD];
+            r->eta_y[i] = tab->pts[i]->q[DCT_EFFICIENCY_ETA];
+            if (i && !(r->eta_x[i] > r->eta_x[i - 1])) {
+                dct_error(d, tab->pts[i]->file, tab->pts[i]->line,
+                          "efficiency points must have increasing load");
+                return -1;
+            }
+        }
+        r->n_eta = np;
+        const gsl_interp_type *ty = np >= 3 ? gsl_interp_steffen
+                                            : gsl_interp_linear;
+        r->eta = gsl_interp_alloc(ty, np);
+        r->acc = gsl_interp_accel_alloc();
+        if (!r->eta || !r->acc ||
+            gsl_interp_init(r->eta, r->eta_x, r->eta_y, np) != GSL_SUCCESS)
+            return -1;
+    }
+    if (dct_model_dep(m, c, r->bus, -1) || dct_model_dep(m, r->bus, c, -1))
+        return -1;
+    const char *outs[] = {"P_kW", "I_A", "P_ac_kW", "load_pct"};
+    for (size_t i = 0; i < 4; i++)
+        if (dct_model_add_output(m, c, outs[i]))
+            return -1;
+    /* N: the units that carry the load by design (spares excluded);
+     * N-1: one unit out of all installed, the redundancy check */
+    if (dct_model_add_margin(m, c, "P", "kW", "load within the units "
+                             "without spares (N)",
+                             (r->n - r->spares) * r->rating / 1e3, 1, "N") ||
+        (r->n > 1 &&
+         dct_model_add_margin(m, c, "P", "kW", "load with one installed "
+                              "unit out (N-1)",
+                              (r->n - 1) * r->rating / 1e3, 1, "N-1")))
+        return -1;
+    return 0;
+}
+
+/* Efficiency at LOAD (fraction of the running units' rating), clamped to
+ * the table's range. */
+static double rect_eta(const rect *r, double load)
+{
+    if (!r->eta)
+        return r->eta0;
+    double x = dct_clamp(load, r->eta_x[0], r->eta_x[r->n_eta - 1]);
+    return gsl_interp_eval(r->eta, r->eta_x, r->eta_y, x, r->acc);
+}
+
+static int rect_running(const dct_mcomp *c, const rect *r)
+{
+    return c->failed || r->grid->failed ? 0 : r->n;
+}
+
+static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    rect *r = c->data;
+    double i = y[c->off];
+    double v = bus_voltage(r->bus, y);
+    int n = rect_running(c, r);
+    r->p_dc = v * i;
+    c->port.V_bus = v;
+    r->load = n ? r->p_dc / (n * r->rating) : 0;
+    double eta = rect_eta(r, r->load);
+    r->p_ac = r->p_dc > 0 ? r->p_dc / eta : 0;
+    c->port.I_bus = i;
+    c->port.P_el = r->p_ac;          /* drawn from the grid */
+    c->port.P_loss = r->p_ac - r->p_dc;
+    (void)m, (void)t;
+}
+
+static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
+                        const double *y, double *ydot)
+{
+    rect *r = c->data;
+    double v = bus_voltage(r->bus, y);
+    int n = rect_running(c, r);
+    double i_r = n * r->rating / r->v_set;
+    double iref = i_r * (r->v_set - v) / (r->droop * r->v_set);
+    double imax = n * r->i_lim;
+    if (v > 1)
+        imax = fmin(imax, n * r->rating / v);
+    iref = dct_clamp(iref, 0, imax);
+    ydot[c->off] = (iref - y[c->off]) / r->tau;
+    (void)m, (void)t;
+}
+
+static void rect_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    y[c->off] = 0; /* the bus init sets the share of the load */
+    (void)m;
+}
+
+static double rect_stored(const dct_model *m, const dct_mcomp *c,
+                          const double *y)
+{
+    (void)m, (void)c, (void)y;
+    return 0;
+}
+
+static double rect_output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                          const double *y)
+{
+    rect *r = c->data;
+    (void)m, (void)t;
+    switch (k) {
+    case 0: return r->p_dc / 1e3;
+    case 1: return y[c->off];
+    case 2: return r->p_ac / 1e3;
+    case 3: return 100 * r->load;
+    }
+    return 0;
+}
+
+static double rect_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
+                          const double *y)
+{
+    rect *r = c->data;
+    (void)m, (void)k, (void)t, (void)y;
+    return r->p_dc / 1e3;
+}
+
+static void rect_free(dct_mcomp *c)
+{
+    rect *r = c->data;
+    if (r) {
+        gsl_interp_free(r->eta);
+        gsl_interp_accel_free(r->acc);
+        free(r->eta_x);
+        free(r->eta_y);
+    }
+    free(r);
+}
+
+const dct_ctype dct_ctype_rectifier = {
+    "rectifier", rect_setup, rect_init, rect_ports, rect_derivs, rect_stored,
+    rect_output, rect_margin, NULL, NULL, rect_free,
+};
+
+/* ---------------------------------------------------------------- busway */
+
+typedef struct busway {
+    double r_per_m, length, alpha, t_ref, t_max, ampacity, c_th, r_th;
+    dct_mcomp *bus, *hall;
+    dct_mcomp **rack;         /* racks it feeds */
+    double *share;            /* fraction of each rack's power it carries */
+    size_t n_rack;
+    /* scratch */
+    double p, i, r, v_end, collapse;
+} busway;
+
+static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const dct_comp *sc = c->sc;
+    const double *q = sc->q;
+    busway *b = calloc(1, sizeof *b);
+    if (!b)
+        return -1;
+    c->data = b;
+    c->n_states = 1;
+    b->r_per_m = q[DCT_BUSWAY_RESISTANCE];
+    b->length = q[DCT_BUSWAY_LENGTH];
+    b->alpha = q[DCT_BUSWAY_ALPHA];
+    b->t_ref = q[DCT_BUSWAY_T_REF];
+    b->t_max = q[DCT_BUSWAY_T_MAX];
+    b->ampacity = q[DCT_BUSWAY_AMPACITY];
+    b->c_th = q[DCT_BUSWAY_C_TH];
+    b->r_th = q[DCT_BUSWAY_R_TH];
+    if (isnan(b->c_th) || isnan(b->r_th)) {
+        dct_error(d, sc->file, sc->line,
+                  "busway %s: c-th and r-th are needed (here or in the "
+                  "model) for the conductor temperature",
+                  c->id);
+        return -1;
+    }
+    b->bus = bus_of(m, sc, DCT_BUSWAY_BUS);
+    if (!b->bus)
+        return -1;
+    for (size_t i = 0; i < m->n_comp; i++)
+        if (m->comp[i].ct == &dct_ctype_hall)
+            b->hall = &m->comp[i];
+    b->rack = calloc(m->n_comp, sizeof *b->rack);
+    b->share = calloc(m->n_comp, sizeof *b->share);
+    if (!b->rack || !b->share)
+        return -1;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *r = &m->comp[i];
+        if (r->ct != &dct_ctype_rack || !r->sc->parent)
+            continue;
+        const dct_reflist *bl = &r->sc->parent->ref[DCT_ROW_BUSWAY];
+        for (size_t k = 0; k < bl->n; k++)
+            if (bl->v[k] == sc) {
+                b->rack[b->n_rack] = r;
+                b->share[b->n_rack++] = 1.0 / (double)bl->n;
+                if (dct_model_dep(m, c, r, -1) ||
+                    dct_model_dep(m, b->bus, r, -1))
+                    return -1;
+            }
+    }
+    if (dct_model_dep(m, c, b->bus, -1) || dct_model_dep(m, b->bus, c, -1) ||
+        (b->hall && (dct_model_dep(m, c, b->hall, -1) ||
+                     dct_model_dep(m, b->hall, c, -1))))
+        return -1;
+    const char *outs[] = {"I_A", "T_degC", "V_end_V", "P_loss_kW"};
+    for (size_t i = 0; i < 4; i++)
+        if (dct_model_add_output(m, c, outs[i]))
+            return -1;
+    if (dct_model_add_margin(m, c, "I", "A", "current within ampacity",
+                             b->ampacity, 1, "ampacity") ||
+        dct_model_add_margin(m, c, "T", "degC",
+                             "conductor temperature within its maximum",
+                             b->t_max - DCT_T0, 1, "max") ||
+        dct_model_add_margin(m, c, "collapse", "%",
+                             "load below the voltage-collapse point",
+                             100, 1, "voltage-collapse"))
+        return -1;
+    if (dct_model_add_root(m, c) || dct_model_add_root(m, c))
+        return -1;
+    return 0;
+}
+
+static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    busway *b = c->data;
+    double p = 0;
+    for (size_t k = 0; k < b->n_rack; k++)
+        p += b->share[k] * b->rack[k]->port.P_el;
+    double v = c->failed ? 0 : bus_voltage(b->bus, y);
+    double tc = y[c->off];
+    double r = b->r_per_m * b->length * (1 + b->alpha * (tc - b->t_ref));
+    r = fmax(r, 1e-12);
+    double disc = v * v - 4 * r * p;
+    b->collapse = v > 0 ? 4 * r * p / (v * v) : (p > 0 ? 2 : 0);
+    double i;
+    if (p <= 0 || v <= 0)
+        i = 0;
+    else if (disc > 0)
+        i = 2 * p / (v + sqrt(disc)); /* = (v - sqrt(disc)) / (2 r) */
+    else
+        i = v / (2 * r);              /* past collapse: the maximum-power
+                                         point; reported as a margin */
+    b->p = p;
+    b->i = i;
+    b->r = r;
+    b->v_end = v - i * r;
+    c->port.I_bus = -i;
+    c->port.V_bus = v;
+    /* the feeder's I^2 R heats the conductor (its state), which the hall
+     * air cools */
+    double t_air = b->hall ? y[b->hall->off] : DCT_T0 + 25;
+    double q_cool = b->length * (tc - t_air) / b->r_th;
+    c->port.Q_air = q_cool;
+    c->port.P_loss = i * i * r;
+    c->port.Q = q_cool;
+    (void)m, (void)t;
+}
+
+static void bw_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
+                      double *ydot)
+{
+    busway *b = c->data;
+    ydot[c->off] =
+        (b->i * b->i * b->r - c->port.Q) / (b->c_th * b->length);
+    (void)m, (void)t, (void)y;
+}
+
+static void bw_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    busway *b = c->data;
+    /* steady conductor temperature at the t = 0 load and nominal voltage */
+    double p = 0;
+    for (size_t k = 0; k < b->n_rack; k++) {
+        const dct_mcomp *r = b->rack[k];
+        const double *rq = r->sc->q;
+        p += b->share[k] *
+             dct_profile_power(m->profiles, r->tindex, 0, rq[DCT_RACK_P_IDLE],
+                               rq[DCT_RACK_P_MAX]);
+    }
+    double v = b->bus->sc->q[DCT_DC_BUS_NOMINAL];
+    double i = p / v;
+    double t_air = DCT_T0 + 25;
+    double r = b->r_per_m * b->length;
+    y[c->off] = t_air + i * i * r * b->r_th / b->length;
+}
+
+static double bw_stored(const dct_model *m, const dct_mcomp *c,
+                        const double *y)
+{
+    const busway *b = c->data;
+    (void)m;
+    return b->c_th * b->length * y[c->off];
+}
+
+static double bw_output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                        const double *y)
+{
+    busway *b = c->data;
+    (void)m, (void)t;
+    switch (k) {
+    case 0: return b->i;
+    case 1: return y[c->off] - DCT_T0;
+    case 2: return b->v_end;
+    case 3: return c->port.P_loss / 1e3;
+    }
+    return 0;
+}
+
+static double bw_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
+                        const double *y)
+{
+    busway *b = c->data;
+    (void)m, (void)t;
+    switch (k) {
+    case 0: return b->i;
+    case 1: return y[c->off] - DCT_T0;
+    case 2: return 100 * b->collapse;
+    }
+    return 0;
+}
+
+static double bw_root(dct_model *m, dct_mcomp *c, size_t k, double t,
+                      const double *y)
+{
+    busway *b = c->data;
+    (void)m, (void)t, (void)y;
+    return k == 0 ? b->i - b->ampacity : b->collapse - 1;
+}
+
+static const char *bw_root_event(const dct_mcomp *c, size_t k, int dir)
+{
+    (void)c;
+    if (k == 0)
+        return dir > 0 ? "ampacity-exceeded" : "ampacity-restored";
+    return dir > 0 ? "voltage-collapse" : "voltage-recovered";
+}
+
+static void bw_free(dct_mcomp *c)
+{
+    busway *b = c->data;
+    if (b) {
+        free(b->rack);
+        free(b->share);
+    }
+    free(b);
+}
+
+const dct_ctype dct_ctype_busway = {
+    "busway", bw_setup, bw_init, bw_ports, bw_derivs, bw_stored, bw_output,
+    bw_margin, bw_root, bw_root_event, bw_free,
+};
+
+/* ----------------------------------------------------------- generator */
+
+typedef struct gen {
+    int n;
+    double rating, delay, ramp, v_set, droop;
+    dct_mcomp *bus;
+    double p_out;             /* scratch [W] */
+} gen;
+
+enum { G_PA, G_I, G_N };
+
+static int gen_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const double *q = c->sc->q;
+    gen *g = calloc(1, sizeof *g);
+    if (!g)
+        return -1;
+    c->data = g;
+    c->n_states = G_N;
+    g->n = (int)q[DCT_GENERATOR_COUNT];
+    g->rating = q[DCT_GENERATOR_RATING];
+    g->delay = q[DCT_GENERATOR_START_DELAY];
+    g->ramp = q[DCT_GENERATOR_RAMP];
+    g->bus = bus_of(m, c->sc, DCT_GENERATOR_BUS);
+    if (!g->bus)
+        return -1;
+    g->v_set = BACKUP_V_FRACTION * g->bus->sc->q[DCT_DC_BUS_NOMINAL];
+    g->droop = 0.01;
+    if (dct_model_dep(m, c, g->bus, -1) || dct_model_dep(m, g->bus, c, -1))
+        return -1;
+    if (dct_model_add_output(m, c, "P_kW") ||
+        dct_model_add_output(m, c, "P_available_kW"))
+        return -1;
+    if (dct_model_add_root(m, c))
+        return -1;
+    (void)d;
+    return 0;
+}
+
+static void gen_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    gen *g = c->data;
+    double i = y[c->off + G_I];
+    g->p_out = bus_voltage(g->bus, y) * i;
+    c->port.I_bus = i;
+    c->port.V_bus = bus_voltage(g->bus, y);
+    (void)m, (void)t;
+}
+
+static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
+                       const double *y, double *ydot)
+{
+    gen *g = c->data;
+    const double *x = y + c->off;
+    double *dx = ydot + c->off;
+    double pmax = c->failed ? 0 : g->n * g->rating;
+    int is_online = m->grid_lost_at >= 0 && t >= m->grid_lost_at + g->delay &&
+                    !c->failed;
+    /* available power: ramps up once online, falls back when the grid
+     * returns (the set is stopped) */
+    if (is_online)
+        dx[G_PA] = x[G_PA] < pmax ? g->ramp * g->n : 0;
+    else
+        dx[G_PA] = -x[G_PA] / GEN_TAU;
+    double v = bus_voltage(g->bus, y);
+    double iref = 0;
+    if (v > 1 && x[G_PA] > 0) {
+        double ir = g->n * g->rating / g->v_set;
+        iref = dct_clamp(ir * (g->v_set - v) / (g->droop * g->v_set), 0,
+                         x[G_PA] / v);
+    }
+    dx[G_I] = (iref - x[G_I]) / GEN_TAU;
+    (void)m;
+}
+
+static void gen_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    y[c->off + G_PA] = 0;
+    y[c->off + G_I] = 0;
+    (void)m;
+}
+
+static double gen_stored(const dct_model *m, const dct_mcomp *c,
+                         const double *y)
+{
+    (void)m, (void)c, (void)y;
+    return 0;
+}
+
+static double gen_output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                         const double *y)
+{
+    gen *g = c->data;
+    (void)m, (void)t;
+    return k == 0 ? g->p_out / 1e3 : y[c->off + G_PA] / 1e3;
+}
+
+static double gen_root(dct_model *m, dct_mcomp *c, size_t k, double t,
+                       const double *y)
+{
+    gen *g = c->data;
+    (void)m, (void)k, (void)t;
+    /* carrying half of its first set's rating: "online" */
+    return y[c->off + G_PA] - 0.5 * g->rating;
+}
+
+static const char *gen_root_event(const dct_mcomp *c, size_t k, int dir)
+{
+    (void)c, (void)k;
+    return dir > 0 ? "generator-online" : "generator-offline";
+}
+
+const dct_ctype dct_ctype_generator = {
+    "generator", gen_setup, gen_init, gen_ports, gen_derivs, gen_stored,
+    gen_output, NULL, gen_root, gen_root_event, plain_free,
+};
+
+/* ------------------------------------------------------------------ BESS */
+
+enum { B_SOC, B_V1, B_V2, B_T, B_PC, B_X, B_N };
+enum { CTL_NONE, CTL_SMOOTH, CTL_RAMP, CTL_PEAK, CTL_BACKUP };
+
+typedef struct bess {
+    int ctl;
+    double n_cell, q_cell;    /* cells in all containers; [C] per cell */
+    double r0, r1, c1, r2, c2, c_th, r_th, t_cool;
+    double p_rated, overload, c_rate, soc_min, soc_max, t_min, t_max;
+    double eta, tau, tau_s, ramp, cap, soc0, v_back, droop;
+    dct_mcomp *bus;
+    gsl_interp *ocv;
+    gsl_interp_accel *acc;
+    double *ocv_x, *ocv_y;
+    size_t n_ocv;
+    /* scratch */
+    double i, p_b, p_load, p_ref, ocv_v;
+} bess;
+
+static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const dct_comp *sc = c->sc;
+    const double *q = sc->q;
+    bess *b = calloc(1, sizeof *b);
+    if (!b)
+        return -1;
+    c->data = b;
+    c->n_states = B_N;
+    static const char *ctl[] = {"none", "smoothing", "ramp-limit",
+                                "peak-shave", "backup"};
+    const char *cw = sc->s[DCT_BESS_CONTROL];
+    for (int k = 0; cw && k < 5; k++)
+        if (strcmp(cw, ctl[k]) == 0)
+            b->ctl = k;
+    double count = q[DCT_BESS_COUNT];
+    b->n_cell = count * q[DCT_BESS_SERIES] * q[DCT_BESS_PARALLEL];
+    b->q_cell = q[DCT_BESS_CAPACITY];
+    b->r0 = q[DCT_BESS_R0];
+    b->r1 = q[DCT_BESS_R1];
+    b->c1 = q[DCT_BESS_C1];
+    b->r2 = q[DCT_BESS_R2];
+    b->c2 = q[DCT_BESS_C2];
+    b->c_th = q[DCT_BESS_C_TH];
+    b->r_th = q[DCT_BESS_R_TH];
+    b->t_cool = q[DCT_BESS_T_COOLANT];
+    b->p_rated = count * q[DCT_BESS_POWER];
+    b->overload = q[DCT_BESS_OVERLOAD];
+    b->c_rate = q[DCT_BESS_C_RATE_MAX];
+    b->soc_min = q[DCT_BESS_SOC_MIN];
+    b->soc_max = q[DCT_BESS_SOC_MAX];
+    b->t_min = q[DCT_BESS_T_CELL_MIN];
+    b->t_max = q[DCT_BESS_T_CELL_MAX];
+    b->eta = q[DCT_BESS_ETA_CONV];
+    b->tau = q[DCT_BESS_TAU_CONV];
+    b->tau_s = q[DCT_BESS_TAU_SMOOTH];
+    b->ramp = q[DCT_BESS_RAMP_LIMIT];
+    b->cap = q[DCT_BESS_PEAK_CAP];
+    b->soc0 = q[DCT_BESS_SOC];
+    if ((b->r1 > 0 && !(b->c1 > 0)) || (b->r2 > 0 && !(b->c2 > 0))) {
+        dct_error(d, sc->file, sc->line,
+                  "bess %s: an RC pair with a resistance needs a "
+                  "capacitance", c->id);
+        return -1;
+    }
+    if (isnan(b->c_th) || isnan(b->r_th)) {
+        dct_error(d, sc->file, sc->line,
+                  "bess %s: c-th and r-th are needed for the cell "
+                  "temperature", c->id);
+        return -1;
+    }
+    const dct_comp *tab = sc->n_pts ? sc : sc->model;
+    size_t np = tab ? tab->n_pts : 0;
+    if (np < 2) {
+        dct_error(d, sc->file, sc->line,
+                  "bess %s: its model needs an OCV table of at least two "
+                  "<ocv> points", c->id);
+        return -1;
+    }
+    b->ocv_x = malloc(np * sizeof *b->ocv_x);
+    b->ocv_y = malloc(np * sizeof *b->ocv_y);
+    if (!b->ocv_x || !b->ocv_y)
+        return -1;
+    for (size_t i = 0; i < np; i++) {
+        b->ocv_x[i] = tab->pts[i]->q[DCT_OCV_SOC];
+        b->ocv_y[i] = tab->pts[i]->q[DCT_OCV_VOLTAGE];
+        if (i && !(b->ocv_x[i] > b->ocv_x[i - 1])) {
+            dct_error(d, tab->pts[i]->file, tab->pts[i]->line,
+                      "ocv points must have increasing soc");
+            return -1;
+        }
+    }
+    b->n_ocv = np;
+    /* steffen: monotone, no overshoot between the flat LFP points */
+    b->ocv = gsl_interp_alloc(np >= 3 ? gsl_interp_steffen
+                                      : gsl_interp_linear, np);
+    b->acc = gsl_interp_accel_alloc();
+    if (!b->ocv || !b->acc ||
+        gsl_interp_init(b->ocv, b->ocv_x, b->ocv_y, np) != GSL_SUCCESS)
+        return -1;
+    b->bus = bus_of(m, sc, DCT_BESS_BUS);
+    if (!b->bus)
+        return -1;
+    b->v_back = BACKUP_V_FRACTION * b->bus->sc->q[DCT_DC_BUS_NOMINAL];
+    b->droop = 0.01;
+    /* the controller reads the bus load: every busway on the bus */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *o = &m->comp[i];
+        if (o->ct == &dct_ctype_busway &&
+            o->sc->ref[DCT_BUSWAY_BUS].v[0] == b->bus->sc &&
+            dct_model_dep(m, c, o, -1))
+            return -1;
+    }
+    if (dct_model_dep(m, c, b->bus, -1) || dct_model_dep(m, b->bus, c, -1))
+        return -1;
+    const char *outs[] = {"P_kW", "soc", "T_cell_degC", "I_cell_A",
+                          "V_cell_V"};
+    for (size_t i = 0; i < 5; i++)
+        if (dct_model_add_output(m, c, outs[i]))
+            return -1;
+    if (dct_model_add_margin(m, c, "soc", "%", "SOC above the window's "
+                             "lower edge", 100 * b->soc_min, 0, "min") ||
+        dct_model_add_margin(m, c, "soc", "%", "SOC below the window's "
+                             "upper edge", 100 * b->soc_max, 1, "max") ||
+        dct_model_add_margin(m, c, "P", "kW", "converter power within "
+                             "rating", b->p_rated / 1e3, 1, "rating") ||
+        dct_model_add_margin(m, c, "C_rate", "1/h", "cell current within "
+                             "the C-rate limit", b->c_rate, 1, "max") ||
+        dct_model_add_margin(m, c, "T_cell", "degC", "cell temperature "
+                             "within its maximum", b->t_max - DCT_T0, 1,
+                             "max") ||
+        dct_model_add_margin(m, c, "T_cell", "degC", "cell temperature "
+                             "above its minimum", b->t_min - DCT_T0, 0,
+                             "min"))
+        return -1;
+    if (dct_model_add_root(m, c) || dct_model_add_root(m, c))
+        return -1;
+    return 0;
+}
+
+static double bess_ocv(const bess *b, double soc)
+{
+    double x = dct_clamp(soc, b->ocv_x[0], b->ocv_x[b->n_ocv - 1]);
+    return gsl_interp_eval(b->ocv, b->ocv_x, b->ocv_y, x, b->acc);
+}
+
+/* Bus load the controller sees: the power drawn by the bus's busways. */
+static double bess_bus_load(dct_model *m, const bess *b)
+{
+    double p = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *o = &m->comp[i];
+        if (o->ct == &dct_ctype_busway &&
+            o->sc->ref[DCT_BUSWAY_BUS].v[0] == b->bus->sc)
+            p -= o->port.I_bus * o->port.V_bus;
+    }
+    return p;
+}
+
+static void bess_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    bess *b = c->data;
+    const double *x = y + c->off;
+    double pc = c->failed ? 0 : x[B_PC];
+    double v = bus_voltage(b->bus, y);
+    /* battery-side power: the converter's losses on either direction */
+    double pb = pc >= 0 ? pc / b->eta : pc * b->eta;
+    double e = bess_ocv(b, x[B_SOC]) - x[B_V1] - x[B_V2];
+    double p = pb / b->n_cell;            /* per cell [W] */
+    double disc = e * e - 4 * b->r0 * p;
+    double i;
+    if (b->r0 <= 0)
+        i = e > 0 ? p / e : 0;
+    else if (disc >= 0)
+        i = 2 * p / (e + sqrt(disc));
+    else
+        i = e / (2 * b->r0);              /* beyond the cell's maximum */
+    b->i = i;
+    b->p_b = pb;
+    b->ocv_v = e + x[B_V1] + x[B_V2];
+    c->port.I_bus = v > 1 ? pc / v : 0;
+    c->port.V_bus = v;
+    c->port.P_loss = fabs(pb - pc);
+    (void)m, (void)t;
+}
+
+static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
+                        const double *y, double *ydot)
+{
+    bess *b = c->data;
+    const double *x = y + c->off;
+    double *dx = ydot + c->off;
+    double i = b->i;
+    dx[B_SOC] = -i / b->q_cell;
+    dx[B_V1] = b->r1 > 0 ? i / b->c1 - x[B_V1] / (b->r1 * b->c1) : -x[B_V1];
+    dx[B_V2] = b->r2 > 0 ? i / b->c2 - x[B_V2] / (b->r2 * b->c2) : -x[B_V2];
+    double heat = i * i * b->r0 +
+                  (b->r1 > 0 ? x[B_V1] * x[B_V1] / b->r1 : 0) +
+                  (b->r2 > 0 ? x[B_V2] * x[B_V2] / b->r2 : 0);
+    dx[B_T] = (heat - (x[B_T] - b->t_cool) / b->r_th) / b->c_th;
+    /* controller: P_ref > 0 discharges into the bus */
+    double pl = bess_bus_load(m, b);
+    double v = bus_voltage(b->bus, y);
+    double pref = 0;
+    dx[B_X] = 0;
+    switch (b->ctl) {
+    case CTL_SMOOTH:   /* x: the low-pass of the load the grid follows */
+        dx[B_X] = (pl - x[B_X]) / b->tau_s;
+        pref = pl - x[B_X];
+        break;
+    case CTL_RAMP:     /* x: grid-side reference, rate-limited */
+        dx[B_X] = dct_clamp((pl - x[B_X]) / RAMP_TRACK_TAU, -b->ramp,
+                            b->ramp);
+        pref = pl - x[B_X];
+        break;
+    case CTL_PEAK:
+        pref = fmax(0, pl - b->cap);
+        break;
+    default:
+        break;
+    }
+    /* SOC restoring term: drift back to the initial SOC, only while the
+     * controller is active and not carrying the bus */
+    if (b->ctl != CTL_NONE)
+        pref -= SOC_RESTORE_GAIN * (b->soc0 - x[B_SOC]) * b->p_rated;
+    /* bus forming (backup, and every controller but none): below the
+     * backup setpoint the converter droops to hold the bus */
+    if (b->ctl != CTL_NONE && v < b->v_back) {
+        double ir = b->p_rated / b->v_back;
+        pref += ir * v * (b->v_back - v) / (b->droop * b->v_back);
+    }
+    /* limits: power (with overload), C-rate, SOC window */
+    double pmax = b->p_rated * b->overload;
+    double pcell = b->c_rate * b->q_cell / 3600 * b->ocv_v * b->n_cell;
+    pmax = fmin(pmax, pcell);
+    double hi = x[B_SOC] > b->soc_min ? pmax : 0;
+    double lo = x[B_SOC] < b->soc_max ? -pmax : 0;
+    if (c->failed)
+        hi = lo = 0;
+    pref = dct_clamp(pref, lo, hi);
+    b->p_load = pl;
+    b->p_ref = pref;
+    dx[B_PC] = (pref - x[B_PC]) / b->tau;
+    (void)t;
+}
+
+static void bess_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    bess *b = c->data;
+    double *x = y + c->off;
+    x[B_SOC] = b->soc0;
+    x[B_V1] = x[B_V2] = 0;
+    x[B_T] = b->t_cool;
+    x[B_PC] = 0;
+    /* the low-pass and the ramp reference start at the t = 0 load */
+    double p = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *r = &m->comp[i];
+        if (r->ct != &dct_ctype_rack)
+            continue;
+        const double *rq = r->sc->q;
+        p += dct_profile_power(m->profiles, r->tindex, 0, rq[DCT_RACK_P_IDLE],
+                               rq[DCT_RACK_P_MAX]);
+    }
+    x[B_X] = b->ctl == CTL_SMOOTH || b->ctl == CTL_RAMP ? p : 0;
+}
+
+static double bess_stored(const dct_model *m, const dct_mcomp *c,
+                          const double *y)
+{
+    /* the cells' heat goes to the container's own cooling, outside the
+     * hall's thermal network and its energy closure */
+    (void)m, (void)c, (void)y;
+    return 0;
+}
+
+static double bess_output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                          const double *y)
+{
+    bess *b = c->data;
+    const double *x = y + c->off;
+    (void)m, (void)t;
+    switch (k) {
+    case 0: return x[B_PC] / 1e3;
+    case 1: return x[B_SOC];
+    case 2: return x[B_T] - DCT_T0;
+    case 3: return b->i;
+    case 4: return b->ocv_v - x[B_V1] - x[B_V2] - b->i * b->r0;
+    }
+    return 0;
+}
+
+static double bess_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
+                          const double *y)
+{
+    bess *b = c->data;
+    const double *x = y + c->off;
+    (void)m, (void)t;
+    switch (k) {
+    case 0:
+    case 1: return 100 * x[B_SOC];
+    case 2: return fabs(x[B_PC]) / 1e3;
+    case 3: return fabs(b->i) * 3600 / b->q_cell;
+    case 4:
+    case 5: return x[B_T] - DCT_T0;
+    }
+    return 0;
+}
+
+static double bess_root(dct_model *m, dct_mcomp *c, size_t k, double t,
+                        const double *y)
+{
+    bess *b = c->data;
+    const double *x = y + c->off;
+    (void)m, (void)t;
+    if (k == 0)
+        return b->soc_min - x[B_SOC];
+    return fabs(x[B_PC]) - b->p_rated;
+}
+
+static const char *bess_root_event(const dct_mcomp *c, size_t k, int dir)
+{
+    (void)c;
+    if (k == 0)
+        return dir > 0 ? "bess-soc-limit" : "bess-soc-restored";
+    return dir > 0 ? "bess-power-limit" : "bess-power-within-rating";
+}
+
+static void bess_free(dct_mcomp *c)
+{
+    bess *b = c->data;
+    if (b) {
+        gsl_interp_free(b->ocv);
+        gsl_interp_accel_free(b->acc);
+        free(b->ocv_x);
+        free(b->ocv_y);
+    }
+    free(b);
+}
+
+const dct_ctype dct_ctype_bess = {
+    "bess", bess_setup, bess_init, bess_ports, bess_derivs, bess_stored,
+    bess_output, bess_margin, bess_root, bess_root_event, bess_free,
+};
+
+/* ---------------------------------------------------------------- DC bus */
+
+typedef struct dcbus {
+    double c, v_nom, lo, hi;
+    dct_mcomp **src;          /* every component with a port on this bus */
+    size_t n_src;
+} dcbus;
+
+static void bus_collect(dct_model *m, dct_mcomp *c);
+
+static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
+{
+    const double *q = c->sc->q;
+    dcbus *b = calloc(1, sizeof *b);
+    if (!b)
+        return -1;
+    c->data = b;
+    c->n_states = 1;
+    b->c = q[DCT_DC_BUS_CAPACITANCE];
+    b->v_nom = q[DCT_DC_BUS_NOMINAL];
+    b->lo = q[DCT_DC_BUS_BAND_LOW];
+    b->hi = q[DCT_DC_BUS_BAND_HIGH];
+    if (!(b->lo < b->v_nom && b->v_nom < b->hi)) {
+        dct_error(d, c->sc->file, c->sc->line,
+                  "dc-bus %s: the band %.0f V .. %.0f V must contain the "
+                  "nominal %.0f V", c->id, b->lo, b->hi, b->v_nom);
+        return -1;
+    }
+    b->src = calloc(m->n_comp, sizeof *b->src);
+    if (!b->src)
+        return -1;
+    bus_collect(m, c);
+    if (dct_model_add_output(m, c, "V_V") ||
+        dct_model_add_margin(m, c, "V", "V", "bus voltage above the band's "
+                             "lower edge", b->lo, 0, "band-low") ||
+        dct_model_add_margin(m, c, "V", "V", "bus voltage below the band's "
+                             "upper edge", b->hi, 1, "band-high") ||
+        dct_model_add_root(m, c) || dct_model_add_root(m, c))
+        return -1;
+    return 0;
+}
+
+/* The sources and loads of a bus: every rectifier, busway, battery and
+ * generator that names it (their records are known before any setup). */
+static void bus_collect(dct_model *m, dct_mcomp *c)
+{
+    dcbus *b = c->data;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *o = &m->comp[i];
+        const dct_comp *ref = NULL;
+        if (o->ct == &dct_ctype_rectifier)
+            ref = o->sc->ref[DCT_RECTIFIER_BUS].v[0];
+        else if (o->ct == &dct_ctype_busway)
+            ref = o->sc->ref[DCT_BUSWAY_BUS].v[0];
+        else if (o->ct == &dct_ctype_bess)
+            ref = o->sc->ref[DCT_BESS_BUS].v[0];
+        else if (o->ct == &dct_ctype_generator)
+            ref = o->sc->ref[DCT_GENERATOR_BUS].v[0];
+        if (ref == c->sc)
+            b->src[b->n_src++] = o;
+    }
+}
+
+static void bus_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    c->port.V_bus = y[c->off];
+    (void)m, (void)t;
+}
+
+static void bus_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
+                       double *ydot)
+{
+    dcbus *b = c->data;
+    double v = y[c->off];
+    double i = 0;
+    for (size_t k = 0; k < b->n_src; k++) {
+        b->src[k]->port.V_bus = v;
+        i += b->src[k]->port.I_bus;
+    }
+    ydot[c->off] = i / b->c;
+    (void)m, (void)t;
+}
+
+static void bus_init(dct_model *m, dct_mcomp *c, double *y)
+{
+    dcbus *b = c->data;
+    /* the rectifiers' droop operating point for the t = 0 load, shared in
+     * proportion to their rating; bus voltage from the droop line */
+    double p = 0, ir_sum = 0, droop = 0.01;
+    for (size_t k = 0; k < b->n_src; k++) {
+        const dct_mcomp *o = b->src[k];
+        if (o->ct == &dct_ctype_busway) {
+            const busway *w = o->data;
+            for (size_t j = 0; j < w->n_rack; j++) {
+                const double *rq = w->rack[j]->sc->q;
+                p += w->share[j] *
+                     dct_profile_power(m->profiles, w->rack[j]->tindex, 0,
+                                       rq[DCT_RACK_P_IDLE],
+                                       rq[DCT_RACK_P_MAX]);
+            }
+        } else if (o->ct == &dct_ctype_rectifier) {
+            const rect *r = o->data;
+            ir_sum += rect_running(o, r) * r->rating / r->v_set;
+            droop = r->droop;
+        }
+    }
+    double v = b->v_nom;
+    if (ir_sum > 0) /* V = V_set (1 - droop I / I_r), I = P / V: iterate */
+        for (int it = 0; it < 20; it++)
+            v = b->v_nom * (1 - droop * (p / v) / ir_sum);
+    y[c->off] = v;
+    for (size_t k = 0; k < b->n_src; k++) {
+        const dct_mcomp *o = b->src[k];
+        if (o->ct == &dct_ctype_rectifier && ir_sum > 0) {
+            const rect *r = o->data;
+            y[o->off] = (p / v) * rect_running(o, r) * r->rating /
+                        r->v_set / ir_sum;
+        }
+    }
+}
+
+static double bus_stored(const dct_model *m, const dct_mcomp *c,
+                         const double *y)
+{
+    (void)m, (void)c, (void)y;
+    return 0; /* electrical, not heat: see dct_model_electric_energy */
+}
+
+static double bus_output(dct_model *m, dct_mcomp *c, size_t k, double t,
+                         const double *y)
+{
+    (void)m, (void)k, (void)t;
+    return y[c->off];
+}
+
+static double bus_root(dct_model *m, dct_mcomp *c, size_t k, double t,
+                       const double *y)
+{
+    dcbus *b = c->data;
+    (void)m, (void)t;
+    return k == 0 ? b->lo - y[c->off] : y[c->off] - b->hi;
+}
+
+static const char *bus_root_event(const dct_mcomp *c, size_t k, int dir)
+{
+    (void)c;
+    if (k == 0)
+        return dir > 0 ? "voltage-below-band" : "voltage-in-band";
+    return dir > 0 ? "voltage-above-band" : "voltage-in-band";
+}
+
+static void bus_free(dct_mcomp *c)
+{
+    dcbus *b = c->data;
+    if (b)
+        free(b->src);
+    free(b);
+}
+
+const dct_ctype dct_ctype_dcbus = {
+    "dc-bus", bus_setup, bus_init, bus_ports, bus_derivs, bus_stored,
+    bus_output, bus_output, bus_root, bus_root_event, bus_free,
+};
+
+/* Electrical energy stored in bus capacitors, 1/2 C V^2 [J]. */
+double dct_model_bus_energy(const dct_model *m, const double *y)
+{
+    double e = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_dcbus) {
+            const dcbus *b = c->data;
+            e += 0.5 * b->c * y[c->off] * y[c->off];
+        }
+    }
+    return e;
+}
