@@ -160,9 +160,11 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     rack *r = c->data;
     const double *x = y + c->off;
-    r->p_dem = m->is_settling
+    /* settling: the mean of the first minute, then the load of t = 0 */
+    r->p_dem = m->is_settling == 1
                    ? r->p_settle
-                   : dct_profile_power(m->profiles, r->k, t, r->p_idle,
+                   : dct_profile_power(m->profiles, r->k,
+                                       m->is_settling ? 0 : t, r->p_idle,
                                        r->p_max);
     r->p_gpu_dem = r->p_gpu * r->p_dem / r->p_max;
     r->g_mean = throttle(r, x[S_TJ]);

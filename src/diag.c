@@ -23,17 +23,36 @@ void dct_diag_clear(dct_diag *d)
     dct_diag_init(d);
 }
 
+/* Whether the same message was recorded already (same severity, file,
+ * line and text): the racks of one id range share their element's line,
+ * and one message per element says it all. */
+static int is_repeat(const dct_diag *d, dct_severity sev, const char *file,
+                     long line, const char *text)
+{
+    for (size_t i = d->n_msg; i-- > 0;) {
+        const dct_diag_msg *m = &d->msg[i];
+        if (m->sev == sev && m->line == line &&
+            (m->file && file ? strcmp(m->file, file) == 0
+                             : m->file == file) &&
+            strcmp(m->text, text) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 void dct_verror(dct_diag *d, dct_severity sev, const char *file, long line,
                 const char *fmt, va_list ap)
 {
+    char buf[1024];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    if (is_repeat(d, sev, file, line, buf))
+        return;
     if (sev == DCT_ERROR)
         d->n_errors++;
     else
         d->n_warnings++;
     if (d->n_msg >= DCT_DIAG_MAX)
         return;
-    char buf[1024];
-    vsnprintf(buf, sizeof buf, fmt, ap);
     dct_diag_msg *m = &d->msg[d->n_msg];
     m->sev = sev;
     m->file = file ? strdup(file) : NULL;

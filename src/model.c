@@ -628,7 +628,7 @@ double dct_model_electric_energy(const dct_model *m, const double *y)
 
 void dct_model_set_settling(dct_model *m, int is_on)
 {
-    m->is_settling = is_on != 0;
+    m->is_settling = is_on;
 }
 
 size_t dct_model_n_outputs(const dct_model *m)

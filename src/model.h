@@ -72,11 +72,12 @@ void dct_model_free(dct_model *m);
 const dct_ode *dct_model_ode(const dct_model *m);
 void dct_model_initial_state(dct_model *m, double *y0);
 
-/* Settling mode: while on, every rack draws the mean of its demand over
- * the first DCT_SETTLE_WINDOW (60 s) of its profile, constantly, and the
- * ODE announces no breakpoints.  Integrating the model in this mode from
- * the initial estimate finds the steady state the run starts from
- * (controllers, valves and loop temperatures included). */
+/* Settling mode IS_ON: 1, every rack draws the mean of its demand over
+ * the first DCT_SETTLE_WINDOW (60 s) of its profile; 2, every rack draws
+ * its demand at t = 0; 0, off.  While on, the ODE announces no
+ * breakpoints.  Integrating in mode 1 from the initial estimate finds the
+ * steady state of the slow plant (loops, controllers); a short pre-roll in
+ * mode 2 then brings the fast electrical states to the load of t = 0. */
 void dct_model_set_settling(dct_model *m, int is_on);
 
 /* Begin a run: every component in service, then the scenario's events at

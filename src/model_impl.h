@@ -131,8 +131,9 @@ struct dct_model {
     dct_profile_set *profiles;
     dct_ode ode;
     double *scratch;           /* [n] RHS scratch for outputs/margins */
-    int is_settling;           /* racks draw their settling power, no
-                                  breakpoints (dct_model_set_settling) */
+    int is_settling;           /* 1: racks draw their mean power, 2: their
+                                  t = 0 power; no breakpoints
+                                  (dct_model_set_settling) */
     double grid_lost_at;       /* [s] time of the last grid loss, -1 when
                                   the grid is up */
     const dct_scenario *scenario;   /* borrowed, or NULL */

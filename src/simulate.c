@@ -57,6 +57,7 @@ int dct_cmd_simulate(int argc, char **argv);
  * SETTLE_CHUNK_S until no state moves more than the solver's tolerance,
  * SETTLE_TOL (rtol |y| + atol) over a chunk, for at most SETTLE_MAX_S. */
 #define SETTLE_CHUNK_S 1800.0
+#define SETTLE_PREROLL_S 2.0
 /* Ten tolerances: a controller may hunt by a few (a fan PI on a loop with
  * transport delay does, by ~3e-4 of its range). */
 #define SETTLE_TOL 10.0
@@ -525,8 +526,16 @@ static int settle(sim *S, const dct_solver_opts *so)
         }
         S->is_settled = dmax <= SETTLE_TOL;
     }
-    memcpy(S->y0, prev, S->n_y * sizeof *prev);
-    S->settle_s = t;
+    /* pre-roll: the load of t = 0 for SETTLE_PREROLL_S, so that the run
+     * does not open with a step from the mean load */
+    dct_solver_free(sv);
+    dct_model_set_settling(S->model, 2);
+    if (!(sv = dct_solver_new(S->ode, prev, 0.0, so, S->d)) ||
+        dct_solver_run(sv, SETTLE_PREROLL_S, SETTLE_PREROLL_S, NULL,
+                       S->d) != 0)
+        goto out;
+    memcpy(S->y0, dct_solver_state(sv), S->n_y * sizeof *prev);
+    S->settle_s = t + SETTLE_PREROLL_S;
     if (!S->is_settled)
         dct_warning(S->d, NULL, 0,
                  "simulate: no steady state after %.0f h of settling; the "

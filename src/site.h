@@ -61,6 +61,10 @@ typedef struct dct_site {
     size_t n_comps, cap_comps;
     dct_comp *ambient;        /* NULL: defaults */
     size_t n_racks;
+    /* Id index built by dct_site_check (open addressing; a slot holds a
+       comps index + 1, 0 when empty); used while n_comps == idx_n. */
+    size_t *idx;
+    size_t idx_cap, idx_n;
 } dct_site;
 
 /* Read and check the site file PATH with everything it includes.  Every
@@ -84,7 +88,8 @@ static inline const char *dct_s(const dct_comp *c, int i) { return c->s[i]; }
  * fills OUT (may be NULL to count) and returns the count. */
 size_t dct_site_find(const dct_site *s, dct_type t, const dct_comp **out,
                      size_t max);
-/* Instance with id ID, or NULL. */
+/* Instance with id ID (the first one in document order), or NULL.  Uses
+ * the id index after dct_site_check, else a linear search. */
 const dct_comp *dct_site_get(const dct_site *s, const char *id);
 /* Model record of type T named NAME, or NULL. */
 const dct_comp *dct_site_model(const dct_site *s, dct_type t,

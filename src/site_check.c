@@ -1,12 +1,108 @@
 /* site_check.c - semantic checks of a parsed site: models applied, ids
  * unique, references resolved, required parameters present, consistency
  * of related parameters, topology.  Every error is recorded (file:line of
- * the element at fault) and the checks go on. */
+ * the element at fault) and the checks go on.
+ *
+ * A site may hold DCT_MAX_COMPS records, so nothing here is quadratic in
+ * their number: ids and model names are looked up in a hash index built
+ * once, and the topology checks mark what they find in one pass. */
 #include "config.h"
 #include "site.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ------------------------------------------------------------ id index */
+
+/* Hash of an instance id (T < 0) or of the model name ID of type T. */
+static size_t id_hash(const char *id, int t)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    if (t >= 0)
+        h ^= (uint64_t)(t + 1) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+    return (size_t)h;
+}
+
+static int index_ok(const dct_site *s)
+{
+    return s->idx && s->idx_n == s->n_comps;
+}
+
+/* Build the index of every record with an id, in document order, so that
+ * a probe meets equal keys in that order.  Returns 0, or -1 without
+ * memory (the lookups then search linearly). */
+static int build_index(dct_site *s)
+{
+    size_t cap = 64;
+    while (cap < 2 * s->n_comps + 1)
+        cap *= 2;
+    size_t *v = calloc(cap, sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *c = s->comps[i];
+        if (!c->id)
+            continue;
+        size_t h = id_hash(c->id, c->is_model ? (int)c->type : -1);
+        size_t k = h & (cap - 1);
+        while (v[k])
+            k = (k + 1) & (cap - 1);
+        v[k] = i + 1;
+    }
+    free(s->idx);
+    s->idx = v;
+    s->idx_cap = cap;
+    s->idx_n = s->n_comps;
+    return 0;
+}
+
+/* First record (document order) that is an instance with id ID (T < 0),
+ * or a model of type T named ID. */
+static const dct_comp *lookup(const dct_site *s, const char *id, int t)
+{
+    if (index_ok(s)) {
+        size_t k = id_hash(id, t) & (s->idx_cap - 1);
+        for (; s->idx[k]; k = (k + 1) & (s->idx_cap - 1)) {
+            const dct_comp *c = s->comps[s->idx[k] - 1];
+            if (strcmp(c->id, id) == 0 &&
+                (t < 0 ? !c->is_model
+                       : c->is_model && c->type == (dct_type)t))
+                return c;
+        }
+        return NULL;
+    }
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *c = s->comps[i];
+        if (c->id && strcmp(c->id, id) == 0 &&
+            (t < 0 ? !c->is_model : c->is_model && c->type == (dct_type)t))
+            return c;
+    }
+    return NULL;
+}
+
+/* How records are named in messages: a rack of a range or a count by
+ * what its element says (so that the racks of one element give one
+ * message), others by their id. */
+static const char *label(const dct_comp *c, char *buf, size_t n)
+{
+    if (c->type == DCT_T_RACK && !c->is_model) {
+        if (c->s[DCT_RACK_ID])
+            return c->s[DCT_RACK_ID];
+        if (c->s[DCT_RACK_COUNT]) {
+            snprintf(buf, n, "count=%s of row %s", c->s[DCT_RACK_COUNT],
+                     c->parent && c->parent->id ? c->parent->id : "?");
+            return buf;
+        }
+    }
+    return c->id ? c->id : "?";
+}
 
 size_t dct_site_find(const dct_site *s, dct_type t, const dct_comp **out,
                      size_t max)
@@ -25,23 +121,13 @@ size_t dct_site_find(const dct_site *s, dct_type t, const dct_comp **out,
 
 const dct_comp *dct_site_get(const dct_site *s, const char *id)
 {
-    for (size_t i = 0; i < s->n_comps; i++) {
-        const dct_comp *c = s->comps[i];
-        if (!c->is_model && c->id && strcmp(c->id, id) == 0)
-            return c;
-    }
-    return NULL;
+    return id ? lookup(s, id, -1) : NULL;
 }
 
 const dct_comp *dct_site_model(const dct_site *s, dct_type t,
                                const char *name)
 {
-    for (size_t i = 0; i < s->n_comps; i++) {
-        const dct_comp *c = s->comps[i];
-        if (c->is_model && c->type == t && c->id && strcmp(c->id, name) == 0)
-            return c;
-    }
-    return NULL;
+    return name ? lookup(s, name, (int)t) : NULL;
 }
 
 int dct_redundancy_spares(const char *word, int count)
@@ -63,12 +149,14 @@ static void apply_model(dct_site *s, dct_comp *c, dct_diag *d)
 {
     const dct_etype *e = &dct_etypes[c->type];
     dct_comp *m = NULL;
+    char lb[128];
     if (c->model_name) {
         m = (dct_comp *)dct_site_model(s, c->type, c->model_name);
         if (!m)
             dct_error(d, c->file, c->line,
-                      "<%s> refers to model '%s', but there is no "
-                      "<%s-model name=\"%s\">",
+                      "<%s> refers to model '%s', which is not defined: "
+                      "expected a <%s-model name=\"%s\"> in the site or an "
+                      "included library",
                       e->name, c->model_name, e->name, c->model_name);
         c->model = m;
         if (m && !c->n_pts && m->n_pts) {
@@ -101,13 +189,18 @@ static void apply_model(dct_site *s, dct_comp *c, dct_diag *d)
                       ((p->kind == DCT_PK_Q || p->kind == DCT_PK_INT)
                            ? isnan(c->q[i])
                            : !c->s[i]);
+        /* A missing model was reported above: what it would have given
+         * is not missing on top. */
+        if (missing && c->model_name && !m && (p->flags & DCT_PF_MODEL))
+            missing = 0;
         if (missing)
             dct_error(d, c->file, c->line,
-                      "<%s%s%s> needs attribute '%s'%s", e->name,
-                      c->id ? " id=" : "", c->id ? c->id : "", p->name,
+                      "<%s id=%s> needs attribute '%s'%s (%s)", e->name,
+                      label(c, lb, sizeof lb), p->name,
                       (p->flags & DCT_PF_MODEL) && e->has_model
-                          ? " (here or in its model)"
-                          : "");
+                          ? " here or in its model"
+                          : "",
+                      p->doc);
     }
 }
 
@@ -127,16 +220,17 @@ static void resolve_refs(dct_site *s, dct_comp *c, dct_diag *d)
              w = strtok_r(NULL, " \t\n", &save)) {
             if (p->kind == DCT_PK_REF && n == 1) {
                 dct_error(d, c->file, c->line,
-                          "<%s> attribute '%s' takes one reference", e->name,
-                          p->name);
+                          "<%s> attribute '%s' = '%s' names several ids: "
+                          "expected one",
+                          e->name, p->name, c->s[i]);
                 break;
             }
             const dct_comp *t = dct_site_get(s, w);
             if (!t) {
                 dct_error(d, c->file, c->line,
                           "<%s> attribute '%s' refers to '%s', which is "
-                          "not defined",
-                          e->name, p->name, w);
+                          "not defined: expected the id of a <%s>",
+                          e->name, p->name, w, p->extra);
                 continue;
             }
             if (strcmp(dct_etypes[t->type].name, p->extra) != 0) {
@@ -178,35 +272,39 @@ static void check_points(const dct_comp *m, int xi, const char *what,
 static void order3(const dct_comp *c, int a, int b, int k, dct_diag *d)
 {
     const dct_param *p = dct_etypes[c->type].params;
+    char lb[128];
     if (c->q[a] >= c->q[b] || (k >= 0 && c->q[b] >= c->q[k]))
         dct_error(d, c->file, c->line,
-                  "<%s%s%s>: '%s' must be below '%s'%s%s", 
-                  dct_etypes[c->type].name, c->id ? " id=" : "",
-                  c->id ? c->id : "", p[a].name, p[b].name,
-                  k >= 0 ? ", and that below " : "", k >= 0 ? p[k].name : "");
+                  "<%s id=%s>: '%s' must be below '%s'%s%s",
+                  dct_etypes[c->type].name, label(c, lb, sizeof lb),
+                  p[a].name, p[b].name, k >= 0 ? ", and that below " : "",
+                  k >= 0 ? p[k].name : "");
 }
 
 static void check_consistency(dct_comp *c, dct_diag *d)
 {
     const double *q = c->q;
+    char lb[128];
     switch (c->type) {
-    case DCT_T_RACK:
+    case DCT_T_RACK: {
+        const char *nm = label(c, lb, sizeof lb);
         if (q[DCT_RACK_P_IDLE] > q[DCT_RACK_P_MAX])
             dct_error(d, c->file, c->line,
-                      "rack %s: p-idle exceeds p-max", c->id);
+                      "rack %s: p-idle exceeds p-max", nm);
         if (q[DCT_RACK_N_GPU] * q[DCT_RACK_P_GPU] >
             q[DCT_RACK_F_LIQ] * q[DCT_RACK_P_MAX] * (1 + 1e-9))
             dct_error(d, c->file, c->line,
                       "rack %s: n-gpu x p-gpu (%g W) exceeds the liquid "
                       "share f-liq x p-max (%g W)",
-                      c->id, q[DCT_RACK_N_GPU] * q[DCT_RACK_P_GPU],
+                      nm, q[DCT_RACK_N_GPU] * q[DCT_RACK_P_GPU],
                       q[DCT_RACK_F_LIQ] * q[DCT_RACK_P_MAX]);
         order3(c, DCT_RACK_T_SOFT, DCT_RACK_T_SLOW, DCT_RACK_T_TRIP, d);
         order3(c, DCT_RACK_T_SUPPLY_MIN, DCT_RACK_T_SUPPLY_MAX, -1, d);
         if (q[DCT_RACK_PLATE_FLOW] > q[DCT_RACK_FLOW])
             dct_error(d, c->file, c->line,
-                      "rack %s: plate-flow exceeds the rack flow", c->id);
+                      "rack %s: plate-flow exceeds the rack flow", nm);
         break;
+    }
     case DCT_T_DC_BUS:
         order3(c, DCT_DC_BUS_BAND_LOW, DCT_DC_BUS_NOMINAL,
                DCT_DC_BUS_BAND_HIGH, d);
@@ -304,24 +402,22 @@ static int is_builtin_profile(const char *name)
 int dct_site_check(dct_site *s, dct_diag *d)
 {
     size_t before = d->n_errors;
-    /* unique ids among instances; unique model names per type */
+    char lb[128];
+    build_index(s);
+    /* unique ids among instances; unique model names per type: the first
+     * record of an id in document order is the one the index finds */
     for (size_t i = 0; i < s->n_comps; i++) {
         dct_comp *c = s->comps[i];
         if (!c->id)
             continue;
-        for (size_t j = 0; j < i; j++) {
-            dct_comp *o = s->comps[j];
-            if (!o->id || o->is_model != c->is_model ||
-                strcmp(o->id, c->id) != 0)
-                continue;
-            if (c->is_model && o->type != c->type)
-                continue;
+        const dct_comp *o =
+            lookup(s, c->id, c->is_model ? (int)c->type : -1);
+        if (o && o != c)
             dct_error(d, c->file, c->line,
-                      "duplicate %s '%s' (first defined at %s:%ld)",
+                      "duplicate %s '%s' (first defined at %s:%ld): "
+                      "expected each %s once",
                       c->is_model ? "model name" : "id", c->id, o->file,
-                      o->line);
-            break;
-        }
+                      o->line, c->is_model ? "model name" : "id");
     }
     /* models: table points */
     for (size_t i = 0; i < s->n_comps; i++) {
@@ -336,24 +432,40 @@ int dct_site_check(dct_site *s, dct_diag *d)
             check_points(c, DCT_FLOW_REQ_T_SUPPLY, "flow-req", d);
     }
     /* instances: model, defaults, references */
-    size_t n_inst = 0;
     for (size_t i = 0; i < s->n_comps; i++) {
         dct_comp *c = s->comps[i];
         if (c->is_model || dct_etypes[c->type].is_point ||
             c->type == DCT_T_SITE || c->type == DCT_T_LIBRARY)
             continue;
-        n_inst++;
         apply_model(s, c, d);
         resolve_refs(s, c, d);
     }
     if (d->n_errors != before)
         return -1;
+    /* DC buses fed by a rectifier or a generator, marked in one pass */
+    unsigned char *fed = calloc(s->n_comps ? s->n_comps : 1, 1);
+    if (!fed) {
+        dct_error(d, s->file, 0, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *o = s->comps[i];
+        const dct_reflist *r =
+            o->is_model                      ? NULL
+            : o->type == DCT_T_RECTIFIER ? &o->ref[DCT_RECTIFIER_BUS]
+            : o->type == DCT_T_GENERATOR ? &o->ref[DCT_GENERATOR_BUS]
+                                         : NULL;
+        if (r && r->n)
+            fed[r->v[0]->index] = 1;
+    }
+    s->n_racks = 0;
     for (size_t i = 0; i < s->n_comps; i++) {
         dct_comp *c = s->comps[i];
         if (!c->is_model && !dct_etypes[c->type].is_point)
             check_consistency(c, d);
         if (c->type == DCT_T_RACK && !c->is_model) {
             s->n_racks++;
+            const char *nm = label(c, lb, sizeof lb);
             const char *pr = c->s[DCT_RACK_PROFILE];
             if (pr && !is_builtin_profile(pr)) {
                 const dct_comp *p = dct_site_get(s, pr);
@@ -362,46 +474,31 @@ int dct_site_check(dct_site *s, dct_diag *d)
                               "rack %s: profile '%s' is neither a <profile> "
                               "id nor a built-in profile (constant, "
                               "llm-training)",
-                              c->id, pr);
+                              nm, pr);
             }
             const dct_comp *row = c->parent;
             if (!row || row->type != DCT_T_ROW || !row->ref[DCT_ROW_CDU].n)
-                dct_error(d, c->file, c->line, "rack %s has no CDU", c->id);
+                dct_error(d, c->file, c->line,
+                          "rack %s has no CDU: expected its <row> to name "
+                          "one with cdu=",
+                          nm);
             if (!row || row->type != DCT_T_ROW || !row->ref[DCT_ROW_BUSWAY].n)
                 dct_error(d, c->file, c->line,
-                          "rack %s has no busway: give its <row> a busway",
-                          c->id);
+                          "rack %s has no busway: expected its <row> to "
+                          "name one with busway=",
+                          nm);
         }
+        if (c->type == DCT_T_DC_BUS && !c->is_model && !fed[c->index])
+            dct_error(d, c->file, c->line,
+                      "dc-bus %s has no source: expected a <rectifier> or "
+                      "<generator> with bus=\"%s\"",
+                      c->id, c->id);
     }
-    /* topology: every DC bus has a source; every CDU serves racks */
-    for (size_t i = 0; i < s->n_comps; i++) {
-        dct_comp *c = s->comps[i];
-        if (c->is_model)
-            continue;
-        if (c->type == DCT_T_DC_BUS) {
-            int fed = 0;
-            for (size_t j = 0; j < s->n_comps && !fed; j++) {
-                dct_comp *o = s->comps[j];
-                if (o->is_model)
-                    continue;
-                if ((o->type == DCT_T_RECTIFIER &&
-                     o->ref[DCT_RECTIFIER_BUS].n &&
-                     o->ref[DCT_RECTIFIER_BUS].v[0] == c) ||
-                    (o->type == DCT_T_GENERATOR &&
-                     o->ref[DCT_GENERATOR_BUS].n &&
-                     o->ref[DCT_GENERATOR_BUS].v[0] == c))
-                    fed = 1;
-            }
-            if (!fed)
-                dct_error(d, c->file, c->line,
-                          "dc-bus %s has no source: no rectifier or "
-                          "generator feeds it",
-                          c->id);
-        }
-    }
+    free(fed);
     if (s->comps && s->n_comps && s->comps[0]->type == DCT_T_SITE &&
         s->n_racks == 0)
         dct_error(d, s->comps[0]->file, s->comps[0]->line,
-                  "the site has no racks");
+                  "the site has no racks: expected at least one <rack> in "
+                  "a <row>");
     return d->n_errors == before ? 0 : -1;
 }

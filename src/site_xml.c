@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ typedef struct parse_ctx {
     char *stack[DCT_MAX_INCLUDE_DEPTH + 1]; /* realpaths being read */
     int depth;
     long n_racks;
+    const dct_comp *row;         /* row of the racks being read */
+    long row_racks;              /* racks of that row so far */
     int too_many;                /* the component cap was hit */
 } parse_ctx;
 
@@ -125,52 +128,127 @@ void dct_site_free(dct_site *s)
     for (size_t i = 0; i < s->n_files; i++)
         free(s->files[i]);
     free(s->files);
+    free(s->idx);
     free(s->name), free(s->description), free(s->file);
     free(s);
 }
 
 /* ----------------------------------------------------- pre-scan of text */
 
-/* Refuse DOCTYPE and ENTITY declarations before libxml2 parses anything:
- * returns the 1-based line of the first one outside comments, or 0. */
-static long find_doctype(const char *buf, size_t n, const char **what)
+/* Length of the UTF-8 sequence at P (N bytes left), or 0 when it is not
+ * valid UTF-8 (overlong forms and surrogates included). */
+static size_t utf8_len(const unsigned char *p, size_t n)
 {
+    unsigned char c = p[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < len || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t k = 2; k < len; k++)
+        if (p[k] < 0x80 || p[k] > 0xBF)
+            return 0;
+    return len;
+}
+
+/* Check the raw text before libxml2 sees any of it: it must be UTF-8
+ * without NUL bytes, and hold no DOCTYPE or ENTITY declaration outside
+ * comments (so that no DTD is ever read and no entity ever expanded, even
+ * in an encoding libxml2 would switch to).  Returns the 1-based line of
+ * the first problem with a message in MSG, or 0. */
+static long prescan(const char *text, size_t n, char *msg, size_t msglen)
+{
+    const unsigned char *buf = (const unsigned char *)text;
     long line = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (buf[i] == '\n') {
+    size_t bol = 0; /* offset of the start of the line */
+    int in_comment = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = buf[i];
+        if (i == 0 && n >= 2 &&
+            ((c == 0xFF && buf[1] == 0xFE) || (c == 0xFE && buf[1] == 0xFF))) {
+            snprintf(msg, msglen, "the file is UTF-16 (it starts with a "
+                     "byte-order mark): expected UTF-8 text");
+            return line;
+        }
+        if (c == '\0') {
+            snprintf(msg, msglen,
+                     "NUL byte at column %zu: expected UTF-8 text (this "
+                     "looks like a binary file or UTF-16)",
+                     i - bol + 1);
+            return line;
+        }
+        if (c >= 0x80) {
+            size_t k = utf8_len(buf + i, n - i);
+            if (!k) {
+                snprintf(msg, msglen,
+                         "byte 0x%02X at column %zu is not valid UTF-8: "
+                         "expected UTF-8 text",
+                         c, i - bol + 1);
+                return line;
+            }
+            i += k;
+            continue;
+        }
+        if (c == '\n') {
             line++;
+            bol = ++i;
             continue;
         }
-        if (buf[i] != '<' || i + 1 >= n || buf[i + 1] != '!')
-            continue;
-        if (i + 4 <= n && memcmp(buf + i, "<!--", 4) == 0) {
-            const char *e = NULL;
-            for (size_t j = i + 4; j + 3 <= n; j++)
-                if (memcmp(buf + j, "-->", 3) == 0) {
-                    e = buf + j;
-                    break;
-                }
-            size_t stop = e ? (size_t)(e - buf) + 3 : n;
-            for (size_t j = i; j < stop; j++)
-                if (buf[j] == '\n')
-                    line++;
-            i = stop - 1;
+        if (in_comment) {
+            if (c == '-' && i + 3 <= n && memcmp(buf + i, "-->", 3) == 0) {
+                in_comment = 0;
+                i += 3;
+            } else {
+                i++;
+            }
             continue;
         }
-        if (i + 9 <= n && memcmp(buf + i, "<!DOCTYPE", 9) == 0) {
-            *what = "DOCTYPE";
-            return line;
+        if (c == '<' && i + 1 < n && buf[i + 1] == '!') {
+            if (i + 4 <= n && memcmp(buf + i, "<!--", 4) == 0) {
+                in_comment = 1;
+                i += 4;
+                continue;
+            }
+            if (i + 9 <= n && memcmp(buf + i, "<!DOCTYPE", 9) == 0) {
+                snprintf(msg, msglen,
+                         "<!DOCTYPE ...> found: DTDs and entity "
+                         "declarations are not allowed; expected the "
+                         "root element directly after the XML "
+                         "declaration");
+                return line;
+            }
+            if (i + 8 <= n && memcmp(buf + i, "<!ENTITY", 8) == 0) {
+                snprintf(msg, msglen,
+                         "<!ENTITY ...> found: entity declarations are "
+                         "not allowed");
+                return line;
+            }
         }
-        if (i + 8 <= n && memcmp(buf + i, "<!ENTITY", 8) == 0) {
-            *what = "ENTITY";
-            return line;
-        }
+        i++;
     }
     return 0;
 }
 
 /* Read PATH into a NUL-terminated buffer, refusing files over the cap
- * before reading them. */
+ * before reading them.  Errors are reported at FROM_FILE:FROM_LINE (the
+ * include) when given, else on PATH itself. */
 static char *read_capped(const char *path, size_t *len, dct_diag *d,
                          const char *from_file, long from_line)
 {
@@ -182,14 +260,15 @@ static char *read_capped(const char *path, size_t *len, dct_diag *d,
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
-        dct_error(d, ef, el, "'%s' is not a regular file", path);
+        dct_error(d, ef, el, "'%s' is not a regular file: expected an XML "
+                  "file", path);
         return NULL;
     }
     if (st.st_size > DCT_MAX_FILE_BYTES) {
-        dct_error(d, path, 0,
-                  "file is %.1f MB; site and model files are limited to "
-                  "%ld MB",
-                  (double)st.st_size / 1048576.0,
+        dct_error(d, ef, el,
+                  "'%s' is %.1f MiB: site and model files are limited to "
+                  "%ld MiB",
+                  path, (double)st.st_size / 1048576.0,
                   DCT_MAX_FILE_BYTES / 1048576);
         return NULL;
     }
@@ -198,13 +277,21 @@ static char *read_capped(const char *path, size_t *len, dct_diag *d,
         dct_error(d, ef, el, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
     }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    int bad = !buf || ferror(f) || n > (size_t)DCT_MAX_FILE_BYTES;
+    /* Read at most the size seen by stat (plus one byte to notice a file
+     * that grew meanwhile): never more than the cap. */
+    size_t cap = (size_t)st.st_size;
+    char *buf = malloc(cap + 2);
+    size_t n = buf ? fread(buf, 1, cap + 1, f) : 0;
+    int bad = !buf || ferror(f);
     fclose(f);
     if (bad) {
         free(buf);
-        dct_error(d, path, 0, "cannot read the file");
+        dct_error(d, ef, el, "cannot read '%s'", path);
+        return NULL;
+    }
+    if (n > cap) {
+        free(buf);
+        dct_error(d, ef, el, "'%s' changed while it was read", path);
         return NULL;
     }
     buf[n] = '\0';
@@ -217,22 +304,35 @@ static char *read_capped(const char *path, size_t *len, dct_diag *d,
 typedef struct xml_err_ctx {
     dct_diag *d;
     const char *file;
+    const char *prefix;          /* what kind of problem the messages are */
     int n;
 } xml_err_ctx;
+
+#define XML_ERR_MAX 20           /* libxml2 messages kept per document */
 
 static void on_xml_error(void *ud, xmlErrorPtr e)
 {
     xml_err_ctx *x = ud;
     if (!e || e->level == XML_ERR_WARNING)
         return;
-    if (x->n++ > 20)
+    if (x->n++ >= XML_ERR_MAX) {
+        if (x->n == XML_ERR_MAX + 1)
+            dct_error(x->d, x->file, e->line > 0 ? e->line : 0,
+                      "%s: more errors follow, not shown", x->prefix);
         return;
+    }
+    /* libxml2 messages may hold newlines ("...!\nBytes: 0x.."): keep the
+     * diagnostic on one line. */
     char msg[512];
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
     size_t l = strlen(msg);
     while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
         msg[--l] = '\0';
-    dct_error(x->d, x->file, e->line > 0 ? e->line : 0, "%s", msg);
+    for (char *q = msg; *q; q++)
+        if (*q == '\n' || *q == '\r' || *q == '\t')
+            *q = ' ';
+    dct_error(x->d, x->file, e->line > 0 ? e->line : 0, "%s: %s", x->prefix,
+              msg);
 }
 
 /* ------------------------------------------------------- value parsing */
@@ -351,9 +451,15 @@ static int set_param(parse_ctx *p, dct_comp *c, int i, const char *elem,
     case DCT_PK_STR:
     case DCT_PK_REF:
     case DCT_PK_REFS:
-        if (!*val) {
-            dct_error(p->d, p->file, line, "<%s> attribute '%s' is empty",
-                      elem, pr->name);
+        if (!val[strspn(val, " \t\r\n")]) {
+            dct_error(p->d, p->file, line,
+                      "<%s> attribute '%s' is empty: expected %s", elem,
+                      pr->name,
+                      pr->kind == DCT_PK_REF    ? "the id of an element"
+                      : pr->kind == DCT_PK_REFS ? "one or more ids"
+                      : pr->kind == DCT_PK_IDS  ? "an id or a range "
+                                                  "such as A01..A18"
+                                                : "some text");
             return -1;
         }
         return 0;
@@ -385,16 +491,24 @@ static int expand_racks(parse_ctx *p, dct_comp *first, const char *ids,
     char prefix[128];
     long a = 1, b = count;
     int width = 2;
+    if (p->row != first->parent) {
+        p->row = first->parent;
+        p->row_racks = 0;
+    }
     if (ids) {
         const char *dots = strstr(ids, "..");
         if (!dots) {
             if (!is_id(ids)) {
                 dct_error(p->d, p->file, line,
-                          "<rack> id '%s' is not a valid name", ids);
+                          "<rack> id '%s' is not valid: expected a name of "
+                          "letters, digits, '_', '-', '.' or a range such "
+                          "as A01..A18",
+                          ids);
                 return -1;
             }
             first->id = strdup(ids);
             p->n_racks++;
+            p->row_racks++;
             return first->id ? 0 : -1;
         }
         char lo[128], hi[128];
@@ -418,13 +532,7 @@ static int expand_racks(parse_ctx *p, dct_comp *first, const char *ids,
     } else {
         snprintf(prefix, sizeof prefix, "%s", row_id ? row_id : "R");
         /* continue the numbering of the row's racks so far */
-        long have = 0;
-        for (size_t i = 0; i < p->site->n_comps; i++) {
-            dct_comp *c = p->site->comps[i];
-            if (c->type == DCT_T_RACK && !c->is_model &&
-                c->parent == first->parent && c != first)
-                have++;
-        }
+        long have = p->row_racks;
         a = have + 1;
         b = have + count;
         if (b > 99)
@@ -432,8 +540,9 @@ static int expand_racks(parse_ctx *p, dct_comp *first, const char *ids,
     }
     if (b - a + 1 > DCT_MAX_RACKS - p->n_racks) {
         dct_error(p->d, p->file, line,
-                  "too many racks: %ld more would exceed the limit of %ld",
-                  b - a + 1, DCT_MAX_RACKS);
+                  "too many racks: %ld here after %ld before; a site may "
+                  "have at most %ld",
+                  b - a + 1, p->n_racks, DCT_MAX_RACKS);
         p->too_many = 1;
         return -1;
     }
@@ -462,12 +571,14 @@ static int expand_racks(parse_ctx *p, dct_comp *first, const char *ids,
         if (!c->id)
             return -1;
         p->n_racks++;
+        p->row_racks++;
     }
     return 0;
 bad_range:
     dct_error(p->d, p->file, line,
-              "<rack> id range '%s' is not of the form A01..A18 (same "
-              "prefix, increasing numbers)",
+              "<rack> id range '%s' is not valid: expected the form "
+              "A01..A18 (same prefix, increasing numbers of at most 9 "
+              "digits)",
               ids);
     return -1;
 }
@@ -511,13 +622,292 @@ static char *resolve_include(const char *href, const char *from)
     return NULL;
 }
 
+/* ------------------------------------------------- source line numbers */
+
+/* libxml2 gives an element the line where its start tag *ends* and keeps
+ * no line for attributes, so an error in a start tag written over several
+ * lines would point below it.  After parsing, one pass over the text
+ * (which has no DTD, so every element and attribute in the tree is
+ * written out in it, in document order) finds where each start tag, each
+ * attribute and each run of text begins, and keeps the line in the
+ * node's _private field.  When the text and the tree ever disagree the
+ * pass stops and libxml2's lines are used from there on. */
+
+typedef struct src_scan {
+    const char *buf;
+    size_t n, pos;
+    long line;
+    int lost;                    /* text and tree disagree: stop */
+} src_scan;
+
+static void scan_to(src_scan *s, size_t to)
+{
+    if (to > s->n)
+        to = s->n;
+    for (; s->pos < to; s->pos++)
+        if (s->buf[s->pos] == '\n')
+            s->line++;
+}
+
+static int scan_at(const src_scan *s, const char *lit)
+{
+    size_t l = strlen(lit);
+    return s->n - s->pos >= l && memcmp(s->buf + s->pos, lit, l) == 0;
+}
+
+/* Move past the next occurrence of LIT (or to the end). */
+static void scan_past(src_scan *s, const char *lit)
+{
+    size_t l = strlen(lit);
+    size_t i = s->pos;
+    while (i + l <= s->n && memcmp(s->buf + i, lit, l) != 0)
+        i++;
+    scan_to(s, i + l <= s->n ? i + l : s->n);
+}
+
+/* Skip white space, comments, processing instructions and end tags;
+ * stop at a start tag, a CDATA section, text or the end. */
+static void scan_skip_markup(src_scan *s)
+{
+    for (;;) {
+        while (s->pos < s->n && isspace((unsigned char)s->buf[s->pos]))
+            scan_to(s, s->pos + 1);
+        if (scan_at(s, "<!--"))
+            scan_past(s, "-->");
+        else if (scan_at(s, "<?"))
+            scan_past(s, "?>");
+        else if (scan_at(s, "</"))
+            scan_past(s, ">");
+        else
+            return;
+    }
+}
+
+/* Move to the '<' of the next start tag.  Returns 0 at the end. */
+static int scan_next_tag(src_scan *s)
+{
+    for (;;) {
+        while (s->pos < s->n && s->buf[s->pos] != '<')
+            scan_to(s, s->pos + 1);
+        if (s->pos >= s->n)
+            return 0;
+        if (scan_at(s, "<!--"))
+            scan_past(s, "-->");
+        else if (scan_at(s, "<![CDATA["))
+            scan_past(s, "]]>");
+        else if (scan_at(s, "<?"))
+            scan_past(s, "?>");
+        else if (scan_at(s, "</") || scan_at(s, "<!"))
+            scan_past(s, ">");
+        else
+            return 1;
+    }
+}
+
+static int is_name_end(char c)
+{
+    return c == '/' || c == '>' || c == '=' || isspace((unsigned char)c);
+}
+
+static void set_line(void **priv, long line)
+{
+    *priv = (void *)(intptr_t)line;
+}
+
+/* Read the start tag of element N at the scanner (on its '<'): its line
+ * and the line of each attribute. */
+static void scan_start_tag(src_scan *s, xmlNodePtr n)
+{
+    char qname[256];
+    snprintf(qname, sizeof qname, "%s%s%s",
+             n->ns && n->ns->prefix ? (const char *)n->ns->prefix : "",
+             n->ns && n->ns->prefix ? ":" : "", (const char *)n->name);
+    size_t ql = strlen(qname);
+    if (s->n - s->pos < ql + 2 ||
+        memcmp(s->buf + s->pos + 1, qname, ql) != 0 ||
+        !is_name_end(s->buf[s->pos + 1 + ql])) {
+        s->lost = 1;
+        return;
+    }
+    set_line(&n->_private, s->line);
+    scan_to(s, s->pos + 1 + ql);
+    xmlAttrPtr a = n->properties;
+    for (;;) {
+        while (s->pos < s->n && isspace((unsigned char)s->buf[s->pos]))
+            scan_to(s, s->pos + 1);
+        if (s->pos >= s->n || s->buf[s->pos] == '>' ||
+            s->buf[s->pos] == '/')
+            break;
+        size_t name = s->pos;
+        long line = s->line;
+        while (s->pos < s->n && !is_name_end(s->buf[s->pos]))
+            scan_to(s, s->pos + 1);
+        size_t nl = s->pos - name;
+        while (s->pos < s->n && s->buf[s->pos] != '"' &&
+               s->buf[s->pos] != '\'')
+            scan_to(s, s->pos + 1);
+        if (s->pos >= s->n)
+            break;
+        char q[2] = {s->buf[s->pos], '\0'};
+        scan_to(s, s->pos + 1);
+        scan_past(s, q);
+        int is_nsdecl = nl >= 5 && memcmp(s->buf + name, "xmlns", 5) == 0 &&
+                        (nl == 5 || s->buf[name + 5] == ':');
+        if (is_nsdecl)
+            continue;
+        if (!a) {
+            s->lost = 1;
+            return;
+        }
+        set_line(&a->_private, line);
+        a = a->next;
+    }
+    if (scan_at(s, "/>"))
+        scan_to(s, s->pos + 2);
+    else if (scan_at(s, ">"))
+        scan_to(s, s->pos + 1);
+}
+
+static void scan_nodes(src_scan *s, xmlNodePtr n)
+{
+    for (; n && !s->lost; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE) {
+            if (!scan_next_tag(s)) {
+                s->lost = 1;
+                return;
+            }
+            scan_start_tag(s, n);
+            scan_nodes(s, n->children);
+        } else if (n->type == XML_TEXT_NODE ||
+                   n->type == XML_CDATA_SECTION_NODE) {
+            scan_skip_markup(s);
+            if (scan_at(s, "<![CDATA["))
+                scan_to(s, s->pos + 9);
+            while (s->pos < s->n && isspace((unsigned char)s->buf[s->pos]))
+                scan_to(s, s->pos + 1);
+            set_line(&n->_private, s->line);
+            /* past the text and any CDATA sections merged into it */
+            for (;;) {
+                while (s->pos < s->n && s->buf[s->pos] != '<')
+                    scan_to(s, s->pos + 1);
+                if (!scan_at(s, "<![CDATA["))
+                    break;
+                scan_past(s, "]]>");
+            }
+        }
+    }
+}
+
+/* Line of node N: its first line in the text when the pre-pass found
+ * it, else libxml2's. */
 static long line_of(xmlNodePtr n)
 {
-    return xmlGetLineNo(n);
+    return n->_private ? (long)(intptr_t)n->_private : xmlGetLineNo(n);
+}
+
+/* Line of attribute A of element N. */
+static long attr_line(xmlAttrPtr a, xmlNodePtr n)
+{
+    return a->_private ? (long)(intptr_t)a->_private : line_of(n);
+}
+
+/* The child elements allowed inside PTYPE, as "<a>, <b>, ..." in BUF. */
+static const char *allowed_children(dct_type ptype, int pmodel, char *buf,
+                                    size_t n)
+{
+    char list[1024];
+    snprintf(list, sizeof list, "%s",
+             dct_etypes[ptype].children ? dct_etypes[ptype].children : "");
+    size_t len = 0;
+    buf[0] = '\0';
+    char *save = NULL;
+    for (char *w = strtok_r(list, " ", &save); w && len < n;
+         w = strtok_r(NULL, " ", &save)) {
+        if (!dct_etype_allows_child(ptype, pmodel, w))
+            continue;
+        int k = snprintf(buf + len, n - len, "%s<%s>", len ? ", " : "", w);
+        if (k < 0)
+            break;
+        len += (size_t)k;
+    }
+    if (!buf[0])
+        snprintf(buf, n, "no child elements");
+    return buf;
+}
+
+/* The attributes an element of type T (a model element when IS_MODEL)
+ * takes, as "a, b, c" in BUF, or NULL when there are too many to list. */
+static const char *allowed_attrs(dct_type t, int is_model, char *buf,
+                                 size_t n)
+{
+    const dct_etype *et = &dct_etypes[t];
+    size_t len = 0, count = 0;
+    buf[0] = '\0';
+    if (is_model)
+        len += (size_t)snprintf(buf, n, "name, source");
+    else if (et->has_model)
+        len += (size_t)snprintf(buf, n, "model");
+    for (size_t i = 0; i < et->n_params && len < n; i++) {
+        if (is_model && !(et->params[i].flags & DCT_PF_MODEL))
+            continue;
+        if (++count > 8)
+            return NULL;
+        int k = snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+                         et->params[i].name);
+        if (k < 0)
+            break;
+        len += (size_t)k;
+    }
+    return buf[0] && len < n ? buf : NULL;
+}
+
+static int is_xinclude(const xmlNs *ns)
+{
+    const char *h = ns && ns->href ? (const char *)ns->href : "";
+    return strcmp(h, "http://www.w3.org/2001/XInclude") == 0 ||
+           strcmp(h, "http://www.w3.org/2003/XInclude") == 0;
+}
+
+/* Report element NODE in a namespace. */
+static void namespaced_element(parse_ctx *p, xmlNodePtr node, long line)
+{
+    const char *pre = node->ns->prefix ? (const char *)node->ns->prefix : "";
+    const char *name = (const char *)node->name;
+    if (is_xinclude(node->ns))
+        dct_error(p->d, p->file, line,
+                  "<%s%s%s> is an XInclude, which is never processed: "
+                  "expected <include href=\"...\"/> of a model library",
+                  pre, *pre ? ":" : "", name);
+    else
+        dct_error(p->d, p->file, line,
+                  "element <%s%s%s> is in namespace '%s': expected "
+                  "elements without a namespace (see dctwin-site(5))",
+                  pre, *pre ? ":" : "", name,
+                  node->ns->href ? (const char *)node->ns->href : "");
 }
 
 static void walk(parse_ctx *p, xmlNodePtr node, dct_type ptype,
                  int pmodel, dct_comp *parent);
+
+/* Required attributes of an element of type T (IS_MODEL: a model
+ * element) that C lacks; the same rule as the generated schema. */
+static void check_required(parse_ctx *p, const dct_comp *c, dct_type t,
+                           int is_model, const char *id, long line)
+{
+    const dct_etype *et = &dct_etypes[t];
+    if (is_model)
+        return; /* a model element requires only its name */
+    for (size_t i = 0; i < et->n_params; i++) {
+        const dct_param *pr = &et->params[i];
+        int model_param = (pr->flags & DCT_PF_MODEL) != 0;
+        if (!(pr->flags & DCT_PF_REQ) || (et->has_model && model_param) ||
+            c->given[i])
+            continue;
+        dct_error(p->d, p->file, line,
+                  "<%s%s%s> needs attribute '%s' (%s)", et->name,
+                  id ? " id=" : "", id ? id : "", pr->name, pr->doc);
+    }
+}
 
 /* Handle one element NODE whose parent has type PTYPE. */
 static void element(parse_ctx *p, xmlNodePtr node, dct_type ptype,
@@ -526,61 +916,74 @@ static void element(parse_ctx *p, xmlNodePtr node, dct_type ptype,
     const char *name = (const char *)node->name;
     long line = line_of(node);
     int is_model = 0;
-    int t = dct_etype_lookup(name, &is_model);
+    char list[1024];
     if (node->ns) {
+        namespaced_element(p, node, line);
+        return;
+    }
+    int t = dct_etype_lookup(name, &is_model);
+    if (t < 0) {
         dct_error(p->d, p->file, line,
-                  "element <%s:%s> in a namespace is not allowed",
-                  node->ns->prefix ? (const char *)node->ns->prefix : "",
+                  "unknown element <%s> inside <%s%s>: expected %s", name,
+                  dct_etypes[ptype].name, pmodel ? "-model" : "",
+                  allowed_children(ptype, pmodel, list, sizeof list));
+        return;
+    }
+    if (t == DCT_T_SITE || t == DCT_T_LIBRARY) {
+        dct_error(p->d, p->file, line,
+                  "<%s> inside <%s%s>: <%s> may only be the root element",
+                  name, dct_etypes[ptype].name, pmodel ? "-model" : "",
                   name);
         return;
     }
-    if (t < 0) {
-        dct_error(p->d, p->file, line,
-                  "unknown element <%s> inside <%s> (see dctwin-site(5))",
-                  name, dct_etypes[ptype].name);
-        return;
-    }
     if (!dct_etype_allows_child(ptype, pmodel, name)) {
+        int point_here = dct_etypes[t].is_point && !pmodel &&
+                         dct_etypes[ptype].has_model &&
+                         dct_etype_allows_child(ptype, 1, name);
         dct_error(p->d, p->file, line,
-                  "element <%s> is not allowed inside <%s%s>", name,
-                  dct_etypes[ptype].name, pmodel ? "-model" : "");
+                  "element <%s> is not allowed inside <%s%s>: expected %s%s"
+                  "%s%s",
+                  name, dct_etypes[ptype].name, pmodel ? "-model" : "",
+                  allowed_children(ptype, pmodel, list, sizeof list),
+                  point_here ? " (table points belong in a <" : "",
+                  point_here ? dct_etypes[ptype].name : "",
+                  point_here ? "-model>)" : "");
         return;
     }
     if (t == DCT_T_INCLUDE) {
-        xmlChar *href = xmlGetProp(node, (const xmlChar *)"href");
+        xmlChar *href = xmlGetNoNsProp(node, (const xmlChar *)"href");
         for (xmlAttrPtr a = node->properties; a; a = a->next)
-            if (strcmp((const char *)a->name, "href") != 0)
-                dct_error(p->d, p->file, line,
-                          "unknown attribute '%s' on <include>",
+            if (a->ns || strcmp((const char *)a->name, "href") != 0)
+                dct_error(p->d, p->file, attr_line(a, node),
+                          "unknown attribute '%s' on <include>: expected "
+                          "only href",
                           (const char *)a->name);
-        if (!href || !*href) {
+        if (!href || !href[strspn((const char *)href, " \t\r\n")]) {
             dct_error(p->d, p->file, line,
-                      "<include> needs an href attribute");
+                      "<include> needs an href attribute (the model "
+                      "library file to read)");
             xmlFree(href);
             return;
         }
         char *path = resolve_include((const char *)href, p->file);
         if (!path)
             dct_error(p->d, p->file, line,
-                      "cannot find include '%s' (looked next to the file, "
-                      "in DCTWIN_MODELS_PATH and in %s/models)",
-                      (const char *)href, DCT_PKGDATADIR);
+                      "cannot find include '%s': looked next to this file, "
+                      "in DCTWIN_MODELS_PATH and in the installed models",
+                      (const char *)href);
         else
             read_file(p, path, 0, p->file, line);
         free(path);
         xmlFree(href);
         return;
     }
-    if (t == DCT_T_SITE || t == DCT_T_LIBRARY) {
-        dct_error(p->d, p->file, line, "<%s> may only be the root element",
-                  name);
-        return;
-    }
     dct_comp *c = dct_site_add(p->site, (dct_type)t, is_model, p->file, line);
     if (!c) {
         if (!p->too_many)
             dct_error(p->d, p->file, line,
-                      "too many components (limit %ld)", DCT_MAX_COMPS);
+                      "too many elements: a site with its libraries may "
+                      "have at most %ld",
+                      DCT_MAX_COMPS);
         p->too_many = 1;
         return;
     }
@@ -594,61 +997,89 @@ static void element(parse_ctx *p, xmlNodePtr node, dct_type ptype,
     }
     const dct_etype *et = &dct_etypes[t];
     const char *ids = NULL;
-    int has_name = 0;
+    int has_name = 0, bad_rack = 0;
     for (xmlAttrPtr a = node->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
+        long al = attr_line(a, node);
         xmlChar *v = xmlNodeListGetString(node->doc, a->children, 1);
         const char *val = v ? (const char *)v : "";
         if (a->ns) {
-            dct_error(p->d, p->file, line,
-                      "attribute '%s' in a namespace is not allowed on <%s>",
-                      an, name);
+            dct_error(p->d, p->file, al,
+                      "attribute '%s:%s' in a namespace on <%s>: expected "
+                      "attributes without a namespace",
+                      a->ns->prefix ? (const char *)a->ns->prefix : "", an,
+                      name);
         } else if (is_model && strcmp(an, "name") == 0) {
             has_name = 1;
             if (!is_id(val))
-                dct_error(p->d, p->file, line,
-                          "<%s> name '%s' is not a valid name", name, val);
+                dct_error(p->d, p->file, al,
+                          "<%s> name '%s' is not valid: expected letters, "
+                          "digits, '_', '-', '.'",
+                          name, val);
             else
                 c->id = strdup(val);
         } else if (is_model && strcmp(an, "source") == 0) {
+            free(c->source);
             c->source = strdup(val);
         } else if (!is_model && et->has_model && strcmp(an, "model") == 0) {
-            c->model_name = strdup(val);
+            if (!is_id(val))
+                dct_error(p->d, p->file, al,
+                          "<%s> model '%s' is not valid: expected the name "
+                          "of a <%s-model>",
+                          name, val, name);
+            else {
+                free(c->model_name);
+                c->model_name = strdup(val);
+            }
         } else {
             int i = dct_param_lookup((dct_type)t, an);
             if (i < 0 ||
                 (is_model && !(et->params[i].flags & DCT_PF_MODEL))) {
-                dct_error(p->d, p->file, line,
-                          "unknown attribute '%s' on <%s> (see "
-                          "dctwin-site(5))",
-                          an, name);
-            } else if (set_param(p, c, i, name, val, line) == 0) {
+                const char *ok = allowed_attrs((dct_type)t, is_model, list,
+                                               sizeof list);
+                dct_error(p->d, p->file, al,
+                          "unknown attribute '%s' on <%s>: expected %s%s",
+                          an, name, ok ? "one of " : "",
+                          ok ? ok : "one of those listed in dctwin-site(5)");
+            } else if (set_param(p, c, i, name, val, al) == 0) {
                 if (et->params[i].kind == DCT_PK_ID &&
-                    strcmp(an, "id") == 0)
+                    strcmp(an, "id") == 0) {
+                    free(c->id);
                     c->id = strdup(val);
+                }
                 if (t == DCT_T_RACK && i == DCT_RACK_ID)
                     ids = c->s[i];
+            } else if (t == DCT_T_RACK &&
+                       (i == DCT_RACK_ID || i == DCT_RACK_COUNT)) {
+                bad_rack = 1;
             }
         }
         xmlFree(v);
     }
     if (is_model && !has_name)
-        dct_error(p->d, p->file, line, "<%s> needs a name attribute", name);
+        dct_error(p->d, p->file, line,
+                  "<%s> needs a name attribute (the name instances give as "
+                  "model=)",
+                  name);
+    check_required(p, c, (dct_type)t, is_model, c->id, line);
     if (t == DCT_T_AMBIENT) {
         if (p->site->ambient)
             dct_error(p->d, p->file, line,
-                      "<ambient> given twice (first at line %ld)",
-                      p->site->ambient->line);
+                      "<ambient> given twice: expected one (the first is at "
+                      "%s:%ld)",
+                      p->site->ambient->file, p->site->ambient->line);
         else
             p->site->ambient = c;
     }
-    if (t == DCT_T_RACK && !is_model) {
+    if (t == DCT_T_RACK && !is_model && !bad_rack) {
         int has_count = c->given[DCT_RACK_COUNT];
         if (ids && has_count)
             dct_error(p->d, p->file, line,
-                      "<rack> takes either id or count, not both");
+                      "<rack> has both id and count: expected one of them");
         else if (!ids && !has_count)
-            dct_error(p->d, p->file, line, "<rack> needs an id or a count");
+            dct_error(p->d, p->file, line,
+                      "<rack> has neither id nor count: expected an id, an "
+                      "id range such as A01..A18, or a count");
         else
             expand_racks(p, c, ids,
                          has_count ? (long)c->q[DCT_RACK_COUNT] : 0,
@@ -672,15 +1103,32 @@ static void walk(parse_ctx *p, xmlNodePtr node, dct_type ptype, int pmodel,
             const xmlChar *s = n->content;
             while (s && *s && isspace(*s))
                 s++;
-            if (s && *s)
+            if (s && *s) {
+                /* quote the text up to 30 bytes, whole characters */
+                size_t k = 0, len = strlen((const char *)s);
+                while (len > 0 && isspace(s[len - 1]))
+                    len--;
+                while (k < len && k < 30)
+                    k++;
+                while (k > 0 && k < len && (s[k] & 0xC0) == 0x80)
+                    k--;
+                char q[40];
+                for (size_t j = 0; j < k; j++)
+                    q[j] = isspace(s[j]) ? ' ' : (char)s[j];
+                q[k] = '\0';
                 dct_error(p->d, p->file, line_of(n),
-                          "unexpected text inside <%s>",
-                          dct_etypes[ptype].name);
+                          "unexpected text '%s%s' inside <%s%s>: expected "
+                          "only elements and comments",
+                          q, k < len ? "..." : "", dct_etypes[ptype].name,
+                          pmodel ? "-model" : "");
+            }
             break;
         }
         case XML_ENTITY_REF_NODE:
             dct_error(p->d, p->file, line_of(n),
-                      "entity references are not allowed");
+                      "entity reference '&%s;' found: entities are not "
+                      "allowed",
+                      (const char *)n->name);
             break;
         default: /* comments, processing instructions */
             break;
@@ -693,7 +1141,7 @@ static int validate_schema(parse_ctx *p, xmlDocPtr doc)
     char *rng = dct_schema_rng();
     if (!rng)
         return -1;
-    xml_err_ctx ex = {p->d, p->file, 0};
+    xml_err_ctx ex = {p->d, p->file, "does not match the schema", 0};
     xmlSetStructuredErrorFunc(&ex, on_xml_error);
     xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewMemParserCtxt(rng, (int)strlen(rng));
     xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
@@ -712,7 +1160,9 @@ static int validate_schema(parse_ctx *p, xmlDocPtr doc)
     xmlSetStructuredErrorFunc(NULL, NULL);
     free(rng);
     if (rc != 0 && ex.n == 0)
-        dct_error(p->d, p->file, 0, "the document does not match the schema");
+        dct_error(p->d, p->file, 0,
+                  "the document does not match the schema of "
+                  "dctwin-site(5)");
     return rc;
 }
 
@@ -728,14 +1178,16 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
     for (int i = 0; i < p->depth; i++)
         if (strcmp(p->stack[i], real) == 0) {
             dct_error(p->d, from_file, from_line,
-                      "include cycle: '%s' includes itself through this "
-                      "include",
+                      "include cycle: '%s' is already being read (it "
+                      "includes itself through this include); expected "
+                      "libraries that do not include each other",
                       path);
             return -1;
         }
     if (p->depth >= DCT_MAX_INCLUDE_DEPTH) {
         dct_error(p->d, from_file, from_line,
-                  "includes nested deeper than %d", DCT_MAX_INCLUDE_DEPTH);
+                  "includes nested deeper than %d levels",
+                  DCT_MAX_INCLUDE_DEPTH);
         return -1;
     }
     /* A library included twice (not a cycle) is read once. */
@@ -752,41 +1204,64 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
     char *buf = read_capped(path, &len, p->d, from_file, from_line);
     if (!buf)
         return -1;
-    const char *what = NULL;
-    long dl = find_doctype(buf, len, &what);
-    if (dl) {
-        dct_error(p->d, file, dl,
-                  "%s declarations are not allowed (no DTDs, no entities)",
-                  what);
+    if (len == 0) {
+        dct_error(p->d, file, 1, "the file is empty: expected an XML "
+                  "document with the root element <%s>",
+                  want_site ? "site" : "library");
+        free(buf);
+        return -1;
+    }
+    char msg[256];
+    long bad_line = prescan(buf, len, msg, sizeof msg);
+    if (bad_line) {
+        dct_error(p->d, file, bad_line, "%s", msg);
         free(buf);
         return -1;
     }
     const char *saved = p->file;
     p->file = file;
     p->stack[p->depth++] = real;
-    xml_err_ctx ex = {p->d, file, 0};
+    xml_err_ctx ex = {p->d, file, "not well-formed XML", 0};
     xmlSetStructuredErrorFunc(&ex, on_xml_error);
+    /* No XML_PARSE_NOENT (entities are not substituted), no DTDLOAD,
+     * DTDATTR or DTDVALID, no XINCLUDE, no HUGE (libxml2's own limits on
+     * depth and text size stay on), and no network. */
     xmlDocPtr doc = xmlReadMemory(buf, (int)len, file, NULL,
                                   XML_PARSE_NONET | XML_PARSE_BIG_LINES |
                                       XML_PARSE_NOCDATA);
     xmlSetStructuredErrorFunc(NULL, NULL);
+    if (doc) {
+        src_scan sc = {buf, len, 0, 1, 0};
+        scan_nodes(&sc, doc->children);
+    }
     free(buf);
     int rc = -1;
     if (!doc) {
         if (ex.n == 0)
-            dct_error(p->d, file, 0, "not a well-formed XML document");
-        goto out;
-    }
-    if (doc->intSubset || doc->extSubset) {
-        dct_error(p->d, file, 1, "DOCTYPE declarations are not allowed");
+            dct_error(p->d, file, 1, "not a well-formed XML document");
         goto out;
     }
     xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (doc->intSubset || doc->extSubset) { /* the pre-scan missed it */
+        dct_error(p->d, file, 1, "<!DOCTYPE ...> found: DTDs and entity "
+                  "declarations are not allowed");
+        goto out;
+    }
     const char *want = want_site ? "site" : "library";
-    if (!root || strcmp((const char *)root->name, want) != 0) {
-        dct_error(p->d, file, root ? line_of(root) : 1,
-                  "the root element must be <%s>%s", want,
-                  want_site ? "" : " in an included model library");
+    if (!root) {
+        dct_error(p->d, file, 1, "no root element: expected <%s>", want);
+        goto out;
+    }
+    if (root->ns) {
+        namespaced_element(p, root, line_of(root));
+        goto out;
+    }
+    if (strcmp((const char *)root->name, want) != 0) {
+        dct_error(p->d, file, line_of(root),
+                  "the root element is <%s>: expected <%s>%s",
+                  (const char *)root->name, want,
+                  want_site ? " (a facility description)"
+                            : " in an included model library");
         goto out;
     }
     size_t errs_before = p->d->n_errors;
@@ -797,13 +1272,17 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
     for (xmlAttrPtr a = root->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
         xmlChar *v = xmlNodeListGetString(doc, a->children, 1);
-        int i = dct_param_lookup(rt, an);
+        int i = a->ns ? -1 : dct_param_lookup(rt, an);
         if (i < 0)
-            dct_error(p->d, file, line_of(root),
-                      "unknown attribute '%s' on <%s>", an, want);
+            dct_error(p->d, file, attr_line(a, root),
+                      "unknown attribute '%s%s%s' on <%s>: expected name, "
+                      "description",
+                      a->ns && a->ns->prefix ? (const char *)a->ns->prefix
+                                             : "",
+                      a->ns && a->ns->prefix ? ":" : "", an, want);
         else
             set_param(p, rc_comp, i, want, v ? (const char *)v : "",
-                      line_of(root));
+                      attr_line(a, root));
         xmlFree(v);
     }
     if (want_site) {
@@ -811,7 +1290,8 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
         p->site->description = xstrdup(rc_comp->s[DCT_SITE_DESCRIPTION]);
         if (!rc_comp->s[DCT_SITE_NAME])
             dct_error(p->d, file, line_of(root),
-                      "<site> needs a name attribute");
+                      "<site> needs attribute 'name' (%s)",
+                      dct_etypes[DCT_T_SITE].params[DCT_SITE_NAME].doc);
     }
     walk(p, root->children, rt, 0, NULL);
     if (p->d->n_errors == errs_before)

@@ -418,6 +418,13 @@ int dct_quantity_parse(const char *text, const char *expect, double *si,
         set_err(err, errlen, "not a number: '%.64s'", text);
         return -1;
     }
+    if (*end == '.' || *end == ',') {
+        /* "12..5 kW", "1.2.3 W", "12,5 kW": a malformed number, not a
+         * unit that starts with a dot or a comma. */
+        set_err(err, errlen, "not a number: '%.64s' (expected digits with "
+                "at most one '.' as the decimal point)", text);
+        return -1;
+    }
     if ((errno == ERANGE && fabs(v) > 1.0) || !isfinite(v)) {
         set_err(err, errlen, "number out of range: '%.64s'", text);
         return -1;
