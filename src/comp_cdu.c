@@ -298,5 +298,5 @@ static void cdu_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_cdu = {
     "cdu", setup, init, ports, derivs, stored, output, margin, root,
-    root_event, cdu_free,
+    root_event, cdu_free, NULL,
 };

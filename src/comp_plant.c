@@ -217,7 +217,7 @@ static void loop_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_loop = {
     "facility-loop", loop_setup, loop_init, loop_ports, loop_derivs,
-    loop_stored, loop_output, loop_margin, NULL, NULL, loop_free,
+    loop_stored, loop_output, loop_margin, NULL, NULL, loop_free, NULL,
 };
 
 /* ------------------------------------------------------ heat rejection */
@@ -465,7 +465,7 @@ static void hr_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_heatrej = {
     "heat-rejection", hr_setup, hr_init, hr_ports, hr_derivs, hr_stored,
-    hr_output, hr_margin, hr_root, hr_root_event, hr_free,
+    hr_output, hr_margin, hr_root, hr_root_event, hr_free, NULL,
 };
 
 /* ------------------------------------------------------------ hall air */
@@ -608,5 +608,5 @@ static void hall_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_hall = {
     "hall-air", hall_setup, hall_init, hall_ports, hall_derivs, hall_stored,
-    hall_output, hall_margin, NULL, NULL, hall_free,
+    hall_output, hall_margin, NULL, NULL, hall_free, NULL,
 };

@@ -35,15 +35,36 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_interp.h>
 
-/* Bus-forming droop of a BESS and a generator: setpoint below the
- * rectifiers' so that they carry the bus only when the rectifiers cannot
- * (dctwin-models(7)). */
-#define BACKUP_V_FRACTION 0.975
+/* Droop setpoints as fractions of the bus nominal: rectifiers at their
+ * v-set (800 V, down to 792 V at rating with 1 % droop), generators below
+ * them (784 V to 776 V), batteries forming the bus below both (776 V down):
+ * each source carries the bus only when those above it cannot
+ * (dctwin-models(7), POWER). */
+#define GEN_V_FRACTION 0.98
+#define BACKUP_V_FRACTION 0.97
 #define GEN_TAU 0.5          /* [s] generator power loop [A] */
 #define SOC_RESTORE_GAIN 1.0 /* [1/unit SOC] of rated power [A] */
 #define RAMP_TRACK_TAU 0.2   /* [s] ramp-limit reference tracking [A] */
+/* [s] a rate-limited ramp ends on this first-order approach to its target
+ * (a continuous right-hand side: no chattering at the target) */
+#define RAMP_END_TAU 0.1
+#define SOFT_START_S 1.0     /* [s] rectifier restart, 0 to full power, when
+                                the grid has no ramp limit [A] */
 
 /* ------------------------------------------------------------- shared */
+
+/* [V] width of the rounded corner where a droop source starts to conduct */
+#define DROOP_SMOOTH_V 0.5
+
+/* max(x, 0) with its corner rounded over a width W (softplus,
+ * W ln(1 + e^(x/W))): a continuous derivative, so that the solver does not
+ * chatter where a source starts to conduct; off by W ln 2 at x = 0 and by
+ * less than W e^(-|x|/W) elsewhere. */
+static double smooth_pos(double x, double w)
+{
+    double z = x / w;
+    return z > 30 ? x : w * log1p(exp(z));
+}
 
 static double bus_voltage(const dct_mcomp *bus, const double *y)
 {
@@ -133,14 +154,16 @@ static void plain_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_grid = {
     "grid", grid_setup, grid_init, grid_none, grid_derivs, grid_stored,
-    grid_value, grid_value, NULL, NULL, plain_free,
+    grid_value, grid_value, NULL, NULL, plain_free, NULL,
 };
 
 /* ------------------------------------------------------------- rectifier */
 
+enum { R_I, R_PA, R_N };
+
 typedef struct rect {
     int n, spares;
-    double rating, v_set, droop, tau, i_lim;
+    double rating, v_set, droop, tau, i_lim, restart;
     dct_mcomp *bus, *grid;
     gsl_interp *eta;          /* NULL: constant eta0 */
     gsl_interp_accel *acc;
@@ -158,7 +181,7 @@ static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!r)
         return -1;
     c->data = r;
-    c->n_states = 1;
+    c->n_states = R_N;
     r->n = (int)q[DCT_RECTIFIER_COUNT];
     r->spares = dct_redundancy_spares(sc->s[DCT_RECTIFIER_REDUNDANCY], r->n);
     r->rating = q[DCT_RECTIFIER_RATING];
@@ -180,6 +203,10 @@ static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                   : NULL;
     if (!r->bus || !r->grid)
         return -1;
+    /* restart after a grid loss: at the grid's ramp limit (soft start) */
+    double rl = r->grid->sc->q[DCT_GRID_RAMP_LIMIT];
+    r->restart = isfinite(rl) && rl > 0 ? rl
+                                        : r->n * r->rating / SOFT_START_S;
     /* efficiency table: the instance's own points, else its model's */
     const dct_comp *tab = sc->n_pts ? sc : sc->model;
     size_t np = tab ? tab->n_pts : 0;
@@ -246,7 +273,7 @@ static int rect_running(const dct_mcomp *c, const rect *r)
 static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     rect *r = c->data;
-    double i = y[c->off];
+    double i = y[c->off + R_I];
     double v = bus_voltage(r->bus, y);
     int n = rect_running(c, r);
     r->p_dc = v * i;
@@ -264,21 +291,29 @@ static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
                         const double *y, double *ydot)
 {
     rect *r = c->data;
+    const double *x = y + c->off;
     double v = bus_voltage(r->bus, y);
     int n = rect_running(c, r);
+    /* available power: 0 without input, restored at the restart rate */
+    double pmax = n * r->rating;
+    ydot[c->off + R_PA] = n ? fmin(r->restart,
+                                   (pmax - x[R_PA]) / RAMP_END_TAU)
+                            : -x[R_PA] / r->tau;
     double i_r = n * r->rating / r->v_set;
     double iref = i_r * (r->v_set - v) / (r->droop * r->v_set);
     double imax = n * r->i_lim;
     if (v > 1)
-        imax = fmin(imax, n * r->rating / v);
+        imax = fmin(imax, fmin(pmax, fmax(x[R_PA], 0)) / v);
     iref = dct_clamp(iref, 0, imax);
-    ydot[c->off] = (iref - y[c->off]) / r->tau;
+    ydot[c->off + R_I] = (iref - x[R_I]) / r->tau;
     (void)m, (void)t;
 }
 
 static void rect_init(dct_model *m, dct_mcomp *c, double *y)
 {
-    y[c->off] = 0; /* the bus init sets the share of the load */
+    rect *r = c->data;
+    y[c->off + R_I] = 0; /* the bus init sets the share of the load */
+    y[c->off + R_PA] = r->n * r->rating;
     (void)m;
 }
 
@@ -296,7 +331,7 @@ static double rect_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     (void)m, (void)t;
     switch (k) {
     case 0: return r->p_dc / 1e3;
-    case 1: return y[c->off];
+    case 1: return y[c->off + R_I];
     case 2: return r->p_ac / 1e3;
     case 3: return 100 * r->load;
     }
@@ -325,7 +360,7 @@ static void rect_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_rectifier = {
     "rectifier", rect_setup, rect_init, rect_ports, rect_derivs, rect_stored,
-    rect_output, rect_margin, NULL, NULL, rect_free,
+    rect_output, rect_margin, NULL, NULL, rect_free, NULL,
 };
 
 /* ---------------------------------------------------------------- busway */
@@ -537,7 +572,7 @@ static void bw_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_busway = {
     "busway", bw_setup, bw_init, bw_ports, bw_derivs, bw_stored, bw_output,
-    bw_margin, bw_root, bw_root_event, bw_free,
+    bw_margin, bw_root, bw_root_event, bw_free, NULL,
 };
 
 /* ----------------------------------------------------------- generator */
@@ -566,7 +601,7 @@ static int gen_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     g->bus = bus_of(m, c->sc, DCT_GENERATOR_BUS);
     if (!g->bus)
         return -1;
-    g->v_set = BACKUP_V_FRACTION * g->bus->sc->q[DCT_DC_BUS_NOMINAL];
+    g->v_set = GEN_V_FRACTION * g->bus->sc->q[DCT_DC_BUS_NOMINAL];
     g->droop = 0.01;
     if (dct_model_dep(m, c, g->bus, -1) || dct_model_dep(m, g->bus, c, -1))
         return -1;
@@ -601,7 +636,7 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
     /* available power: ramps up once online, falls back when the grid
      * returns (the set is stopped) */
     if (is_online)
-        dx[G_PA] = x[G_PA] < pmax ? g->ramp * g->n : 0;
+        dx[G_PA] = fmin(g->ramp * g->n, (pmax - x[G_PA]) / RAMP_END_TAU);
     else
         dx[G_PA] = -x[G_PA] / GEN_TAU;
     double v = bus_voltage(g->bus, y);
@@ -652,9 +687,21 @@ static const char *gen_root_event(const dct_mcomp *c, size_t k, int dir)
     return dir > 0 ? "generator-online" : "generator-offline";
 }
 
+/* The breaker closes start-delay after a grid loss: a discontinuity. */
+static int gen_next_bp(const dct_model *m, const dct_mcomp *c, double t,
+                       double *tb)
+{
+    const gen *g = c->data;
+    double t_on = m->grid_lost_at + g->delay;
+    if (m->grid_lost_at < 0 || !(t_on > t))
+        return 0;
+    *tb = t_on;
+    return 1;
+}
+
 const dct_ctype dct_ctype_generator = {
     "generator", gen_setup, gen_init, gen_ports, gen_derivs, gen_stored,
-    gen_output, NULL, gen_root, gen_root_event, plain_free,
+    gen_output, NULL, gen_root, gen_root_event, plain_free, gen_next_bp,
 };
 
 /* ------------------------------------------------------------------ BESS */
@@ -781,8 +828,9 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "lower edge", 100 * b->soc_min, 0, "min") ||
         dct_model_add_margin(m, c, "soc", "%", "SOC below the window's "
                              "upper edge", 100 * b->soc_max, 1, "max") ||
-        dct_model_add_margin(m, c, "P", "kW", "converter power within "
-                             "rating", b->p_rated / 1e3, 1, "rating") ||
+        dct_model_add_margin(m, c, "P", "kW", "converter power within its "
+                             "short-time overload rating",
+                             b->overload * b->p_rated / 1e3, 1, "overload") ||
         dct_model_add_margin(m, c, "C_rate", "1/h", "cell current within "
                              "the C-rate limit", b->c_rate, 1, "max") ||
         dct_model_add_margin(m, c, "T_cell", "degC", "cell temperature "
@@ -884,9 +932,10 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
         pref -= SOC_RESTORE_GAIN * (b->soc0 - x[B_SOC]) * b->p_rated;
     /* bus forming (backup, and every controller but none): below the
      * backup setpoint the converter droops to hold the bus */
-    if (b->ctl != CTL_NONE && v < b->v_back) {
+    if (b->ctl != CTL_NONE) {
         double ir = b->p_rated / b->v_back;
-        pref += ir * v * (b->v_back - v) / (b->droop * b->v_back);
+        pref += ir * v * smooth_pos(b->v_back - v, DROOP_SMOOTH_V) /
+                (b->droop * b->v_back);
     }
     /* limits: power (with overload), C-rate, SOC window */
     double pmax = b->p_rated * b->overload;
@@ -999,7 +1048,7 @@ static void bess_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_bess = {
     "bess", bess_setup, bess_init, bess_ports, bess_derivs, bess_stored,
-    bess_output, bess_margin, bess_root, bess_root_event, bess_free,
+    bess_output, bess_margin, bess_root, bess_root_event, bess_free, NULL,
 };
 
 /* ---------------------------------------------------------------- DC bus */
@@ -1117,8 +1166,8 @@ static void bus_init(dct_model *m, dct_mcomp *c, double *y)
         const dct_mcomp *o = b->src[k];
         if (o->ct == &dct_ctype_rectifier && ir_sum > 0) {
             const rect *r = o->data;
-            y[o->off] = (p / v) * rect_running(o, r) * r->rating /
-                        r->v_set / ir_sum;
+            y[o->off + R_I] = (p / v) * rect_running(o, r) * r->rating /
+                              r->v_set / ir_sum;
         }
     }
 }
@@ -1163,7 +1212,7 @@ static void bus_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_dcbus = {
     "dc-bus", bus_setup, bus_init, bus_ports, bus_derivs, bus_stored,
-    bus_output, bus_output, bus_root, bus_root_event, bus_free,
+    bus_output, bus_output, bus_root, bus_root_event, bus_free, NULL,
 };
 
 /* Electrical energy stored in bus capacitors, 1/2 C V^2 [J]. */

@@ -325,5 +325,5 @@ static void rack_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_rack = {
     "rack", setup, init, ports, derivs, stored, output, margin, root,
-    root_event, rack_free,
+    root_event, rack_free, NULL,
 };

@@ -316,6 +316,15 @@ static int model_next_bp(double t, double *tb, void *ctx)
             has = 1;
             break;
         }
+    for (size_t i = 0; i < m->n_comp; i++) {
+        double tc;
+        const dct_mcomp *c = &m->comp[i];
+        if (c->ct->next_bp && c->ct->next_bp(m, c, t, &tc) &&
+            (!has || tc < tp)) {
+            tp = tc;
+            has = 1;
+        }
+    }
     if (has)
         *tb = tp;
     return has;

@@ -70,6 +70,11 @@ typedef struct dct_ctype {
                    const double *y);
     const char *(*root_event)(const dct_mcomp *c, size_t k, int dir);
     void (*free)(dct_mcomp *c);
+    /* Optional: the component's next discontinuity strictly after T (a
+     * generator's breaker closing), stored in *TB; returns 1 when there
+     * is one.  NULL: none. */
+    int (*next_bp)(const dct_model *m, const dct_mcomp *c, double t,
+                   double *tb);
 } dct_ctype;
 
 /* A component instance in the model. */

@@ -89,7 +89,7 @@ static const dct_comp *lookup(const dct_site *s, const char *id, int t)
 
 /* How records are named in messages: a rack of a range or a count by
  * what its element says (so that the racks of one element give one
- * message), others by their id. */
+ * message), others by their id; "?" when there is none. */
 static const char *label(const dct_comp *c, char *buf, size_t n)
 {
     if (c->type == DCT_T_RACK && !c->is_model) {
@@ -102,6 +102,18 @@ static const char *label(const dct_comp *c, char *buf, size_t n)
         }
     }
     return c->id ? c->id : "?";
+}
+
+/* "<type id=LABEL>", or "<type>" for a record without an id. */
+static const char *elem_label(const dct_comp *c, char *buf, size_t n)
+{
+    char lb[128];
+    const char *nm = label(c, lb, sizeof lb);
+    if (strcmp(nm, "?") == 0)
+        snprintf(buf, n, "<%s>", dct_etypes[c->type].name);
+    else
+        snprintf(buf, n, "<%s id=%s>", dct_etypes[c->type].name, nm);
+    return buf;
 }
 
 size_t dct_site_find(const dct_site *s, dct_type t, const dct_comp **out,
@@ -195,8 +207,8 @@ static void apply_model(dct_site *s, dct_comp *c, dct_diag *d)
             missing = 0;
         if (missing)
             dct_error(d, c->file, c->line,
-                      "<%s id=%s> needs attribute '%s'%s (%s)", e->name,
-                      label(c, lb, sizeof lb), p->name,
+                      "%s needs attribute '%s'%s (%s)",
+                      elem_label(c, lb, sizeof lb), p->name,
                       (p->flags & DCT_PF_MODEL) && e->has_model
                           ? " here or in its model"
                           : "",
@@ -272,13 +284,11 @@ static void check_points(const dct_comp *m, int xi, const char *what,
 static void order3(const dct_comp *c, int a, int b, int k, dct_diag *d)
 {
     const dct_param *p = dct_etypes[c->type].params;
-    char lb[128];
+    char lb[160];
     if (c->q[a] >= c->q[b] || (k >= 0 && c->q[b] >= c->q[k]))
-        dct_error(d, c->file, c->line,
-                  "<%s id=%s>: '%s' must be below '%s'%s%s",
-                  dct_etypes[c->type].name, label(c, lb, sizeof lb),
-                  p[a].name, p[b].name, k >= 0 ? ", and that below " : "",
-                  k >= 0 ? p[k].name : "");
+        dct_error(d, c->file, c->line, "%s: '%s' must be below '%s'%s%s",
+                  elem_label(c, lb, sizeof lb), p[a].name, p[b].name,
+                  k >= 0 ? ", and that below " : "", k >= 0 ? p[k].name : "");
 }
 
 static void check_consistency(dct_comp *c, dct_diag *d)

@@ -1,15 +1,23 @@
 /* site_xml.c - the only libxml2 user: facility XML to struct dct_site.
  *
- * Untrusted input: the file size is capped before reading; a DOCTYPE or
- * ENTITY declaration is refused before libxml2 sees the text (so no DTD is
- * loaded and no entity expanded); libxml2 runs with XML_PARSE_NONET and
- * without XML_PARSE_NOENT / DTDLOAD; XInclude is never processed (an
- * xi:include is just an unknown element).  The document is walked against
- * the component table (component.h): unknown elements and attributes,
- * missing units, wrong dimensions and out-of-range values are reported with
- * the file and line, and the walk goes on so that every error is found.
- * After a clean walk the document is also validated against the RelaxNG
- * schema generated from the same table (schema.c) as a second line.
+ * Untrusted input.  The file size is checked with stat() and capped
+ * (DCT_MAX_FILE_BYTES) before the file is opened.  The text is then
+ * pre-scanned: it must be UTF-8 without NUL bytes, and a DOCTYPE or ENTITY
+ * declaration is refused at its line before libxml2 sees any of it (so no
+ * DTD is loaded and no entity expanded, whatever the encoding).  libxml2
+ * runs with XML_PARSE_NONET and without XML_PARSE_NOENT, DTDLOAD,
+ * XINCLUDE or HUGE; a DOCTYPE that still reached the tree is refused too.
+ * XInclude is never processed (an xi:include is reported as such).  Racks
+ * (DCT_MAX_RACKS), records (DCT_MAX_COMPS) and include depth are capped.
+ *
+ * The document is walked against the component table (component.h):
+ * unknown elements and attributes, missing required attributes, missing
+ * units, wrong dimensions and out-of-range values are reported with the
+ * file and line -- the line of the attribute at fault, found by a pass
+ * over the text, since libxml2 only keeps the line where a start tag
+ * ends -- and the walk goes on so that every error is found.  After a
+ * clean walk the document is also validated against the RelaxNG schema
+ * generated from the same table (schema.c) as a second line.
  */
 #include "config.h"
 #include "site.h"
@@ -24,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -177,6 +186,43 @@ static long prescan(const char *text, size_t n, char *msg, size_t msglen)
 {
     const unsigned char *buf = (const unsigned char *)text;
     long line = 1;
+    /* An XML declaration naming another encoding would make libxml2
+     * decode the text otherwise than checked here ("+ADw-!DOCTYPE" is a
+     * DOCTYPE in UTF-7): refused, and libxml2 is told to ignore it. */
+    if (n > 5 && memcmp(buf, "<?xml", 5) == 0) {
+        const char *end = NULL;
+        for (size_t i = 5; i + 1 < n && buf[i] != '<'; i++)
+            if (buf[i] == '?' && buf[i + 1] == '>') {
+                end = text + i;
+                break;
+            }
+        const char *e = end ? text + 5 : NULL;
+        while (e && e < end && (e = strstr(e, "encoding")) && e < end) {
+            const char *v = e + 8;
+            while (v < end && (*v == ' ' || *v == '\t' || *v == '\r' ||
+                               *v == '\n' || *v == '='))
+                v++;
+            if (v >= end || (*v != '"' && *v != '\'')) {
+                e = v;
+                continue;
+            }
+            const char *ve = memchr(v + 1, *v, (size_t)(end - v - 1));
+            size_t vl = ve ? (size_t)(ve - v - 1) : 0;
+            if (ve && !((vl == 5 && strncasecmp(v + 1, "UTF-8", 5) == 0) ||
+                        (vl == 4 && strncasecmp(v + 1, "UTF8", 4) == 0) ||
+                        (vl == 8 && strncasecmp(v + 1, "US-ASCII", 8) == 0) ||
+                        (vl == 5 && strncasecmp(v + 1, "ASCII", 5) == 0))) {
+                snprintf(msg, msglen,
+                         "the XML declaration gives encoding '%.*s': "
+                         "expected UTF-8",
+                         (int)(vl < 40 ? vl : 40), v + 1);
+                for (const char *q = text; q < v; q++)
+                    line += *q == '\n';
+                return line;
+            }
+            break;
+        }
+    }
     size_t bol = 0; /* offset of the start of the line */
     int in_comment = 0;
     for (size_t i = 0; i < n;) {
@@ -553,7 +599,10 @@ static int expand_racks(parse_ctx *p, dct_comp *first, const char *ids,
             c = dct_site_add(p->site, DCT_T_RACK, 0, first->file, line);
             if (!c) {
                 dct_error(p->d, p->file, line,
-                          "too many components (limit %ld)", DCT_MAX_COMPS);
+                          "too many elements: a site with its libraries may "
+                          "have at most %ld (racks of a range count one "
+                          "each)",
+                          DCT_MAX_COMPS);
                 p->too_many = 1;
                 return -1;
             }
@@ -568,8 +617,11 @@ static int expand_racks(parse_ctx *p, dct_comp *first, const char *ids,
         char buf[160];
         snprintf(buf, sizeof buf, "%s%0*ld", prefix, width, k);
         c->id = strdup(buf);
-        if (!c->id)
+        if (!c->id) {
+            dct_error(p->d, p->file, line, "out of memory");
+            p->too_many = 1;
             return -1;
+        }
         p->n_racks++;
         p->row_racks++;
     }
@@ -1198,8 +1250,11 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
                 return 0;
         }
     const char *file = intern_file(p->site, path);
-    if (!file)
+    if (!file) {
+        dct_error(p->d, from_file ? from_file : path, from_line,
+                  "out of memory");
         return -1;
+    }
     size_t len = 0;
     char *buf = read_capped(path, &len, p->d, from_file, from_line);
     if (!buf)
@@ -1225,10 +1280,12 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
     xmlSetStructuredErrorFunc(&ex, on_xml_error);
     /* No XML_PARSE_NOENT (entities are not substituted), no DTDLOAD,
      * DTDATTR or DTDVALID, no XINCLUDE, no HUGE (libxml2's own limits on
-     * depth and text size stay on), and no network. */
+     * depth and text size stay on), no network, and the text is read as
+     * the UTF-8 the pre-scan checked, whatever it declares. */
     xmlDocPtr doc = xmlReadMemory(buf, (int)len, file, NULL,
                                   XML_PARSE_NONET | XML_PARSE_BIG_LINES |
-                                      XML_PARSE_NOCDATA);
+                                      XML_PARSE_NOCDATA |
+                                      XML_PARSE_IGNORE_ENC);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (doc) {
         src_scan sc = {buf, len, 0, 1, 0};
@@ -1267,8 +1324,15 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
     size_t errs_before = p->d->n_errors;
     dct_type rt = want_site ? DCT_T_SITE : DCT_T_LIBRARY;
     dct_comp *rc_comp = dct_site_add(p->site, rt, 0, file, line_of(root));
-    if (!rc_comp)
+    if (!rc_comp) {
+        if (!p->too_many)
+            dct_error(p->d, file, line_of(root),
+                      "too many elements: a site with its libraries may "
+                      "have at most %ld",
+                      DCT_MAX_COMPS);
+        p->too_many = 1;
         goto out;
+    }
     for (xmlAttrPtr a = root->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
         xmlChar *v = xmlNodeListGetString(doc, a->children, 1);
