@@ -308,14 +308,23 @@ static int model_next_bp(double t, double *tb, void *ctx)
         return 0;
     double tp;
     int has = dct_profile_next_breakpoint(m->profiles, t, &tp);
+    /* the first scenario event after T (binary search: the answer does
+     * not depend on which events were applied) */
     const dct_scenario *sc = m->scenario;
-    for (size_t i = m->next_event; sc && i < sc->n_ev; i++)
-        if (sc->ev[i].t > t) {
-            if (!has || sc->ev[i].t < tp)
-                tp = sc->ev[i].t;
-            has = 1;
-            break;
+    if (sc && sc->n_ev) {
+        size_t lo = 0, hi = sc->n_ev;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (sc->ev[mid].t > t)
+                hi = mid;
+            else
+                lo = mid + 1;
         }
+        if (lo < sc->n_ev && (!has || sc->ev[lo].t < tp)) {
+            tp = sc->ev[lo].t;
+            has = 1;
+        }
+    }
     for (size_t i = 0; i < m->n_comp; i++) {
         double tc;
         const dct_mcomp *c = &m->comp[i];

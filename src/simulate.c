@@ -132,6 +132,8 @@ typedef struct sim {
     /* run state */
     long n_rows;
     double u0;           /* [J] stored energy at t = 0 */
+    double last_sample_t;   /* [s] time of the last margin sample */
+    int has_sample;
     double w0, dw;       /* [J] bus capacitor energy at t = 0, its change */
     double wall0, wall_s, last_progress;
     int show_progress, is_progress_shown;
@@ -323,6 +325,16 @@ static int sample_margins(sim *S, double t, const double *y)
     if (S->n_mg == 0)
         return 0;
     dct_model_margin_values(S->model, t, y, S->mval);
+    /* a sample at a breakpoint follows a discontinuity (a load step, a
+     * failure): a margin that changed sign since the last sample did so
+     * there, not somewhere between the samples */
+    double tb;
+    int is_jump = S->has_sample && S->ode->next_breakpoint &&
+                  S->ode->next_breakpoint(S->last_sample_t, &tb,
+                                          S->ode->ctx) &&
+                  tb <= t;
+    S->last_sample_t = t;
+    S->has_sample = 1;
     for (size_t i = 0; i < S->n_mg; i++) {
         sim_margin *g = &S->mg[i];
         double v = S->mval[i];
@@ -344,7 +356,12 @@ static int sample_margins(sim *S, double t, const double *y)
         if (g->has_prev && is_ordered) {
             /* linear interpolation of the margin between the samples */
             double dt = t - g->prev_t, m0 = g->prev_m;
-            if (m0 < 0 && m < 0) {
+            if (is_jump) {
+                if (m0 < 0)
+                    g->violated_s += tb - g->prev_t + (m < 0 ? t - tb : 0);
+                else if (m < 0)
+                    t_cross = tb;
+            } else if (m0 < 0 && m < 0) {
                 g->violated_s += dt;
             } else if (m0 < 0) {
                 g->violated_s += dt * -m0 / (m - m0);

@@ -1,0 +1,172 @@
+#!/bin/sh
+# cli_power.sh - the 800 V DC plant of `dctwin simulate`: the bus against
+# the droop and feeder algebra, the busway conductor at steady state, an
+# overloaded busway, voltage collapse, a grid loss ridden through by the
+# battery and the generators, and BESS smoothing of the grid-side ramp.
+#
+# Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
+set -eu
+LC_ALL=C
+export LC_ALL
+: "${DCTWIN:?DCTWIN must name the dctwin binary}"
+: "${top_srcdir:=.}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_power.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+pass=0
+fails=0
+ok() { pass=$((pass + 1)); }
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+check() {
+    d=$1
+    shift
+    if "$@"; then ok; else fail "$d"; fi
+}
+run() {
+    set +e
+    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+}
+# Column C of row N (1 = first data row; "last" = the last) of CSV F.
+col() {
+    awk -F, -v c="$2" -v n="$3" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
+        { v = $k; if (NR - 1 == n) { print v; done = 1; exit } }
+        END { if (!done) print (k ? v : "missing") }' "$1"
+}
+# |A - B| <= TOL (all numbers)
+near() {
+    awk -v a="$1" -v b="$2" -v t="$3" \
+        'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "missing" && d <= t) }'
+}
+json() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$1" | head -n 1; }
+margin_row() { tr '{' '\n' <"$1" | grep "\"id\":\"$2\""; }
+
+site="$top_srcdir/sites/gb200-row.xml"
+
+# ------------------------------ droop line, feeder drop, conductor heat
+# 8 h: the conductor (time constant c_th r_th = 1.2 h) reaches its steady
+# state whatever the settling left
+run simulate "$site" --duration 8h --output-step 1h -q --out "$tmp/row"
+check "gb200-row exits 0 (got $rc)" [ "$rc" -eq 0 ]
+f="$tmp/row/timeseries.csv"
+v=$(col "$f" dc-1.V_V last)
+i=$(col "$f" sst.I_A last)
+# droop: V = V_set (1 - droop I / (n P_r / V_set)), 2 x 3.5 MW, 1 %
+vd=$(awk -v i="$i" 'BEGIN { printf "%.6f", 800 * (1 - 0.01 * i / (2 * 3.5e6 / 800)) }')
+check "bus $v V on the droop line ($vd V at $i A)" near "$v" "$vd" 0.01
+ib=$(col "$f" bw-a.I_A last)
+tc=$(col "$f" bw-a.T_degC last)
+ve=$(col "$f" bw-a.V_end_V last)
+# feeder: R = 34.5 uOhm/m x 30 m x (1 + 0.00393 (T - 20)); V_end = V - I R
+ve2=$(awk -v v="$v" -v i="$ib" -v t="$tc" 'BEGIN {
+    r = 34.5e-6 * 30 * (1 + 0.00393 * (t - 20)); printf "%.6f", v - i * r }')
+check "feeder drop: V_end $ve V = V - I R = $ve2 V" near "$ve" "$ve2" 0.01
+# the racks' power arrives: V_end I = 8 x 132 kW
+check "busway delivers the racks' 1056 kW" \
+    awk -v v="$ve" -v i="$ib" 'BEGIN { p = v * i; exit !(p > 1055.5e3 && p < 1056.5e3) }'
+# conductor at steady state: T = T_hall + I^2 R r_th / L
+th=$(col "$f" hall.T_degC last)
+tc2=$(awk -v i="$ib" -v t="$tc" -v h="$th" 'BEGIN {
+    r = 34.5e-6 * 30 * (1 + 0.00393 * (t - 20)); printf "%.6f", h + i * i * r * 0.647 / 30 }')
+check "conductor $tc degC at steady state ($tc2 degC)" near "$tc" "$tc2" 0.05
+cl=$(json "$tmp/row/run.json" electrical_closure_rel)
+check "gb200-row electrical closure $cl <= 1e-6" \
+    awk -v c="$cl" 'BEGIN { exit !(c != "" && c + 0 <= 1e-6) }'
+
+# ------------------------------------------------- overloaded busway
+run simulate "$top_srcdir/tests/data/busway-overload.xml" --duration 3min \
+    --output-step 10s -q --out "$tmp/ov"
+check "busway-overload exits 1 (got $rc)" [ "$rc" -eq 1 ]
+row=$(margin_row "$tmp/ov/margins.json" bw-a.I.ampacity)
+m=$(printf '%s' "$row" | sed -n 's/.*"margin":\([^,]*\),.*/\1/p')
+tv=$(printf '%s' "$row" | sed -n 's/.*"t_violation_s":\([^,]*\),.*/\1/p')
+check "overloaded busway: ampacity margin $m < 0" \
+    awk -v x="$m" 'BEGIN { exit !(x != "" && x < -300) }'
+check "overloaded busway: first violated at the 60 s step ($tv s)" \
+    awk -v x="$tv" 'BEGIN { exit !(x != "null" && x > 55 && x <= 60) }'
+
+# ------------------------------------------------------ voltage collapse
+run simulate "$top_srcdir/tests/data/busway-collapse.xml" --duration 1min \
+    --output-step 10s -q --out "$tmp/co"
+check "busway-collapse exits 1, not a solver failure (got $rc)" [ "$rc" -eq 1 ]
+check "voltage collapse is an event" \
+    grep -q ',bw-a,voltage-collapse$' "$tmp/co/events.csv"
+row=$(margin_row "$tmp/co/margins.json" bw-a.collapse.voltage-collapse)
+check "voltage-collapse margin negative" \
+    sh -c "printf '%s' '$row' | grep -q '\"margin\":-'"
+if sed 1d "$tmp/co/timeseries.csv" | grep -qi 'nan\|inf'; then
+    fail "collapse: NaN or inf in timeseries.csv"
+else
+    ok
+fi
+
+# ----------------------------------------------------------- grid loss
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/grid-loss.xml" --duration 6min \
+    --output-step 0.1s -q --probe 'dc-1.*,bess.*,gen.*,utility.*' --out "$tmp/gl"
+check "grid loss runs (got $rc)" [ "$rc" -le 1 ]
+f="$tmp/gl/timeseries.csv"
+ev="$tmp/gl/events.csv"
+check "grid loss logged at 30 s" grep -q '^30,utility,grid-loss$' "$ev"
+check "grid return logged at 330 s" grep -q '^330,utility,grid-return$' "$ev"
+check "generator online after its 10 s start" \
+    awk -F, '$3 == "generator-online" { t = $1 } END { exit !(t > 40 && t < 45) }' "$ev"
+check "the DC bus stays in its 760..840 V band" \
+    sh -c "! grep -q 'voltage-below-band\|voltage-above-band' '$ev'"
+vmin=$(json "$tmp/gl/margins.json" worst)
+check "bus band margin positive" \
+    sh -c "margin_row() { tr '{' '\n' <\"\$1\" | grep \"\\\"id\\\":\\\"\$2\\\"\"; }
+           margin_row '$tmp/gl/margins.json' dc-1.V.band-low | grep -q '\"margin\":[0-9]'"
+# the battery carries the bus between the loss and the generator
+pb=$(col "$f" bess.P_kW 351)
+check "battery carries the 9.5 MW hall at t = 35 s ($pb kW)" \
+    awk -v p="$pb" 'BEGIN { exit !(p > 9400 && p < 9700) }'
+pg=$(col "$f" gen.P_kW 1001)
+check "generators carry it at t = 100 s ($pg kW)" \
+    awk -v p="$pg" 'BEGIN { exit !(p > 9000) }'
+# SOC drop against the energy the battery delivered: the trapezoid of
+# P_bus / eta_conv over the 0.1 s rows, over the cells' energy E =
+# 6 x 416 x 12 cells x 280 Ah x V, V their terminal voltage weighted by
+# the power they gave
+awk -F, '
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { t = $1; p = $c["bess.P_kW"] * 1e3 / 0.983; s = $c["bess.soc"]
+      v = $c["bess.V_cell_V"]
+      if (NR == 2) s0 = s
+      if (NR > 2) { de_ = 0.5 * (p + pp) * (t - tp); e += de_
+                    ev += de_ * 0.5 * (v + vp) }
+      tp = t; pp = p; vp = v; s1 = s }
+    END { cap = 6 * 416 * 12 * 280 * 3600 * (ev / e)
+          ds = s0 - s1; de = e / cap
+          printf "SOC drop %.6f, energy / capacity %.6f\n", ds, de
+          d = ds - de; if (d < 0) d = -d
+          exit !(ds > 0.0005 && d <= 0.01 * ds) }' "$f" >"$tmp/soc" && ok ||
+    fail "SOC drop does not match the energy delivered: $(cat "$tmp/soc")"
+
+# ---------------------------------------- BESS smoothing of the grid ramp
+for s in bess-qual bess-qual-nosmoothing; do
+    run simulate "$top_srcdir/sites/$s.xml" --profile llm-training \
+        --duration 30s --grid-trace "$tmp/$s-grid.csv" -q --out "$tmp/$s"
+    check "$s runs (got $rc)" [ "$rc" -le 1 ]
+done
+# the largest ramp between two rows of the grid trace (last column)
+ramp() {
+    awk -F, 'NR > 2 { r = ($NF - p) / ($1 - t); if (r < 0) r = -r; if (r > m) m = r }
+        NR > 1 { p = $NF; t = $1 } END { printf "%.6g", m }' "$1"
+}
+r1=$(ramp "$tmp/bess-qual-grid.csv")
+r0=$(ramp "$tmp/bess-qual-nosmoothing-grid.csv")
+check "grid trace has a 10 ms step" \
+    awk -F, 'NR == 3 { exit !($1 > 0.0099 && $1 < 0.0101) }' "$tmp/bess-qual-grid.csv"
+check "smoothing lowers the grid ramp at least 10x ($r0 -> $r1 kW/s)" \
+    awk -v a="$r0" -v b="$r1" 'BEGIN { exit !(b > 0 && a >= 10 * b) }'
+
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]
