@@ -29,6 +29,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -43,6 +44,9 @@ int dct_cmd_simulate(int argc, char **argv);
 #define SIM_DURATION_S 3600.0
 #define SIM_OUTPUT_STEP_S 1.0
 #define SIM_GRID_STEP_S 0.01
+/* [s] the grid ramp is the slope of a moving average over this window
+ * (electrical.md §6, C1) */
+#define RAMP_WINDOW_S 0.1
 #define SIM_RTOL 1e-5
 #define SIM_ATOL 1e-4
 #define SIM_SEED 1UL
@@ -122,6 +126,12 @@ typedef struct sim {
     sim_input *inputs;
     size_t n_inputs;
     size_t n_y, n_out, n_sel, n_mg;
+    size_t n_mg_model;   /* the model's margins come first in mg */
+    dct_margin_def *ramp_def;   /* [n_grid] the grids' ramp margins */
+    size_t *ramp_of;     /* [n_grid] their index in mg, or SIZE_MAX */
+    double *ring, *ma;   /* [n_grid][n_win] last grid powers [kW], and
+                            [n_grid] their moving average */
+    size_t n_win;        /* samples in RAMP_WINDOW_S */
     size_t *sel;         /* selected output columns, model order */
     double *y0;
     double *out;         /* [n_out] */
@@ -319,72 +329,81 @@ static int mkdir_p(const char *dir, int *is_created)
 
 /* --------------------------------------------------------- the run */
 
-/* Update every margin with the sample at (t, y). */
+/* Update margin G with its value V at T; IS_JUMP: a breakpoint TB lies in
+ * (previous sample, T]. */
+static int update_margin(sim *S, sim_margin *g, double t, double v,
+                         int is_jump, double tb)
+{
+    if (!isfinite(v)) {
+        dct_error(S->d, NULL, 0,
+                  "margin %s: the value of %s is not finite at t = %.9g "
+                  "s (the model has failed)",
+                  g->def->id, g->def->quantity, t);
+        return CB_NONFINITE;
+    }
+    double m = g->def->is_upper ? g->def->limit - v : v - g->def->limit;
+    if (m < g->worst) {
+        g->worst = m;
+        g->worst_val = v;
+        g->t_worst = t;
+    }
+    double t_cross = t;
+    int is_ordered = !g->has_prev || t >= g->prev_t;
+    if (g->has_prev && is_ordered) {
+        /* linear interpolation of the margin between the samples */
+        double dt = t - g->prev_t, m0 = g->prev_m;
+        if (is_jump) {
+            if (m0 < 0)
+                g->violated_s += tb - g->prev_t + (m < 0 ? t - tb : 0);
+            else if (m < 0)
+                t_cross = tb;
+        } else if (m0 < 0 && m < 0) {
+            g->violated_s += dt;
+        } else if (m0 < 0) {
+            g->violated_s += dt * -m0 / (m - m0);
+        } else if (m < 0) {
+            g->violated_s += dt * -m / (m0 - m);
+            t_cross = g->prev_t + dt * m0 / (m0 - m);
+        }
+    }
+    if (m < 0 && isnan(g->t_viol)) {
+        g->t_viol = t_cross;
+        FILE *f = dct_afile_fp(S->f[F_EV]);
+        fprintf(f, "%.9g,", t_cross);
+        csv_field(f, g->def->component);
+        fputs(",margin-violated:", f);
+        csv_field(f, g->def->id);
+        if (putc('\n', f) == EOF || ferror(f))
+            return CB_WRITE;
+    }
+    if (is_ordered) {
+        g->prev_t = t;
+        g->prev_m = m;
+        g->has_prev = 1;
+    }
+    return 0;
+}
+
+/* Update every margin of the model with the sample at (t, y). */
 static int sample_margins(sim *S, double t, const double *y)
 {
-    if (S->n_mg == 0)
+    if (S->n_mg_model == 0)
         return 0;
     dct_model_margin_values(S->model, t, y, S->mval);
     /* a sample at a breakpoint follows a discontinuity (a load step, a
      * failure): a margin that changed sign since the last sample did so
      * there, not somewhere between the samples */
-    double tb;
+    double tb = 0;
     int is_jump = S->has_sample && S->ode->next_breakpoint &&
                   S->ode->next_breakpoint(S->last_sample_t, &tb,
                                           S->ode->ctx) &&
                   tb <= t;
     S->last_sample_t = t;
     S->has_sample = 1;
-    for (size_t i = 0; i < S->n_mg; i++) {
-        sim_margin *g = &S->mg[i];
-        double v = S->mval[i];
-        if (!isfinite(v)) {
-            dct_error(S->d, NULL, 0,
-                      "margin %s: the value of %s is not finite at t = %.9g "
-                      "s (the model has failed)",
-                      g->def->id, g->def->quantity, t);
-            return CB_NONFINITE;
-        }
-        double m = g->def->is_upper ? g->def->limit - v : v - g->def->limit;
-        if (m < g->worst) {
-            g->worst = m;
-            g->worst_val = v;
-            g->t_worst = t;
-        }
-        double t_cross = t;
-        int is_ordered = !g->has_prev || t >= g->prev_t;
-        if (g->has_prev && is_ordered) {
-            /* linear interpolation of the margin between the samples */
-            double dt = t - g->prev_t, m0 = g->prev_m;
-            if (is_jump) {
-                if (m0 < 0)
-                    g->violated_s += tb - g->prev_t + (m < 0 ? t - tb : 0);
-                else if (m < 0)
-                    t_cross = tb;
-            } else if (m0 < 0 && m < 0) {
-                g->violated_s += dt;
-            } else if (m0 < 0) {
-                g->violated_s += dt * -m0 / (m - m0);
-            } else if (m < 0) {
-                g->violated_s += dt * -m / (m0 - m);
-                t_cross = g->prev_t + dt * m0 / (m0 - m);
-            }
-        }
-        if (m < 0 && isnan(g->t_viol)) {
-            g->t_viol = t_cross;
-            FILE *f = dct_afile_fp(S->f[F_EV]);
-            fprintf(f, "%.9g,", t_cross);
-            csv_field(f, g->def->component);
-            fputs(",margin-violated:", f);
-            csv_field(f, g->def->id);
-            if (putc('\n', f) == EOF || ferror(f))
-                return CB_WRITE;
-        }
-        if (is_ordered) {
-            g->prev_t = t;
-            g->prev_m = m;
-            g->has_prev = 1;
-        }
+    for (size_t i = 0; i < S->n_mg_model; i++) {
+        int rc = update_margin(S, &S->mg[i], t, S->mval[i], is_jump, tb);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -430,6 +449,22 @@ static int on_output(double t, const double *y, void *ud)
             p += pk * 1e3;
             if (g)
                 fprintf(g, ",%.9g", pk);
+            /* ramp margin: the slope of the power's moving average over
+             * RAMP_WINDOW_S (electrical.md §6, C1), from the grid trace */
+            size_t r = S->ramp_of[k];
+            if (r == SIZE_MAX || !S->grid_trace)
+                continue;
+            double *ring = S->ring + k * S->n_win;
+            double ma_old = S->ma[k];
+            S->ma[k] += (pk - ring[call % S->n_win]) / (double)S->n_win;
+            ring[call % S->n_win] = pk;
+            if (call >= (long)S->n_win) {
+                double ramp = fabs(S->ma[k] - ma_old) * 1e3 /
+                              S->grid_step / 1e6;
+                int rc = update_margin(S, &S->mg[r], t, ramp, 0, 0);
+                if (rc)
+                    return rc;
+            }
         }
         if (g && (putc('\n', g) == EOF || ferror(g)))
             return CB_WRITE;
@@ -1234,7 +1269,24 @@ static int alloc_run(sim *S)
 {
     S->n_y = S->ode->n;
     S->n_out = dct_model_n_outputs(S->model);
-    S->n_mg = dct_model_n_margins(S->model);
+    S->n_mg_model = dct_model_n_margins(S->model);
+    /* one ramp margin per grid with a ramp limit */
+    size_t n_ramp = 0;
+    for (size_t i = 0; i < S->site->n_comps; i++) {
+        const dct_comp *c = S->site->comps[i];
+        n_ramp += S->grid_trace && c->type == DCT_T_GRID && !c->is_model &&
+                  isfinite(c->q[DCT_GRID_RAMP_LIMIT]);
+    }
+    S->n_mg = S->n_mg_model + n_ramp;
+    S->ramp_def = calloc(n_ramp ? n_ramp : 1, sizeof *S->ramp_def);
+    S->ramp_of = calloc(S->n_out ? S->n_out : 1, sizeof *S->ramp_of);
+    S->n_win = S->grid_trace
+                   ? (size_t)fmax(1, floor(RAMP_WINDOW_S / S->grid_step + 0.5))
+                   : 1;
+    S->ma = calloc(S->n_out ? S->n_out : 1, sizeof *S->ma);
+    S->ring = calloc((S->n_out ? S->n_out : 1) * S->n_win, sizeof *S->ring);
+    if (!S->ramp_def || !S->ramp_of || !S->ma || !S->ring)
+        return -1;
     S->y0 = calloc(S->n_y ? S->n_y : 1, sizeof *S->y0);
     S->out = calloc(S->n_out ? S->n_out : 1, sizeof *S->out);
     S->sel = calloc(S->n_out ? S->n_out : 1, sizeof *S->sel);
@@ -1246,6 +1298,7 @@ static int alloc_run(sim *S)
         !S->grid_col)
         return -1;
     /* the grids' power columns: "<grid id>.P_kW" of every grid record */
+    size_t k_ramp = 0;
     for (size_t i = 0; i < S->site->n_comps; i++) {
         const dct_comp *c = S->site->comps[i];
         if (c->type != DCT_T_GRID || c->is_model)
@@ -1253,12 +1306,30 @@ static int alloc_run(sim *S)
         char name[160];
         snprintf(name, sizeof name, "%s.P_kW", c->id);
         for (size_t k = 0; k < S->n_out; k++)
-            if (strcmp(dct_model_output_name(S->model, k), name) == 0)
+            if (strcmp(dct_model_output_name(S->model, k), name) == 0) {
+                size_t r = SIZE_MAX;
+                double lim = c->q[DCT_GRID_RAMP_LIMIT];
+                if (S->grid_trace && isfinite(lim)) {
+                    r = S->n_mg_model + k_ramp;
+                    dct_margin_def *d = &S->ramp_def[k_ramp++];
+                    snprintf(d->id, sizeof d->id, "%s.ramp.limit", c->id);
+                    snprintf(d->component, sizeof d->component, "%s", c->id);
+                    snprintf(d->quantity, sizeof d->quantity, "ramp");
+                    snprintf(d->unit, sizeof d->unit, "MW/s");
+                    snprintf(d->label, sizeof d->label,
+                             "grid ramp (100 ms average) within the limit");
+                    d->limit = lim / 1e6;
+                    d->is_upper = 1;
+                }
+                S->ramp_of[S->n_grid] = r;
                 S->grid_col[S->n_grid++] = k;
+            }
     }
     for (size_t i = 0; i < S->n_mg; i++) {
         sim_margin *g = &S->mg[i];
-        g->def = dct_model_margin(S->model, i);
+        g->def = i < S->n_mg_model
+                     ? dct_model_margin(S->model, i)
+                     : &S->ramp_def[i - S->n_mg_model];
         g->worst = INFINITY;
         g->worst_val = NAN;
         g->t_worst = NAN;
@@ -1531,6 +1602,10 @@ done:
     free(S->mg);
     free(S->order);
     free(S->grid_col);
+    free(S->ramp_def);
+    free(S->ramp_of);
+    free(S->ma);
+    free(S->ring);
     dct_scenario_free(S->scenario);
     dct_diag_clear(&d);
     return rc;

@@ -168,5 +168,13 @@ check "grid trace has a 10 ms step" \
 check "smoothing lowers the grid ramp at least 10x ($r0 -> $r1 kW/s)" \
     awk -v a="$r0" -v b="$r1" 'BEGIN { exit !(b > 0 && a >= 10 * b) }'
 
+# the ramp margin: the slope of the 100 ms average against 2 MW/s
+m1=$(margin_row "$tmp/bess-qual/margins.json" utility.ramp.limit |
+    sed -n 's/.*"margin":\([^,]*\),.*/\1/p')
+m0=$(margin_row "$tmp/bess-qual-nosmoothing/margins.json" utility.ramp.limit |
+    sed -n 's/.*"margin":\([^,]*\),.*/\1/p')
+check "ramp margin met with smoothing ($m1 MW/s), not without ($m0 MW/s)" \
+    awk -v a="$m1" -v b="$m0" 'BEGIN { exit !(a != "" && b != "" && a > 0 && b < 0) }'
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
