@@ -450,7 +450,7 @@ static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     busway *b = c->data;
     double p = 0;
     for (size_t k = 0; k < b->n_rack; k++)
-        p += b->share[k] * b->rack[k]->port.P_el;
+        p += b->share[k] * b->rack[k]->port.P_in;
     double v = c->failed ? 0 : bus_voltage(b->bus, y);
     double tc = y[c->off];
     double r = b->r_per_m * b->length * (1 + b->alpha * (tc - b->t_ref));

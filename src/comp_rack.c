@@ -37,6 +37,11 @@ typedef struct rack {
     size_t n_req;
     gsl_interp *req;
     dct_group *g;
+    /* capacitor tier of the power shelves (cap-energy > 0): states
+     * x[s_cap] stored energy [J] and x[s_cap + 1] input power [W] */
+    int has_cap;
+    size_t s_cap;
+    double e_bank, tau_cap;  /* [J] whole rack, [s] */
     /* per-evaluation scratch, filled by ports() */
     double p_settle;           /* [W] mean demand of the settling window */
     double p_dem, p_gpu_dem, g_mean, g_hot, mdot, t_in, t_pin, r_ci, r_ci_h;
@@ -115,6 +120,17 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             return -1;
     }
     c->n_states = (size_t)(S_TL + r->nseg);
+    /* the capacitor tier: E_bank = cap-energy x n-gpu.  A step dP of the
+     * load moves the bank by at most 2 tau dP / e = 0.736 tau dP from half
+     * charge; tau = 0.6 E_bank / (P_max - P_idle) keeps a full idle-to-peak
+     * step inside the bank (0.44 E_bank) */
+    r->e_bank = q[DCT_RACK_CAP_ENERGY] * r->n_gpu;
+    if (r->e_bank > 0 && r->p_max > r->p_idle) {
+        r->has_cap = 1;
+        r->s_cap = c->n_states;
+        r->tau_cap = 0.6 * r->e_bank / (r->p_max - r->p_idle);
+        c->n_states += 2;
+    }
     r->g = dct_model_group_of(m, c);
     if (!r->g) {
         dct_error(d, c->sc->file, c->sc->line, "rack %s has no CDU group",
@@ -130,6 +146,9 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
         if (dct_model_add_output(m, c, outs[i]))
             return -1;
+    if (r->has_cap && (dct_model_add_output(m, c, "P_in_kW") ||
+                       dct_model_add_output(m, c, "E_cap_pct")))
+        return -1;
     if (dct_model_add_margin(m, c, "T_j_hot", "degC",
                              "GPU junction below the throttle point",
                              r->t_soft - DCT_T0, 1, "throttle") ||
@@ -142,6 +161,12 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         dct_model_add_margin(m, c, "T_return", "degC",
                              "TCS return at most the rack's maximum",
                              r->t_ret_max - DCT_T0, 1, "max"))
+        return -1;
+    if (r->has_cap &&
+        (dct_model_add_margin(m, c, "E_cap", "%", "capacitor bank above "
+                              "empty", 0, 0, "empty") ||
+         dct_model_add_margin(m, c, "E_cap", "%", "capacitor bank below "
+                              "full", 100, 1, "full")))
         return -1;
     if (r->req && dct_model_add_margin(m, c, "flow", "%",
                                        "rack flow over the flow required at "
@@ -173,6 +198,9 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
                  (1 - r->g_hot) * r->p_gpu_dem;
     c->port.P_el = r->p_dem - cut;
     c->port.Q_air = (1 - r->f_liq) * r->p_dem;
+    /* what the rack draws at its 800 V input: the IT power, or with the
+     * capacitor tier its low-passed input power */
+    c->port.P_in = r->has_cap ? x[r->s_cap + 1] : c->port.P_el;
     c->port.T = x[S_TL + r->nseg - 1];
 }
 
@@ -209,6 +237,17 @@ static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
             (mdot * DCT_CP_TCS * (prev - tk) + q_liq / r->nseg) / r->c_seg;
         prev = tk;
     }
+    if (r->has_cap) {
+        /* dE/dt = P_in - P_el; the input follows the IT power with the
+         * bank's time constant and pulls the bank back to half charge:
+         * e'' + e'/tau + e/(4 tau^2) = 0 for a constant load, critically
+         * damped (dctwin-models(7), RACK) */
+        double e = x[r->s_cap] - 0.5 * r->e_bank;
+        double pin = x[r->s_cap + 1];
+        dx[r->s_cap] = pin - c->port.P_el;
+        dx[r->s_cap + 1] = (c->port.P_el - pin) / r->tau_cap -
+                           e / (4 * r->tau_cap * r->tau_cap);
+    }
     r->mdot = mdot;
     r->t_in = t_in;
     r->t_pin = t_pin;
@@ -234,6 +273,10 @@ static void init(dct_model *m, dct_mcomp *c, double *y)
     x[S_TJH] = x[S_TCH] + pg * r->r_jc;
     for (int k = 0; k < r->nseg; k++)
         x[S_TL + k] = t_in + dt * (k + 1) / r->nseg;
+    if (r->has_cap) {
+        x[r->s_cap] = 0.5 * r->e_bank;
+        x[r->s_cap + 1] = p;
+    }
 }
 
 static double stored(const dct_model *m, const dct_mcomp *c, const double *y)
@@ -265,6 +308,8 @@ static double output(dct_model *m, dct_mcomp *c, size_t k, double t,
         double eff = ((r->n_gpu - 1) * r->g_mean + r->g_hot) * r->p_gpu_dem;
         return gpu > 0 ? 100 * eff / gpu : 100;
     }
+    case 7: return c->port.P_in / 1e3;
+    case 8: return 100 * x[r->s_cap] / r->e_bank;
     }
     (void)m, (void)t;
     return 0;
@@ -275,6 +320,10 @@ static double margin(dct_model *m, dct_mcomp *c, size_t k, double t,
 {
     rack *r = c->data;
     const double *x = y + c->off;
+    if (r->has_cap && (k == 4 || k == 5))
+        return 100 * x[r->s_cap] / r->e_bank;
+    if (r->has_cap && k == 6)
+        k = 4;
     switch (k) {
     case 0:
     case 1: return x[S_TJH] - DCT_T0;

@@ -41,6 +41,8 @@ typedef struct dct_port {
     double Q;        /* [W] heat: rack to liquid, CDU duty, HR rejected */
     double Q_air;    /* [W] heat to hall air */
     double P_el;     /* [W] electrical power drawn (IT, after throttling) */
+    double P_in;     /* [W] a rack's power at its 800 V input (P_el, or
+                        less what its capacitor tier supplies) */
     double P_aux;    /* [W] auxiliary electrical power (pumps, fans) */
     double P_heat;   /* [W] auxiliary power that ends as heat in a fluid */
     double I_bus;    /* [A] current injected into its DC bus (< 0: drawn) */

@@ -176,5 +176,21 @@ m0=$(margin_row "$tmp/bess-qual-nosmoothing/margins.json" utility.ramp.limit |
 check "ramp margin met with smoothing ($m1 MW/s), not without ($m0 MW/s)" \
     awk -v a="$m1" -v b="$m0" 'BEGIN { exit !(a != "" && b != "" && a > 0 && b < 0) }'
 
+# ------------------------------------------------ rack capacitor tier
+run simulate "$top_srcdir/tests/data/gb300-row.xml" --profile training \
+    --duration 20s --output-step 0.05s -q \
+    --probe 'A01.P_kW,A01.P_in_kW,A01.E_cap_pct' --out "$tmp/cap"
+check "gb300-row runs (got $rc)" [ "$rc" -le 1 ]
+# the swing at the rack input is smaller than the IT swing, and the bank
+# stays between empty and full
+check "capacitor tier narrows the input swing" \
+    awk -F, 'NR > 21 { if (hi == "" || $2 > hi) hi = $2; if (lo == "" || $2 < lo) lo = $2
+                       if (hi2 == "" || $3 > hi2) hi2 = $3; if (lo2 == "" || $3 < lo2) lo2 = $3
+                       if ($4 < 0 || $4 > 100) bad = 1 }
+        END { exit !(!bad && hi2 - lo2 < 0.9 * (hi - lo)) }' "$tmp/cap/timeseries.csv"
+cl=$(json "$tmp/cap/run.json" electrical_closure_rel)
+check "gb300-row electrical closure $cl <= 1e-5" \
+    awk -v c="$cl" 'BEGIN { exit !(c != "" && c + 0 <= 1e-5) }'
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
