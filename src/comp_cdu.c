@@ -36,6 +36,7 @@ typedef struct cdu {
     double ha_s, ha_p;          /* [W/K] at rated flows */
     double t_sup_min, t_sup_max;
     int pumps, spares;
+    double failover;          /* [s] standby pump start after a failure */
     dct_group *g;
     dct_mcomp *loop;
     /* scratch */
@@ -68,6 +69,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     u->t_sup_max = q[DCT_CDU_T_SUPPLY_MAX];
     u->pumps = (int)q[DCT_CDU_PUMPS];
     u->spares = dct_redundancy_spares(sc->s[DCT_CDU_REDUNDANCY], u->pumps);
+    u->failover = q[DCT_CDU_FAILOVER];
     double vs = q[DCT_CDU_VOLUME_SECONDARY];
     u->c_r = 0.5 * vs * DCT_RHO_TCS * DCT_CP_TCS;
     u->c_s = 0.5 * vs * DCT_RHO_TCS * DCT_CP_TCS;
@@ -141,11 +143,26 @@ static double primary_flow(const cdu *u, double yv)
     return u->mp_rated / sqrt((1 - u->auth) + u->auth / (phi * phi));
 }
 
+/* Pump capacity as a fraction of the rated flow: the pumps running over
+ * the pumps needed (pumps - spares), at most 1.  A failed pump's standby
+ * starts FAILOVER after the failure (a breakpoint). */
+static double pump_capacity(const dct_mcomp *c, const cdu *u, double t)
+{
+    int need = u->pumps - u->spares;
+    int up = u->pumps - c->units_out;
+    int run = up < need ? up : need;
+    if (c->units_out > 0 && t < c->t_unit_out + u->failover)
+        run = need - c->units_out < run ? need - c->units_out : run;
+    if (c->failed || run <= 0 || need <= 0)
+        return 0;
+    return (double)run / need;
+}
+
 static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     cdu *u = c->data;
     const double *x = y + c->off;
-    double w = c->failed ? 0 : fmax(x[S_W], 0);
+    double w = fmin(fmax(x[S_W], 0), pump_capacity(c, u, t));
     c->port.T = x[S_TS];
     c->port.mdot = w * u->ms_rated;
     c->port.T2 = x[S_TP];
@@ -189,7 +206,7 @@ static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     if (!c->failed && u->g->n_running > 0)
         wcmd = dct_clamp(u->g->mdot_design /
                              ((double)u->g->n_running * u->ms_rated),
-                         W_MIN, 1);
+                         W_MIN, fmax(pump_capacity(c, u, t), W_MIN));
     double wr = 1 / u->t_rise;
     dx[S_W] = dct_clamp((wcmd - x[S_W]) / TAU_PUMP, -wr, wr);
     u->q_hx = q;
@@ -269,7 +286,7 @@ static double margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 1: return x[S_TS] - DCT_T0;
     case 2: return u->q_hx / 1e3;
     case 3: return 100 * x[S_YV];
-    case 4: return c->failed ? 0 : (double)u->pumps;
+    case 4: return c->failed ? 0 : (double)(u->pumps - c->units_out);
     }
     return 0;
 }
@@ -296,7 +313,20 @@ static void cdu_free(dct_mcomp *c)
     free(c->data);
 }
 
+/* The standby pump's start after a pump failure is a discontinuity. */
+static int cdu_next_bp(const dct_model *m, const dct_mcomp *c, double t,
+                       double *tb)
+{
+    const cdu *u = c->data;
+    double ts = c->t_unit_out + u->failover;
+    (void)m;
+    if (c->units_out <= 0 || c->t_unit_out < 0 || !(ts > t))
+        return 0;
+    *tb = ts;
+    return 1;
+}
+
 const dct_ctype dct_ctype_cdu = {
     "cdu", setup, init, ports, derivs, stored, output, margin, root,
-    root_event, cdu_free, NULL,
+    root_event, cdu_free, cdu_next_bp,
 };

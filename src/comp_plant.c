@@ -355,7 +355,11 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     double *dx = ydot + c->off;
     double mdot = h->loop->port.mdot, t_in = h->loop->port.T2;
     /* units in service: spares on standby do not run */
-    int n = c->failed ? 0 : h->n - (h->is_standby ? h->spares : 0);
+    int n = h->n - c->units_out;
+    if (h->is_standby && n > h->n - h->spares)
+        n = h->n - h->spares;   /* spares start only to replace a unit */
+    if (c->failed || n < 0)
+        n = 0;
     double cw_all = mdot * DCT_CP_W;
     double q = 0, p = 0;
     double e = x[H_T] - h->t_set;

@@ -267,7 +267,8 @@ static double rect_eta(const rect *r, double load)
 
 static int rect_running(const dct_mcomp *c, const rect *r)
 {
-    return c->failed || r->grid->failed ? 0 : r->n;
+    int n = r->n - c->units_out;
+    return c->failed || r->grid->failed || n < 0 ? 0 : n;
 }
 
 static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
@@ -630,13 +631,14 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
     gen *g = c->data;
     const double *x = y + c->off;
     double *dx = ydot + c->off;
-    double pmax = c->failed ? 0 : g->n * g->rating;
+    int n_sets = c->units_out < g->n ? g->n - c->units_out : 0;
+    double pmax = c->failed ? 0 : n_sets * g->rating;
     int is_online = m->grid_lost_at >= 0 && t >= m->grid_lost_at + g->delay &&
                     !c->failed;
     /* available power: ramps up once online, falls back when the grid
      * returns (the set is stopped) */
     if (is_online)
-        dx[G_PA] = fmin(g->ramp * g->n, (pmax - x[G_PA]) / RAMP_END_TAU);
+        dx[G_PA] = fmin(g->ramp * n_sets, (pmax - x[G_PA]) / RAMP_END_TAU);
     else
         dx[G_PA] = -x[G_PA] / GEN_TAU;
     double v = bus_voltage(g->bus, y);

@@ -350,6 +350,14 @@ static void apply_events(dct_model *m, double t)
         if (!c)
             continue;
         int is_fail = e->kind == DCT_EV_FAIL;
+        if (e->units > 0) {
+            c->units_out += is_fail ? e->units : -e->units;
+            if (c->units_out < 0)
+                c->units_out = 0;
+            if (is_fail)
+                c->t_unit_out = e->t;
+            continue;
+        }
         if (c->ct == &dct_ctype_grid) {
             if (is_fail && !c->failed)
                 m->grid_lost_at = e->t;
@@ -371,8 +379,11 @@ void dct_model_start(dct_model *m)
 {
     m->next_event = 0;
     m->grid_lost_at = -1;
-    for (size_t i = 0; i < m->n_comp; i++)
+    for (size_t i = 0; i < m->n_comp; i++) {
         m->comp[i].failed = 0;
+        m->comp[i].units_out = 0;
+        m->comp[i].t_unit_out = -1;
+    }
     apply_events(m, 0.0);
 }
 

@@ -93,6 +93,11 @@ struct dct_mcomp {
     void *data;                /* type-specific, owned (freed by ct->free) */
     size_t tindex;             /* index among components of its type */
     int failed;                /* out of service (scenario event) */
+    int units_out;             /* units out of service (scenario events
+                                  with units=): rectifiers, heat-rejection
+                                  units, CDU pumps, generator sets, BESS
+                                  containers */
+    double t_unit_out;         /* [s] time of the last unit failure */
 };
 
 /* CDUs sharing a supply and return header, and the racks they serve. */

@@ -129,11 +129,22 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         }
         for (xmlAttrPtr a = n->properties; a; a = a->next) {
             const char *an = (const char *)a->name;
-            if (strcmp(an, "t") && strcmp(an, "fail") && strcmp(an, "restore"))
+            if (strcmp(an, "t") && strcmp(an, "fail") &&
+                strcmp(an, "restore") && strcmp(an, "units"))
                 dct_error(d, path, line, "<event> has no attribute '%s' "
-                          "(expected t, fail, restore)", an);
+                          "(expected t, fail, restore, units)", an);
         }
         char *t = attr(n, "t"), *fa = attr(n, "fail"), *re = attr(n, "restore");
+        char *un = attr(n, "units");
+        long units = 0;
+        if (un) {
+            char *end = NULL;
+            units = strtol(un, &end, 10);
+            if (!*un || *end || units < 1 || units > 100000)
+                dct_error(d, path, line, "units=\"%s\": expected a whole "
+                          "number from 1 to 100000", un);
+            free(un);
+        }
         double ts = 0;
         char err[160];
         if (!t)
@@ -169,6 +180,7 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         dct_event *e = &sc->ev[sc->n_ev++];
         e->t = ts;
         e->kind = fa ? DCT_EV_FAIL : DCT_EV_RESTORE;
+        e->units = (int)units;
         e->target = id ? strdup(id) : NULL;
         e->line = line;
         int is_oom = id && !e->target;

@@ -25,6 +25,7 @@ typedef struct dct_event {
     double t;                 /* [s] */
     dct_event_kind kind;
     char *target;             /* component id (owned) */
+    int units;                /* units of the component: 0, all of it */
     long line;
 } dct_event;
 

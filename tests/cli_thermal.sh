@@ -106,6 +106,26 @@ check "reference-hall rack power swings 132 kW / 67.6 kW" \
 grep -q '"realtime_ratio":[0-9]' "$tmp/hall/run.json" && ok ||
     fail "reference-hall run.json lacks a realtime_ratio"
 
+# ------------------------------- pump failure: failover, then recovery
+run simulate "$top_srcdir/sites/gb200-row.xml" \
+    --scenario "$top_srcdir/sites/scenarios/pump-failure.xml" \
+    --duration 4min --output-step 1s -q --out "$tmp/pf"
+check "pump failure exits 1 (got $rc)" [ "$rc" -eq 1 ]
+check "pump failure logged at 60 s" \
+    grep -q '^60,cdu-1,unit-trip$' "$tmp/pf/events.csv"
+f0=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cdu-1.flow_Lpm") k = i }
+    $1 == 63 { print $k }' "$tmp/pf/timeseries.csv")
+check "no flow while the standby pump starts (63 s: $f0 L/min)" near "$f0" 0 0.001
+f1=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "cdu-1.flow_Lpm") k = i }
+    $1 == 66 { print $k }' "$tmp/pf/timeseries.csv")
+check "the standby pump takes over after the 5 s failover (66 s: $f1 L/min)" \
+    awk -v x="$f1" 'BEGIN { exit !(x > 800) }'
+check "the racks throttle during the failover" \
+    grep -q ',A01,throttle$' "$tmp/pf/events.csv"
+check "and recover" grep -q ',A01,throttle-end$' "$tmp/pf/events.csv"
+tj=$(last "$tmp/pf/timeseries.csv" A01.T_j_hot_degC)
+check "hot GPU back to its steady 79.3 degC ($tj)" near "$tj" 79.3 0.1
+
 # --------------------------------------------- golden, with tolerance
 g="$top_srcdir/tests/golden/gb200-row-training.csv"
 run simulate "$top_srcdir/sites/gb200-row.xml" --profile training \
