@@ -717,6 +717,9 @@ typedef struct bess {
     double r0, r1, c1, r2, c2, c_th, r_th, t_cool;
     double p_rated, overload, c_rate, soc_min, soc_max, t_min, t_max;
     double eta, tau, tau_s, ramp, cap, soc0, v_back, droop;
+    double e_nom;             /* [J] cells' energy at the OCV of 50 % */
+    double t_need;            /* [s] ride-through needed: generators'
+                                 start-delay + design load / their ramp */
     dct_mcomp *bus;
     gsl_interp *ocv;
     gsl_interp_accel *acc;
@@ -725,6 +728,8 @@ typedef struct bess {
     /* scratch */
     double i, p_b, p_load, p_ref, ocv_v;
 } bess;
+
+static double bess_ocv(const bess *b, double soc);
 
 static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 {
@@ -799,6 +804,7 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         }
     }
     b->n_ocv = np;
+    b->e_nom = 0; /* set below, once the OCV spline exists */
     /* steffen: monotone, no overshoot between the flat LFP points */
     b->ocv = gsl_interp_alloc(np >= 3 ? gsl_interp_steffen
                                       : gsl_interp_linear, np);
@@ -821,6 +827,28 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     }
     if (dct_model_dep(m, c, b->bus, -1) || dct_model_dep(m, b->bus, c, -1))
         return -1;
+    b->e_nom = b->n_cell * b->q_cell * bess_ocv(b, 0.5);
+    /* ride-through needed: until the bus's generators carry its design
+     * load (every rack at p-max) */
+    double p_design = 0, ramp = 0, delay = 0;
+    int has_gen = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *o = &m->comp[i];
+        if (o->ct == &dct_ctype_busway &&
+            o->sc->ref[DCT_BUSWAY_BUS].v[0] == b->bus->sc) {
+            const busway *w = o->data;
+            for (size_t k = 0; k < w->n_rack; k++)
+                p_design += w->share[k] * w->rack[k]->sc->q[DCT_RACK_P_MAX];
+        }
+        if (o->ct == &dct_ctype_generator &&
+            o->sc->ref[DCT_GENERATOR_BUS].v[0] == b->bus->sc) {
+            const double *gq = o->sc->q;
+            has_gen = 1;
+            ramp += gq[DCT_GENERATOR_RAMP] * gq[DCT_GENERATOR_COUNT];
+            delay = fmax(delay, gq[DCT_GENERATOR_START_DELAY]);
+        }
+    }
+    b->t_need = has_gen && ramp > 0 ? delay + p_design / ramp : NAN;
     const char *outs[] = {"P_kW", "soc", "T_cell_degC", "I_cell_A",
                           "V_cell_V"};
     for (size_t i = 0; i < 5; i++)
@@ -841,6 +869,12 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         dct_model_add_margin(m, c, "T_cell", "degC", "cell temperature "
                              "above its minimum", b->t_min - DCT_T0, 0,
                              "min"))
+        return -1;
+    if (b->ctl != CTL_NONE && !isnan(b->t_need) &&
+        dct_model_add_margin(m, c, "ride_through", "s", "battery energy "
+                             "above the SOC window carries the bus load "
+                             "until the generators do", b->t_need, 0,
+                             "generators"))
         return -1;
     if (dct_model_add_root(m, c) || dct_model_add_root(m, c))
         return -1;
@@ -1013,6 +1047,11 @@ static double bess_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 3: return fabs(b->i) * 3600 / b->q_cell;
     case 4:
     case 5: return x[B_T] - DCT_T0;
+    case 6: {
+        /* seconds the energy above soc-min carries the present bus load */
+        double pl = fmax(b->p_load, 1.0);
+        return fmin(fmax(x[B_SOC] - b->soc_min, 0) * b->e_nom / pl, 1e7);
+    }
     }
     return 0;
 }
