@@ -368,6 +368,28 @@ static void apply_events(dct_model *m, double t)
     }
 }
 
+/* f is continuous across TB unless a load jumps, a scenario event falls
+ * there, or a component has a discontinuity there. */
+static int model_is_smooth_bp(double tb, void *ctx)
+{
+    dct_model *m = ctx;
+    double tol = 1e-9 * fmax(1.0, fabs(tb));
+    if (dct_profile_jumps_at(m->profiles, tb))
+        return 0;
+    const dct_scenario *sc = m->scenario;
+    for (size_t i = 0; sc && i < sc->n_ev; i++)
+        if (fabs(sc->ev[i].t - tb) <= tol)
+            return 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        double tc;
+        const dct_mcomp *c = &m->comp[i];
+        if (c->ct->next_bp && c->ct->next_bp(m, c, tb - 2 * tol, &tc) &&
+            fabs(tc - tb) <= tol)
+            return 0;
+    }
+    return 1;
+}
+
 static int model_at_bp(double tb, double *y, void *ctx)
 {
     apply_events(ctx, tb);
@@ -599,6 +621,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .roots = m->n_root ? model_roots : NULL,
         .next_breakpoint = model_next_bp,
         .at_breakpoint = model_at_bp,
+        .is_smooth_bp = model_is_smooth_bp,
         .ctx = m,
     };
     return m;

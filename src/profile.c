@@ -430,6 +430,34 @@ int dct_profile_next_breakpoint(const dct_profile_set *ps, double t,
     return found;
 }
 
+/* Whether instance IN's u(t) jumps at TB (a step; a training edge of zero
+ * width); kinks of a piecewise-linear u are not jumps. */
+static int inst_jumps(const inst *in, double tb)
+{
+    double tol = 1e-9 * fmax(1.0, fabs(tb));
+    switch (in->shape) {
+    case SH_STEP:
+        return fabs(tb - in->t_step) <= tol;
+    case SH_TRAIN: {
+        if (in->edge > 0)
+            return 0;
+        double x = cycle_pos(in, tb), th = in->duty * in->period;
+        return x <= tol || fabs(x - th) <= tol ||
+               fabs(x - in->period) <= tol;
+    }
+    default:
+        return 0;
+    }
+}
+
+int dct_profile_jumps_at(const dct_profile_set *ps, double tb)
+{
+    for (size_t i = 0; i < ps->n_inst; i++)
+        if (inst_jumps(&ps->inst[i], tb))
+            return 1;
+    return 0;
+}
+
 const char *dct_profile_name(const dct_profile_set *ps, size_t k)
 {
     return ps->inst[ps->rack_inst[k]].name;

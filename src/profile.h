@@ -29,6 +29,10 @@ double dct_profile_u(const dct_profile_set *ps, size_t k, double t);
  * power of a csv profile given in watts. */
 double dct_profile_power(const dct_profile_set *ps, size_t k, double t,
                          double p_idle, double p_max);
+/* Whether some rack's load jumps at the breakpoint TB (a step, a
+ * zero-width edge); at the others only its slope changes. */
+int dct_profile_jumps_at(const dct_profile_set *ps, double tb);
+
 /* Smallest breakpoint of any rack strictly after T; returns 0 if none. */
 int dct_profile_next_breakpoint(const dct_profile_set *ps, double t,
                                 double *tb);

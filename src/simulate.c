@@ -896,11 +896,11 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
             ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
             "\"n_lin_setups\":%ld,\"n_err_test_fails\":%ld,"
             "\"n_nonlin_iters\":%ld,\"n_nonlin_conv_fails\":%ld,"
-            "\"n_roots\":%ld,\"n_breakpoints\":%ld,\"n_colors\":%ld,"
-            "\"last_h\":",
+            "\"n_roots\":%ld,\"n_breakpoints\":%ld,"
+            "\"n_smooth_breakpoints\":%ld,\"n_colors\":%ld,\"last_h\":",
             st.n_steps, st.n_rhs, st.n_jac, st.n_lin_setups,
             st.n_err_test_fails, st.n_nonlin_iters, st.n_nonlin_conv_fails,
-            st.n_roots, st.n_breakpoints, st.n_colors);
+            st.n_roots, st.n_breakpoints, st.n_smooth_bp, st.n_colors);
     json_num(f, st.last_h);
     fprintf(f, "},\n \"exit_status\":%d}\n", status);
 }

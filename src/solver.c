@@ -37,6 +37,8 @@
 #define OUT_RTOL 1e-9
 /* Most breakpoints coinciding (within rounding) at one time. */
 #define MAX_COINCIDENT_BP 1000
+/* CVODE error test failures allowed in one step (CVODE: 7) */
+#define MAX_ERR_TEST_FAILS 30
 
 enum { PH_IDLE, PH_CALLBACK, PH_BREAKPOINT };
 enum { RET_STEP, RET_ROOT };
@@ -81,7 +83,7 @@ struct dct_solver {
     /* --- statistics --- */
     dct_solver_stats acc;       /* counters accumulated over ReInits */
     long n_fd_rhs;              /* rhs evaluations of the FD Jacobian */
-    long n_roots, n_breakpoints;
+    long n_roots, n_breakpoints, n_smooth_bp;
     double last_h;
 
     char cv_msg[512];           /* last CVODE error message */
@@ -460,6 +462,10 @@ dct_solver *dct_solver_new(const dct_ode *ode, const double *y0, double t0,
         (flag = CVodeSVtolerances(s->cvode, opts->rtol, s->atolv)) !=
             CV_SUCCESS ||
         (flag = CVodeSetMaxNumSteps(s->cvode, opts->max_steps)) != CV_SUCCESS ||
+        /* room for CVODE to drop to order 1 and re-size its step at the
+         * corner of a load ramp that it passes without a restart */
+        (flag = CVodeSetMaxErrTestFails(s->cvode, MAX_ERR_TEST_FAILS)) !=
+            CV_SUCCESS ||
         (opts->h_max > 0 &&
          (flag = CVodeSetMaxStep(s->cvode, opts->h_max)) != CV_SUCCESS) ||
         (opts->h_init > 0 &&
@@ -575,6 +581,7 @@ void dct_solver_get_stats(const dct_solver *s, dct_solver_stats *st)
         s->acc.n_nonlin_conv_fails + c.n_nonlin_conv_fails;
     st->n_roots = s->n_roots;
     st->n_breakpoints = s->n_breakpoints;
+    st->n_smooth_bp = s->n_smooth_bp;
     st->n_colors = s->n_colors;
     st->last_h = s->last_h;
 }
@@ -679,6 +686,10 @@ static int do_breakpoint(dct_solver *s, dct_diag *d)
                       "after the breakpoint at t = %g s", i, yy[i], tb);
             return -1;
         }
+    if (o->is_smooth_bp && o->is_smooth_bp(tb, o->ctx)) {
+        s->n_smooth_bp++;
+        return 0;   /* f is continuous there: CVODE goes on as it is */
+    }
     bank_counters(s);
     s->cv_msg[0] = '\0';
     int flag = CVodeReInit(s->cvode, tb, s->y);

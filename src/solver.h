@@ -52,6 +52,11 @@ typedef struct dct_ode {
     /* Called when the integration reaches a breakpoint TB exactly; may
      * change discrete state and Y in place.  May be NULL. */
     int (*at_breakpoint)(double tb, double *y, void *ctx);
+    /* Optional: 1 when f is continuous across the breakpoint TB (only its
+     * slope changes, as at the corner of a load ramp).  The solver then
+     * stops there but keeps CVODE's history (no restart at order 1, no
+     * new Jacobian).  NULL: every breakpoint restarts. */
+    int (*is_smooth_bp)(double tb, void *ctx);
     void *ctx;                /* passed to every callback */
 } dct_ode;
 
@@ -69,7 +74,7 @@ typedef struct dct_solver_opts {
 typedef struct dct_solver_stats {
     long n_steps, n_rhs, n_jac, n_lin_setups, n_err_test_fails,
          n_nonlin_iters, n_nonlin_conv_fails, n_roots, n_breakpoints,
-         n_colors;
+         n_smooth_bp, n_colors;
     double last_h;
 } dct_solver_stats;
 

@@ -873,6 +873,95 @@ START_TEST(test_coincident_bp)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* a smooth breakpoint: y' = -k (y - g(t)), g a ramp with corners at 1 and
+ * 2.5 s (continuous, its slope jumps); closed form per piece */
+
+#define KINK_K 3.7
+
+static double kink_g(double t)
+{
+    return t < 1 ? 0 : (t < 2.5 ? 0.8 * (t - 1) : 1.2);
+}
+
+static int kink_rhs(double t, const double *y, double *ydot, void *ctx)
+{
+    (void)ctx;
+    ydot[0] = -KINK_K * (y[0] - kink_g(t));
+    return 0;
+}
+
+static int kink_next(double t, double *tb, void *ctx)
+{
+    (void)ctx;
+    if (t < 1) { *tb = 1; return 1; }
+    if (t < 2.5) { *tb = 2.5; return 1; }
+    return 0;
+}
+
+static int kink_smooth(double tb, void *ctx)
+{
+    (void)tb, (void)ctx;
+    return 1;
+}
+
+/* y for y(0) = 0: 0 until 1 s; on the ramp (slope a = 0.8) the response
+ * a (s - (1 - e^{-k s}) / k), s = t - 1; then the decay to 1.2 */
+static double kink_exact(double t)
+{
+    const double a = 0.8, k = KINK_K;
+    if (t <= 1)
+        return 0;
+    double s = fmin(t, 2.5) - 1;
+    double y = a * (s - (1 - exp(-k * s)) / k);
+    if (t <= 2.5)
+        return y;
+    return 1.2 + (y - 1.2) * exp(-k * (t - 2.5));
+}
+
+typedef struct kink_rec { double err; size_t n; } kink_rec;
+
+static int kink_out(double t, const double *y, void *ud)
+{
+    kink_rec *r = ud;
+    r->err = fmax(r->err, fabs(y[0] - kink_exact(t)));
+    r->n++;
+    return 0;
+}
+
+START_TEST(test_smooth_bp)
+{
+    static const long colptr[] = {0, 1}, rowind[] = {0};
+    dct_ode ode = {.n = 1, .colptr = colptr, .rowind = rowind,
+                   .rhs = kink_rhs, .next_breakpoint = kink_next,
+                   .is_smooth_bp = kink_smooth};
+    double y0 = 0;
+    dct_diag d;
+    dct_diag_init(&d);
+    dct_solver_opts o;
+    dct_solver_opts_default(&o);
+    o.rtol = 1e-9;
+    o.atol = 1e-12;
+    dct_solver *s = dct_solver_new(&ode, &y0, 0.0, &o, &d);
+    ck_assert_ptr_nonnull(s);
+    kink_rec r = {0, 0};
+    dct_solver_cb cb = {kink_out, NULL, NULL, &r};
+    int rc = dct_solver_run(s, 5.0, 0.125, &cb, &d);
+    if (rc)
+        dct_diag_print(&d, stderr);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(r.n, 41);
+    ck_assert_double_le(r.err, 1e-7);
+    dct_solver_stats st;
+    dct_solver_get_stats(s, &st);
+    /* both corners were stopped at, neither restarted CVODE */
+    ck_assert_int_eq(st.n_breakpoints, 2);
+    ck_assert_int_eq(st.n_smooth_bp, 2);
+    dct_solver_free(s);
+    dct_diag_clear(&d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 
 static Suite *solver_suite(void)
 {
@@ -893,6 +982,7 @@ static Suite *solver_suite(void)
     tcase_add_test(tc, test_bad_input);
     tcase_add_test(tc, test_output_times);
     tcase_add_test(tc, test_callback_stop);
+    tcase_add_test(tc, test_smooth_bp);
     suite_add_tcase(su, tc);
     return su;
 }
