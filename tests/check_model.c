@@ -301,6 +301,98 @@ START_TEST(test_energy_closure_training)
 }
 END_TEST
 
+/* --------------------------------------- constant-current discharge */
+
+/* Only the battery's cell states move (SOC, V1, V2, T: the last six states
+ * of bess-cc.xml are the battery's SOC, V1, V2, T, P_c, x); the converter
+ * power P_c is held, so the cell current is constant. */
+typedef struct cc_frozen {
+    const dct_ode *ode;
+    size_t b;                 /* index of SOC */
+} cc_frozen;
+
+static int cc_rhs(double t, const double *y, double *ydot, void *ctx)
+{
+    const cc_frozen *fz = ctx;
+    int rc = fz->ode->rhs(t, y, ydot, fz->ode->ctx);
+    for (size_t i = 0; i < fz->ode->n; i++)
+        if (i < fz->b || i > fz->b + 3)
+            ydot[i] = 0;
+    return rc;
+}
+
+typedef struct cc_rec {
+    fixture *f;
+    double i, soc0, q, err_soc, err_v, v_term;
+    size_t n;
+} cc_rec;
+
+static int cc_out(double t, const double *y, void *ud)
+{
+    cc_rec *r = ud;
+    double soc = output(r->f, t, y, "bess.soc");
+    double v = output(r->f, t, y, "bess.V_cell_V");
+    double i = output(r->f, t, y, "bess.I_cell_A");
+    r->err_soc = fmax(r->err_soc, fabs(soc - (r->soc0 - r->i * t / r->q)));
+    r->err_v = fmax(r->err_v, fabs(v - r->v_term));
+    r->err_v = fmax(r->err_v, fabs(i - r->i) * 1e-3);
+    r->n++;
+    return 0;
+}
+
+START_TEST(test_bess_constant_current)
+{
+    fixture f;
+    fx_open(&f, "tests/data/bess-cc.xml", NULL);
+    size_t b = f.ode->n - 6;
+    ck_assert_double_eq_tol(f.y[b], 0.8, 1e-15);    /* the layout */
+    /* 40 kW at the bus: 40 kW / 0.95 from 200 cells at E = 3.3 V with
+     * R0 = 2 mOhm: p = i (E - i R0), the smaller root */
+    const double p_bus = 40e3, eta = 0.95, n = 200, e = 3.3, r0 = 2e-3;
+    double p = p_bus / eta / n;
+    double i = (e - sqrt(e * e - 4 * r0 * p)) / (2 * r0);
+    f.y[b + 4] = p_bus;
+    cc_rec r = {0};
+    r.f = &f;
+    r.i = i;
+    r.soc0 = 0.8;
+    r.q = 50 * 3600.0;
+    r.v_term = e - i * r0;
+    cc_frozen fz = {f.ode, b};
+    dct_ode ode = *f.ode;
+    ode.rhs = cc_rhs;
+    ode.jac = NULL;
+    ode.ctx = &fz;
+    ode.nq = 0;
+    ode.qrhs = NULL;
+    ode.nroots = 0;
+    ode.roots = NULL;
+    ode.next_breakpoint = NULL;
+    ode.at_breakpoint = NULL;
+    ode.is_smooth_bp = NULL;
+    dct_solver_opts so;
+    dct_solver_opts_default(&so);
+    so.rtol = 1e-10;
+    so.atol = 1e-10;
+    dct_solver *sv = dct_solver_new(&ode, f.y, 0.0, &so, &f.d);
+    ck_assert_ptr_nonnull(sv);
+    dct_solver_cb cb = {cc_out, NULL, NULL, &r};
+    /* 20 min: 61 A for 1200 s takes 0.41 of the 50 Ah */
+    ck_assert_int_eq(dct_solver_run(sv, 1200.0, 60.0, &cb, &f.d), 0);
+    ck_assert_uint_eq(r.n, 21);
+    ck_assert_double_le(r.err_soc, 1e-8);
+    ck_assert_double_le(r.err_v, 1e-9);
+    ck_assert_double_gt(0.8 - dct_solver_state(sv)[b], 0.4);
+    /* the cell heats by i^2 R0 toward T_cool + i^2 R0 R_th */
+    double t_end = dct_solver_state(sv)[b + 3];
+    double t_inf = 298.15 + i * i * r0 * 2.0;
+    double t_exp = t_inf + (298.15 - t_inf) * exp(-1200.0 / (1000 * 2.0));
+    ck_assert_double_eq_tol(t_end, t_exp, 1e-6);
+    dct_solver_free(sv);
+    fx_close(&f);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -308,6 +400,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_rack_rc_step);
     tcase_add_test(tc, test_eps_ntu);
     tcase_add_test(tc, test_gb200_row_steady);
+    tcase_add_test(tc, test_bess_constant_current);
     tcase_add_loop_test(tc, test_energy_closure_training, 0, 2);
     suite_add_tcase(s, tc);
     return s;

@@ -126,6 +126,26 @@ check "and recover" grep -q ',A01,throttle-end$' "$tmp/pf/events.csv"
 tj=$(last "$tmp/pf/timeseries.csv" A01.T_j_hot_degC)
 check "hot GPU back to its steady 79.3 degC ($tj)" near "$tj" 79.3 0.1
 
+# ------------------------------------------------- a CSV load trace
+printf 't_s,u\n0,0.3\n30,0.3\n31,1\n60,1\n' >"$tmp/trace.csv"
+run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/trace.csv" \
+    --duration 1min --output-step 1s -q --probe 'A01.P_kW' --out "$tmp/csv"
+check "CSV trace runs (got $rc)" [ "$rc" -le 1 ]
+p10=$(awk -F, '$1 == 10 { print $2 }' "$tmp/csv/timeseries.csv")
+p45=$(awk -F, '$1 == 45 { print $2 }' "$tmp/csv/timeseries.csv")
+# P = P_idle + u (P_max - P_idle) = 40 + u 92 kW
+check "CSV u = 0.3 gives 67.6 kW ($p10)" near "$p10" 67.6 0.001
+check "CSV u = 1 gives 132 kW ($p45)" near "$p45" 132 0.001
+printf 't_s,P_W\n0,50000\n60,110000\n' >"$tmp/tracew.csv"
+run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/tracew.csv" \
+    --duration 1min --output-step 1s -q --probe 'A01.P_kW' --out "$tmp/csvw"
+pw=$(awk -F, '$1 == 30 { print $2 }' "$tmp/csvw/timeseries.csv")
+check "CSV in watts interpolates: 80 kW at 30 s ($pw)" near "$pw" 80 0.001
+printf 't_s,u\n0,0.3\n0,0.5\n' >"$tmp/bad.csv"
+run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/bad.csv" \
+    --duration 1min --out "$tmp/csvbad"
+check "a CSV trace with a repeated time is an input error (got $rc)" [ "$rc" -eq 3 ]
+
 # --------------------------------------------- golden, with tolerance
 g="$top_srcdir/tests/golden/gb200-row-training.csv"
 run simulate "$top_srcdir/sites/gb200-row.xml" --profile training \
