@@ -137,30 +137,44 @@ static int cmd_validate(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, 0, 'h'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"set", required_argument, 0, 's'},
                                          {0, 0, 0, 0}};
     int quiet = 0, c;
+    char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t n_sets = 0;
+    if (!sets)
+        return DCT_EXIT_USAGE;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
         if (c == 'h') {
-            printf("Usage: dctwin validate [-q] FILE...\n"
+            printf("Usage: dctwin validate [-q] [--set ID.PARAM=VALUE]... "
+                   "FILE...\n"
                    "Check each site file; print a summary (not with -q).\n"
+                   "--set overrides a parameter of a component or model, "
+                   "with its unit.\n"
                    "Exit status 0 when all are valid, 3 otherwise.\n");
+            free(sets);
             return DCT_EXIT_OK;
         }
-        if (c == 'q')
+        if (c == 'q') {
             quiet = 1;
-        else
+        } else if (c == 's') {
+            sets[n_sets++] = optarg;
+        } else {
+            free(sets);
             return DCT_EXIT_USAGE;
+        }
     }
     if (optind >= argc) {
         fprintf(stderr, "dctwin: validate: no FILE given\n");
+        free(sets);
         return DCT_EXIT_USAGE;
     }
     int rc = DCT_EXIT_OK;
     for (int i = optind; i < argc; i++) {
         dct_diag d;
         dct_diag_init(&d);
-        dct_site *s = dct_site_load(argv[i], &d);
+        dct_site *s = dct_site_load_set(argv[i], sets, n_sets, &d);
         dct_diag_print(&d, stderr);
         if (!s) {
             fprintf(stderr, "dctwin: %s: %zu error%s\n", argv[i], d.n_errors,
@@ -172,6 +186,7 @@ static int cmd_validate(int argc, char **argv)
         dct_site_free(s);
         dct_diag_clear(&d);
     }
+    free(sets);
     return rc;
 }
 

@@ -101,6 +101,8 @@ typedef struct sim {
     double duration, out_step, rtol, atol;
     int is_cold_start;   /* --init=design: no settling */
     const char *scenario_path;  /* --scenario */
+    char **sets;         /* --set ID.PARAM=VALUE, borrowed from argv */
+    size_t n_sets;
     dct_scenario *scenario;
     size_t next_sev;     /* first scenario event not yet in events.csv */
     const char *grid_trace;     /* --grid-trace FILE, or NULL */
@@ -960,6 +962,11 @@ static void help(void)
         "(the grid,\n"
         "                       rectifiers, busways, batteries, generators, "
         "CDUs, ...)\n"
+        "  --set=ID.PARAM=VALUE override a parameter of a component, a "
+        "glob of\n"
+        "                       component ids or a model, with its unit "
+        "(repeatable):\n"
+        "                       --set cdu-1.supply-setpoint=40degC\n"
         "  --grid-trace=FILE    write the grid import at every --grid-step "
         "to FILE\n"
         "  --grid-step=T        step of the grid trace (default 10 ms)\n"
@@ -1035,7 +1042,7 @@ static int add_probe(sim *S, const char *arg)
 
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
-    O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP
+    O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -1052,6 +1059,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"seed", required_argument, 0, O_SEED},
         {"init", required_argument, 0, O_INIT},
         {"scenario", required_argument, 0, O_SCENARIO},
+        {"set", required_argument, 0, O_SET},
         {"grid-trace", required_argument, 0, O_GRID_TRACE},
         {"grid-step", required_argument, 0, O_GRID_STEP},
         {"quiet", no_argument, 0, 'q'},
@@ -1095,6 +1103,9 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             break;
         case O_SCENARIO:
             S->scenario_path = optarg;
+            break;
+        case O_SET:
+            S->sets[S->n_sets++] = optarg;
             break;
         case O_GRID_TRACE:
             S->grid_trace = optarg;
@@ -1420,6 +1431,11 @@ int dct_cmd_simulate(int argc, char **argv)
     S->seed = SIM_SEED;
     int rc = DCT_EXIT_OK;
 
+    S->sets = calloc((size_t)argc + 1, sizeof *S->sets);
+    if (!S->sets) {
+        fprintf(stderr, "dctwin: simulate: out of memory\n");
+        return DCT_EXIT_USAGE;
+    }
     int verbosity = dct_verbosity;
     int r = parse_args(S, argc, argv, &verbosity);
     if (r >= 0) {
@@ -1435,7 +1451,7 @@ int dct_cmd_simulate(int argc, char **argv)
     }
 
     /* input */
-    S->site = dct_site_load(S->site_path, &d);
+    S->site = dct_site_load_set(S->site_path, S->sets, S->n_sets, &d);
     if (!S->site) {
         dct_diag_print(&d, stderr);
         rc = DCT_EXIT_INPUT;
@@ -1602,6 +1618,7 @@ done:
     free(S->mg);
     free(S->order);
     free(S->grid_col);
+    free(S->sets);
     free(S->ramp_def);
     free(S->ramp_of);
     free(S->ma);

@@ -73,6 +73,12 @@ typedef struct dct_site {
  * Caller frees with dct_site_free. */
 dct_site *dct_site_load(const char *path, dct_diag *d);
 
+/* The same, with N_SETS overrides "ID.PARAM=VALUE" (--set) applied before
+ * the checks: ID an instance id, a glob over instance ids, or a model
+ * name; VALUE checked like the XML attribute.  Errors name "--set". */
+dct_site *dct_site_load_set(const char *path, char *const *sets,
+                            size_t n_sets, dct_diag *d);
+
 /* Read a model library file (root <library>) on its own, e.g. for
  * `dctwin models list`.  Same conventions as dct_site_load. */
 dct_site *dct_site_load_library(const char *path, dct_diag *d);

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fnmatch.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1368,7 +1369,67 @@ out:
     return rc;
 }
 
-static dct_site *load(const char *path, int want_site, dct_diag *d)
+/* Apply one "--set TARGET.PARAM=VALUE": TARGET is an instance id (or a
+ * glob over them) or a model name; the value is checked like the XML
+ * attribute.  Runs before the checks, so that a model's new value reaches
+ * every instance that does not give its own. */
+static void apply_set(parse_ctx *p, const char *assign)
+{
+    char buf[512];
+    p->file = "--set";
+    if (snprintf(buf, sizeof buf, "%s", assign) >= (int)sizeof buf) {
+        dct_error(p->d, p->file, 0, "'%.40s...' is too long", assign);
+        return;
+    }
+    char *eq = strchr(buf, '='), *dot = NULL;
+    for (char *q = buf; eq && q < eq; q++)
+        if (*q == '.')
+            dot = q;   /* the last dot before '=': ids may hold dots */
+    if (!eq || !dot || dot == buf || dot + 1 == eq) {
+        dct_error(p->d, p->file, 0, "'%s': expected ID.PARAM=VALUE, e.g. "
+                  "cdu-1.supply-setpoint=40degC", assign);
+        return;
+    }
+    *eq = '\0';
+    *dot = '\0';
+    const char *target = buf, *param = dot + 1, *val = eq + 1;
+    int is_glob = strpbrk(target, "*?[") != NULL;
+    size_t n_hit = 0;
+    for (size_t k = 0; k < p->site->n_comps; k++) {
+        dct_comp *c = p->site->comps[k];
+        if (!c->id || (is_glob ? c->is_model || fnmatch(target, c->id, 0)
+                               : strcmp(c->id, target)))
+            continue;
+        const dct_etype *e = &dct_etypes[c->type];
+        char elem[64];
+        snprintf(elem, sizeof elem, "%s%s", e->name,
+                 c->is_model ? "-model" : "");
+        n_hit++;
+        int i = dct_param_lookup(c->type, param);
+        const dct_param *pr = i >= 0 ? &e->params[i] : NULL;
+        if (!pr || (c->is_model && !(pr->flags & DCT_PF_MODEL))) {
+            dct_error(p->d, p->file, 0, "'%s': <%s> %s has no parameter "
+                      "'%s' (see dctwin-site(5))",
+                      assign, elem, c->id, param);
+            return;
+        }
+        if (pr->kind == DCT_PK_REF || pr->kind == DCT_PK_REFS ||
+            pr->kind == DCT_PK_IDS || pr->kind == DCT_PK_ID) {
+            dct_error(p->d, p->file, 0, "'%s': '%s' names or links "
+                      "components and cannot be changed with --set",
+                      assign, param);
+            return;
+        }
+        if (set_param(p, c, i, elem, val, 0) != 0)
+            return;
+    }
+    if (!n_hit)
+        dct_error(p->d, p->file, 0, "'%s': the site has no component or "
+                  "model named '%s'", assign, target);
+}
+
+static dct_site *load(const char *path, int want_site, char *const *sets,
+                      size_t n_sets, dct_diag *d)
 {
     dct_site *s = calloc(1, sizeof *s);
     if (!s) {
@@ -1380,6 +1441,8 @@ static dct_site *load(const char *path, int want_site, dct_diag *d)
     size_t before = d->n_errors;
     xmlInitParser();
     read_file(&p, path, want_site, NULL, 0);
+    for (size_t k = 0; k < n_sets && d->n_errors == before; k++)
+        apply_set(&p, sets[k]);
     if (d->n_errors == before)
         dct_site_check(s, d);
     if (d->n_errors != before) {
@@ -1391,10 +1454,16 @@ static dct_site *load(const char *path, int want_site, dct_diag *d)
 
 dct_site *dct_site_load(const char *path, dct_diag *d)
 {
-    return load(path, 1, d);
+    return load(path, 1, NULL, 0, d);
+}
+
+dct_site *dct_site_load_set(const char *path, char *const *sets,
+                            size_t n_sets, dct_diag *d)
+{
+    return load(path, 1, sets, n_sets, d);
 }
 
 dct_site *dct_site_load_library(const char *path, dct_diag *d)
 {
-    return load(path, 0, d);
+    return load(path, 0, NULL, 0, d);
 }

@@ -126,6 +126,33 @@ check "and recover" grep -q ',A01,throttle-end$' "$tmp/pf/events.csv"
 tj=$(last "$tmp/pf/timeseries.csv" A01.T_j_hot_degC)
 check "hot GPU back to its steady 79.3 degC ($tj)" near "$tj" 79.3 0.1
 
+# --------------------------------------------------- --set overrides
+mj() { tr '{' '\n' <"$1" | grep '"id":"A01.T_j_hot.throttle"' |
+    sed -n 's/.*"margin":\([^,]*\),.*/\1/p'; }
+run simulate "$top_srcdir/sites/gb200-row.xml" --duration 1h \
+    --output-step 10min -q --set cdu-1.supply-setpoint=40degC --out "$tmp/s40"
+check "--set supply-setpoint=40degC runs (got $rc)" [ "$rc" -le 1 ]
+m35=$(mj "$tmp/row/margins.json")
+m40=$(mj "$tmp/s40/margins.json")
+# 5 K warmer supply, 5 K less junction margin (the rack network is linear)
+check "--set 40 degC supply: junction margin $m35 -> $m40 K, 5 K less" \
+    awk -v a="$m35" -v b="$m40" 'BEGIN { d = a - b - 5; if (d < 0) d = -d; exit !(a != "" && d < 0.05) }'
+run simulate "$top_srcdir/sites/gb200-row.xml" --duration 1h --set nosuch.x=1 \
+    --out "$tmp/sx"
+check "--set nosuch.x=1 exits 3 (got $rc)" [ "$rc" -eq 3 ]
+check "--set nosuch.x=1 says what is wrong" \
+    grep -q "^dctwin: --set: error: 'nosuch.x=1': the site has no component or model named 'nosuch'" "$tmp/err"
+for a in cdu-1.supply-setpoint=40 cdu-1.supply-setpoint=40kW cdu-1.nosuch=1 \
+    cdu-1.loop=fws cdu-1.supply-setpoint=99degC =1 cdu-1; do
+    run validate --set "$a" "$top_srcdir/sites/gb200-row.xml"
+    check "validate --set '$a' exits 3 (got $rc)" [ "$rc" -eq 3 ]
+    check "validate --set '$a' names --set" grep -q '^dctwin: --set: error: ' "$tmp/err"
+done
+run validate --set 'A0*.p-max=110kW' --set gb200-nvl72.f-liq=0.8 \
+    "$top_srcdir/sites/gb200-row.xml"
+check "validate with a glob and a model override exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "the glob reached every rack: IT power 0.88 MW" grep -q '0.880 MW' "$tmp/out"
+
 # ------------------------------------------------- a CSV load trace
 printf 't_s,u\n0,0.3\n30,0.3\n31,1\n60,1\n' >"$tmp/trace.csv"
 run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/trace.csv" \
