@@ -71,10 +71,10 @@ int dct_cmd_simulate(int argc, char **argv);
 enum { CB_NONFINITE = 2, CB_WRITE = 3 };
 
 /* Output files, in the order they are committed. */
-enum { F_TS, F_EV, F_MJ, F_MT, F_RUN, F_GT, N_FILES };
+enum { F_TS, F_EV, F_MJ, F_MT, F_MC, F_RUN, F_GT, N_FILES };
 static const char *const file_names[N_FILES] = {
     "timeseries.csv", "events.csv", "margins.json", "margins.txt",
-    "run.json", "grid.csv"};
+    "margins.csv", "run.json", "grid.csv"};
 
 /* What is followed of one margin during the run; margins in the unit of
  * the margin's definition. */
@@ -677,6 +677,33 @@ static int is_all_ok(const sim *S)
         if (!(S->mg[i].worst >= 0))
             return 0;
     return 1;
+}
+
+/* margins.csv: the rows of margins.json, binding first. */
+static void write_margins_csv(FILE *f, const sim *S)
+{
+    fputs("id,component,quantity,unit,kind,limit,worst,margin,margin_pct,"
+          "t_worst_s,t_violation_s,violated_s\n", f);
+    for (size_t k = 0; k < S->n_mg; k++) {
+        const sim_margin *g = &S->mg[S->order[k]];
+        const dct_margin_def *md = g->def;
+        csv_field(f, md->id);
+        putc(',', f);
+        csv_field(f, md->component);
+        putc(',', f);
+        csv_field(f, md->quantity);
+        putc(',', f);
+        csv_field(f, md->unit);
+        fprintf(f, ",%s,%.9g,%.9g,%.9g,", md->is_upper ? "upper" : "lower",
+                md->limit, g->worst_val, g->worst);
+        double p = margin_pct(g);
+        if (isfinite(p))
+            fprintf(f, "%.6g", p);
+        fprintf(f, ",%.9g,", g->t_worst);
+        if (!isnan(g->t_viol))
+            fprintf(f, "%.9g", g->t_viol);
+        fprintf(f, ",%.9g\n", g->violated_s);
+    }
 }
 
 static void write_margins_json(FILE *f, const sim *S)
@@ -1387,6 +1414,7 @@ static int write_results(sim *S, int status)
     if (!rc) {
         write_margins_json(dct_afile_fp(S->f[F_MJ]), S);
         write_margins_txt(dct_afile_fp(S->f[F_MT]), S);
+        write_margins_csv(dct_afile_fp(S->f[F_MC]), S);
         write_run_json(dct_afile_fp(S->f[F_RUN]), S, q, du, status);
     }
     free(q);
@@ -1625,5 +1653,124 @@ done:
     free(S->ring);
     dct_scenario_free(S->scenario);
     dct_diag_clear(&d);
+    return rc;
+}
+
+/* Print FILE of run directory DIR on stdout.  Returns 0 when the run met
+ * every margin, 1 when not (margins.json's all_ok), 3 when the directory
+ * holds no run. */
+static int print_run_table(const char *dir, const char *file)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "dctwin: %s: %s\n", path, strerror(errno));
+        return DCT_EXIT_INPUT;
+    }
+    int c;
+    while ((c = getc(f)) != EOF)
+        putchar(c);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/margins.json", dir);
+    if (!(f = fopen(path, "r"))) {
+        fprintf(stderr, "dctwin: %s: %s\n", path, strerror(errno));
+        return DCT_EXIT_INPUT;
+    }
+    char buf[256];
+    int is_ok = -1;
+    /* "all_ok" is on the last line */
+    while (fgets(buf, sizeof buf, f))
+        if (strstr(buf, "\"all_ok\":true"))
+            is_ok = 1;
+        else if (strstr(buf, "\"all_ok\":false"))
+            is_ok = 0;
+    fclose(f);
+    if (is_ok < 0) {
+        fprintf(stderr, "dctwin: %s: no all_ok\n", path);
+        return DCT_EXIT_INPUT;
+    }
+    return is_ok ? DCT_EXIT_OK : DCT_EXIT_MARGIN;
+}
+
+/* `dctwin margins`: a run into a temporary directory, then its margin
+ * table on stdout (margins.txt, .json or .csv); or, given a run directory,
+ * that run's table.  Exit status: the run's. */
+int dct_cmd_margins(int argc, char **argv);
+int dct_cmd_margins(int argc, char **argv)
+{
+    const char *format = "text";
+    char **av = calloc((size_t)argc + 6, sizeof *av);
+    int ac = 0;
+    if (!av)
+        return DCT_EXIT_USAGE;
+    av[ac++] = "simulate";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            printf("Usage: dctwin margins SITE|RUNDIR [--format "
+                   "text|json|csv] [SIMULATE OPTION]...\n"
+                   "Simulate SITE (any option of 'dctwin simulate' but "
+                   "--out) and print its\nmargin table, binding margin "
+                   "first; or print the table of the run in RUNDIR.\n"
+                   "Exit status: 0 all margins met, 1 some margin "
+                   "negative, 2 usage, 3 input\nerror, 4 solver failure, "
+                   "5 output failure.\n");
+            free(av);
+            return DCT_EXIT_OK;
+        }
+        if (strncmp(argv[i], "--format=", 9) == 0) {
+            format = argv[i] + 9;
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            format = argv[++i];
+        } else if (strncmp(argv[i], "--out", 5) == 0) {
+            fprintf(stderr, "dctwin: margins: --out is not an option here "
+                            "(use dctwin simulate)\n");
+            free(av);
+            return DCT_EXIT_USAGE;
+        } else {
+            av[ac++] = argv[i];
+        }
+    }
+    const char *file = strcmp(format, "text") == 0   ? "margins.txt"
+                       : strcmp(format, "json") == 0 ? "margins.json"
+                       : strcmp(format, "csv") == 0  ? "margins.csv"
+                                                     : NULL;
+    if (!file) {
+        fprintf(stderr, "dctwin: margins: --format '%s': expected text, "
+                        "json or csv\n", format);
+        free(av);
+        return DCT_EXIT_USAGE;
+    }
+    /* a run directory: print its table; the status follows all_ok */
+    struct stat st;
+    if (ac == 2 && stat(av[1], &st) == 0 && S_ISDIR(st.st_mode)) {
+        int rc = print_run_table(av[1], file);
+        free(av);
+        return rc;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char tdir[4096];
+    snprintf(tdir, sizeof tdir, "%s/dctwin-margins.XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(tdir)) {
+        fprintf(stderr, "dctwin: margins: cannot make a temporary "
+                        "directory: %s\n", strerror(errno));
+        free(av);
+        return DCT_EXIT_OUTPUT;
+    }
+    av[ac++] = "--out";
+    av[ac++] = tdir;
+    av[ac++] = "-q";
+    int rc = dct_cmd_simulate(ac, av);
+    if ((rc == DCT_EXIT_OK || rc == DCT_EXIT_MARGIN) &&
+        print_run_table(tdir, file) >= DCT_EXIT_USAGE)
+        rc = DCT_EXIT_OUTPUT;
+    for (int k = 0; k < N_FILES; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", tdir, file_names[k]);
+        unlink(path);
+    }
+    rmdir(tdir);
+    free(av);
     return rc;
 }

@@ -161,6 +161,25 @@ if [ -d /proc/self ]; then
     [ ! -e /proc/x ] || fail "/proc/x exists"
 fi
 
+# ------------------------------------------------------ dctwin margins
+run margins "$site" --duration 1min --output-step 10s
+[ "$rc" -eq 0 ] || fail "margins exited $rc, expected 0"
+grep -q 'binding:' "$tmp/out" || fail "margins printed no table"
+run margins "$site" --duration 1min --output-step 10s --format csv
+head -n 1 "$tmp/out" | grep -q '^id,component,quantity,unit,kind,limit,worst,margin,margin_pct,t_worst_s,t_violation_s,violated_s$' ||
+    fail "margins --format csv header"
+run margins "$top_srcdir/sites/gb200-row-hot.xml" --duration 1min --format json
+[ "$rc" -eq 1 ] || fail "margins on the hot day exited $rc, expected 1"
+grep -q '"all_ok":false' "$tmp/out" || fail "margins --format json"
+run margins "$r"
+[ "$rc" -le 1 ] || fail "margins RUNDIR exited $rc"
+cmp -s "$tmp/out" "$r/margins.txt" || fail "margins RUNDIR is not margins.txt"
+run margins "$site" --format yaml
+expect_rc 2 "margins --format yaml"
+run margins "$site" --out "$tmp/x"
+expect_rc 2 "margins --out"
+[ -s "$r/margins.csv" ] || fail "margins.csv missing from the run directory"
+
 # --------------------------------------------- no temporaries left over
 left=$(find "$tmp" -name '*.tmp.*' -print)
 [ -z "$left" ] || fail "temporary files left: $left"
