@@ -1722,7 +1722,8 @@ int dct_cmd_margins(int argc, char **argv)
             format = argv[i] + 9;
         } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             format = argv[++i];
-        } else if (strncmp(argv[i], "--out", 5) == 0) {
+        } else if (strcmp(argv[i], "--out") == 0 ||
+                   strncmp(argv[i], "--out=", 6) == 0) {
             fprintf(stderr, "dctwin: margins: --out is not an option here "
                             "(use dctwin simulate)\n");
             free(av);
