@@ -37,6 +37,7 @@ typedef struct cdu {
     double t_sup_min, t_sup_max;
     int pumps, spares;
     double failover;          /* [s] standby pump start after a failure */
+    int n_need;               /* CDUs the group needs (first CDU only) */
     dct_group *g;
     dct_mcomp *loop;
     /* scratch */
@@ -131,6 +132,24 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "pumps in service at least the pumps needed",
                              (double)(u->pumps - u->spares), 0, "redundancy"))
         return -1;
+    /* the group's redundancy, on its first CDU: CDUs in service against
+     * those its racks need, by heat (liquid share of p-max over capacity)
+     * and by flow (design flow over rated secondary flow) */
+    if (u->g->cdu[0] == c) {
+        double heat = 0;
+        for (size_t i = 0; i < u->g->n_rack; i++) {
+            const double *rq = u->g->rack[i]->sc->q;
+            heat += rq[DCT_RACK_F_LIQ] * rq[DCT_RACK_P_MAX];
+        }
+        u->n_need = (int)fmax(ceil(heat / u->cap - 1e-9),
+                              ceil(u->g->mdot_design / u->ms_rated - 1e-9));
+        char lab[64];
+        snprintf(lab, sizeof lab, "CDUs of the group in service, %d needed",
+                 u->n_need);
+        if (dct_model_add_margin(m, c, "cdus_running", "", lab,
+                                 (double)u->n_need, 0, "group"))
+            return -1;
+    }
     /* roots: valve saturation, supply above setpoint + 1 K */
     if (dct_model_add_root(m, c) || dct_model_add_root(m, c))
         return -1;
@@ -286,7 +305,10 @@ static double margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 1: return x[S_TS] - DCT_T0;
     case 2: return u->q_hx / 1e3;
     case 3: return 100 * x[S_YV];
-    case 4: return c->failed ? 0 : (double)(u->pumps - c->units_out);
+    case 4: /* a failed CDU's own pumps are not the question: the group
+             * margin is */
+        return (double)(u->pumps - c->units_out);
+    case 5: return (double)u->g->n_running;
     }
     return 0;
 }

@@ -153,6 +153,19 @@ run validate --set 'A0*.p-max=110kW' --set gb200-nvl72.f-liq=0.8 \
 check "validate with a glob and a model override exits 0 (got $rc)" [ "$rc" -eq 0 ]
 check "the glob reached every rack: IT power 0.88 MW" grep -q '0.880 MW' "$tmp/out"
 
+# ------------------------------------------- CDU failures in a group
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/cdu-fail.xml" --duration 20min \
+    --output-step 1min -q --out "$tmp/cf1"
+check "one CDU of an N+1 group lost: all margins met (got $rc)" [ "$rc" -eq 0 ]
+check "the loss is logged" grep -q '^60,cdu-ab1,unit-trip$' "$tmp/cf1/events.csv"
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/cdu-fail-2.xml" --duration 20min \
+    --output-step 1min -q --out "$tmp/cf2"
+check "two CDUs of the group lost: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "the group margin is violated at the loss" \
+    sh -c "tr '{' '\n' <'$tmp/cf2/margins.json' | grep '\"id\":\"cdu-ab1.cdus_running.group\"' | grep -q '\"margin\":-1,'"
+
 # ------------------------------------------------- a CSV load trace
 printf 't_s,u\n0,0.3\n30,0.3\n31,1\n60,1\n' >"$tmp/trace.csv"
 run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/trace.csv" \
