@@ -964,15 +964,21 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
     }
     /* SOC restoring term: drift back to the initial SOC, only while the
      * controller is active and not carrying the bus */
-    if (b->ctl != CTL_NONE)
-        pref -= SOC_RESTORE_GAIN * (b->soc0 - x[B_SOC]) * b->p_rated;
     /* bus forming (backup, and every controller but none): below the
      * backup setpoint the converter droops to hold the bus */
+    double p_form = 0;
     if (b->ctl != CTL_NONE) {
         double ir = b->p_rated / b->v_back;
-        pref += ir * v * smooth_pos(b->v_back - v, DROOP_SMOOTH_V) /
-                (b->droop * b->v_back);
+        p_form = ir * v * smooth_pos(b->v_back - v, DROOP_SMOOTH_V) /
+                 (b->droop * b->v_back);
+        pref += p_form;
     }
+    /* the SOC-restoring term fades out while the battery forms the bus
+     * (halved when it forms 1 % of its rating): no recharging from the
+     * generators during an outage */
+    if (b->ctl != CTL_NONE)
+        pref -= SOC_RESTORE_GAIN * (b->soc0 - x[B_SOC]) * b->p_rated /
+                (1 + p_form / (0.01 * b->p_rated));
     /* limits: power (with overload), C-rate, SOC window */
     double pmax = b->p_rated * b->overload;
     double pcell = b->c_rate * b->q_cell / 3600 * b->ocv_v * b->n_cell;

@@ -113,6 +113,7 @@ typedef struct sim {
     size_t n_grid;
     double gt_prev_t, gt_prev_p, ramp_max;  /* [s], [W], [W/s] */
     double settle_s;     /* [s] simulated time spent settling */
+    double settle_wall_s;   /* [s] wall time it took */
     int is_settled;      /* settling met its tolerance */
     unsigned long seed;
     char *out_dir;       /* owned */
@@ -870,9 +871,14 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     json_num(f, S->rtol);
     fputs(",\"atol\":", f);
     json_num(f, S->atol);
+    fprintf(f, ",\n \"model\":{\"n_states\":%zu,\"n_outputs\":%zu,"
+               "\"n_margins\":%zu,\"n_racks\":%zu}",
+            S->n_y, S->n_out, S->n_mg, S->site->n_racks);
     fprintf(f, ",\"seed\":%lu,\n \"init\":{\"mode\":\"%s\",\"settle_s\":",
             S->seed, S->is_cold_start ? "design" : "steady");
     json_num(f, S->settle_s);
+    fputs(",\"settle_wall_s\":", f);
+    json_num(f, S->settle_wall_s);
     fprintf(f, ",\"settled\":%s},\n \"wall_s\":",
             S->is_cold_start ? "null" : S->is_settled ? "true" : "false");
     json_num(f, S->wall_s);
@@ -1007,7 +1013,7 @@ static void help(void)
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
         "Files in DIR, written only when the run completes: timeseries.csv, "
-        "events.csv,\nmargins.json, margins.txt, run.json.  The margin "
+        "events.csv,\nmargins.json, margins.txt, margins.csv, run.json.  The margin "
         "table is printed on stdout.\n\n"
         "Exit status: 0 all margins met, 1 some margin negative, 2 usage, "
         "3 input error,\n4 solver failure, 5 output failure.\n");
@@ -1567,6 +1573,9 @@ int dct_cmd_simulate(int argc, char **argv)
     }
     dct_diag_print(&d, stderr);
     dct_diag_clear(&d);
+    /* wall_s and the real-time ratio are the run's; settling apart */
+    S->settle_wall_s = now_s() - S->wall0;
+    S->wall0 = now_s();
     dct_model_start(S->model);
     S->u0 = dct_model_stored_energy(S->model, S->y0);
     S->w0 = dct_model_electric_energy(S->model, S->y0);

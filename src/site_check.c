@@ -510,5 +510,19 @@ int dct_site_check(dct_site *s, dct_diag *d)
         dct_error(d, s->comps[0]->file, s->comps[0]->line,
                   "the site has no racks: expected at least one <rack> in "
                   "a <row>");
+    /* one hall air node takes the racks' air-side heat and the busways'
+     * losses: none would lose that heat, two would count it twice */
+    if (s->comps && s->n_comps && s->comps[0]->type == DCT_T_SITE &&
+        s->n_racks > 0) {
+        const dct_comp *halls[2];
+        size_t n_hall = dct_site_find(s, DCT_T_HALL_AIR, halls, 2);
+        if (n_hall == 0)
+            dct_error(d, s->comps[0]->file, s->comps[0]->line,
+                      "the site has no <hall-air>: expected one in "
+                      "<cooling> to take the racks' air-side heat");
+        else if (n_hall > 1)
+            dct_error(d, halls[1]->file, halls[1]->line,
+                      "a second <hall-air>: a site has one hall air node");
+    }
     return d->n_errors == before ? 0 : -1;
 }

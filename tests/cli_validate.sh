@@ -287,6 +287,7 @@ make_site() { # NAME ROWS-TEXT
     <heat-rejection id="dry" model="drycooler-600kw" count="3"/>
     <facility-loop id="fws" heat-rejection="dry" supply-setpoint="31 degC"/>
     <cdu id="cdu-1" model="xdu1350" loop="fws"/>
+    <hall-air id="hall"/>
   </cooling>
 $2
 </site>
