@@ -307,6 +307,32 @@ fail:
     return NULL;
 }
 
+dct_profile_set *dct_profile_set_builtin(const char *name, dct_diag *d)
+{
+    inst in = {0};
+    if (strcmp(name, "llm-training") == 0) {
+        set_train_defaults(&in);
+    } else if (strcmp(name, "constant") == 0) {
+        in.shape = SH_CONSTANT;
+        in.level = 1;
+    } else {
+        dct_error(d, NULL, 0, "no built-in profile '%s' (expected constant "
+                  "or llm-training; a site's profiles need --site)", name);
+        return NULL;
+    }
+    in.name = name;
+    dct_profile_set *ps = calloc(1, sizeof *ps);
+    if (!ps || !(ps->inst = calloc(1, sizeof *ps->inst)) ||
+        !(ps->rack_inst = calloc(1, sizeof *ps->rack_inst))) {
+        dct_error(d, NULL, 0, "out of memory");
+        dct_profile_set_free(ps);
+        return NULL;
+    }
+    ps->inst[0] = in;
+    ps->n_inst = ps->n_racks = 1;
+    return ps;
+}
+
 void dct_profile_set_free(dct_profile_set *ps)
 {
     if (!ps)

@@ -22,6 +22,9 @@ typedef struct dct_profile_set dct_profile_set;
 dct_profile_set *dct_profile_set_new(const dct_site *s, const char *override,
                                      unsigned long seed, dct_diag *d);
 void dct_profile_set_free(dct_profile_set *ps);
+/* A set of one rack on the built-in profile NAME (constant: u = 1;
+ * llm-training: the <profile> table's defaults), for `dctwin profile`. */
+dct_profile_set *dct_profile_set_builtin(const char *name, dct_diag *d);
 
 /* Load fraction of rack K (index among the site's racks) at time T. */
 double dct_profile_u(const dct_profile_set *ps, size_t k, double t);

@@ -15,7 +15,10 @@
 #include "site.h"
 #include "solver.h"
 
+#include "profile.h"
+
 #include <check.h>
+#include <gsl/gsl_fft_real.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,12 +396,73 @@ START_TEST(test_bess_constant_current)
 }
 END_TEST
 
+/* ------------------------------------------------------------ profiles */
+
+START_TEST(test_profile_llm_training)
+{
+    dct_diag d;
+    dct_diag_init(&d);
+    dct_profile_set *ps = dct_profile_set_builtin("llm-training", &d);
+    ck_assert_ptr_nonnull(ps);
+    /* the shape: low 0.3, high 1, 50 ms edges, 1 s high then 1 s low */
+    ck_assert_double_eq_tol(dct_profile_u(ps, 0, 0.0), 0.3, 1e-12);
+    ck_assert_double_eq_tol(dct_profile_u(ps, 0, 0.025), 0.65, 1e-12);
+    ck_assert_double_eq_tol(dct_profile_u(ps, 0, 0.5), 1.0, 1e-12);
+    ck_assert_double_eq_tol(dct_profile_u(ps, 0, 1.5), 0.3, 1e-12);
+    ck_assert_double_eq_tol(dct_profile_power(ps, 0, 0.5, 40e3, 132e3),
+                            132e3, 1e-6);
+    /* breakpoints exactly at the corners */
+    const double want[] = {0.05, 1.0, 1.05, 2.0, 2.05, 3.0};
+    double t = 0, tb;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        ck_assert(dct_profile_next_breakpoint(ps, t, &tb));
+        ck_assert_double_eq_tol(tb, want[i], 1e-12);
+        t = tb;
+    }
+    /* the corners are kinks, not jumps */
+    ck_assert_int_eq(dct_profile_jumps_at(ps, 1.0), 0);
+    /* the fundamental of 60 s at 10 ms is the 0.5 Hz of the 2 s period */
+    enum { N = 6000 };
+    static double x[N];
+    double mean = 0;
+    for (int i = 0; i < N; i++)
+        mean += (x[i] = dct_profile_u(ps, 0, i * 0.01)) / N;
+    for (int i = 0; i < N; i++)
+        x[i] -= mean;
+    gsl_fft_real_wavetable *wt = gsl_fft_real_wavetable_alloc(N);
+    gsl_fft_real_workspace *ws = gsl_fft_real_workspace_alloc(N);
+    ck_assert(wt && ws);
+    ck_assert_int_eq(gsl_fft_real_transform(x, 1, N, wt, ws), 0);
+    /* halfcomplex: bin k at x[2k-1] (re), x[2k] (im) */
+    int kmax = 0;
+    double amax = 0;
+    for (int k = 1; k < N / 2; k++) {
+        double a = hypot(x[2 * k - 1], x[2 * k]);
+        if (a > amax) {
+            amax = a;
+            kmax = k;
+        }
+    }
+    ck_assert_double_eq_tol(kmax / 60.0, 0.5, 1e-12);
+    /* a square wave of swing 0.7: fundamental amplitude 2 0.7 / pi, less
+     * a little for the 50 ms edges (sinc(pi f e) = 0.999) */
+    ck_assert_double_eq_tol(2 * amax / N, 2 * 0.7 / M_PI * 0.9990, 2e-3);
+    gsl_fft_real_wavetable_free(wt);
+    gsl_fft_real_workspace_free(ws);
+    dct_profile_set_free(ps);
+    ck_assert_ptr_null(dct_profile_set_builtin("nosuch", &d));
+    ck_assert_uint_eq(d.n_errors, 1);
+    dct_diag_clear(&d);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
     TCase *tc = tcase_create("closed-form");
     tcase_add_test(tc, test_rack_rc_step);
     tcase_add_test(tc, test_eps_ntu);
+    tcase_add_test(tc, test_profile_llm_training);
     tcase_add_test(tc, test_gb200_row_steady);
     tcase_add_test(tc, test_bess_constant_current);
     tcase_add_loop_test(tc, test_energy_closure_training, 0, 2);

@@ -180,6 +180,25 @@ run margins "$site" --out "$tmp/x"
 expect_rc 2 "margins --out"
 [ -s "$r/margins.csv" ] || fail "margins.csv missing from the run directory"
 
+# ------------------------------------------------------ dctwin profile
+run profile export llm-training --duration 4s --step 0.25s
+[ "$rc" -eq 0 ] || fail "profile export exited $rc"
+[ "$(head -n 1 "$tmp/out")" = "t_s,u" ] || fail "profile export header"
+[ "$(wc -l <"$tmp/out")" -eq 18 ] || fail "profile export: 17 rows expected"
+awk -F, '$1 == 0.5 && $2 != 1 || $1 == 1.5 && $2 != 0.3 { bad = 1 }
+    END { exit bad }' "$tmp/out" || fail "profile export: high 1, low 0.3"
+run profile export training --site "$site" --rack A03 --duration 2s --step 0.5s
+[ "$rc" -eq 0 ] || fail "profile export --site exited $rc"
+[ "$(head -n 1 "$tmp/out")" = "t_s,u,P_kW" ] || fail "profile export --site header"
+run profile show llm-training
+grep -q '^  period *2 *s' "$tmp/out" || fail "profile show: the 2 s period"
+run profile list
+grep -q '^llm-training ' "$tmp/out" || fail "profile list"
+run profile export nosuch
+expect_rc 3 "profile export nosuch"
+run profile export llm-training --duration 1h --step 0.1ms
+expect_rc 2 "profile export of more than 10^7 rows"
+
 # --------------------------------------------- no temporaries left over
 left=$(find "$tmp" -name '*.tmp.*' -print)
 [ -z "$left" ] || fail "temporary files left: $left"
