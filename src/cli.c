@@ -33,6 +33,7 @@ static int cmd_doc(int argc, char **argv);
 int dct_cmd_simulate(int argc, char **argv);
 int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_profile(int argc, char **argv);
+int dct_cmd_capacity(int argc, char **argv);
 
 static const dct_cmd commands[] = {
     {"validate", "FILE...",
@@ -44,6 +45,9 @@ static const dct_cmd commands[] = {
      "simulate and print the margin table, binding first (--format "
      "text|json|csv)",
      dct_cmd_margins},
+    {"capacity", "SITE --add MODEL",
+     "how many more racks of MODEL fit before a margin binds",
+     dct_cmd_capacity},
     {"profile", "list | show | export",
      "the load profiles: list, parameters and sources, u(t) as CSV",
      dct_cmd_profile},
@@ -63,7 +67,7 @@ static void usage(FILE *f)
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(f, "  %-9s %-18s %s\n", commands[i].name, commands[i].args,
                 commands[i].doc);
-    fprintf(f, "\nNot yet available: capacity, "
+    fprintf(f, "\nNot yet available: "
                "bess-report, plot.\n"
                "\nExit status: 0 ok, 1 a margin or check failed, 2 usage, "
                "3 input error,\n4 solver failure, 5 output failure.\n"

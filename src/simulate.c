@@ -103,6 +103,9 @@ typedef struct sim {
     const char *scenario_path;  /* --scenario */
     char **sets;         /* --set ID.PARAM=VALUE, borrowed from argv */
     size_t n_sets;
+    const char *add_model, *add_row;   /* --add, --row */
+    long n_add;          /* --add-count */
+    int has_add_count;
     dct_scenario *scenario;
     size_t next_sev;     /* first scenario event not yet in events.csv */
     const char *grid_trace;     /* --grid-trace FILE, or NULL */
@@ -1000,6 +1003,10 @@ static void help(void)
         "                       component ids or a model, with its unit "
         "(repeatable):\n"
         "                       --set cdu-1.supply-setpoint=40degC\n"
+        "  --add=MODEL          add racks of rack model MODEL to a row "
+        "(what-if)\n"
+        "  --add-count=N        how many (default 1)\n"
+        "  --row=ID             the row to add them to (default the first)\n"
         "  --grid-trace=FILE    write the grid import at every --grid-step "
         "to FILE\n"
         "  --grid-step=T        step of the grid trace (default 10 ms)\n"
@@ -1075,7 +1082,8 @@ static int add_probe(sim *S, const char *arg)
 
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
-    O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET
+    O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
+    O_ADD, O_ADD_COUNT, O_ROW
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -1093,6 +1101,9 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"init", required_argument, 0, O_INIT},
         {"scenario", required_argument, 0, O_SCENARIO},
         {"set", required_argument, 0, O_SET},
+        {"add", required_argument, 0, O_ADD},
+        {"add-count", required_argument, 0, O_ADD_COUNT},
+        {"row", required_argument, 0, O_ROW},
         {"grid-trace", required_argument, 0, O_GRID_TRACE},
         {"grid-step", required_argument, 0, O_GRID_STEP},
         {"quiet", no_argument, 0, 'q'},
@@ -1140,6 +1151,24 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         case O_SET:
             S->sets[S->n_sets++] = optarg;
             break;
+        case O_ADD:
+            S->add_model = optarg;
+            break;
+        case O_ROW:
+            S->add_row = optarg;
+            break;
+        case O_ADD_COUNT: {
+            char *end = NULL;
+            S->has_add_count = 1;
+            S->n_add = strtol(optarg, &end, 10);
+            if (!*optarg || *end || S->n_add < 0 || S->n_add > 100000) {
+                fprintf(stderr, "dctwin: simulate: --add-count '%s': "
+                                "expected a whole number from 0 to "
+                                "100000\n", optarg);
+                bad = 1;
+            }
+            break;
+        }
         case O_GRID_TRACE:
             S->grid_trace = optarg;
             break;
@@ -1485,7 +1514,11 @@ int dct_cmd_simulate(int argc, char **argv)
     }
 
     /* input */
-    S->site = dct_site_load_set(S->site_path, S->sets, S->n_sets, &d);
+    if (S->add_model && S->n_add == 0 && !S->has_add_count)
+        S->n_add = 1;
+    dct_site_opts so_site = {S->sets, S->n_sets, S->add_model, S->add_row,
+                             S->add_model ? S->n_add : 0};
+    S->site = dct_site_load_opts(S->site_path, &so_site, &d);
     if (!S->site) {
         dct_diag_print(&d, stderr);
         rc = DCT_EXIT_INPUT;
@@ -1781,6 +1814,230 @@ int dct_cmd_margins(int argc, char **argv)
         unlink(path);
     }
     rmdir(tdir);
+    free(av);
+    return rc;
+}
+
+/* ------------------------------------------------------ dctwin capacity */
+
+/* One capacity trial: simulate with N racks added into DIR (made and
+ * emptied here).  Returns the run's exit status. */
+static int capacity_run(int ac, char *const *av0, long n, const char *dir)
+{
+    /* a fresh argv each run: getopt_long permutes the one it is given */
+    char **av = calloc((size_t)ac + 6, sizeof *av);
+    if (!av)
+        return DCT_EXIT_USAGE;
+    memcpy(av, av0, (size_t)ac * sizeof *av);
+    char count[32];
+    snprintf(count, sizeof count, "%ld", n);
+    av[ac++] = "--add-count";
+    av[ac++] = count;
+    av[ac++] = "--out";
+    av[ac++] = (char *)dir;
+    av[ac++] = "-q";
+    int rc = dct_cmd_simulate(ac, av);
+    free(av);
+    return rc;
+}
+
+static void remove_run(const char *dir)
+{
+    for (int k = 0; k < N_FILES; k++) {
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", dir, file_names[k]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* The binding margin of the run in DIR: "ID (MARGIN UNIT)" into BUF. */
+static void binding_of(const char *dir, char *buf, size_t n)
+{
+    char path[4200], line[1024], id[128] = "";
+    snprintf(buf, n, "?");
+    snprintf(path, sizeof path, "%s/margins.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    /* the first data row is the binding margin */
+    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f)) {
+        char *fld[12];
+        int nf = 0;
+        fld[nf++] = line;
+        for (char *p = line; *p && nf < 12; p++)
+            if (*p == ',') {
+                *p = '\0';
+                fld[nf++] = p + 1;
+            }
+        if (nf >= 8) {
+            /* ids are at most 95 characters (dct_margin_def) */
+            snprintf(id, sizeof id, "%.100s", fld[0]);
+            snprintf(buf, n, "%s (margin %.30s %.15s)", id, fld[7], fld[3]);
+        }
+    }
+    fclose(f);
+}
+
+int dct_cmd_capacity(int argc, char **argv);
+int dct_cmd_capacity(int argc, char **argv)
+{
+    const char *model = NULL, *row = NULL;
+    long max = 1000;
+    char **av = calloc((size_t)argc + 8, sizeof *av);
+    int ac = 0;
+    if (!av)
+        return DCT_EXIT_USAGE;
+    av[ac++] = "simulate";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            printf("Usage: dctwin capacity SITE --add MODEL [--row ID] "
+                   "[--max N] [SIMULATE OPTION]...\n"
+                   "How many more racks of rack model MODEL fit in the row "
+                   "(default the first):\nthe largest count for which "
+                   "every margin holds, found by doubling and then\n"
+                   "bisection, each count a full run with the simulate "
+                   "options given (--scenario,\n--duration, --profile, "
+                   "--set ...).  Prints the count, the margin that binds\n"
+                   "at one more rack, and the margin table at the count.\n"
+                   "Exit status: 0 answered, 1 the site fails with none "
+                   "added, 2 usage,\n3 input error, 4 solver failure, "
+                   "5 output failure.\n");
+            free(av);
+            return DCT_EXIT_OK;
+        }
+        if (strcmp(a, "--add") == 0 && v) {
+            model = v;
+            i++;
+        } else if (strncmp(a, "--add=", 6) == 0) {
+            model = a + 6;
+        } else if (strcmp(a, "--row") == 0 && v) {
+            row = v;
+            i++;
+        } else if (strncmp(a, "--row=", 6) == 0) {
+            row = a + 6;
+        } else if ((strcmp(a, "--max") == 0 && v) ||
+                   strncmp(a, "--max=", 6) == 0) {
+            const char *t = a[5] == '=' ? a + 6 : v;
+            char *end = NULL;
+            max = strtol(t, &end, 10);
+            if (!*t || *end || max < 1 || max > 100000) {
+                fprintf(stderr, "dctwin: capacity: --max '%s': expected a "
+                                "whole number from 1 to 100000\n", t);
+                free(av);
+                return DCT_EXIT_USAGE;
+            }
+            if (a[5] != '=')
+                i++;
+        } else if (strcmp(a, "--out") == 0 || strncmp(a, "--out=", 6) == 0 ||
+                   strncmp(a, "--add-count", 11) == 0) {
+            fprintf(stderr, "dctwin: capacity: %s is not an option here\n",
+                    a);
+            free(av);
+            return DCT_EXIT_USAGE;
+        } else {
+            av[ac++] = argv[i];
+        }
+    }
+    if (!model) {
+        fprintf(stderr, "dctwin: capacity: --add MODEL is required (see "
+                        "'dctwin capacity --help')\n");
+        free(av);
+        return DCT_EXIT_USAGE;
+    }
+    av[ac++] = "--add";
+    av[ac++] = (char *)model;
+    if (row) {
+        av[ac++] = "--row";
+        av[ac++] = (char *)row;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char base[4096];
+    snprintf(base, sizeof base, "%s/dctwin-capacity.XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(base)) {
+        fprintf(stderr, "dctwin: capacity: cannot make a temporary "
+                        "directory: %s\n", strerror(errno));
+        free(av);
+        return DCT_EXIT_OUTPUT;
+    }
+    char d_pass[4120], d_fail[4120];
+    snprintf(d_pass, sizeof d_pass, "%s/pass", base);
+    snprintf(d_fail, sizeof d_fail, "%s/fail", base);
+    char d_try[4120];
+    snprintf(d_try, sizeof d_try, "%s/try", base);
+    int rc = capacity_run(ac, av, 0, d_pass);
+    long lo = 0, hi = -1;
+    int n_runs = 1;
+    if (rc == DCT_EXIT_MARGIN) {
+        char b[256];
+        binding_of(d_pass, b, sizeof b);
+        printf("capacity: the site fails with no rack added; binding: "
+               "%s\n", b);
+        print_run_table(d_pass, "margins.txt");
+        goto out;
+    }
+    if (rc != DCT_EXIT_OK)
+        goto out;
+    /* doubling to a failing count, then bisection: margins fall as racks
+     * are added, so the passing counts are 0..N */
+    for (long n = 1; n <= max; n = n * 2 > max && n < max ? max : n * 2) {
+        int r = capacity_run(ac, av, n, d_try);
+        n_runs++;
+        if (r == DCT_EXIT_OK) {
+            remove_run(d_pass);
+            rename(d_try, d_pass);
+            lo = n;
+        } else if (r == DCT_EXIT_MARGIN) {
+            remove_run(d_fail);
+            rename(d_try, d_fail);
+            hi = n;
+            break;
+        } else {
+            rc = r;
+            goto out;
+        }
+        if (n == max)
+            break;
+    }
+    while (hi > 0 && hi - lo > 1) {
+        long mid = lo + (hi - lo) / 2;
+        int r = capacity_run(ac, av, mid, d_try);
+        n_runs++;
+        if (r == DCT_EXIT_OK) {
+            remove_run(d_pass);
+            rename(d_try, d_pass);
+            lo = mid;
+        } else if (r == DCT_EXIT_MARGIN) {
+            remove_run(d_fail);
+            rename(d_try, d_fail);
+            hi = mid;
+        } else {
+            rc = r;
+            goto out;
+        }
+    }
+    if (hi < 0) {
+        printf("capacity: at least %ld racks of %s fit (the --max); no "
+               "margin binds yet (%d runs)\n", lo, model, n_runs);
+    } else {
+        char b[256];
+        binding_of(d_fail, b, sizeof b);
+        printf("capacity: %ld more rack%s of %s fit%s%s; at %ld the "
+               "binding margin is %s (%d runs)\n",
+               lo, lo == 1 ? "" : "s", model, row ? " in row " : "",
+               row ? row : "", lo + 1, b, n_runs);
+    }
+    printf("\nmargins with %ld added:\n", lo);
+    print_run_table(d_pass, "margins.txt");
+    rc = DCT_EXIT_OK;
+out:
+    remove_run(d_try);
+    remove_run(d_pass);
+    remove_run(d_fail);
+    rmdir(base);
     free(av);
     return rc;
 }

@@ -79,6 +79,20 @@ dct_site *dct_site_load(const char *path, dct_diag *d);
 dct_site *dct_site_load_set(const char *path, char *const *sets,
                             size_t n_sets, dct_diag *d);
 
+/* What may change a site as it is read: --set overrides, and racks added
+ * to a row (dctwin capacity): N_ADD racks of model ADD_MODEL in row
+ * ADD_ROW (NULL: the first row), named "<row>-add01"..., on the profile
+ * and phase of the row's last rack. */
+typedef struct dct_site_opts {
+    char *const *sets;
+    size_t n_sets;
+    const char *add_model;
+    const char *add_row;
+    long n_add;
+} dct_site_opts;
+dct_site *dct_site_load_opts(const char *path, const dct_site_opts *o,
+                             dct_diag *d);
+
 /* Read a model library file (root <library>) on its own, e.g. for
  * `dctwin models list`.  Same conventions as dct_site_load. */
 dct_site *dct_site_load_library(const char *path, dct_diag *d);

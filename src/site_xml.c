@@ -1428,8 +1428,56 @@ static void apply_set(parse_ctx *p, const char *assign)
                   "model named '%s'", assign, target);
 }
 
-static dct_site *load(const char *path, int want_site, char *const *sets,
-                      size_t n_sets, dct_diag *d)
+/* Add N racks of MODEL to ROW (NULL: the first row), named
+ * "<row>-add01"...; each runs the profile and phase of the row's last
+ * rack.  For `dctwin capacity`. */
+static void add_racks(parse_ctx *p, const char *model, const char *row,
+                      long n)
+{
+    dct_comp *rw = NULL, *last = NULL;
+    for (size_t k = 0; k < p->site->n_comps; k++) {
+        dct_comp *c = p->site->comps[k];
+        if (!rw && c->type == DCT_T_ROW && !c->is_model &&
+            (!row || strcmp(c->id, row) == 0))
+            rw = c;
+        if (rw && c->type == DCT_T_RACK && c->parent == rw)
+            last = c;
+    }
+    p->file = "--add";
+    if (!rw) {
+        dct_error(p->d, p->file, 0, row ? "the site has no row '%s'"
+                                        : "the site has no row%s",
+                  row ? row : "");
+        return;
+    }
+    if (n > DCT_MAX_RACKS) {
+        dct_error(p->d, p->file, 0, "%ld racks: at most %ld", n,
+                  DCT_MAX_RACKS);
+        return;
+    }
+    for (long k = 1; k <= n; k++) {
+        dct_comp *c = dct_site_add(p->site, DCT_T_RACK, 0, rw->file,
+                                   rw->line);
+        char buf[160];
+        snprintf(buf, sizeof buf, "%s-add%02ld", rw->id, k);
+        if (!c || !(c->id = strdup(buf)) ||
+            !(c->model_name = strdup(model))) {
+            dct_error(p->d, p->file, 0, "too many elements, or out of "
+                      "memory, adding rack %ld", k);
+            return;
+        }
+        c->parent = rw;
+        if (last)
+            for (int i = DCT_RACK_PROFILE; i <= DCT_RACK_PHASE; i++) {
+                c->q[i] = last->q[i];
+                c->given[i] = last->given[i];
+                c->s[i] = xstrdup(last->s[i]);
+            }
+    }
+}
+
+static dct_site *load(const char *path, int want_site,
+                      const dct_site_opts *o, dct_diag *d)
 {
     dct_site *s = calloc(1, sizeof *s);
     if (!s) {
@@ -1441,8 +1489,10 @@ static dct_site *load(const char *path, int want_site, char *const *sets,
     size_t before = d->n_errors;
     xmlInitParser();
     read_file(&p, path, want_site, NULL, 0);
-    for (size_t k = 0; k < n_sets && d->n_errors == before; k++)
-        apply_set(&p, sets[k]);
+    for (size_t k = 0; o && k < o->n_sets && d->n_errors == before; k++)
+        apply_set(&p, o->sets[k]);
+    if (o && o->add_model && o->n_add > 0 && d->n_errors == before)
+        add_racks(&p, o->add_model, o->add_row, o->n_add);
     if (d->n_errors == before)
         dct_site_check(s, d);
     if (d->n_errors != before) {
@@ -1454,16 +1504,23 @@ static dct_site *load(const char *path, int want_site, char *const *sets,
 
 dct_site *dct_site_load(const char *path, dct_diag *d)
 {
-    return load(path, 1, NULL, 0, d);
+    return load(path, 1, NULL, d);
 }
 
 dct_site *dct_site_load_set(const char *path, char *const *sets,
                             size_t n_sets, dct_diag *d)
 {
-    return load(path, 1, sets, n_sets, d);
+    dct_site_opts o = {sets, n_sets, NULL, NULL, 0};
+    return load(path, 1, &o, d);
+}
+
+dct_site *dct_site_load_opts(const char *path, const dct_site_opts *o,
+                             dct_diag *d)
+{
+    return load(path, 1, o, d);
 }
 
 dct_site *dct_site_load_library(const char *path, dct_diag *d)
 {
-    return load(path, 0, NULL, 0, d);
+    return load(path, 0, NULL, d);
 }

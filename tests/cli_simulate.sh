@@ -199,6 +199,29 @@ expect_rc 3 "profile export nosuch"
 run profile export llm-training --duration 1h --step 0.1ms
 expect_rc 2 "profile export of more than 10^7 rows"
 
+# ----------------------------------------------------- dctwin capacity
+one="$top_srcdir/tests/data/one-rack.xml"
+run capacity "$one" --add gb200-nvl72 --duration 10min
+[ "$rc" -eq 0 ] || fail "capacity exited $rc"
+n=$(sed -n 's/^capacity: \([0-9]*\) more racks\{0,1\} of gb200-nvl72 fit.*/\1/p' "$tmp/out")
+[ -n "$n" ] || fail "capacity printed no count: $(head -n 1 "$tmp/out")"
+grep -q 'binding margin is ' "$tmp/out" || fail "capacity names no binding margin"
+# N added racks pass, N + 1 fail
+if [ -n "$n" ]; then
+    run simulate "$one" --add gb200-nvl72 --add-count "$n" --duration 10min \
+        -q --out "$tmp/capn"
+    [ "$rc" -eq 0 ] || fail "capacity said $n fit, but $n exits $rc"
+    run simulate "$one" --add gb200-nvl72 --add-count $((n + 1)) \
+        --duration 10min -q --out "$tmp/capn1"
+    [ "$rc" -eq 1 ] || fail "capacity said $((n + 1)) do not fit, but it exits $rc"
+fi
+run capacity "$one" --duration 10min
+expect_rc 2 "capacity without --add"
+run capacity "$one" --add nosuch --duration 10min
+expect_rc 3 "capacity --add nosuch"
+run capacity "$one" --add gb200-nvl72 --row nosuch --duration 10min
+expect_rc 3 "capacity --row nosuch"
+
 # --------------------------------------------- no temporaries left over
 left=$(find "$tmp" -name '*.tmp.*' -print)
 [ -z "$left" ] || fail "temporary files left: $left"
