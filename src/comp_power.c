@@ -164,6 +164,7 @@ enum { R_I, R_PA, R_N };
 typedef struct rect {
     int n, spares;
     double rating, v_set, droop, tau, i_lim, restart;
+    double ramp;              /* [W/s] ramp limiter, inf: none */
     dct_mcomp *bus, *grid;
     gsl_interp *eta;          /* NULL: constant eta0 */
     gsl_interp_accel *acc;
@@ -207,6 +208,10 @@ static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     double rl = r->grid->sc->q[DCT_GRID_RAMP_LIMIT];
     r->restart = isfinite(rl) && rl > 0 ? rl
                                         : r->n * r->rating / SOFT_START_S;
+    /* the group's own limiter, when given, also paces its restart */
+    r->ramp = q[DCT_RECTIFIER_RAMP_LIMIT];
+    if (isfinite(r->ramp))
+        r->restart = fmin(r->restart, r->ramp);
     /* efficiency table: the instance's own points, else its model's */
     const dct_comp *tab = sc->n_pts ? sc : sc->model;
     size_t np = tab ? tab->n_pts : 0;
@@ -295,13 +300,18 @@ static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
     const double *x = y + c->off;
     double v = bus_voltage(r->bus, y);
     int n = rect_running(c, r);
-    /* available power: 0 without input, restored at the restart rate */
+    /* available power: 0 without input, restored at the restart rate;
+     * with a ramp limiter it follows the power the droop asks for (plus
+     * 2 % of rating of headroom) and rises at most at the limit */
     double pmax = n * r->rating;
-    ydot[c->off + R_PA] = n ? fmin(r->restart,
-                                   (pmax - x[R_PA]) / RAMP_END_TAU)
-                            : -x[R_PA] / r->tau;
     double i_r = n * r->rating / r->v_set;
     double iref = i_r * (r->v_set - v) / (r->droop * r->v_set);
+    double target = pmax;
+    if (isfinite(r->ramp))
+        target = fmin(pmax, fmax(iref, 0) * v + 0.02 * pmax);
+    ydot[c->off + R_PA] = n ? fmin(r->restart,
+                                   (target - x[R_PA]) / RAMP_END_TAU)
+                            : -x[R_PA] / r->tau;
     double imax = n * r->i_lim;
     if (v > 1)
         imax = fmin(imax, fmin(pmax, fmax(x[R_PA], 0)) / v);

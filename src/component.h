@@ -169,7 +169,9 @@ typedef enum dct_type {
     X(TAU, "tau", DCT_PK_Q, "s", 1e-5, 10, 0.005, NULL, DCT_PF_MODEL,       \
       "time constant of the current control loop")                          \
     X(CURRENT_LIMIT, "current-limit", DCT_PK_Q, "A", 1, 1e6, NAN, NULL,     \
-      DCT_PF_MODEL, "output current limit (default: 1.1 x rated current)")
+      DCT_PF_MODEL, "output current limit (default: 1.1 x rated current)")  \
+    X(RAMP_LIMIT, "ramp-limit", DCT_PK_Q, "W/s", 1, 1e10, DCT_INF, NULL, 0, \
+      "grid-side ramp limiter: largest rise of the group's power")
 
 #define DCT_EFFICIENCY_PARAMS(X)                                            \
     X(LOAD, "load", DCT_PK_Q, "", 0, 2, NAN, NULL, DCT_PF_REQ,              \

@@ -176,6 +176,23 @@ m0=$(margin_row "$tmp/bess-qual-nosmoothing/margins.json" utility.ramp.limit |
 check "ramp margin met with smoothing ($m1 MW/s), not without ($m0 MW/s)" \
     awk -v a="$m1" -v b="$m0" 'BEGIN { exit !(a != "" && b != "" && a > 0 && b < 0) }'
 
+# ------------------------------------------------ rectifier ramp limiter
+# 2 MW/s on the rectifiers: without the battery the bus cannot follow a
+# training edge and collapses (a margin, not a NaN); with smoothing it holds
+run simulate "$top_srcdir/sites/bess-qual-nosmoothing.xml" --profile llm-training \
+    --set sst.ramp-limit=2MW/s --duration 20s -q --out "$tmp/rl0"
+check "ramp-limited rectifiers alone: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "the bus leaves its band" grep -q ',dc-1,voltage-below-band$' "$tmp/rl0/events.csv"
+if sed 1d "$tmp/rl0/timeseries.csv" | grep -qi 'nan\|inf'; then
+    fail "ramp limiter: NaN or inf"
+else
+    ok
+fi
+run simulate "$top_srcdir/sites/bess-qual.xml" --profile llm-training \
+    --set sst.ramp-limit=2MW/s --duration 20s -q --out "$tmp/rl1"
+check "ramp-limited rectifiers with the smoothing battery: exit 0 (got $rc)" \
+    [ "$rc" -eq 0 ]
+
 # ------------------------------------------------ rack capacitor tier
 run simulate "$top_srcdir/tests/data/gb300-row.xml" --profile training \
     --duration 20s --output-step 0.05s -q \
