@@ -1873,10 +1873,31 @@ static void binding_of(const char *dir, char *buf, size_t n)
         if (nf >= 8) {
             /* ids are at most 95 characters (dct_margin_def) */
             snprintf(id, sizeof id, "%.100s", fld[0]);
-            snprintf(buf, n, "%s (margin %.30s %.15s)", id, fld[7], fld[3]);
+            snprintf(buf, n, "%s (margin %.30s%s%.15s)", id, fld[7],
+                     *fld[3] ? " " : "", fld[3]);
         }
     }
     fclose(f);
+}
+
+/* Run count N: a pass moves its run to D_PASS and raises *LO, a margin
+ * failure moves it to D_FAIL and lowers *HI.  Returns 0, or the exit
+ * status of a run that neither passed nor failed a margin. */
+static int capacity_try(int ac, char *const *av, long n, const char *d_try,
+                        const char *d_pass, const char *d_fail, long *lo,
+                        long *hi)
+{
+    int r = capacity_run(ac, av, n, d_try);
+    if (r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN)
+        return r;
+    const char *keep = r == DCT_EXIT_OK ? d_pass : d_fail;
+    remove_run(keep);
+    rename(d_try, keep);
+    if (r == DCT_EXIT_OK)
+        *lo = n;
+    else
+        *hi = n;
+    return 0;
 }
 
 int dct_cmd_capacity(int argc, char **argv);
@@ -1983,41 +2004,16 @@ int dct_cmd_capacity(int argc, char **argv)
         goto out;
     /* doubling to a failing count, then bisection: margins fall as racks
      * are added, so the passing counts are 0..N */
-    for (long n = 1; n <= max; n = n * 2 > max && n < max ? max : n * 2) {
-        int r = capacity_run(ac, av, n, d_try);
-        n_runs++;
-        if (r == DCT_EXIT_OK) {
-            remove_run(d_pass);
-            rename(d_try, d_pass);
-            lo = n;
-        } else if (r == DCT_EXIT_MARGIN) {
-            remove_run(d_fail);
-            rename(d_try, d_fail);
-            hi = n;
-            break;
-        } else {
-            rc = r;
+    for (long n = 1; hi < 0 && lo < max; n = n * 2 > max ? max : n * 2) {
+        if ((rc = capacity_try(ac, av, n, d_try, d_pass, d_fail, &lo, &hi)))
             goto out;
-        }
-        if (n == max)
-            break;
+        n_runs++;
     }
     while (hi > 0 && hi - lo > 1) {
-        long mid = lo + (hi - lo) / 2;
-        int r = capacity_run(ac, av, mid, d_try);
-        n_runs++;
-        if (r == DCT_EXIT_OK) {
-            remove_run(d_pass);
-            rename(d_try, d_pass);
-            lo = mid;
-        } else if (r == DCT_EXIT_MARGIN) {
-            remove_run(d_fail);
-            rename(d_try, d_fail);
-            hi = mid;
-        } else {
-            rc = r;
+        if ((rc = capacity_try(ac, av, lo + (hi - lo) / 2, d_try, d_pass,
+                               d_fail, &lo, &hi)))
             goto out;
-        }
+        n_runs++;
     }
     if (hi < 0) {
         printf("capacity: at least %ld racks of %s fit (the --max); no "
