@@ -6,7 +6,7 @@
  *   I_ref = sat[0, n I_lim, n P_r / V](n (P_r / V_set) (V_set - V) /
  *                                      (droop V_set))
  *   dI/dt = (I_ref - I) / tau;  P_ac = V I / eta(V I / (n P_r))
- *   eta: steffen spline through the efficiency table (GSL).
+ *   eta: the efficiency table as a dct_curve (GSL steffen).
  * Busway (state T_c, conductor temperature), a constant-power load P at
  * the far end of a feeder of resistance R = r' L (1 + alpha (T_c - T_ref)):
  *   I = (V - sqrt(V^2 - 4 R P)) / (2 R);  collapse when 4 R P > V^2
@@ -32,8 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_interp.h>
 
 /* Droop setpoints as fractions of the bus nominal: rectifiers at their
  * v-set (800 V, down to 792 V at rating with 1 % droop), generators below
@@ -166,10 +164,8 @@ typedef struct rect {
     double rating, v_set, droop, tau, i_lim, restart;
     double ramp;              /* [W/s] ramp limiter, inf: none */
     dct_mcomp *bus, *grid;
-    gsl_interp *eta;          /* NULL: constant eta0 */
-    gsl_interp_accel *acc;
-    double *eta_x, *eta_y;
-    size_t n_eta;
+    dct_curve eta;            /* efficiency against load fraction */
+    int has_eta;              /* 0: the constant eta0 */
     double eta0;
     double p_dc, p_ac, load;  /* scratch [W], [W], fraction */
 } rect;
@@ -219,27 +215,11 @@ static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (np == 1) {
         r->eta0 = tab->pts[0]->q[DCT_EFFICIENCY_ETA];
     } else if (np >= 2) {
-        r->eta_x = malloc(np * sizeof *r->eta_x);
-        r->eta_y = malloc(np * sizeof *r->eta_y);
-        if (!r->eta_x || !r->eta_y)
+        int rc = dct_curve_init(&r->eta, tab->pts, np, DCT_EFFICIENCY_LOAD,
+                                DCT_EFFICIENCY_ETA, 0, "efficiency", d);
+        if (rc)
             return -1;
-        for (size_t i = 0; i < np; i++) {
-            r->eta_x[i] = tab->pts[i]->q[DCT_EFFICIENCY_LOAD];
-            r->eta_y[i] = tab->pts[i]->q[DCT_EFFICIENCY_ETA];
-            if (i && !(r->eta_x[i] > r->eta_x[i - 1])) {
-                dct_error(d, tab->pts[i]->file, tab->pts[i]->line,
-                          "efficiency points must have increasing load");
-                return -1;
-            }
-        }
-        r->n_eta = np;
-        const gsl_interp_type *ty = np >= 3 ? gsl_interp_steffen
-                                            : gsl_interp_linear;
-        r->eta = gsl_interp_alloc(ty, np);
-        r->acc = gsl_interp_accel_alloc();
-        if (!r->eta || !r->acc ||
-            gsl_interp_init(r->eta, r->eta_x, r->eta_y, np) != GSL_SUCCESS)
-            return -1;
+        r->has_eta = 1;
     }
     if (dct_model_dep(m, c, r->bus, -1) || dct_model_dep(m, r->bus, c, -1))
         return -1;
@@ -264,10 +244,7 @@ static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
  * the table's range. */
 static double rect_eta(const rect *r, double load)
 {
-    if (!r->eta)
-        return r->eta0;
-    double x = dct_clamp(load, r->eta_x[0], r->eta_x[r->n_eta - 1]);
-    return gsl_interp_eval(r->eta, r->eta_x, r->eta_y, x, r->acc);
+    return r->has_eta ? dct_curve_eval(&r->eta, load) : r->eta0;
 }
 
 static int rect_running(const dct_mcomp *c, const rect *r)
@@ -360,12 +337,8 @@ static double rect_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
 static void rect_free(dct_mcomp *c)
 {
     rect *r = c->data;
-    if (r) {
-        gsl_interp_free(r->eta);
-        gsl_interp_accel_free(r->acc);
-        free(r->eta_x);
-        free(r->eta_y);
-    }
+    if (r)
+        dct_curve_free(&r->eta);
     free(r);
 }
 
@@ -731,10 +704,7 @@ typedef struct bess {
     double t_need;            /* [s] ride-through needed: generators'
                                  start-delay + design load / their ramp */
     dct_mcomp *bus;
-    gsl_interp *ocv;
-    gsl_interp_accel *acc;
-    double *ocv_x, *ocv_y;
-    size_t n_ocv;
+    dct_curve ocv;            /* cell OCV against SOC */
     /* scratch */
     double i, p_b, p_load, p_ref, ocv_v;
 } bess;
@@ -800,27 +770,8 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                   "<ocv> points", c->id);
         return -1;
     }
-    b->ocv_x = malloc(np * sizeof *b->ocv_x);
-    b->ocv_y = malloc(np * sizeof *b->ocv_y);
-    if (!b->ocv_x || !b->ocv_y)
-        return -1;
-    for (size_t i = 0; i < np; i++) {
-        b->ocv_x[i] = tab->pts[i]->q[DCT_OCV_SOC];
-        b->ocv_y[i] = tab->pts[i]->q[DCT_OCV_VOLTAGE];
-        if (i && !(b->ocv_x[i] > b->ocv_x[i - 1])) {
-            dct_error(d, tab->pts[i]->file, tab->pts[i]->line,
-                      "ocv points must have increasing soc");
-            return -1;
-        }
-    }
-    b->n_ocv = np;
-    b->e_nom = 0; /* set below, once the OCV spline exists */
-    /* steffen: monotone, no overshoot between the flat LFP points */
-    b->ocv = gsl_interp_alloc(np >= 3 ? gsl_interp_steffen
-                                      : gsl_interp_linear, np);
-    b->acc = gsl_interp_accel_alloc();
-    if (!b->ocv || !b->acc ||
-        gsl_interp_init(b->ocv, b->ocv_x, b->ocv_y, np) != GSL_SUCCESS)
+    if (dct_curve_init(&b->ocv, tab->pts, np, DCT_OCV_SOC, DCT_OCV_VOLTAGE, 0,
+                       "ocv", d))
         return -1;
     b->bus = bus_of(m, sc, DCT_BESS_BUS);
     if (!b->bus)
@@ -893,8 +844,7 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 
 static double bess_ocv(const bess *b, double soc)
 {
-    double x = dct_clamp(soc, b->ocv_x[0], b->ocv_x[b->n_ocv - 1]);
-    return gsl_interp_eval(b->ocv, b->ocv_x, b->ocv_y, x, b->acc);
+    return dct_curve_eval(&b->ocv, soc);
 }
 
 /* Bus load the controller sees: the power drawn by the bus's busways. */
@@ -1094,12 +1044,8 @@ static const char *bess_root_event(const dct_mcomp *c, size_t k, int dir)
 static void bess_free(dct_mcomp *c)
 {
     bess *b = c->data;
-    if (b) {
-        gsl_interp_free(b->ocv);
-        gsl_interp_accel_free(b->acc);
-        free(b->ocv_x);
-        free(b->ocv_y);
-    }
+    if (b)
+        dct_curve_free(&b->ocv);
     free(b);
 }
 

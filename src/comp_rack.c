@@ -33,9 +33,8 @@ typedef struct rack {
     double a, b, r_jc, c_j, c_cp, c_seg, f_man, f_man_hot, mal;
     double t_soft, t_slow, t_trip, t_sup_min, t_sup_max, t_ret_max;
     /* required flow per watt vs supply temperature (GSL linear interp) */
-    double *req_t, *req_f;
-    size_t n_req;
-    gsl_interp *req;
+    dct_curve req;         /* required flow per watt against T_supply */
+    int has_req;
     dct_group *g;
     /* capacitor tier of the power shelves (cap-energy > 0): states
      * x[s_cap] stored energy [J] and x[s_cap + 1] input power [W] */
@@ -106,18 +105,12 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     r->t_sup_max = q[DCT_RACK_T_SUPPLY_MAX];
     r->t_ret_max = q[DCT_RACK_T_RETURN_MAX];
     if (c->sc->n_pts >= 2) {
-        r->n_req = c->sc->n_pts;
-        r->req_t = malloc(r->n_req * sizeof *r->req_t);
-        r->req_f = malloc(r->n_req * sizeof *r->req_f);
-        r->req = gsl_interp_alloc(gsl_interp_linear, r->n_req);
-        if (!r->req_t || !r->req_f || !r->req)
+        /* linear between the table's points */
+        if (dct_curve_init(&r->req, c->sc->pts, c->sc->n_pts,
+                           DCT_FLOW_REQ_T_SUPPLY, DCT_FLOW_REQ_FLOW, 1,
+                           "flow-req", d))
             return -1;
-        for (size_t i = 0; i < r->n_req; i++) {
-            r->req_t[i] = c->sc->pts[i]->q[DCT_FLOW_REQ_T_SUPPLY];
-            r->req_f[i] = c->sc->pts[i]->q[DCT_FLOW_REQ_FLOW];
-        }
-        if (gsl_interp_init(r->req, r->req_t, r->req_f, r->n_req))
-            return -1;
+        r->has_req = 1;
     }
     c->n_states = (size_t)(S_TL + r->nseg);
     /* the capacitor tier: E_bank = cap-energy x n-gpu.  A step dP of the
@@ -168,7 +161,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
          dct_model_add_margin(m, c, "E_cap", "%", "capacitor bank below "
                               "full", 100, 1, "full")))
         return -1;
-    if (r->req && dct_model_add_margin(m, c, "flow", "%",
+    if (r->has_req && dct_model_add_margin(m, c, "flow", "%",
                                        "rack flow over the flow required at "
                                        "its supply temperature",
                                        100, 0, "required"))
@@ -331,8 +324,7 @@ static double margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 3: return x[S_TL + r->nseg - 1] - DCT_T0;
     case 4: {
         /* required flow [m3/s] = table(T_in) [m3/s/W] x rack power */
-        double tq = dct_clamp(r->t_in, r->req_t[0], r->req_t[r->n_req - 1]);
-        double need = gsl_interp_eval(r->req, r->req_t, r->req_f, tq, NULL) *
+        double need = dct_curve_eval(&r->req, r->t_in) *
                       c->port.P_el;
         double have = r->mdot / DCT_RHO_TCS;
         return need > 0 ? 100 * have / need : 1e3;
@@ -365,10 +357,7 @@ static void rack_free(dct_mcomp *c)
     rack *r = c->data;
     if (!r)
         return;
-    free(r->req_t);
-    free(r->req_f);
-    if (r->req)
-        gsl_interp_free(r->req);
+    dct_curve_free(&r->req);
     free(r);
 }
 

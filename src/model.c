@@ -14,6 +14,56 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
+/* -------------------------------------------------------------- curves */
+
+int dct_curve_init(dct_curve *c, dct_comp *const *pts, size_t n_pts, int xi,
+                   int yi, int is_linear, const char *what, dct_diag *d)
+{
+    memset(c, 0, sizeof *c);
+    if (!(c->x = malloc(n_pts * sizeof *c->x)) ||
+        !(c->y = malloc(n_pts * sizeof *c->y)))
+        return -2;
+    for (size_t i = 0; i < n_pts; i++) {
+        c->x[i] = pts[i]->q[xi];
+        c->y[i] = pts[i]->q[yi];
+        if (i && !(c->x[i] > c->x[i - 1])) {
+            dct_error(d, pts[i]->file, pts[i]->line,
+                      "%s points must be in increasing order", what);
+            return -1;
+        }
+    }
+    c->n = n_pts;
+    /* steffen: monotone between the points, no overshoot on a flat
+     * stretch (the LFP plateau) */
+    c->interp = gsl_interp_alloc(n_pts >= 3 && !is_linear
+                                     ? gsl_interp_steffen
+                                     : gsl_interp_linear,
+                                 n_pts);
+    c->acc = gsl_interp_accel_alloc();
+    if (!c->interp || !c->acc)
+        return -2;
+    return gsl_interp_init(c->interp, c->x, c->y, n_pts) == GSL_SUCCESS
+               ? 0
+               : -2;
+}
+
+double dct_curve_eval(const dct_curve *c, double x)
+{
+    double xc = dct_clamp(x, c->x[0], c->x[c->n - 1]);
+    return gsl_interp_eval(c->interp, c->x, c->y, xc, c->acc);
+}
+
+void dct_curve_free(dct_curve *c)
+{
+    if (!c)
+        return;
+    gsl_interp_free(c->interp);
+    gsl_interp_accel_free(c->acc);
+    free(c->x);
+    free(c->y);
+    memset(c, 0, sizeof *c);
+}
+
 /* ------------------------------------------------------ heat exchangers */
 
 double dct_eps_counterflow(double ntu, double cr)

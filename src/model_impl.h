@@ -182,6 +182,26 @@ double dct_eps_crossflow(double ntu, double cr);
 double dct_ntu_counterflow(double eps, double cr);
 double dct_ntu_crossflow(double eps, double cr);
 
+/* A curve through a model's table points (efficiency, OCV, required
+ * flow): GSL interpolation, held flat beyond its ends. */
+typedef struct dct_curve {
+    double *x, *y;
+    size_t n;
+    gsl_interp *interp;
+    gsl_interp_accel *acc;
+} dct_curve;
+
+/* Fill C from the N_PTS (>= 2) points PTS, abscissa parameter XI and
+ * ordinate YI: linear between the points when IS_LINEAR or with two
+ * points, else a Steffen (monotone) cubic.  Abscissae must increase; an
+ * error at the point that breaks the order names WHAT.  Returns 0, -1 on
+ * an error recorded in D, -2 out of memory.  Free with dct_curve_free
+ * (also after a failure). */
+int dct_curve_init(dct_curve *c, dct_comp *const *pts, size_t n_pts, int xi,
+                   int yi, int is_linear, const char *what, dct_diag *d);
+double dct_curve_eval(const dct_curve *c, double x);
+void dct_curve_free(dct_curve *c);
+
 static inline double dct_clamp(double x, double lo, double hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);
