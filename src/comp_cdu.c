@@ -335,6 +335,12 @@ static void cdu_free(dct_mcomp *c)
     free(c->data);
 }
 
+void dct_cdu_set_setpoint(dct_mcomp *c, double t_set)
+{
+    cdu *u = c->data;
+    u->t_set = t_set;
+}
+
 /* The standby pump's start after a pump failure is a discontinuity. */
 static int cdu_next_bp(const dct_model *m, const dct_mcomp *c, double t,
                        double *tb)

@@ -472,6 +472,17 @@ const dct_ctype dct_ctype_heatrej = {
     hr_output, hr_margin, hr_root, hr_root_event, hr_free, NULL,
 };
 
+void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set)
+{
+    loop *l = c->data;
+    l->t_set = t_set;
+    if (l->hr && l->hr->ct == &dct_ctype_heatrej) {
+        heatrej *h = l->hr->data;
+        h->t_set = t_set;
+    }
+    (void)m;
+}
+
 /* ------------------------------------------------------------ hall air */
 
 typedef struct hall {

@@ -395,10 +395,24 @@ static void apply_events(dct_model *m, double t)
     const dct_scenario *sc = m->scenario;
     while (sc && m->next_event < sc->n_ev && sc->ev[m->next_event].t <= t) {
         const dct_event *e = &sc->ev[m->next_event++];
+        if (e->kind == DCT_EV_SET && strcmp(e->target, "ambient") == 0) {
+            if (e->param == DCT_AMBIENT_DRY_BULB)
+                m->T_db = e->value;
+            else if (e->param == DCT_AMBIENT_WET_BULB)
+                m->T_wb = e->value;
+            continue;
+        }
         const dct_comp *rec = dct_site_get(m->site, e->target);
         dct_mcomp *c = rec ? dct_model_find(m, rec) : NULL;
         if (!c)
             continue;
+        if (e->kind == DCT_EV_SET) {
+            if (c->ct == &dct_ctype_cdu)
+                dct_cdu_set_setpoint(c, e->value);
+            else if (c->ct == &dct_ctype_loop)
+                dct_loop_set_setpoint(m, c, e->value);
+            continue;
+        }
         int is_fail = e->kind == DCT_EV_FAIL;
         if (e->units > 0) {
             c->units_out += is_fail ? e->units : -e->units;
@@ -451,6 +465,18 @@ void dct_model_start(dct_model *m)
 {
     m->next_event = 0;
     m->grid_lost_at = -1;
+    /* the setpoints and ambient of the site, whatever a run changed */
+    const dct_comp *amb = m->site->ambient;
+    m->T_db = amb ? amb->q[DCT_AMBIENT_DRY_BULB] : C2K(25);
+    m->T_wb = amb ? amb->q[DCT_AMBIENT_WET_BULB] : C2K(18);
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_cdu)
+            dct_cdu_set_setpoint(c, c->sc->q[DCT_CDU_SUPPLY_SETPOINT]);
+        else if (c->ct == &dct_ctype_loop)
+            dct_loop_set_setpoint(
+                m, c, c->sc->q[DCT_FACILITY_LOOP_SUPPLY_SETPOINT]);
+    }
     for (size_t i = 0; i < m->n_comp; i++) {
         m->comp[i].failed = 0;
         m->comp[i].units_out = 0;

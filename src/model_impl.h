@@ -211,6 +211,11 @@ extern const dct_ctype dct_ctype_rack, dct_ctype_cdu, dct_ctype_loop,
     dct_ctype_heatrej, dct_ctype_hall, dct_ctype_dcbus, dct_ctype_rectifier,
     dct_ctype_busway, dct_ctype_bess, dct_ctype_generator, dct_ctype_grid;
 
+/* Supply setpoints changed by a scenario (set=) [K]: a CDU's TCS supply;
+ * a facility loop's supply, which its heat rejection controls to. */
+void dct_cdu_set_setpoint(dct_mcomp *c, double t_set);
+void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set);
+
 /* Electrical energy stored in the DC bus capacitors, sum 1/2 C V^2 [J]. */
 double dct_model_bus_energy(const dct_model *m, const double *y);
 

@@ -38,6 +38,76 @@ static void on_error(void *ud, const xmlError *e)
     dct_error(x->d, x->file, e->line, "%s", msg);
 }
 
+/* What set= may change while a run goes on: the outdoor conditions and
+ * the supply setpoints of CDUs and facility loops. */
+static const struct settable {
+    dct_type type;
+    int param;
+} settables[] = {
+    {DCT_T_AMBIENT, DCT_AMBIENT_DRY_BULB},
+    {DCT_T_AMBIENT, DCT_AMBIENT_WET_BULB},
+    {DCT_T_CDU, DCT_CDU_SUPPLY_SETPOINT},
+    {DCT_T_FACILITY_LOOP, DCT_FACILITY_LOOP_SUPPLY_SETPOINT},
+};
+
+/* Parse set="ID.PARAM=VALUE" into E; errors at LINE of PATH. */
+static void parse_set(dct_event *e, const char *text, const dct_site *s,
+                      const char *path, long line, dct_diag *d)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *eq = strchr(buf, '='), *dot = NULL;
+    for (char *q = buf; eq && q < eq; q++)
+        if (*q == '.')
+            dot = q;
+    if (!eq || !dot || dot == buf) {
+        dct_error(d, path, line, "set=\"%s\": expected ID.PARAM=VALUE, "
+                  "e.g. ambient.dry-bulb=38degC", text);
+        return;
+    }
+    *dot = *eq = '\0';
+    const char *id = buf, *pname = dot + 1, *val = eq + 1;
+    dct_type t;
+    if (strcmp(id, "ambient") == 0) {
+        t = DCT_T_AMBIENT;
+    } else {
+        const dct_comp *c = dct_site_get(s, id);
+        if (!c) {
+            dct_error(d, path, line, "set=\"%s\": '%s' is not a component "
+                      "of site %s", text, id, s->name ? s->name : "?");
+            return;
+        }
+        t = c->type;
+    }
+    int i = dct_param_lookup(t, pname);
+    size_t k = 0;
+    for (; k < sizeof settables / sizeof settables[0]; k++)
+        if (settables[k].type == t && settables[k].param == i)
+            break;
+    if (i < 0 || k == sizeof settables / sizeof settables[0]) {
+        dct_error(d, path, line, "set=\"%s\": '%s' cannot change during "
+                  "a run (expected ambient.dry-bulb, ambient.wet-bulb, or "
+                  "the supply-setpoint of a cdu or facility-loop)", text,
+                  pname);
+        return;
+    }
+    const dct_param *p = &dct_etypes[t].params[i];
+    char err[160];
+    if (dct_quantity_parse(val, p->unit, &e->value, err, sizeof err) != 0) {
+        dct_error(d, path, line, "set=\"%s\": %s", text, err);
+        return;
+    }
+    if (e->value < p->min || e->value > p->max) {
+        dct_error(d, path, line, "set=\"%s\": out of range (expected "
+                  "%g to %g %s)", text, dct_unit_from_si(p->min, p->unit),
+                  dct_unit_from_si(p->max, p->unit), p->unit);
+        return;
+    }
+    e->param = i;
+    free(e->target);
+    e->target = strdup(id);
+}
+
 static int cmp_event(const void *a, const void *b)
 {
     const dct_event *x = a, *y = b;
@@ -130,12 +200,13 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         for (xmlAttrPtr a = n->properties; a; a = a->next) {
             const char *an = (const char *)a->name;
             if (strcmp(an, "t") && strcmp(an, "fail") &&
-                strcmp(an, "restore") && strcmp(an, "units"))
+                strcmp(an, "restore") && strcmp(an, "units") &&
+                strcmp(an, "set"))
                 dct_error(d, path, line, "<event> has no attribute '%s' "
-                          "(expected t, fail, restore, units)", an);
+                          "(expected t, fail, restore, units, set)", an);
         }
         char *t = attr(n, "t"), *fa = attr(n, "fail"), *re = attr(n, "restore");
-        char *un = attr(n, "units");
+        char *un = attr(n, "units"), *se = attr(n, "set");
         long units = 0;
         if (un) {
             char *end = NULL;
@@ -153,9 +224,11 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
             dct_error(d, path, line, "t=\"%s\": %s", t, err);
         else if (ts < 0)
             dct_error(d, path, line, "t=\"%s\": must not be negative", t);
-        if (!!fa == !!re)
+        if (!!fa + !!re + !!se != 1)
             dct_error(d, path, line,
-                      "<event> needs exactly one of fail= or restore=");
+                      "<event> needs exactly one of fail=, restore= or set=");
+        if (se && units)
+            dct_error(d, path, line, "units= goes with fail= or restore=");
         const char *id = fa ? fa : re;
         if (id) {
             const dct_comp *c = dct_site_get(s, id);
@@ -171,7 +244,7 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
             size_t nc = cap ? 2 * cap : 8;
             dct_event *nv = realloc(sc->ev, nc * sizeof *nv);
             if (!nv) {
-                free(t), free(fa), free(re);
+                free(t), free(fa), free(re), free(se);
                 goto oom;
             }
             sc->ev = nv;
@@ -179,11 +252,16 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         }
         dct_event *e = &sc->ev[sc->n_ev++];
         e->t = ts;
-        e->kind = fa ? DCT_EV_FAIL : DCT_EV_RESTORE;
+        e->kind = fa ? DCT_EV_FAIL : re ? DCT_EV_RESTORE : DCT_EV_SET;
         e->units = (int)units;
         e->target = id ? strdup(id) : NULL;
         e->line = line;
-        int is_oom = id && !e->target;
+        e->param = -1;
+        e->value = 0;
+        if (se)
+            parse_set(e, se, s, path, line, d);
+        int is_oom = (id || (se && e->param >= 0)) && !e->target;
+        free(se);
         free(t);
         free(fa);
         free(re);

@@ -6,6 +6,8 @@
  *   <scenario name="grid-loss" description="...">
  *     <event t="60 s" fail="utility"/>
  *     <event t="20 min" restore="utility"/>
+ *     <event t="1 h" set="ambient.dry-bulb=38degC"/>
+ *     <event t="2 h" set="cdu-1.supply-setpoint=38degC"/>
  *   </scenario>
  * It is read with the same rules as a site (no network, no DTD, no
  * entities, a size cap) and checked against the site: every target must
@@ -19,13 +21,20 @@
 #include "diag.h"
 #include "site.h"
 
-typedef enum dct_event_kind { DCT_EV_FAIL, DCT_EV_RESTORE } dct_event_kind;
+typedef enum dct_event_kind {
+    DCT_EV_FAIL,
+    DCT_EV_RESTORE,
+    DCT_EV_SET     /* set="ID.PARAM=VALUE": a setpoint or the ambient */
+} dct_event_kind;
 
 typedef struct dct_event {
     double t;                 /* [s] */
     dct_event_kind kind;
     char *target;             /* component id (owned) */
     int units;                /* units of the component: 0, all of it */
+    int param;                /* DCT_EV_SET: parameter index of the
+                                 target's type (ambient: DCT_AMBIENT_*) */
+    double value;             /* DCT_EV_SET: the new value, SI */
     long line;
 } dct_event;
 

@@ -510,9 +510,17 @@ static int flush_scenario(sim *S, double t)
         const dct_event *e = &sc->ev[S->next_sev++];
         const dct_comp *c = dct_site_get(S->site, e->target);
         int is_grid = c && c->type == DCT_T_GRID;
-        const char *what = e->kind == DCT_EV_FAIL
-                               ? (is_grid ? "grid-loss" : "unit-trip")
-                               : (is_grid ? "grid-return" : "unit-restored");
+        char what[96];
+        if (e->kind == DCT_EV_SET)
+            snprintf(what, sizeof what, "set-%s",
+                     dct_etypes[is_grid ? DCT_T_GRID
+                                : !c ? DCT_T_AMBIENT
+                                     : c->type].params[e->param].name);
+        else
+            snprintf(what, sizeof what, "%s",
+                     e->kind == DCT_EV_FAIL
+                         ? (is_grid ? "grid-loss" : "unit-trip")
+                         : (is_grid ? "grid-return" : "unit-restored"));
         fprintf(f, "%.9g,", e->t);
         csv_field(f, e->target);
         fprintf(f, ",%s\n", what);

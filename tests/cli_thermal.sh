@@ -153,6 +153,29 @@ run validate --set 'A0*.p-max=110kW' --set gb200-nvl72.f-liq=0.8 \
 check "validate with a glob and a model override exits 0 (got $rc)" [ "$rc" -eq 0 ]
 check "the glob reached every rack: IT power 0.88 MW" grep -q '0.880 MW' "$tmp/out"
 
+# ------------------------------------- a heat wave: set= scenario events
+run simulate "$top_srcdir/sites/gb200-row.xml" \
+    --scenario "$top_srcdir/sites/scenarios/heat-wave.xml" --duration 2h \
+    --output-step 1min -q --out "$tmp/hw"
+check "heat wave exits 1 (got $rc)" [ "$rc" -eq 1 ]
+check "the ambient steps are logged" \
+    grep -q '^600,ambient,set-dry-bulb$' "$tmp/hw/events.csv"
+check "the setpoint change is logged" \
+    grep -q '^4200,cdu-1,set-supply-setpoint$' "$tmp/hw/events.csv"
+# the time to throttle after the step to 35 degC: A.1's hot day again
+tt=$(awk -F, '$2 == "A01" && $3 == "throttle" { print $1; exit }' "$tmp/hw/events.csv")
+check "the racks throttle some minutes after the 35 degC step ($tt s)" \
+    awk -v t="$tt" 'BEGIN { exit !(t > 660 && t < 1800) }'
+ta=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "dry.T_air_degC") k = i }
+    $1 == 3000 { print $k }' "$tmp/hw/timeseries.csv")
+check "the dry coolers see 38 degC after 40 min ($ta)" near "$ta" 38 1e-9
+printf '<scenario><event t="1 s" set="cdu-1.flow-primary=1kg/s"/></scenario>\n' \
+    >"$tmp/badset.xml"
+run simulate "$top_srcdir/sites/gb200-row.xml" --scenario "$tmp/badset.xml" \
+    --duration 1min --out "$tmp/bs"
+check "set= of a parameter that cannot change: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+check "and says so" grep -q 'cannot change during a run' "$tmp/err"
+
 # ------------------------------------------- CDU failures in a group
 run simulate "$top_srcdir/sites/reference-hall.xml" \
     --scenario "$top_srcdir/sites/scenarios/cdu-fail.xml" --duration 20min \
