@@ -176,6 +176,20 @@ m0=$(margin_row "$tmp/bess-qual-nosmoothing/margins.json" utility.ramp.limit |
 check "ramp margin met with smoothing ($m1 MW/s), not without ($m0 MW/s)" \
     awk -v a="$m1" -v b="$m0" 'BEGIN { exit !(a != "" && b != "" && a > 0 && b < 0) }'
 
+# ------------------------------------------------ a rectifier unit trip
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/rectifier-n-1.xml" \
+    --duration 12min --output-step 10s -q --out "$tmp/rn1"
+check "one rectifier unit out: N+1 covers it (got $rc)" [ "$rc" -eq 0 ]
+check "the trip and the return are logged" \
+    sh -c "grep -q '^60,sst,unit-trip$' '$tmp/rn1/events.csv' &&
+           grep -q '^600,sst,unit-restored$' '$tmp/rn1/events.csv'"
+l4=$(col "$tmp/rn1/timeseries.csv" sst.load_pct 31)
+l5=$(col "$tmp/rn1/timeseries.csv" sst.load_pct 70)
+# the same power over 4 units instead of 5
+check "load per unit rises 5/4 with one unit out ($l5 -> $l4 %)" \
+    awk -v a="$l4" -v b="$l5" 'BEGIN { r = a / b; exit !(r > 1.24 && r < 1.26) }'
+
 # ------------------------------------------------ rectifier ramp limiter
 # 2 MW/s on the rectifiers: without the battery the bus cannot follow a
 # training edge and collapses (a margin, not a NaN); with smoothing it holds

@@ -176,6 +176,19 @@ run simulate "$top_srcdir/sites/gb200-row.xml" --scenario "$tmp/badset.xml" \
 check "set= of a parameter that cannot change: exit 3 (got $rc)" [ "$rc" -eq 3 ]
 check "and says so" grep -q 'cannot change during a run' "$tmp/err"
 
+# --------------------------- a dry cooler lost on a hot afternoon
+run simulate "$top_srcdir/sites/gb200-row.xml" \
+    --scenario "$top_srcdir/sites/scenarios/dry-cooler-loss-hot.xml" \
+    --duration 40min --output-step 1min -q --out "$tmp/dl"
+check "dry cooler lost at 33 degC: the loop runs warm, exit 1 (got $rc)" \
+    [ "$rc" -eq 1 ]
+check "the loss is logged at 10 min" \
+    grep -q '^600,dry,unit-trip$' "$tmp/dl/events.csv"
+# the standby spare replaces it: the rejected heat still meets the load
+q=$(last "$tmp/dl/timeseries.csv" dry.Q_kW)
+check "the spare takes over: $q kW still rejected" \
+    awk -v x="$q" 'BEGIN { exit !(x > 930 && x < 940) }'
+
 # ------------------------------------------- CDU failures in a group
 run simulate "$top_srcdir/sites/reference-hall.xml" \
     --scenario "$top_srcdir/sites/scenarios/cdu-fail.xml" --duration 20min \
