@@ -1706,6 +1706,32 @@ done:
     return rc;
 }
 
+/* Remove the files of a run directory DIR and the directory (a no-op for
+ * what is missing). */
+static void remove_run(const char *dir)
+{
+    for (int k = 0; k < N_FILES; k++) {
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", dir, file_names[k]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* A new private run directory "$TMPDIR/dctwin-WHAT.XXXXXX" in BUF.
+ * Returns 0, or -1 with a message. */
+static int make_tmp_dir(const char *what, char *buf, size_t n)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, n, "%s/dctwin-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp",
+             what);
+    if (mkdtemp(buf))
+        return 0;
+    fprintf(stderr, "dctwin: %s: cannot make a temporary directory: %s\n",
+            what, strerror(errno));
+    return -1;
+}
+
 /* Print FILE of run directory DIR on stdout.  Returns 0 when the run met
  * every margin, 1 when not (margins.json's all_ok), 3 when the directory
  * holds no run. */
@@ -1799,13 +1825,8 @@ int dct_cmd_margins(int argc, char **argv)
         free(av);
         return rc;
     }
-    const char *tmp = getenv("TMPDIR");
     char tdir[4096];
-    snprintf(tdir, sizeof tdir, "%s/dctwin-margins.XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(tdir)) {
-        fprintf(stderr, "dctwin: margins: cannot make a temporary "
-                        "directory: %s\n", strerror(errno));
+    if (make_tmp_dir("margins", tdir, sizeof tdir) != 0) {
         free(av);
         return DCT_EXIT_OUTPUT;
     }
@@ -1816,12 +1837,7 @@ int dct_cmd_margins(int argc, char **argv)
     if ((rc == DCT_EXIT_OK || rc == DCT_EXIT_MARGIN) &&
         print_run_table(tdir, file) >= DCT_EXIT_USAGE)
         rc = DCT_EXIT_OUTPUT;
-    for (int k = 0; k < N_FILES; k++) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", tdir, file_names[k]);
-        unlink(path);
-    }
-    rmdir(tdir);
+    remove_run(tdir);
     free(av);
     return rc;
 }
@@ -1849,15 +1865,6 @@ static int capacity_run(int ac, char *const *av0, long n, const char *dir)
     return rc;
 }
 
-static void remove_run(const char *dir)
-{
-    for (int k = 0; k < N_FILES; k++) {
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s", dir, file_names[k]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
 
 /* The binding margin of the run in DIR: "ID (MARGIN UNIT)" into BUF. */
 static void binding_of(const char *dir, char *buf, size_t n)
@@ -1982,13 +1989,8 @@ int dct_cmd_capacity(int argc, char **argv)
         av[ac++] = "--row";
         av[ac++] = (char *)row;
     }
-    const char *tmp = getenv("TMPDIR");
     char base[4096];
-    snprintf(base, sizeof base, "%s/dctwin-capacity.XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(base)) {
-        fprintf(stderr, "dctwin: capacity: cannot make a temporary "
-                        "directory: %s\n", strerror(errno));
+    if (make_tmp_dir("capacity", base, sizeof base) != 0) {
         free(av);
         return DCT_EXIT_OUTPUT;
     }

@@ -81,6 +81,16 @@ static double output(fixture *f, double t, const double *y, const char *name)
     return NAN;
 }
 
+/* The model's sparsity pattern with another RHS and nothing else: no
+ * Jacobian, quadratures, roots or breakpoints. */
+static dct_ode plain_ode(const dct_ode *m,
+                         int (*rhs)(double, const double *, double *, void *),
+                         void *ctx)
+{
+    return (dct_ode){.n = m->n, .colptr = m->colptr, .rowind = m->rowind,
+                     .rhs = rhs, .ctx = ctx};
+}
+
 /* ------------------------------------------------- RC step of one rack */
 
 /* The model's ODE with every state frozen except the first rack's GPU
@@ -162,15 +172,7 @@ START_TEST(test_rack_rc_step)
     for (int i = 0; i < 4; i++)
         f.y[i] = r.t_pin;
     frozen fz = {f.ode};
-    dct_ode ode = *f.ode;
-    ode.rhs = frozen_rhs;
-    ode.jac = NULL;
-    ode.ctx = &fz;
-    ode.nq = 0;
-    ode.qrhs = NULL;
-    ode.nroots = 0;
-    ode.roots = NULL;
-    ode.next_breakpoint = NULL;
+    dct_ode ode = plain_ode(f.ode, frozen_rhs, &fz);
     dct_solver_opts so;
     dct_solver_opts_default(&so);
     so.rtol = 1e-8;
@@ -362,17 +364,7 @@ START_TEST(test_bess_constant_current)
     r.q = 50 * 3600.0;
     r.v_term = e - i * r0;
     cc_frozen fz = {f.ode, b};
-    dct_ode ode = *f.ode;
-    ode.rhs = cc_rhs;
-    ode.jac = NULL;
-    ode.ctx = &fz;
-    ode.nq = 0;
-    ode.qrhs = NULL;
-    ode.nroots = 0;
-    ode.roots = NULL;
-    ode.next_breakpoint = NULL;
-    ode.at_breakpoint = NULL;
-    ode.is_smooth_bp = NULL;
+    dct_ode ode = plain_ode(f.ode, cc_rhs, &fz);
     dct_solver_opts so;
     dct_solver_opts_default(&so);
     so.rtol = 1e-10;
