@@ -811,8 +811,8 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     }
     b->t_need = has_gen && ramp > 0 ? delay + p_design / ramp : NAN;
     const char *outs[] = {"P_kW", "soc", "T_cell_degC", "I_cell_A",
-                          "V_cell_V"};
-    for (size_t i = 0; i < 5; i++)
+                          "V_cell_V", "P_ref_kW", "P_load_kW"};
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
         if (dct_model_add_output(m, c, outs[i]))
             return -1;
     if (dct_model_add_margin(m, c, "soc", "%", "SOC above the window's "
@@ -840,6 +840,12 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (dct_model_add_root(m, c) || dct_model_add_root(m, c))
         return -1;
     return 0;
+}
+
+void dct_bess_set_peak_cap(dct_mcomp *c, double cap)
+{
+    bess *b = c->data;
+    b->cap = cap;
 }
 
 static double bess_ocv(const bess *b, double soc)
@@ -996,6 +1002,8 @@ static double bess_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 2: return x[B_T] - DCT_T0;
     case 3: return b->i;
     case 4: return b->ocv_v - x[B_V1] - x[B_V2] - b->i * b->r0;
+    case 5: return b->p_ref / 1e3;
+    case 6: return b->p_load / 1e3;
     }
     return 0;
 }

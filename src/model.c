@@ -411,6 +411,8 @@ static void apply_events(dct_model *m, double t)
                 dct_cdu_set_setpoint(c, e->value);
             else if (c->ct == &dct_ctype_loop)
                 dct_loop_set_setpoint(m, c, e->value);
+            else if (c->ct == &dct_ctype_bess)
+                dct_bess_set_peak_cap(c, e->value);
             continue;
         }
         int is_fail = e->kind == DCT_EV_FAIL;
@@ -476,6 +478,8 @@ void dct_model_start(dct_model *m)
         else if (c->ct == &dct_ctype_loop)
             dct_loop_set_setpoint(
                 m, c, c->sc->q[DCT_FACILITY_LOOP_SUPPLY_SETPOINT]);
+        else if (c->ct == &dct_ctype_bess)
+            dct_bess_set_peak_cap(c, c->sc->q[DCT_BESS_PEAK_CAP]);
     }
     for (size_t i = 0; i < m->n_comp; i++) {
         m->comp[i].failed = 0;

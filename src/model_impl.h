@@ -215,6 +215,8 @@ extern const dct_ctype dct_ctype_rack, dct_ctype_cdu, dct_ctype_loop,
  * a facility loop's supply, which its heat rejection controls to. */
 void dct_cdu_set_setpoint(dct_mcomp *c, double t_set);
 void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set);
+/* Demand response: the grid-side cap of a peak-shave battery [W]. */
+void dct_bess_set_peak_cap(dct_mcomp *c, double cap);
 
 /* Electrical energy stored in the DC bus capacitors, sum 1/2 C V^2 [J]. */
 double dct_model_bus_energy(const dct_model *m, const double *y);

@@ -48,6 +48,7 @@ static const struct settable {
     {DCT_T_AMBIENT, DCT_AMBIENT_WET_BULB},
     {DCT_T_CDU, DCT_CDU_SUPPLY_SETPOINT},
     {DCT_T_FACILITY_LOOP, DCT_FACILITY_LOOP_SUPPLY_SETPOINT},
+    {DCT_T_BESS, DCT_BESS_PEAK_CAP},
 };
 
 /* Parse set="ID.PARAM=VALUE" into E; errors at LINE of PATH. */
@@ -86,8 +87,9 @@ static void parse_set(dct_event *e, const char *text, const dct_site *s,
             break;
     if (i < 0 || k == sizeof settables / sizeof settables[0]) {
         dct_error(d, path, line, "set=\"%s\": '%s' cannot change during "
-                  "a run (expected ambient.dry-bulb, ambient.wet-bulb, or "
-                  "the supply-setpoint of a cdu or facility-loop)", text,
+                  "a run (expected ambient.dry-bulb, ambient.wet-bulb, "
+                  "the supply-setpoint of a cdu or facility-loop, or the "
+                  "peak-cap of a bess)", text,
                   pname);
         return;
     }

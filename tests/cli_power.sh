@@ -225,5 +225,26 @@ cl=$(json "$tmp/cap/run.json" electrical_closure_rel)
 check "gb300-row electrical closure $cl <= 1e-5" \
     awk -v c="$cl" 'BEGIN { exit !(c != "" && c + 0 <= 1e-5) }'
 
+# ------------------------------------------ demand response (peak-cap)
+# a peak-shave battery with no cap; at 5 s a scenario event caps the bus
+# load the grid carries at 6 MW: the battery takes the rest at once
+cat >"$tmp/dr.xml" <<'EOF2'
+<scenario name="dr"><event t="5 s" set="bess-1.peak-cap=6 MW"/></scenario>
+EOF2
+printf 't_s,P_W\n0,120000\n100,120000\n' >"$tmp/const.csv"
+run simulate "$top_srcdir/sites/bess-qual.xml" --set bess-1.control=peak-shave \
+    --set bess-1.peak-cap=100MW --scenario "$tmp/dr.xml" \
+    --profile "$tmp/const.csv" --duration 10s --output-step 0.01s -q \
+    --probe 'bess-1.P_kW,bess-1.P_ref_kW,bess-1.P_load_kW' --out "$tmp/dr"
+check "peak-cap scenario runs (got $rc)" [ "$rc" -eq 0 ]
+pl=$(col "$tmp/dr/timeseries.csv" bess-1.P_load_kW last)
+pb0=$(col "$tmp/dr/timeseries.csv" bess-1.P_kW 400)
+pb=$(col "$tmp/dr/timeseries.csv" bess-1.P_kW 520)
+check "no battery power before the request ($pb0 kW)" near "$pb0" 0 1
+# P_ref = P_L - C within the restoring term (< 0.5 %)
+check "battery carries P_L - 6 MW 0.2 s after the request ($pb, P_L $pl)" \
+    awk -v b="$pb" -v l="$pl" 'BEGIN { d = b - (l - 6000); if (d < 0) d = -d
+                                       exit !(d < 0.005 * (l - 6000)) }'
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
