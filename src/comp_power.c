@@ -10,6 +10,8 @@
  * Busway (state T_c, conductor temperature), a constant-power load P at
  * the far end of a feeder of resistance R = r' L (1 + alpha (T_c - T_ref)):
  *   I = (V - sqrt(V^2 - 4 R P)) / (2 R);  collapse when 4 R P > V^2
+ *   below V_brk = 0.7 V_nom at the racks the load turns to a constant
+ *   conductance G = P / V_brk^2: I = V G / (1 + G R) (PSS/E PQBRAK)
  *   C' L dT_c/dt = I^2 R - L (T_c - T_hall) / R'_th
  *   P = sum over its racks of P_el (shared between the row's busways): a
  *   rack's power is taken at its 800 V input, its own conversion losses
@@ -40,7 +42,14 @@
  * (dctwin-models(7), POWER). */
 #define GEN_V_FRACTION 0.98
 #define BACKUP_V_FRACTION 0.97
+/* Racks draw constant power down to this fraction of the bus nominal at
+ * their input, a constant conductance below: PSS/E's PQBRAK, default
+ * 0.7 pu [A] (dctwin-models(7), POWER). */
+#define LOAD_V_BREAK 0.7
 #define GEN_TAU 0.5          /* [s] generator power loop [A] */
+#define GEN_I_LIMIT 1.1      /* current limit, x rated current [A] */
+#define GEN_I_TAU 0.005      /* [s] the sets' rectifier current loop: the
+                                engine's slowness is in P_a's ramp [A] */
 #define SOC_RESTORE_GAIN 1.0 /* [1/unit SOC] of rated power [A] */
 #define RAMP_TRACK_TAU 0.2   /* [s] ramp-limit reference tracking [A] */
 /* [s] a rate-limited ramp ends on this first-order approach to its target
@@ -355,6 +364,7 @@ typedef struct busway {
     dct_mcomp **rack;         /* racks it feeds */
     double *share;            /* fraction of each rack's power it carries */
     size_t n_rack;
+    double v_brk;             /* [V] constant power down to here */
     /* scratch */
     double p, i, r, v_end, collapse;
 } busway;
@@ -386,6 +396,7 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     b->bus = bus_of(m, sc, DCT_BUSWAY_BUS);
     if (!b->bus)
         return -1;
+    b->v_brk = LOAD_V_BREAK * b->bus->sc->q[DCT_DC_BUS_NOMINAL];
     for (size_t i = 0; i < m->n_comp; i++)
         if (m->comp[i].ct == &dct_ctype_hall)
             b->hall = &m->comp[i];
@@ -411,8 +422,9 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         (b->hall && (dct_model_dep(m, c, b->hall, -1) ||
                      dct_model_dep(m, b->hall, c, -1))))
         return -1;
-    const char *outs[] = {"I_A", "T_degC", "V_end_V", "P_loss_kW"};
-    for (size_t i = 0; i < 4; i++)
+    const char *outs[] = {"I_A", "T_degC", "V_end_V", "P_loss_kW",
+                          "P_unserved_kW"};
+    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++)
         if (dct_model_add_output(m, c, outs[i]))
             return -1;
     if (dct_model_add_margin(m, c, "I", "A", "current within ampacity",
@@ -441,14 +453,17 @@ static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     r = fmax(r, 1e-12);
     double disc = v * v - 4 * r * p;
     b->collapse = v > 0 ? 4 * r * p / (v * v) : (p > 0 ? 2 : 0);
-    double i;
-    if (p <= 0 || v <= 0)
-        i = 0;
-    else if (disc > 0)
-        i = 2 * p / (v + sqrt(disc)); /* = (v - sqrt(disc)) / (2 r) */
-    else
-        i = v / (2 * r);              /* past collapse: the maximum-power
-                                         point; reported as a margin */
+    double i = 0;
+    if (p > 0 && v > 0) {
+        /* constant power while the racks' input stays above v_brk;
+         * below, a constant conductance (continuous at v_brk) */
+        if (disc > 0)
+            i = 2 * p / (v + sqrt(disc)); /* = (v - sqrt(disc)) / (2 r) */
+        if (disc <= 0 || v - i * r < b->v_brk) {
+            double g = p / (b->v_brk * b->v_brk);
+            i = v * g / (1 + g * r);
+        }
+    }
     b->p = p;
     b->i = i;
     b->r = r;
@@ -511,6 +526,7 @@ static double bw_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 1: return y[c->off] - DCT_T0;
     case 2: return b->v_end;
     case 3: return c->port.P_loss / 1e3;
+    case 4: return fmax(b->p - b->i * b->v_end, 0) / 1e3;
     }
     return 0;
 }
@@ -628,10 +644,15 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
     double iref = 0;
     if (v > 1 && x[G_PA] > 0) {
         double ir = g->n * g->rating / g->v_set;
+        /* the sets' rectifiers limit their current as the rectifiers do
+         * (1.1 x rated current): a set closing onto a collapsed bus
+         * recharges it at that current, not at P_a / V */
+        double imax = fmin(GEN_I_LIMIT * n_sets * g->rating / g->v_set,
+                           x[G_PA] / v);
         iref = dct_clamp(ir * (g->v_set - v) / (g->droop * g->v_set), 0,
-                         x[G_PA] / v);
+                         imax);
     }
-    dx[G_I] = (iref - x[G_I]) / GEN_TAU;
+    dx[G_I] = (iref - x[G_I]) / GEN_I_TAU;
     (void)m;
 }
 

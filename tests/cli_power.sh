@@ -246,5 +246,23 @@ check "battery carries P_L - 6 MW 0.2 s after the request ($pb, P_L $pl)" \
     awk -v b="$pb" -v l="$pl" 'BEGIN { d = b - (l - 6000); if (d < 0) d = -d
                                        exit !(d < 0.005 * (l - 6000)) }'
 
+# ------------------------------- a bus without enough source collapses
+# a battery of 2 Ah cells (C-rate limit 33 kW) cannot hold 6 MW: the bus
+# sags through the constant-power breakpoint and decays without a failed
+# solve; the generators close onto it at their current limit, without
+# overshoot, and the bus comes back into its band
+cat >"$tmp/gl.xml" <<'EOF2'
+<scenario name="gl"><event t="2 s" fail="utility"/></scenario>
+EOF2
+run simulate "$top_srcdir/sites/bess-qual.xml" --set lfp-2mw-4mwh.capacity=2Ah \
+    --scenario "$tmp/gl.xml" --duration 30s --output-step 0.05s -q \
+    --probe 'dc-1.V_V,bw-a1.P_unserved_kW,gen.P_kW' --out "$tmp/gl"
+check "collapsed bus: the run completes with exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "collapsed bus: below 100 V, never above 1.02 x 800 V, back in band" \
+    awk -F, 'NR > 1 { if ($2 < lo || NR == 2) lo = $2; if ($2 > hi) hi = $2
+                      if ($3 > un) un = $3; v = $2 }
+        END { exit !(lo < 100 && hi < 816 && v > 760 && un > 100) }' \
+    "$tmp/gl/timeseries.csv"
+
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
