@@ -999,3 +999,73 @@ int dct_sig_settling_time(const double *t, const double *x, size_t n,
     *t_settle = t0;
     return 0;
 }
+
+int dct_sig_rms_difference(const double *a, const double *b, size_t n,
+                           double *rms, dct_diag *d)
+{
+    double sum = 0.0;
+    size_t i;
+
+    if (rms == NULL) {
+        dct_error(d, NULL, 0, "rms difference: no output");
+        return -1;
+    }
+    if (check_series(a, n, 1, "rms difference", d) != 0 ||
+        check_series(b, n, 1, "rms difference", d) != 0)
+        return -1;
+    for (i = 0; i < n; i++)
+        sum += (a[i] - b[i]) * (a[i] - b[i]);
+    *rms = sqrt(sum / (double)n);
+    return 0;
+}
+
+/* Time at which the segment from (ta, xa) to (tb, xb) crosses LIMIT. */
+static double crossing(double ta, double xa, double tb, double xb,
+                       double limit)
+{
+    return ta + (limit - xa) / (xb - xa) * (tb - ta);
+}
+
+int dct_sig_longest_above(const double *t, const double *x, size_t n,
+                          double limit, double *duration, double *t_start,
+                          dct_diag *d)
+{
+    double best = 0.0, best_start = NAN, start = 0.0;
+    int above;
+    size_t i;
+
+    if (duration == NULL || !isfinite(limit)) {
+        dct_error(d, NULL, 0, "time above: bad arguments (limit %g)",
+                  limit);
+        return -1;
+    }
+    if (check_time(t, n, 1, "time above", d) != 0 ||
+        check_series(x, n, 1, "time above", d) != 0)
+        return -1;
+    above = x[0] > limit;
+    if (above)
+        start = t[0];
+    for (i = 1; i < n; i++) {
+        int now = x[i] > limit;
+
+        if (now && !above) {
+            start = crossing(t[i - 1], x[i - 1], t[i], x[i], limit);
+        } else if (!now && above) {
+            double end = crossing(t[i - 1], x[i - 1], t[i], x[i], limit);
+
+            if (end - start > best || isnan(best_start)) {
+                best = end - start;
+                best_start = start;
+            }
+        }
+        above = now;
+    }
+    if (above && (t[n - 1] - start > best || isnan(best_start))) {
+        best = t[n - 1] - start;
+        best_start = start;
+    }
+    *duration = best;
+    if (t_start != NULL)
+        *t_start = best_start;
+    return 0;
+}

@@ -344,4 +344,19 @@ int dct_sig_settling_time(const double *t, const double *x, size_t n,
                           double t0, double target, double band,
                           double *t_settle, dct_diag *d);
 
+/* Root mean square of A[i] - B[i], i = 0..N-1 (N >= 1), equal weights:
+ * the tracking error of a command A and its response B on one uniform
+ * grid.  Returns 0 with *RMS, or -1 with D. */
+int dct_sig_rms_difference(const double *a, const double *b, size_t n,
+                           double *rms, dct_diag *d);
+
+/* Longest continuous time the series (T[i], X[i]) (T increasing) spends
+ * strictly above LIMIT, the crossings linearly interpolated between
+ * samples: for an overload-duration check.  *DURATION [s] is 0 when X
+ * never exceeds LIMIT; *T_START (may be NULL) gets the start of that
+ * stretch (NAN when there is none).  Returns 0, or -1 with D. */
+int dct_sig_longest_above(const double *t, const double *x, size_t n,
+                          double limit, double *duration, double *t_start,
+                          dct_diag *d);
+
 #endif

@@ -859,6 +859,49 @@ START_TEST(test_settling)
 }
 END_TEST
 
+START_TEST(test_rms_difference)
+{
+    static const double a[] = { 1.0, 2.0, 3.0, 4.0 };
+    static const double b[] = { 1.5, 1.5, 3.5, 3.5 };
+    double r;
+    dct_diag d;
+
+    dct_diag_init(&d);
+    ck_assert_int_eq(dct_sig_rms_difference(a, b, 4, &r, &d), 0);
+    ck_assert_double_eq_tol(r, 0.5, 1e-15);
+    ck_assert_int_eq(dct_sig_rms_difference(a, a, 4, &r, &d), 0);
+    ck_assert_double_eq(r, 0.0);
+    ck_assert_int_eq(dct_sig_rms_difference(a, b, 0, &r, &d), -1);
+    expect_error(&d, "0 samples");
+}
+END_TEST
+
+START_TEST(test_longest_above)
+{
+    /* two humps over 5: 0.5..1.5 (1 s) and 3.2..5.8 (2.6 s) */
+    static const double t[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+    static const double x[] = { 0, 10, 0, 4, 9, 9, 4, 0 };
+    static const double hi[] = { 6, 7, 6 };
+    double dur, t0;
+    dct_diag d;
+
+    dct_diag_init(&d);
+    ck_assert_int_eq(dct_sig_longest_above(t, x, 8, 5.0, &dur, &t0, &d), 0);
+    ck_assert_double_eq_tol(dur, 2.6, 1e-12);
+    ck_assert_double_eq_tol(t0, 3.2, 1e-12);
+    /* above from the first to the last sample */
+    ck_assert_int_eq(dct_sig_longest_above(t, hi, 3, 5.0, &dur, &t0, &d), 0);
+    ck_assert_double_eq(dur, 2.0);
+    ck_assert_double_eq(t0, 0.0);
+    /* never above */
+    ck_assert_int_eq(dct_sig_longest_above(t, x, 8, 10.0, &dur, &t0, &d), 0);
+    ck_assert_double_eq(dur, 0.0);
+    ck_assert(isnan(t0));
+    ck_assert_int_eq(dct_sig_longest_above(t, x, 8, NAN, &dur, &t0, &d), -1);
+    expect_error(&d, "bad arguments");
+}
+END_TEST
+
 /* --- the suite ----------------------------------------------------------- */
 
 static Suite *signal_suite(void)
@@ -896,6 +939,8 @@ static Suite *signal_suite(void)
     tcase_add_test(tim, test_window_range);
     tcase_add_test(tim, test_step_response);
     tcase_add_test(tim, test_settling);
+    tcase_add_test(tim, test_rms_difference);
+    tcase_add_test(tim, test_longest_above);
     suite_add_tcase(s, tim);
     return s;
 }
