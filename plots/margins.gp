@@ -10,6 +10,7 @@ panels = 1 + nb / 12
 load plotsdir.'/setup.gp'
 unset grid
 set lmargin
+set rmargin
 set grid xtics
 set key off
 set xlabel 'margin [% of the limit]'

@@ -46,6 +46,8 @@ set output outfile
 set datafile separator comma
 set grid
 set lmargin 10
+# panels of one page share their width; the key sits right of it
+set rmargin at screen 0.76
 set key outside right top font ',9' spacing 0.9
 set xlabel sprintf('time [%s]', tunit)
 set style fill transparent solid 0.25 noborder

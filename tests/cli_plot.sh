@@ -69,6 +69,47 @@ check "no bess.png for a site without a battery" test ! -e "$tmp/run/bess.png"
 check "no temporary file left" no_tmp "$tmp/run"
 check "the data files are untouched" test "$(digest "$tmp/run")" = "$before"
 
+# --- what goes to gnuplot: the columns and limits chosen ---------------------
+# A wrapper records gnuplot's arguments.  gb200-row has 8 racks (more than
+# 4: a band and the 3 worst as lines, columns 3, 10, ... 52 hold
+# T_j_hot_degC), one busway (column 84: a line, its ampacity), one DC bus
+# (its band).
+cat >"$tmp/gpwrap" <<EOF2
+#!/bin/sh
+printf '%s\n' "\$@" >>"$tmp/args"
+exec gnuplot "\$@"
+EOF2
+chmod +x "$tmp/gpwrap"
+set +e
+DCTWIN_GNUPLOT="$tmp/gpwrap" "$DCTWIN" plot --out "$tmp/wrapped" "$tmp/run" \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+check "DCTWIN_GNUPLOT is run (exit $rc)" test "$rc" = 0 -a -s "$tmp/args"
+defs() { grep "outfile='[^']*/$1\.png\.tmp\." "$tmp/args" | tr ';' '\n'; }
+defs temperatures >"$tmp/t"
+r='(3|10|17|24|31|38|45|52)'
+check "temperatures: 3 worst racks as lines" \
+    grep -Eqx "p1_cols='$r $r $r'" "$tmp/t"
+check "temperatures: the 8 racks as band 1" grep -qx "p1_band='2'" "$tmp/t"
+check "temperatures: band title" \
+    grep -qx "p1_bandname1='8 racks: min-max, mean'" "$tmp/t"
+check "temperatures: throttle limit" \
+    grep -qx "p1_limname1='T_j_hot throttle 85 degC'" "$tmp/t"
+check "temperatures: trip limit" grep -qx "p1_lim2='92'" "$tmp/t"
+check "temperatures: bands in a temporary file" \
+    grep -q "^bandfile='$tmp/wrapped/plot-bands.csv.tmp.[0-9]*'\$" "$tmp/t"
+check "temperatures: the title names site and run" \
+    grep -qx "title='gb200-row: temperatures ($tmp/run)'" "$tmp/t"
+defs busway >"$tmp/b"
+check "busway: one busway, a line" grep -qx "p1_cols='84'" "$tmp/b"
+check "busway: its ampacity" grep -qx "p1_limname1='I ampacity 1500 A'" "$tmp/b"
+defs bus >"$tmp/v"
+check "bus: the band limits 760 V and 840 V" \
+    sh -c "grep -qx \"p1_lim.='760'\" '$tmp/v' && grep -qx \"p1_lim.='840'\" '$tmp/v'"
+check "the band file is gone" test ! -e "$tmp/wrapped/plot-bands.csv" -a \
+    "$(ls "$tmp/wrapped" | grep -c tmp)" = 0
+
 # --- SVG and PDF into --out -------------------------------------------------
 run plot --format svg --out "$tmp/svg/sub" "$tmp/run"
 check "--format svg exits 0 (exit $rc)" test "$rc" = 0
