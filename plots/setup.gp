@@ -11,6 +11,8 @@
 #   panels   how many stacked panels the template draws (default 1)
 #   tscale   divide t_s by this for the time axis (default 1)
 #   tunit    the unit of the time axis after tscale (default 's')
+#   width, height   the page in pixels (default 1280 wide, 300 high for
+#            one panel and 280 more per further panel; PDF: 128 px/in)
 if (!exists('fmt')) { fmt = 'png' }
 if (!exists('title')) { title = '' }
 if (!exists('panels')) { panels = 1 }
@@ -21,19 +23,20 @@ if (!exists('outfile')) {
     exit status 2
 }
 tdiv = real(tscale)
-ph = 300 + 280 * (panels - 1)
+ph = exists('height') ? int(real(height)) : 300 + 280 * (panels - 1)
+pw = exists('width') ? int(real(width)) : 1280
 if (fmt eq 'png') {
     if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {
-        set terminal pngcairo size 1280, ph font 'sans,10'
+        set terminal pngcairo size pw, ph font 'sans,10'
     } else {
-        set terminal png size 1280, ph
+        set terminal png size pw, ph
     }
 } else {
     if (fmt eq 'svg') {
-        set terminal svg size 1280, ph dynamic font 'sans,10'
+        set terminal svg size pw, ph dynamic font 'sans,10'
     } else {
         if (fmt eq 'pdf') {
-            set terminal pdfcairo size 10in, (ph / 128.0) font 'sans,8'
+            set terminal pdfcairo size (pw / 128.0), (ph / 128.0) font 'sans,8'
         } else {
             print 'dctwin plot template: unknown fmt'
             exit status 2

@@ -11,7 +11,7 @@
 #   thresholdname its title (default 'threshold')
 #   threshold2, threshold2name   a second line (optional)
 #   style         lines (the default), points, linespoints, steps, impulses
-# and setup.gp's fmt, outfile, title.
+# and setup.gp's fmt, outfile, title, width, height.
 if (!exists('x')) { x = '1' }
 if (!exists('ycols')) { ycols = '2' }
 if (!exists('xscale')) { xscale = '1' }
