@@ -103,6 +103,11 @@ const char *dct_afile_path(const dct_afile *af)
     return af->path;
 }
 
+const char *dct_afile_tmp_path(const dct_afile *af)
+{
+    return reg_tmp[af->slot];
+}
+
 int dct_afile_finish(dct_afile *af)
 {
     if (af->is_finished) {

@@ -35,6 +35,10 @@ FILE *dct_afile_fp(dct_afile *af);
 /* Final name of the file (borrowed; valid while AF lives). */
 const char *dct_afile_path(const dct_afile *af);
 
+/* Name of the temporary (borrowed; valid while AF lives), for a child
+ * process that writes the file itself (plot.c hands it to gnuplot). */
+const char *dct_afile_tmp_path(const dct_afile *af);
+
 /* Flush, fsync and close the temporary without renaming it yet, so that a
  * set of files can all be made durable before any of them appears.
  * Returns 0, or -1 with errno (a write error seen earlier on the stream

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "component.h"
 #include "diag.h"
+#include "plot.h"
 #include "schema.h"
 #include "site.h"
 #include "units.h"
@@ -48,6 +49,9 @@ static const dct_cmd commands[] = {
     {"capacity", "SITE --add MODEL",
      "how many more racks of MODEL fit before a margin binds",
      dct_cmd_capacity},
+    {"plot", "RUNDIR [options]",
+     "plot a run directory with gnuplot (--format png|svg|pdf, --out DIR)",
+     dct_cmd_plot},
     {"profile", "list | show | export",
      "the load profiles: list, parameters and sources, u(t) as CSV",
      dct_cmd_profile},
@@ -68,7 +72,7 @@ static void usage(FILE *f)
         fprintf(f, "  %-9s %-18s %s\n", commands[i].name, commands[i].args,
                 commands[i].doc);
     fprintf(f, "\nNot yet available: "
-               "bess-report, plot.\n"
+               "bess-report.\n"
                "\nExit status: 0 ok, 1 a margin or check failed, 2 usage, "
                "3 input error,\n4 solver failure, 5 output failure.\n"
                "See dctwin(1), dctwin-site(5), dctwin-models(7).\n");

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "model.h"
+#include "plot.h"
 #include "site.h"
 #include "solver.h"
 #include "units.h"
@@ -110,6 +111,7 @@ typedef struct sim {
     dct_scenario *scenario;
     size_t next_sev;     /* first scenario event not yet in events.csv */
     const char *grid_trace;     /* --grid-trace FILE, or NULL */
+    const char *plot_format;    /* --plot: png, svg or pdf; NULL: no plots */
     double grid_step;    /* [s] its step */
     long out_every;      /* timeseries row every out_every solver outputs */
     long n_calls;        /* solver outputs so far */
@@ -940,6 +942,11 @@ static void help(void)
         "  --grid-trace=FILE    write the grid import at every --grid-step "
         "to FILE\n"
         "  --grid-step=T        step of the grid trace (default 10 ms)\n"
+        "  --plot               plot the results into DIR with gnuplot "
+        "(dctwin plot);\n"
+        "                       without gnuplot a warning, the data stays\n"
+        "  --plot-format=FMT    png, svg or pdf (default png; implies "
+        "--plot)\n"
         "  --init=steady|design start from the steady state under the mean "
         "load of\n"
         "                       the first minute (steady, the default), or "
@@ -950,8 +957,9 @@ static void help(void)
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
         "Files in DIR, written only when the run completes: timeseries.csv, "
-        "events.csv,\nmargins.json, margins.txt, margins.csv, run.json.  The margin "
-        "table is printed on stdout.\n\n"
+        "events.csv,\nmargins.json, margins.txt, margins.csv, run.json "
+        "(and the plots with --plot).\nThe margin table is printed on "
+        "stdout.\n\n"
         "Exit status: 0 all margins met, 1 some margin negative, 2 usage, "
         "3 input error,\n4 solver failure, 5 output failure.\n");
 }
@@ -1013,7 +1021,7 @@ static int add_probe(sim *S, const char *arg)
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
-    O_ADD, O_ADD_COUNT, O_ROW
+    O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -1036,6 +1044,8 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"row", required_argument, 0, O_ROW},
         {"grid-trace", required_argument, 0, O_GRID_TRACE},
         {"grid-step", required_argument, 0, O_GRID_STEP},
+        {"plot", no_argument, 0, O_PLOT},
+        {"plot-format", required_argument, 0, O_PLOT_FORMAT},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -1104,6 +1114,19 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             break;
         case O_GRID_STEP:
             bad = parse_time("grid-step", optarg, &S->grid_step);
+            break;
+        case O_PLOT:
+            if (!S->plot_format)
+                S->plot_format = "png";
+            break;
+        case O_PLOT_FORMAT:
+            S->plot_format = optarg;
+            if (!dct_plot_is_format(optarg)) {
+                fprintf(stderr, "dctwin: simulate: --plot-format '%s': "
+                                "expected png, svg or pdf\n",
+                        optarg);
+                bad = 1;
+            }
             break;
         case O_INIT:
             if (strcmp(optarg, "steady") == 0) {
@@ -1594,6 +1617,15 @@ int dct_cmd_simulate(int argc, char **argv)
         fflush(stdout);
     }
     rc = status;
+    if (S->plot_format) {
+        /* the results are in place: a plot that fails is an output
+         * failure, a missing gnuplot only a warning */
+        int p = dct_plot_run(S->out_dir, S->plot_format, NULL, &d);
+        dct_diag_print(&d, stderr);
+        dct_diag_clear(&d);
+        if (p < 0)
+            rc = DCT_EXIT_OUTPUT;
+    }
 
 done:
     for (int k = 0; k < N_FILES; k++)

@@ -1,0 +1,1373 @@
+/* plot.c - plots through gnuplot templates (see plot.h).
+ *
+ * Two layers.  dct_plot_render runs one template: it finds the template
+ * and gnuplot, quotes every variable as a gnuplot single-quoted string,
+ * starts gnuplot with posix_spawn (no shell), waits for it with a timeout
+ * and renames its output into place.  dct_plot_run plots a run directory:
+ * it reads the header of timeseries.csv, sorts the columns into the panels
+ * of the templates by component kind and quantity, streams the rows once
+ * to find each series' extreme and to write the min/mean/max bands of the
+ * groups too large to draw line by line (a temporary file next to the
+ * plots, removed afterwards), takes the limits from margins.csv and
+ * renders each template that has something to show.
+ */
+#include "config.h"
+#include "plot.h"
+#include "atomic_file.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* A group of more than PLOT_MAX_LINES series is drawn as a min/mean/max
+ * band plus its worst series (the panel's n_worst of the table). */
+#define PLOT_MAX_LINES 4
+/* Most limit lines in one panel, and most bars of the margin chart. */
+#define PLOT_MAX_LIMITS 4
+#define PLOT_NBARS 25
+/* Caps on what is read from a run directory. */
+#define PLOT_MAX_COLS 1000000
+#define PLOT_MAX_VARS 256
+
+/* ------------------------------------------------------------ strings */
+
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+    int is_bad;         /* out of memory or a value that cannot be quoted */
+} sbuf;
+
+static void sb_addn(sbuf *b, const char *s, size_t n)
+{
+    if (b->is_bad)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->is_bad = 1;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void sb_add(sbuf *b, const char *s)
+{
+    sb_addn(b, s, strlen(s));
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp)
+        b->is_bad = 1;
+    else
+        sb_addn(b, tmp, (size_t)n);
+}
+
+/* Append S quoted for gnuplot: inside '...' only ' is special, written
+ * ''.  Control characters cannot be passed (a newline ends the command):
+ * the buffer is marked bad. */
+static void sb_quote(sbuf *b, const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+            b->is_bad = 1;
+            return;
+        }
+    sb_add(b, "'");
+    for (const char *p = s; *p; p++)
+        sb_addn(b, *p == '\'' ? "''" : p, *p == '\'' ? 2 : 1);
+    sb_add(b, "'");
+}
+
+char *dct_plot_quote(const char *s)
+{
+    sbuf b = {0};
+    sb_quote(&b, s);
+    if (b.is_bad) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* A file name that gnuplot reads as a file: relative names get "./" so
+ * that none starts with '<' or '|' (pipes), '-' or '+' (special files). */
+static void sb_quote_path(sbuf *b, const char *path)
+{
+    if (path[0] == '/') {
+        sb_quote(b, path);
+        return;
+    }
+    sbuf t = {0};
+    sb_add(&t, "./");
+    sb_add(&t, path);
+    if (t.is_bad)
+        b->is_bad = 1;
+    else
+        sb_quote(b, t.s);
+    free(t.s);
+}
+
+/* Nonzero when the N first characters of S end with SUF. */
+static int has_suffix_n(const char *s, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && strncmp(s + n - k, suf, k) == 0;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    return has_suffix_n(s, strlen(s), suf);
+}
+
+int dct_plot_is_format(const char *format)
+{
+    return format && (strcmp(format, "png") == 0 ||
+                      strcmp(format, "svg") == 0 ||
+                      strcmp(format, "pdf") == 0);
+}
+
+/* ------------------------------------------------ finding the programs */
+
+static int is_warned;   /* the missing-gnuplot warning was recorded */
+
+static int no_gnuplot(dct_diag *d, const char *dir)
+{
+    if (!is_warned) {
+        dct_warning(d, NULL, 0,
+                    "gnuplot not found; plots skipped, data kept in %s", dir);
+        is_warned = 1;
+    }
+    return DCT_PLOT_NO_GNUPLOT;
+}
+
+static int is_exec(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+           access(path, X_OK) == 0;
+}
+
+/* The gnuplot to run, malloc'd, or NULL when there is none. */
+static char *find_gnuplot(void)
+{
+    const char *name = getenv("DCTWIN_GNUPLOT");
+    if (!name || !*name)
+        name = "gnuplot";
+    if (strchr(name, '/'))
+        return is_exec(name) ? strdup(name) : NULL;
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *p = path;; p++) {
+        const char *e = strchr(p, ':');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        sbuf b = {0};
+        sb_addn(&b, n ? p : ".", n ? n : 1);
+        sb_add(&b, "/");
+        sb_add(&b, name);
+        if (!b.is_bad && is_exec(b.s))
+            return b.s;
+        free(b.s);
+        if (!e)
+            break;
+        p = e;
+    }
+    return NULL;
+}
+
+/* Template NAME.gp: its path, malloc'd, and its directory in *DIR
+ * (malloc'd); NULL with an error recorded when it is nowhere. */
+static char *find_template(const char *name, char **dir, dct_diag *d)
+{
+    const char *env = getenv("DCTWIN_PLOTS_PATH");
+    sbuf dirs = {0};
+    if (env && *env) {
+        sb_add(&dirs, env);
+        sb_add(&dirs, ":");
+    }
+    sb_add(&dirs, DCT_PKGDATADIR "/plots");
+    if (dirs.is_bad) {
+        free(dirs.s);
+        dct_error(d, NULL, 0, "out of memory");
+        return NULL;
+    }
+    char *save = NULL, *found = NULL;
+    char *copy = strdup(dirs.s);
+    for (char *t = copy ? strtok_r(copy, ":", &save) : NULL; t && !found;
+         t = strtok_r(NULL, ":", &save)) {
+        sbuf b = {0};
+        sb_printf(&b, "%s/%s.gp", t, name);
+        struct stat st;
+        if (!b.is_bad && stat(b.s, &st) == 0 && S_ISREG(st.st_mode)) {
+            found = b.s;
+            *dir = strdup(t);
+            if (!*dir) {
+                free(found);
+                found = NULL;
+            }
+        } else {
+            free(b.s);
+        }
+    }
+    if (!found)
+        dct_error(d, NULL, 0,
+                  "plot template '%s.gp' not found in %s (set "
+                  "DCTWIN_PLOTS_PATH to the directory of the templates)",
+                  name, dirs.s);
+    free(copy);
+    free(dirs.s);
+    return found;
+}
+
+/* ------------------------------------------------------ running gnuplot */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Run EXE with ARGV, stdin and stdout on /dev/null, stderr inherited (so
+ * that gnuplot's own message reaches the user).  Returns 0 when it exited
+ * with status 0, else DCT_PLOT_EGNUPLOT with an error recorded. */
+static int run_child(const char *exe, char *const argv[], const char *what,
+                     dct_diag *d)
+{
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        dct_error(d, NULL, 0, "out of memory");
+        return DCT_PLOT_EGNUPLOT;
+    }
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int e = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (e != 0) {
+        dct_error(d, NULL, 0, "cannot start %s: %s", exe, strerror(e));
+        return DCT_PLOT_EGNUPLOT;
+    }
+    double t0 = now_s();
+    int st = 0, is_timeout = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR) {
+            dct_error(d, NULL, 0, "waiting for %s: %s", exe,
+                      strerror(errno));
+            return DCT_PLOT_EGNUPLOT;
+        }
+        if (now_s() - t0 > DCT_PLOT_TIMEOUT_S) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                ;
+            is_timeout = 1;
+            break;
+        }
+        struct timespec ts = {0, 10000000};   /* 10 ms */
+        nanosleep(&ts, NULL);
+    }
+    if (is_timeout) {
+        dct_error(d, NULL, 0, "gnuplot did not finish %s within %d s; "
+                              "killed",
+                  what, DCT_PLOT_TIMEOUT_S);
+        return DCT_PLOT_EGNUPLOT;
+    }
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+        return 0;
+    if (WIFEXITED(st))
+        dct_error(d, NULL, 0, "gnuplot failed on %s (exit status %d)", what,
+                  WEXITSTATUS(st));
+    else
+        dct_error(d, NULL, 0, "gnuplot failed on %s (signal %d)", what,
+                  WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    return DCT_PLOT_EGNUPLOT;
+}
+
+static int is_ident(const char *s, size_t n)
+{
+    if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+            return 0;
+    return 1;
+}
+
+static int is_template_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+/* The directory part of FILE ("." when none), malloc'd. */
+static char *dir_of(const char *file)
+{
+    const char *sl = strrchr(file, '/');
+    if (!sl)
+        return strdup(".");
+    if (sl == file)
+        return strdup("/");
+    char *s = malloc((size_t)(sl - file) + 1);
+    if (s) {
+        memcpy(s, file, (size_t)(sl - file));
+        s[sl - file] = '\0';
+    }
+    return s;
+}
+
+int dct_plot_render(const char *template_name, const char *const *vars,
+                    size_t nvars, const char *out_file, const char *format,
+                    dct_diag *d)
+{
+    if (!dct_plot_is_format(format)) {
+        dct_error(d, NULL, 0, "plot format '%s': expected png, svg or pdf",
+                  format ? format : "(null)");
+        return DCT_PLOT_EINVAL;
+    }
+    char name[128];
+    size_t nl = strlen(template_name);
+    if (has_suffix(template_name, ".gp"))
+        nl -= 3;
+    if (nl >= sizeof name) {
+        dct_error(d, NULL, 0, "plot template name too long");
+        return DCT_PLOT_EINVAL;
+    }
+    memcpy(name, template_name, nl);
+    name[nl] = '\0';
+    if (!is_template_name(name)) {
+        dct_error(d, NULL, 0, "plot template '%s': expected a name of "
+                              "letters, digits, '_' and '-'",
+                  template_name);
+        return DCT_PLOT_EINVAL;
+    }
+    for (size_t i = 0; i < nvars; i++) {
+        const char *eq = strchr(vars[i], '=');
+        size_t n = eq ? (size_t)(eq - vars[i]) : 0;
+        if (!eq || !is_ident(vars[i], n) ||
+            (n == 8 && strncmp(vars[i], "plotsdir", 8) == 0) ||
+            (n == 7 && strncmp(vars[i], "outfile", 7) == 0) ||
+            (n == 3 && strncmp(vars[i], "fmt", 3) == 0)) {
+            dct_error(d, NULL, 0, "plot variable '%s': expected NAME=VALUE "
+                                  "with NAME a gnuplot identifier other "
+                                  "than plotsdir, outfile and fmt",
+                      vars[i]);
+            return DCT_PLOT_EINVAL;
+        }
+    }
+    char *tdir = NULL;
+    char *tpl = find_template(name, &tdir, d);
+    if (!tpl)
+        return DCT_PLOT_EINPUT;
+    int rc = DCT_PLOT_OK;
+    char *exe = find_gnuplot();
+    dct_afile *af = NULL;
+    sbuf defs = {0}, tplarg = {0};
+    if (!exe) {
+        char *dir = dir_of(out_file);
+        rc = no_gnuplot(d, dir ? dir : out_file);
+        free(dir);
+        goto done;
+    }
+    if (!(af = dct_afile_open(out_file))) {
+        dct_error(d, out_file, 0, "cannot create: %s", strerror(errno));
+        rc = DCT_PLOT_EOUTPUT;
+        goto done;
+    }
+    sb_add(&defs, "plotsdir=");
+    sb_quote_path(&defs, tdir);
+    sb_add(&defs, ";outfile=");
+    sb_quote_path(&defs, dct_afile_tmp_path(af));
+    sb_printf(&defs, ";fmt='%s'", format);
+    for (size_t i = 0; i < nvars; i++) {
+        const char *eq = strchr(vars[i], '=');
+        sb_add(&defs, ";");
+        sb_addn(&defs, vars[i], (size_t)(eq - vars[i]));
+        sb_add(&defs, "=");
+        if (has_suffix_n(vars[i], (size_t)(eq - vars[i]), "file"))
+            sb_quote_path(&defs, eq + 1);
+        else
+            sb_quote(&defs, eq + 1);
+    }
+    if (tpl[0] != '/')
+        sb_add(&tplarg, "./");
+    sb_add(&tplarg, tpl);
+    if (defs.is_bad || tplarg.is_bad) {
+        dct_error(d, NULL, 0, "plot %s: a name or path holds a control "
+                              "character, which cannot be passed to "
+                              "gnuplot",
+                  out_file);
+        rc = DCT_PLOT_EINVAL;
+        goto done;
+    }
+    char *argv[] = {exe, (char *)"-e", defs.s, tplarg.s, NULL};
+    if ((rc = run_child(exe, argv, out_file, d)) != 0)
+        goto done;
+    struct stat st;
+    if (stat(dct_afile_tmp_path(af), &st) != 0 || st.st_size == 0) {
+        dct_error(d, out_file, 0, "gnuplot wrote nothing (template %s)",
+                  tpl);
+        rc = DCT_PLOT_EGNUPLOT;
+        goto done;
+    }
+    int c = dct_afile_commit(af);
+    af = NULL;
+    if (c != 0) {
+        dct_error(d, out_file, 0, "cannot rename into place: %s",
+                  strerror(errno));
+        rc = DCT_PLOT_EOUTPUT;
+    }
+done:
+    dct_afile_abort(af);
+    free(defs.s);
+    free(tplarg.s);
+    free(exe);
+    free(tpl);
+    free(tdir);
+    return rc;
+}
+
+/* ------------------------------------------------------- a run directory */
+
+/* Component kinds, told by the columns (or margins) a component has. */
+enum {
+    K_RACK = 1, K_CDU = 2, K_BUSWAY = 4, K_BESS = 8, K_GEN = 16, K_GRID = 32
+};
+
+/* One row of the plot table: the series of quantity QTY (the column name
+ * after the component id) of the components of a kind drawn in panel
+ * PANEL of template TPL.  WORST says which end of a series is its worst
+ * (+1 its maximum, -1 its minimum), N_WORST how many worst series are
+ * drawn over the band of a large group. */
+typedef struct pdef {
+    const char *tpl;
+    int panel;
+    const char *qty;
+    unsigned kinds;      /* one of these kinds, 0 any */
+    unsigned not_kinds;  /* none of these */
+    double scale;        /* values and limits shown times this */
+    int worst;
+    int n_worst;
+    const char *noun;    /* what a band is of: "racks" */
+} pdef;
+
+static const pdef plot_table[] = {
+    {"temperatures", 1, "T_j_hot_degC", K_RACK, 0, 1, 1, 3, "racks"},
+    {"temperatures", 2, "T_case_degC", K_RACK, 0, 1, 1, 3, "racks"},
+    {"temperatures", 3, "T_return_degC", K_RACK, 0, 1, 1, 3, "racks"},
+    {"coolant", 1, "T_supply_degC", K_CDU, 0, 1, 1, 1, "CDU supply"},
+    {"coolant", 1, "T_return_degC", K_CDU, 0, 1, 1, 1, "CDU return"},
+    {"coolant", 1, "T_primary_out_degC", K_CDU, 0, 1, 1, 1,
+     "CDU primary out"},
+    {"coolant", 1, "T_supply_degC", 0, K_RACK | K_CDU, 1, 1, 1, "supply"},
+    {"coolant", 1, "T_return_degC", 0, K_RACK | K_CDU, 1, 1, 1, "return"},
+    {"coolant", 1, "T_out_degC", 0, 0, 1, 1, 1, "outlet"},
+    {"coolant", 1, "T_air_degC", 0, 0, 1, 1, 1, "air"},
+    {"coolant", 2, "flow_Lpm", K_RACK, 0, 1, -1, 1, "racks"},
+    {"coolant", 2, "flow_Lpm", K_CDU, 0, 1, -1, 1, "CDUs"},
+    {"coolant", 2, "flow_Lpm", 0, K_RACK | K_CDU, 1, -1, 1, "loops"},
+    {"coolant", 2, "flow_primary_Lpm", K_CDU, 0, 1, -1, 1, "CDU primary"},
+    {"cdu", 1, "Q_kW", K_CDU, 0, 1, 1, 3, "CDUs"},
+    {"cdu", 2, "valve_pct", K_CDU, 0, 1, 1, 1, "CDU valves"},
+    {"cdu", 2, "pump_speed_pct", K_CDU, 0, 1, 1, 1, "CDU pumps"},
+    {"bus", 1, "V_V", 0, 0, 1, -1, 3, "buses"},
+    {"bus", 2, "V_end_V", K_BUSWAY, 0, 1, -1, 3, "busways"},
+    {"busway", 1, "I_A", K_BUSWAY, 0, 1, 1, 3, "busways"},
+    {"busway", 2, "T_degC", K_BUSWAY, 0, 1, 1, 3, "busways"},
+    {"grid", 1, "P_kW", K_GRID, 0, 1, 1, 3, "grids"},
+    {"grid", 1, "P_kW", K_GEN, 0, 1, 1, 3, "generators"},
+    {"grid", 1, "P_available_kW", K_GEN, 0, 1, -1, 3, "available"},
+    {"bess", 1, "P_kW", K_BESS, 0, 1, 1, 3, "batteries"},
+    {"bess", 2, "soc", K_BESS, 0, 100, -1, 3, "batteries"},
+    {"bess", 3, "T_cell_degC", K_BESS, 0, 1, 1, 3, "batteries"},
+};
+#define N_PDEF (sizeof plot_table / sizeof plot_table[0])
+#define N_PANELS 3
+
+/* The templates of a run, in the order they are rendered. */
+static const char *const run_templates[] = {
+    "temperatures", "coolant", "cdu", "bus", "busway", "grid", "bess",
+    "margins"};
+#define N_TEMPLATES (sizeof run_templates / sizeof run_templates[0])
+
+typedef struct pcol {   /* one column of timeseries.csv */
+    char *name;         /* owned, "A01.T_j_degC" */
+    size_t comp_len;    /* length of the component id in name */
+    const char *qty;    /* into name: after the component id and '.' */
+    unsigned kind;
+    double lo, hi;      /* extremes over the run */
+} pcol;
+
+typedef struct plimit { /* one row of margins.csv */
+    char *comp, *qty, *unit, *name;   /* owned; name: the id's last part */
+    double limit;
+} plimit;
+
+typedef struct pgroup { /* the columns of one plot_table row */
+    const pdef *def;
+    size_t *cols;       /* [n] indices into the columns */
+    size_t n;
+    size_t band;        /* first column of its band in the band file, or 0 */
+} pgroup;
+
+typedef struct prun {
+    const char *rundir;
+    char *ts_path, *mg_path, *gr_path, *site;
+    pcol *cols;
+    size_t n_cols;
+    plimit *lims;
+    size_t n_lims;
+    char **grid_names;  /* columns of grid.csv after t_s */
+    size_t n_grid;
+    pgroup groups[N_PDEF];
+    size_t n_bands, n_mg_rows;
+    double t_end;
+    dct_afile *bands;
+} prun;
+
+static char *path_join(const char *dir, const char *file)
+{
+    sbuf b = {0};
+    sb_add(&b, dir);
+    sb_add(&b, "/");
+    sb_add(&b, file);
+    if (b.is_bad) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* Split the CSV line LINE in place into at most MAX fields (RFC 4180
+ * quotes; the trailing newline removed).  Returns the number of fields,
+ * or MAX + 1 when there are more. */
+static size_t csv_split(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (;;) {
+        if (n == max)
+            return max + 1;
+        char *w = p;
+        f[n++] = w;
+        if (*p == '"') {
+            p++;
+            while (*p) {
+                if (*p == '"' && p[1] == '"') {
+                    *w++ = '"';
+                    p += 2;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    *w++ = *p++;
+                }
+            }
+            while (*p && *p != ',')
+                p++;
+        } else {
+            while (*p && *p != ',')
+                *w++ = *p++;
+        }
+        int is_end = *p == '\0';
+        *w = '\0';
+        if (is_end)
+            return n;
+        p++;
+    }
+}
+
+/* Count the commas of a header outside quotes, plus one. */
+static size_t csv_count(const char *line)
+{
+    size_t n = 1;
+    int q = 0;
+    for (const char *p = line; *p && *p != '\n'; p++) {
+        if (*p == '"')
+            q = !q;
+        else if (*p == ',' && !q)
+            n++;
+    }
+    return n;
+}
+
+/* Read the header of FILE into a malloc'd array of N malloc'd names.
+ * Returns NULL (error recorded) when FILE cannot be read. */
+static char **read_header(const char *file, size_t *n, dct_diag *d)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        dct_error(d, file, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    char **names = NULL, **f2 = NULL;
+    size_t m = 0;
+    if (getline(&line, &cap, f) < 0) {
+        dct_error(d, file, 1, "empty file: expected a header line");
+        goto fail;
+    }
+    m = csv_count(line);
+    if (m > PLOT_MAX_COLS) {
+        dct_error(d, file, 1, "%zu columns: at most %d are plotted", m,
+                  PLOT_MAX_COLS);
+        goto fail;
+    }
+    f2 = malloc(m * sizeof *f2);
+    names = calloc(m, sizeof *names);
+    if (!f2 || !names)
+        goto oom;
+    size_t k = csv_split(line, f2, m);
+    if (k != m) {
+        dct_error(d, file, 1, "malformed header");
+        goto fail;
+    }
+    for (size_t i = 0; i < m; i++)
+        if (!(names[i] = strdup(f2[i])))
+            goto oom;
+    if (strcmp(names[0], "t_s") != 0) {
+        dct_error(d, file, 1, "first column '%s': expected t_s", names[0]);
+        goto fail;
+    }
+    free(f2);
+    free(line);
+    fclose(f);
+    *n = m;
+    return names;
+oom:
+    dct_error(d, file, 0, "out of memory");
+fail:
+    if (names)
+        for (size_t i = 0; i < m; i++)
+            free(names[i]);
+    free(names);
+    free(f2);
+    free(line);
+    fclose(f);
+    return NULL;
+}
+
+/* Read margins.csv (id,component,quantity,unit,kind,limit,...).  A
+ * missing file is no error: the plots then have no limit lines. */
+static int read_limits(prun *R, dct_diag *d)
+{
+    FILE *f = fopen(R->mg_path, "r");
+    if (!f)
+        return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    long ln = 0;
+    int rc = 0;
+    while (getline(&line, &cap, f) >= 0) {
+        char *fl[12];
+        if (++ln == 1)
+            continue;
+        size_t k = csv_split(line, fl, 12);
+        if (k < 7) {
+            dct_error(d, R->mg_path, ln, "expected at least 7 fields, found "
+                                         "%zu",
+                      k);
+            rc = -1;
+            break;
+        }
+        R->n_mg_rows++;
+        char *end;
+        double lim = strtod(fl[5], &end);
+        if (end == fl[5] || *end || !isfinite(lim))
+            continue;   /* a margin without a finite limit draws no line */
+        plimit *p = realloc(R->lims, (R->n_lims + 1) * sizeof *p);
+        if (!p) {
+            rc = -1;
+            break;
+        }
+        R->lims = p;
+        const char *nm = strrchr(fl[0], '.');
+        plimit *l = &R->lims[R->n_lims++];
+        l->comp = strdup(fl[1]);
+        l->qty = strdup(fl[2]);
+        l->unit = strdup(fl[3]);
+        l->name = strdup(nm ? nm + 1 : fl[0]);
+        l->limit = lim;
+        if (!l->comp || !l->qty || !l->unit || !l->name) {
+            dct_error(d, R->mg_path, 0, "out of memory");
+            rc = -1;
+            break;
+        }
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static int cmp_comp(const void *a, const void *b)
+{
+    const pcol *x = *(pcol *const *)a, *y = *(pcol *const *)b;
+    size_t n = x->comp_len < y->comp_len ? x->comp_len : y->comp_len;
+    int c = strncmp(x->name, y->name, n);
+    if (c)
+        return c;
+    return (x->comp_len > y->comp_len) - (x->comp_len < y->comp_len);
+}
+
+static int is_comp(const char *id, const pcol *c)
+{
+    return strlen(id) == c->comp_len && strncmp(id, c->name, c->comp_len) ==
+                                            0;
+}
+
+/* The kind of every column's component, from the quantities each
+ * component has, its margins (a grid has a contract or ramp margin) and
+ * the columns of grid.csv. */
+static int classify(prun *R)
+{
+    pcol **by = malloc(R->n_cols * sizeof *by);
+    if (!by)
+        return -1;
+    for (size_t i = 0; i < R->n_cols; i++)
+        by[i] = &R->cols[i];
+    qsort(by, R->n_cols, sizeof *by, cmp_comp);
+    for (size_t a = 0, b; a < R->n_cols; a = b) {
+        unsigned kind = 0;
+        for (b = a; b < R->n_cols && cmp_comp(&by[a], &by[b]) == 0; b++) {
+            const char *q = by[b]->qty;
+            kind |= strcmp(q, "T_j_degC") == 0 ? K_RACK : 0;
+            kind |= strcmp(q, "valve_pct") == 0 ? K_CDU : 0;
+            kind |= strcmp(q, "V_end_V") == 0 ? K_BUSWAY : 0;
+            kind |= strcmp(q, "soc") == 0 ? K_BESS : 0;
+            kind |= strcmp(q, "P_available_kW") == 0 ? K_GEN : 0;
+        }
+        for (size_t l = 0; l < R->n_lims; l++)
+            if (is_comp(R->lims[l].comp, by[a]) &&
+                (strcmp(R->lims[l].name, "contract") == 0 ||
+                 strcmp(R->lims[l].qty, "ramp") == 0))
+                kind |= K_GRID;
+        for (size_t g = 0; g < R->n_grid; g++) {
+            const char *dot = strrchr(R->grid_names[g], '.');
+            if (dot && (size_t)(dot - R->grid_names[g]) == by[a]->comp_len &&
+                strncmp(R->grid_names[g], by[a]->name, by[a]->comp_len) == 0)
+                kind |= K_GRID;
+        }
+        for (size_t k = a; k < b; k++)
+            by[k]->kind = kind;
+    }
+    free(by);
+    return 0;
+}
+
+/* Sort the columns into the groups of plot_table; a group larger than
+ * PLOT_MAX_LINES gets a band. */
+static int make_groups(prun *R)
+{
+    for (size_t g = 0; g < N_PDEF; g++) {
+        const pdef *p = &plot_table[g];
+        pgroup *G = &R->groups[g];
+        G->def = p;
+        for (size_t i = 1; i < R->n_cols; i++) {
+            const pcol *c = &R->cols[i];
+            if (strcmp(c->qty, p->qty) != 0 ||
+                (p->kinds && !(c->kind & p->kinds)) ||
+                (c->kind & p->not_kinds))
+                continue;
+            size_t *v = realloc(G->cols, (G->n + 1) * sizeof *v);
+            if (!v)
+                return -1;
+            G->cols = v;
+            G->cols[G->n++] = i;
+        }
+        if (G->n > PLOT_MAX_LINES)
+            G->band = 2 + 3 * R->n_bands++;
+    }
+    return 0;
+}
+
+/* Stream the rows of timeseries.csv: the extremes of every column, the
+ * last time, and a row of the band file per row. */
+static int read_rows(prun *R, dct_diag *d)
+{
+    FILE *f = fopen(R->ts_path, "r");
+    if (!f) {
+        dct_error(d, R->ts_path, 0, "cannot open: %s", strerror(errno));
+        return DCT_PLOT_EINPUT;
+    }
+    FILE *bf = R->bands ? dct_afile_fp(R->bands) : NULL;
+    if (bf) {
+        fputs("t_s", bf);
+        for (size_t k = 0; k < R->n_bands; k++)
+            fprintf(bf, ",b%zu_min,b%zu_mean,b%zu_max", k, k, k);
+        putc('\n', bf);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    long ln = 0;
+    int rc = DCT_PLOT_OK;
+    double *v = malloc(R->n_cols * sizeof *v);
+    if (!v) {
+        dct_error(d, NULL, 0, "out of memory");
+        rc = DCT_PLOT_EINPUT;
+    }
+    for (size_t i = 0; i < R->n_cols; i++)
+        R->cols[i].lo = INFINITY, R->cols[i].hi = -INFINITY;
+    while (!rc && getline(&line, &cap, f) >= 0) {
+        if (++ln == 1)
+            continue;
+        char *p = line;
+        size_t k = 0;
+        for (; k < R->n_cols; k++) {
+            char *end;
+            v[k] = strtod(p, &end);
+            if (end == p || (*end != ',' && *end != '\n' && *end != '\r' &&
+                             *end != '\0'))
+                break;
+            p = end;
+            if (k + 1 < R->n_cols && *p++ != ',')
+                break;
+        }
+        if (k < R->n_cols || (*p && *p != '\n' && *p != '\r')) {
+            dct_error(d, R->ts_path, ln, "expected %zu numbers separated "
+                                         "by commas",
+                      R->n_cols);
+            rc = DCT_PLOT_EINPUT;
+            break;
+        }
+        for (size_t i = 0; i < R->n_cols; i++) {
+            if (v[i] < R->cols[i].lo)
+                R->cols[i].lo = v[i];
+            if (v[i] > R->cols[i].hi)
+                R->cols[i].hi = v[i];
+        }
+        R->t_end = v[0];
+        if (!bf)
+            continue;
+        fprintf(bf, "%.9g", v[0]);
+        for (size_t g = 0; g < N_PDEF; g++) {
+            const pgroup *G = &R->groups[g];
+            if (!G->band)
+                continue;
+            double lo = INFINITY, hi = -INFINITY, sum = 0;
+            for (size_t j = 0; j < G->n; j++) {
+                double x = v[G->cols[j]];
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
+                sum += x;
+            }
+            fprintf(bf, ",%.9g,%.9g,%.9g", lo, sum / (double)G->n, hi);
+        }
+        putc('\n', bf);
+    }
+    if (!rc && ln < 2) {
+        dct_error(d, R->ts_path, 1, "no rows: nothing to plot");
+        rc = DCT_PLOT_EINPUT;
+    }
+    free(v);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* The site name from run.json ("site":{"file":...,"name":"..."}), a JSON
+ * string decoded (\uXXXX of the basic plane to UTF-8); NULL when absent. */
+static char *site_name(const char *rundir)
+{
+    char *path = path_join(rundir, "run.json");
+    FILE *f = path ? fopen(path, "r") : NULL;
+    free(path);
+    if (!f)
+        return NULL;
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strstr(buf, "\"site\":{");
+    p = p ? strstr(p, "\"name\":\"") : NULL;
+    if (!p)
+        return NULL;
+    p += 8;
+    sbuf b = {0};
+    while (*p && *p != '"') {
+        if (*p != '\\') {
+            sb_addn(&b, p++, 1);
+            continue;
+        }
+        char c = p[1];
+        if (!c)
+            break;
+        p += 2;
+        const char *esc = strchr("\"\\/bfnrt", c);
+        if (esc && c != 'b' && c != 'f' && c != 'n' && c != 'r' &&
+            c != 't') {
+            sb_addn(&b, &c, 1);
+        } else if (c == 'u' && isxdigit((unsigned char)p[0]) &&
+                   isxdigit((unsigned char)p[1]) &&
+                   isxdigit((unsigned char)p[2]) &&
+                   isxdigit((unsigned char)p[3])) {
+            char hex[5] = {p[0], p[1], p[2], p[3], 0};
+            unsigned long u = strtoul(hex, NULL, 16);
+            char o[3];
+            p += 4;
+            if (u < 0x20) {
+                sb_add(&b, " ");
+            } else if (u < 0x80) {
+                o[0] = (char)u;
+                sb_addn(&b, o, 1);
+            } else if (u < 0x800) {
+                o[0] = (char)(0xc0 | (u >> 6));
+                o[1] = (char)(0x80 | (u & 0x3f));
+                sb_addn(&b, o, 2);
+            } else {
+                o[0] = (char)(0xe0 | (u >> 12));
+                o[1] = (char)(0x80 | ((u >> 6) & 0x3f));
+                o[2] = (char)(0x80 | (u & 0x3f));
+                sb_addn(&b, o, 3);
+            }
+        } else {
+            sb_add(&b, " ");   /* a control character: not for a title */
+        }
+    }
+    if (b.is_bad) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* ------------------------------------------------- variables of a plot */
+
+typedef struct pvars {
+    char *v[PLOT_MAX_VARS];
+    size_t n;
+    int is_bad;
+} pvars;
+
+/* vsprintf into a malloc'd string in *S.  Returns its length or -1. */
+static int vformat(char **s, const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0 || !(*s = malloc((size_t)n + 1)))
+        return -1;
+    vsnprintf(*s, (size_t)n + 1, fmt, ap);
+    return n;
+}
+
+static void vadd(pvars *V, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void vadd(pvars *V, const char *fmt, ...)
+{
+    if (V->is_bad)
+        return;
+    if (V->n == PLOT_MAX_VARS) {
+        V->is_bad = 1;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vformat(&s, fmt, ap) < 0)
+        V->is_bad = 1;
+    else
+        V->v[V->n++] = s;
+    va_end(ap);
+}
+
+static void vfree(pvars *V)
+{
+    for (size_t i = 0; i < V->n; i++)
+        free(V->v[i]);
+    V->n = 0;
+}
+
+/* Does limit L apply to column C shown times SCALE?  The quantity is the
+ * column's name without its unit suffix ("T_j_hot_degC": T_j_hot, degC);
+ * "pct" is the margins' "%", and a unitless fraction shown times 100 is
+ * in "%" too (soc). */
+static int limit_fits(const plimit *l, const pcol *c, double scale)
+{
+    if (!is_comp(l->comp, c))
+        return 0;
+    const char *q = c->qty, *us = strrchr(q, '_');
+    size_t qn = us ? (size_t)(us - q) : strlen(q);
+    const char *unit = us ? us + 1 : "";
+    if (strlen(l->qty) != qn || strncmp(l->qty, q, qn) != 0)
+        return 0;
+    if (strcmp(unit, l->unit) == 0)
+        return scale == 1;
+    if (strcmp(unit, "pct") == 0 && strcmp(l->unit, "%") == 0)
+        return scale == 1;
+    return !*unit && scale == 100 && strcmp(l->unit, "%") == 0;
+}
+
+static const pcol *worst_sort_base;
+static int worst_sign;
+static int cmp_worst(const void *a, const void *b)
+{
+    const pcol *x = &worst_sort_base[*(const size_t *)a];
+    const pcol *y = &worst_sort_base[*(const size_t *)b];
+    double kx = worst_sign > 0 ? x->hi : -x->lo;
+    double ky = worst_sign > 0 ? y->hi : -y->lo;
+    return (kx < ky) - (kx > ky);
+}
+
+/* The variables of panel P (1..N_PANELS) of template TPL.  Returns the
+ * number of groups with data in it. */
+static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
+{
+    sbuf cols = {0}, band = {0};
+    int n_groups = 0, n_band = 0, n_lim = 0;
+    double scale = 1;
+    double lim_v[PLOT_MAX_LIMITS];
+    const char *lim_n[PLOT_MAX_LIMITS];
+    double lo = INFINITY, hi = -INFINITY;   /* the panel's values, scaled */
+    for (size_t g = 0; g < N_PDEF; g++) {
+        pgroup *G = &R->groups[g];
+        if (strcmp(G->def->tpl, tpl) != 0 || G->def->panel != P || !G->n)
+            continue;
+        n_groups++;
+        scale = G->def->scale;
+        size_t n_lines = G->n;
+        if (G->band) {
+            /* the worst few over the band, worst first */
+            worst_sort_base = R->cols;
+            worst_sign = G->def->worst;
+            qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
+            n_lines = (size_t)G->def->n_worst;
+            sb_printf(&band, "%s%zu", band.n ? " " : "", G->band);
+            n_band++;
+            vadd(V, "p%d_bandname%d=%zu %s: min-max, mean", P, n_band,
+                 G->n, G->def->noun);
+        }
+        for (size_t j = 0; j < n_lines && j < G->n; j++)
+            sb_printf(&cols, "%s%zu", cols.n ? " " : "", G->cols[j] + 1);
+        for (size_t j = 0; j < G->n; j++) {
+            const pcol *c = &R->cols[G->cols[j]];
+            lo = fmin(lo, c->lo * G->def->scale);
+            hi = fmax(hi, c->hi * G->def->scale);
+        }
+        for (size_t j = 0; j < G->n; j++)
+            for (size_t l = 0; l < R->n_lims; l++) {
+                const plimit *L = &R->lims[l];
+                if (!limit_fits(L, &R->cols[G->cols[j]], G->def->scale))
+                    continue;
+                int seen = 0;
+                for (int k = 0; k < n_lim && !seen; k++)
+                    seen = lim_v[k] == L->limit &&
+                           strcmp(lim_n[k], L->name) == 0;
+                if (!seen && n_lim < PLOT_MAX_LIMITS) {
+                    lim_v[n_lim] = L->limit;
+                    lo = fmin(lo, L->limit);
+                    hi = fmax(hi, L->limit);
+                    lim_n[n_lim++] = L->name;
+                    vadd(V, "p%d_lim%d=%.9g", P, n_lim, L->limit);
+                    vadd(V, "p%d_limname%d=%s %s %.6g %s", P, n_lim,
+                         L->qty, L->name, L->limit, L->unit);
+                }
+            }
+    }
+    if (n_groups) {
+        if (cols.n)
+            vadd(V, "p%d_cols=%s", P, cols.s);
+        if (band.n)
+            vadd(V, "p%d_band=%s", P, band.s);
+        vadd(V, "p%d_nlim=%d", P, n_lim);
+        vadd(V, "p%d_scale=%g", P, scale);
+        /* a flat panel gets its range here: gnuplot would warn */
+        double mid = 0.5 * (lo + hi), w = fmax(1e-3 * fabs(mid), 0.5);
+        if (isfinite(lo) && isfinite(hi) &&
+            hi - lo < 1e-9 * fabs(mid) + 1e-12) {
+            vadd(V, "p%d_ymin=%.9g", P, mid - w);
+            vadd(V, "p%d_ymax=%.9g", P, mid + w);
+        }
+    }
+    if (cols.is_bad || band.is_bad)
+        V->is_bad = 1;
+    free(cols.s);
+    free(band.s);
+    return n_groups;
+}
+
+/* The grid panel at the resolution of grid.csv: its columns, limits of
+ * the grids. */
+static void grid_trace_vars(prun *R, pvars *V)
+{
+    sbuf cols = {0};
+    int n_lim = 0;
+    for (size_t g = 0; g < R->n_grid; g++) {
+        sb_printf(&cols, "%s%zu", cols.n ? " " : "", g + 2);
+        const char *dot = strrchr(R->grid_names[g], '.');
+        size_t cn = dot ? (size_t)(dot - R->grid_names[g]) : 0;
+        for (size_t l = 0; l < R->n_lims && n_lim < PLOT_MAX_LIMITS; l++) {
+            const plimit *L = &R->lims[l];
+            if (strlen(L->comp) == cn &&
+                strncmp(L->comp, R->grid_names[g], cn) == 0 &&
+                strcmp(L->qty, "P") == 0 && strcmp(L->unit, "kW") == 0) {
+                n_lim++;
+                vadd(V, "p2_lim%d=%.9g", n_lim, L->limit);
+                vadd(V, "p2_limname%d=P %s %.6g kW", n_lim, L->name,
+                     L->limit);
+            }
+        }
+    }
+    vadd(V, "gridfile=%s", R->gr_path);
+    vadd(V, "p2_cols=%s", cols.s ? cols.s : "");
+    vadd(V, "p2_nlim=%d", n_lim);
+    if (cols.is_bad)
+        V->is_bad = 1;
+    free(cols.s);
+}
+
+/* Render template TPL of the run to OUTDIR/TPL.FORMAT, when it has
+ * data.  Returns a dct_plot_render status (0 also when skipped). */
+static int render_one(prun *R, const char *tpl, const char *format,
+                      const char *outdir, dct_diag *d)
+{
+    pvars V = {0};
+    int has_data = 0;
+    const char *site = R->site ? R->site : "run";
+    vadd(&V, "title=%s: %s (%s)", site, tpl, R->rundir);
+    if (strcmp(tpl, "margins") == 0) {
+        if (R->n_mg_rows == 0)
+            return 0;
+        has_data = 1;
+        vadd(&V, "datafile=%s", R->mg_path);
+        vadd(&V, "nbars=%zu",
+             R->n_mg_rows < PLOT_NBARS ? R->n_mg_rows : (size_t)PLOT_NBARS);
+    } else {
+        /* the time axis in s, min or h after the run's length */
+        double ts = R->t_end > 7200 ? 3600 : R->t_end > 600 ? 60 : 1;
+        vadd(&V, "datafile=%s", R->ts_path);
+        if (R->bands)
+            vadd(&V, "bandfile=%s", dct_afile_tmp_path(R->bands));
+        vadd(&V, "tscale=%g", ts);
+        vadd(&V, "tunit=%s", ts == 3600 ? "h" : ts == 60 ? "min" : "s");
+        for (int p = 1; p <= N_PANELS; p++)
+            has_data += panel_vars(R, tpl, p, &V);
+        if (strcmp(tpl, "grid") == 0 && R->n_grid) {
+            grid_trace_vars(R, &V);
+            has_data++;
+        }
+    }
+    int rc = 0;
+    char *out = NULL;
+    if (V.is_bad) {
+        dct_error(d, NULL, 0, "plot %s: out of memory or too many series",
+                  tpl);
+        rc = DCT_PLOT_EOUTPUT;
+    } else if (has_data) {
+        sbuf b = {0};
+        sb_printf(&b, "%s/%s.%s", outdir, tpl, format);
+        if (b.is_bad) {
+            dct_error(d, NULL, 0, "plot %s: path too long", tpl);
+            rc = DCT_PLOT_EOUTPUT;
+        } else {
+            rc = dct_plot_render(tpl, (const char *const *)V.v, V.n, b.s,
+                                 format, d);
+        }
+        out = b.s;
+    }
+    free(out);
+    vfree(&V);
+    return rc;
+}
+
+static int mkdir_p(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p)
+        return -1;
+    for (char *s = p + 1;; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                free(p);
+                return -1;
+            }
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    free(p);
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+static void prun_free(prun *R)
+{
+    dct_afile_abort(R->bands);
+    for (size_t i = 0; i < R->n_cols; i++)
+        free(R->cols[i].name);
+    free(R->cols);
+    for (size_t i = 0; i < R->n_lims; i++) {
+        free(R->lims[i].comp);
+        free(R->lims[i].qty);
+        free(R->lims[i].unit);
+        free(R->lims[i].name);
+    }
+    free(R->lims);
+    for (size_t i = 0; i < R->n_grid; i++)
+        free(R->grid_names[i]);
+    free(R->grid_names);
+    for (size_t g = 0; g < N_PDEF; g++)
+        free(R->groups[g].cols);
+    free(R->ts_path);
+    free(R->mg_path);
+    free(R->gr_path);
+    free(R->site);
+}
+
+int dct_plot_run(const char *rundir, const char *format, const char *outdir,
+                 dct_diag *d)
+{
+    if (!dct_plot_is_format(format)) {
+        dct_error(d, NULL, 0, "plot format '%s': expected png, svg or pdf",
+                  format ? format : "(null)");
+        return DCT_PLOT_EINVAL;
+    }
+    prun R0 = {0}, *R = &R0;
+    R->rundir = rundir;
+    int rc = DCT_PLOT_OK;
+    struct stat st;
+    if (stat(rundir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        dct_error(d, rundir, 0, "not a run directory: %s",
+                  stat(rundir, &st) != 0 ? strerror(errno)
+                                         : "not a directory");
+        return DCT_PLOT_EINPUT;
+    }
+    if (!(R->ts_path = path_join(rundir, "timeseries.csv")) ||
+        !(R->mg_path = path_join(rundir, "margins.csv")) ||
+        !(R->gr_path = path_join(rundir, "grid.csv"))) {
+        dct_error(d, NULL, 0, "out of memory");
+        rc = DCT_PLOT_EINPUT;
+        goto done;
+    }
+    char **names = read_header(R->ts_path, &R->n_cols, d);
+    if (!names) {
+        rc = DCT_PLOT_EINPUT;
+        goto done;
+    }
+    R->cols = calloc(R->n_cols, sizeof *R->cols);
+    if (!R->cols) {
+        for (size_t i = 0; i < R->n_cols; i++)
+            free(names[i]);
+        free(names);
+        R->n_cols = 0;
+        dct_error(d, NULL, 0, "out of memory");
+        rc = DCT_PLOT_EINPUT;
+        goto done;
+    }
+    for (size_t i = 0; i < R->n_cols; i++) {
+        pcol *c = &R->cols[i];
+        c->name = names[i];
+        const char *dot = strrchr(c->name, '.');
+        c->comp_len = dot ? (size_t)(dot - c->name) : 0;
+        c->qty = dot ? dot + 1 : c->name;
+    }
+    free(names);
+    /* the data is all there: from here a missing gnuplot ends quietly */
+    char *exe = find_gnuplot();
+    if (!exe) {
+        rc = no_gnuplot(d, rundir);
+        goto done;
+    }
+    free(exe);
+    if (read_limits(R, d) != 0) {
+        rc = DCT_PLOT_EINPUT;
+        goto done;
+    }
+    if (access(R->gr_path, R_OK) == 0) {
+        char **g = read_header(R->gr_path, &R->n_grid, d);
+        if (!g) {
+            rc = DCT_PLOT_EINPUT;
+            goto done;
+        }
+        free(g[0]);   /* t_s */
+        memmove(g, g + 1, (R->n_grid - 1) * sizeof *g);
+        R->grid_names = g;
+        R->n_grid--;
+    }
+    R->site = site_name(rundir);
+    if (classify(R) != 0 || make_groups(R) != 0) {
+        dct_error(d, NULL, 0, "out of memory");
+        rc = DCT_PLOT_EINPUT;
+        goto done;
+    }
+    if (!outdir)
+        outdir = rundir;
+    if (mkdir_p(outdir) != 0) {
+        dct_error(d, outdir, 0, "cannot create the plot directory: %s",
+                  strerror(errno));
+        rc = DCT_PLOT_EOUTPUT;
+        goto done;
+    }
+    if (R->n_bands) {
+        char *bp = path_join(outdir, "plot-bands.csv");
+        R->bands = bp ? dct_afile_open(bp) : NULL;
+        if (!R->bands) {
+            dct_error(d, bp ? bp : outdir, 0, "cannot create: %s",
+                      strerror(errno));
+            free(bp);
+            rc = DCT_PLOT_EOUTPUT;
+            goto done;
+        }
+        free(bp);
+    }
+    if ((rc = read_rows(R, d)) != 0)
+        goto done;
+    if (R->bands && dct_afile_finish(R->bands) != 0) {
+        dct_error(d, dct_afile_tmp_path(R->bands), 0, "write error: %s",
+                  strerror(errno));
+        rc = DCT_PLOT_EOUTPUT;
+        goto done;
+    }
+    for (size_t t = 0; t < N_TEMPLATES && rc == DCT_PLOT_OK; t++)
+        rc = render_one(R, run_templates[t], format, outdir, d);
+done:
+    prun_free(R);   /* removes the band file */
+    return rc;
+}

@@ -1,0 +1,210 @@
+#!/bin/sh
+# cli_plot.sh - `dctwin plot` and `simulate --plot`: PNG, SVG and PDF of a
+# short gb200-row run, the plots a run without a battery does not get, a
+# missing gnuplot (a warning, status 0, the data kept), usage and input
+# errors, and run directory names that would break or inject into
+# gnuplot's command line if they were not quoted.
+#
+# Skipped (77) without gnuplot.  Environment (set by make check): DCTWIN,
+# top_srcdir, DCTWIN_MODELS_PATH, DCTWIN_PLOTS_PATH.
+set -eu
+LC_ALL=C
+export LC_ALL
+: "${DCTWIN:?DCTWIN must name the dctwin binary}"
+: "${top_srcdir:=.}"
+unset DCTWIN_GNUPLOT || true
+
+if ! command -v gnuplot >/dev/null 2>&1; then
+    echo "cli_plot.sh: gnuplot not on PATH; skipped"
+    exit 77
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_plot.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+pass=0
+fails=0
+ok() { pass=$((pass + 1)); }
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+check() {
+    d=$1
+    shift
+    if "$@"; then ok; else fail "$d"; fi
+}
+run() {
+    set +e
+    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+}
+# The first N bytes of FILE in hex, no spaces.
+magic() { head -c "$2" "$1" | od -An -tx1 | tr -d ' \n'; }
+is_png() { test -s "$1" && test "$(magic "$1" 8)" = 89504e470d0a1a0a; }
+is_svg() { test -s "$1" && head -c 200 "$1" | grep -q '<svg'; }
+is_pdf() { test -s "$1" && test "$(magic "$1" 5)" = 255044462d; }
+no_tmp() { ! ls "$1" | grep -q '\.tmp\.'; }
+# The data files of a run, digested: plotting must not touch them.
+digest() {
+    (cd "$1" && cat timeseries.csv events.csv margins.csv margins.json \
+        margins.txt run.json) | cksum
+}
+
+site="$top_srcdir/sites/gb200-row.xml"
+run simulate "$site" --duration 60s -q --out "$tmp/run"
+check "simulate gb200-row for 60 s (exit $rc)" test "$rc" = 0
+before=$(digest "$tmp/run")
+
+# --- PNG into the run directory -------------------------------------------
+run plot "$tmp/run"
+check "plot exits 0 (exit $rc: $(cat "$tmp/err"))" test "$rc" = 0
+check "plot writes nothing on stdout" test ! -s "$tmp/out"
+for p in temperatures coolant cdu bus busway grid margins; do
+    check "$p.png is a PNG" is_png "$tmp/run/$p.png"
+done
+check "no bess.png for a site without a battery" test ! -e "$tmp/run/bess.png"
+check "no temporary file left" no_tmp "$tmp/run"
+check "the data files are untouched" test "$(digest "$tmp/run")" = "$before"
+
+# --- what goes to gnuplot: the columns and limits chosen ---------------------
+# A wrapper records gnuplot's arguments.  gb200-row has 8 racks (more than
+# 4: a band and the 3 worst as lines, columns 3, 10, ... 52 hold
+# T_j_hot_degC), one busway (column 84: a line, its ampacity), one DC bus
+# (its band).
+cat >"$tmp/gpwrap" <<EOF2
+#!/bin/sh
+printf '%s\n' "\$@" >>"$tmp/args"
+exec gnuplot "\$@"
+EOF2
+chmod +x "$tmp/gpwrap"
+set +e
+DCTWIN_GNUPLOT="$tmp/gpwrap" "$DCTWIN" plot --out "$tmp/wrapped" "$tmp/run" \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+check "DCTWIN_GNUPLOT is run (exit $rc)" test "$rc" = 0 -a -s "$tmp/args"
+defs() { grep "outfile='[^']*/$1\.png\.tmp\." "$tmp/args" | tr ';' '\n'; }
+defs temperatures >"$tmp/t"
+r='(3|10|17|24|31|38|45|52)'
+check "temperatures: 3 worst racks as lines" \
+    grep -Eqx "p1_cols='$r $r $r'" "$tmp/t"
+check "temperatures: the 8 racks as band 1" grep -qx "p1_band='2'" "$tmp/t"
+check "temperatures: band title" \
+    grep -qx "p1_bandname1='8 racks: min-max, mean'" "$tmp/t"
+check "temperatures: throttle limit" \
+    grep -qx "p1_limname1='T_j_hot throttle 85 degC'" "$tmp/t"
+check "temperatures: trip limit" grep -qx "p1_lim2='92'" "$tmp/t"
+check "temperatures: bands in a temporary file" \
+    grep -q "^bandfile='$tmp/wrapped/plot-bands.csv.tmp.[0-9]*'\$" "$tmp/t"
+check "temperatures: the title names site and run" \
+    grep -qx "title='gb200-row: temperatures ($tmp/run)'" "$tmp/t"
+defs busway >"$tmp/b"
+check "busway: one busway, a line" grep -qx "p1_cols='84'" "$tmp/b"
+check "busway: its ampacity" grep -qx "p1_limname1='I ampacity 1500 A'" "$tmp/b"
+defs bus >"$tmp/v"
+check "bus: the band limits 760 V and 840 V" \
+    sh -c "grep -qx \"p1_lim.='760'\" '$tmp/v' && grep -qx \"p1_lim.='840'\" '$tmp/v'"
+check "the band file is gone" test ! -e "$tmp/wrapped/plot-bands.csv" -a \
+    "$(ls "$tmp/wrapped" | grep -c tmp)" = 0
+
+# --- SVG and PDF into --out -------------------------------------------------
+run plot --format svg --out "$tmp/svg/sub" "$tmp/run"
+check "--format svg exits 0 (exit $rc)" test "$rc" = 0
+for p in temperatures busway margins; do
+    check "$p.svg is an SVG" is_svg "$tmp/svg/sub/$p.svg"
+done
+check "--out: no PNG there" test ! -e "$tmp/svg/sub/temperatures.png"
+run plot --format=pdf --out "$tmp/pdf" "$tmp/run"
+check "--format pdf exits 0 (exit $rc)" test "$rc" = 0
+check "bus.pdf is a PDF" is_pdf "$tmp/pdf/bus.pdf"
+
+# --- errors -----------------------------------------------------------------
+run plot --format jpeg "$tmp/run"
+check "bad --format: exit 2 (exit $rc)" test "$rc" = 2
+check "bad --format: says what is expected" \
+    grep -q "expected png, svg or pdf" "$tmp/err"
+run plot
+check "no RUNDIR: exit 2 (exit $rc)" test "$rc" = 2
+run plot "$tmp/no-such-run"
+check "missing run directory: exit 3 (exit $rc)" test "$rc" = 3
+check "missing run directory: named in the error" \
+    grep -q "no-such-run: error: not a run directory" "$tmp/err"
+mkdir "$tmp/empty-dir"
+run plot "$tmp/empty-dir"
+check "directory without timeseries.csv: exit 3 (exit $rc)" test "$rc" = 3
+check "directory without timeseries.csv: named" \
+    grep -q "timeseries.csv: error: cannot open" "$tmp/err"
+mkdir "$tmp/bad-run"
+printf 't_s,A01.T_j_degC\n0,1\n1,x\n' >"$tmp/bad-run/timeseries.csv"
+run plot "$tmp/bad-run"
+check "malformed row: exit 3 (exit $rc)" test "$rc" = 3
+check "malformed row: file and line" \
+    grep -q "bad-run/timeseries.csv:3: error: expected 2 numbers" "$tmp/err"
+run simulate "$site" --duration 10s -q --plot-format gif --out "$tmp/r2"
+check "simulate --plot-format gif: exit 2 (exit $rc)" test "$rc" = 2
+check "simulate --plot-format gif: no run directory" test ! -e "$tmp/r2"
+
+# --- gnuplot missing: a warning, status 0, the data stays --------------------
+mkdir "$tmp/bin"
+cp -R "$tmp/run" "$tmp/nognu"
+rm -f "$tmp/nognu"/*.png
+set +e
+PATH="$tmp/bin" "$DCTWIN" plot "$tmp/nognu" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+check "no gnuplot: plot exits 0 (exit $rc)" test "$rc" = 0
+check "no gnuplot: the warning" grep -qx \
+    "dctwin: warning: gnuplot not found; plots skipped, data kept in $tmp/nognu" \
+    "$tmp/err"
+check "no gnuplot: no plot written" test ! -e "$tmp/nognu/bus.png"
+check "no gnuplot: the data kept" test "$(digest "$tmp/nognu")" = "$before"
+set +e
+PATH="$tmp/bin" "$DCTWIN" simulate "$site" --duration 10s -q --plot \
+    --out "$tmp/nognu2" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+check "no gnuplot: simulate --plot exits 0 (exit $rc)" test "$rc" = 0
+check "no gnuplot: simulate --plot warns" grep -q \
+    "warning: gnuplot not found; plots skipped, data kept in $tmp/nognu2" \
+    "$tmp/err"
+check "no gnuplot: simulate kept its results" test -s "$tmp/nognu2/run.json"
+set +e
+DCTWIN_GNUPLOT="$tmp/bin/gnuplot" "$DCTWIN" plot "$tmp/nognu" \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+check "DCTWIN_GNUPLOT naming no program: a warning, exit 0 (exit $rc)" \
+    sh -c "test $rc = 0 && grep -q 'gnuplot not found' '$tmp/err'"
+
+# --- names that must not break or inject -------------------------------------
+# A quote, a double quote and a backslash in the run directory, which is
+# in every plot's title, and directories named like gnuplot's pipes.
+q="$tmp/run 'q\"\\x"
+run simulate "$site" --duration 20s -q --plot-format svg --out "$q"
+check "simulate --plot into a quoted path: exit 0 (exit $rc)" test "$rc" = 0
+check "quoted path: bus.svg written" is_svg "$q/bus.svg"
+check "quoted path: the title shows the path verbatim" \
+    grep -qF "gb200-row: bus ($q)" "$q/bus.svg"
+mkdir "$tmp/cwd"
+cp -R "$tmp/run" "$tmp/cwd/<touch pwned1;"
+cp -R "$tmp/run" "$tmp/cwd/x';system('touch pwned2');'"
+(
+    cd "$tmp/cwd"
+    "$DCTWIN" plot --out "|touch pwned3;" "<touch pwned1;" \
+        >"$tmp/out" 2>"$tmp/err"
+    "$DCTWIN" plot "x';system('touch pwned2');'" >>"$tmp/out" 2>>"$tmp/err"
+) && rc=0 || rc=$?
+check "pipe-like and quoted names: exit 0 (exit $rc: $(cat "$tmp/err"))" \
+    test "$rc" = 0
+check "no command ran" test ! -e "$tmp/cwd/pwned1" -a ! -e "$tmp/cwd/pwned2" \
+    -a ! -e "$tmp/cwd/pwned3"
+check "'|...' as --out is a directory" is_png "$tmp/cwd/|touch pwned3;/bus.png"
+check "'<...' run: plotted" is_png "$tmp/cwd/|touch pwned3;/margins.png"
+check "quote run: plotted" \
+    is_png "$tmp/cwd/x';system('touch pwned2');'/temperatures.png"
+
+echo "cli_plot.sh: $pass passed, $fails failed"
+test "$fails" = 0
