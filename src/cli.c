@@ -35,6 +35,7 @@ int dct_cmd_simulate(int argc, char **argv);
 int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_profile(int argc, char **argv);
 int dct_cmd_capacity(int argc, char **argv);
+int dct_cmd_bess_report(int argc, char **argv);
 
 static const dct_cmd commands[] = {
     {"validate", "FILE...",
@@ -49,6 +50,9 @@ static const dct_cmd commands[] = {
     {"capacity", "SITE --add MODEL",
      "how many more racks of MODEL fit before a margin binds",
      dct_cmd_capacity},
+    {"bess-report", "SITE --bess ID",
+     "BESS compliance checks: report.html, report.json, evidence, plots",
+     dct_cmd_bess_report},
     {"plot", "RUNDIR [options]",
      "plot a run directory with gnuplot (--format png|svg|pdf, --out DIR)",
      dct_cmd_plot},
@@ -69,11 +73,9 @@ static void usage(FILE *f)
                "A digital twin of an AI factory's power and cooling plant.\n"
                "\nCommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-9s %-18s %s\n", commands[i].name, commands[i].args,
+        fprintf(f, "  %-11s %-18s %s\n", commands[i].name, commands[i].args,
                 commands[i].doc);
-    fprintf(f, "\nNot yet available: "
-               "bess-report.\n"
-               "\nExit status: 0 ok, 1 a margin or check failed, 2 usage, "
+    fprintf(f, "\nExit status: 0 ok, 1 a margin or check failed, 2 usage, "
                "3 input error,\n4 solver failure, 5 output failure.\n"
                "See dctwin(1), dctwin-site(5), dctwin-models(7).\n");
 }

@@ -949,6 +949,7 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
     default:
         break;
     }
+
     /* SOC restoring term: drift back to the initial SOC, only while the
      * controller is active and not carrying the bus */
     /* bus forming (backup, and every controller but none): below the
@@ -966,6 +967,11 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
     if (b->ctl != CTL_NONE)
         pref -= SOC_RESTORE_GAIN * (b->soc0 - x[B_SOC]) * b->p_rated /
                 (1 + p_form / (0.01 * b->p_rated));
+    /* a grid-side cap (peak-shave's, or demand response over any other
+     * controller) holds over the restoring term: the battery carries at
+     * least what the cap leaves over */
+    if (b->ctl != CTL_NONE && isfinite(b->cap))
+        pref = fmax(pref, pl - b->cap);
     /* limits: power (with overload), C-rate, SOC window */
     double pmax = b->p_rated * b->overload;
     double pcell = b->c_rate * b->q_cell / 3600 * b->ocv_v * b->n_cell;
@@ -1043,8 +1049,12 @@ static double bess_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 4:
     case 5: return x[B_T] - DCT_T0;
     case 6: {
-        /* seconds the energy above soc-min carries the present bus load */
+        /* seconds the energy above soc-min carries the present bus load;
+         * none when the converter cannot deliver that load */
         double pl = fmax(b->p_load, 1.0);
+        double pcell = b->c_rate * b->q_cell / 3600 * b->ocv_v * b->n_cell;
+        if (fmin(b->overload * b->p_rated, pcell) < pl)
+            return 0;
         return fmin(fmax(x[B_SOC] - b->soc_min, 0) * b->e_nom / pl, 1e7);
     }
     }

@@ -227,7 +227,8 @@ typedef enum dct_type {
     X(RAMP_LIMIT, "ramp-limit", DCT_PK_Q, "W/s", 0, 1e10, DCT_INF, NULL, 0, \
       "ramp-limit: largest grid-side ramp")                                 \
     X(PEAK_CAP, "peak-cap", DCT_PK_Q, "W", 0, 1e10, DCT_INF, NULL, 0,       \
-      "peak-shave: cap on grid-side power")                                 \
+      "cap on the bus load the grid carries: peak-shave's cap, or a "       \
+      "demand-response cap over the other controllers")                     \
     X(COUNT, "count", DCT_PK_INT, "", 1, 1000, 1, NULL, 0,                  \
       "number of identical containers in parallel")                         \
     X(SERIES, "series", DCT_PK_INT, "", 1, 10000, NAN, NULL,                \

@@ -28,6 +28,7 @@ export LC_ALL
 man1="$top_srcdir/man/dctwin.1"
 man5="$top_srcdir/man/dctwin-site.5"
 man7="$top_srcdir/man/dctwin-models.7"
+man1b="$top_srcdir/man/dctwin-bess-report.1"
 begin='.\" BEGIN GENERATED ELEMENTS'
 end='.\" END GENERATED ELEMENTS'
 
@@ -46,7 +47,7 @@ ok() { pass=$((pass + 1)); }
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # ---- 1. lint -------------------------------------------------------------
-for f in "$man1" "$man5" "$man7"; do
+for f in "$man1" "$man5" "$man7" "$man1b"; do
     if [ ! -f "$f" ]; then
         fail "$f: missing"
         continue
@@ -134,6 +135,32 @@ while read -r o; do
         fail "$man1: option --$o of 'dctwin simulate --help' is not documented"
     fi
 done <"$tmp/options"
+
+# ---- 5. bess-report: its options and every check of the criteria --------
+"$DCTWIN" bess-report --help |
+    sed -n 's/^  \(-[a-z], \)*--\([a-z][a-z-]*\).*/\2/p' >"$tmp/boptions"
+if [ ! -s "$tmp/boptions" ]; then
+    fail "'dctwin bess-report --help' lists no option"
+fi
+while read -r o; do
+    if grep -q -F -e '\-\-'"$(roffname "$o")" "$man1b"; then
+        ok
+    else
+        fail "$man1b: option --$o of 'dctwin bess-report --help' is not documented"
+    fi
+done <"$tmp/boptions"
+sed -n 's/.*<check id="\([^"]*\)".*/\1/p' \
+    "$top_srcdir/models/criteria/default.xml" >"$tmp/checks"
+if [ ! -s "$tmp/checks" ]; then
+    fail "models/criteria/default.xml lists no check"
+fi
+while read -r c; do
+    if grep -q -F -e "$(roffname "$c")" "$man1b"; then
+        ok
+    else
+        fail "$man1b: check $c of the default criteria is not described"
+    fi
+done <"$tmp/checks"
 
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]
