@@ -539,6 +539,7 @@ typedef struct pcol {   /* one column of timeseries.csv */
 typedef struct plimit { /* one row of margins.csv */
     char *comp, *qty, *unit, *name;   /* owned; name: the id's last part */
     double limit;
+    size_t seq;         /* its row: the order within a component */
 } plimit;
 
 typedef struct pgroup { /* the columns of one plot_table row */
@@ -733,6 +734,7 @@ static int read_limits(prun *R, dct_diag *d)
         l->unit = strdup(fl[3]);
         l->name = strdup(nm ? nm + 1 : fl[0]);
         l->limit = lim;
+        l->seq = R->n_lims;
         if (!l->comp || !l->qty || !l->unit || !l->name) {
             dct_error(d, R->mg_path, 0, "out of memory");
             rc = -1;
@@ -742,6 +744,36 @@ static int read_limits(prun *R, dct_diag *d)
     free(line);
     fclose(f);
     return rc;
+}
+
+static int cmp_limit(const void *a, const void *b)
+{
+    const plimit *x = a, *y = b;
+    int c = strcmp(x->comp, y->comp);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The limits of component ID (its first LEN characters), in *N: a run of
+ * the limits sorted by component.  NULL when there are none. */
+static const plimit *lims_of(const prun *R, const char *id, size_t len,
+                             size_t *n)
+{
+    size_t lo = 0, hi = R->n_lims;
+    while (lo < hi) {   /* the first limit whose comp >= id */
+        size_t mid = lo + (hi - lo) / 2;
+        const char *c = R->lims[mid].comp;
+        int k = strncmp(c, id, len);
+        if (k < 0 || (k == 0 && strlen(c) < len))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t e = lo;
+    while (e < R->n_lims && strlen(R->lims[e].comp) == len &&
+           strncmp(R->lims[e].comp, id, len) == 0)
+        e++;
+    *n = e - lo;
+    return e > lo ? &R->lims[lo] : NULL;
 }
 
 static int cmp_comp(const void *a, const void *b)
@@ -781,10 +813,11 @@ static int classify(prun *R)
             kind |= strcmp(q, "soc") == 0 ? K_BESS : 0;
             kind |= strcmp(q, "P_available_kW") == 0 ? K_GEN : 0;
         }
-        for (size_t l = 0; l < R->n_lims; l++)
-            if (is_comp(R->lims[l].comp, by[a]) &&
-                (strcmp(R->lims[l].name, "contract") == 0 ||
-                 strcmp(R->lims[l].qty, "ramp") == 0))
+        size_t nl;
+        const plimit *L = lims_of(R, by[a]->name, by[a]->comp_len, &nl);
+        for (size_t l = 0; l < nl; l++)
+            if (strcmp(L[l].name, "contract") == 0 ||
+                strcmp(L[l].qty, "ramp") == 0)
                 kind |= K_GRID;
         for (size_t g = 0; g < R->n_grid; g++) {
             const char *dot = strrchr(R->grid_names[g], '.');
@@ -1135,10 +1168,12 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
             lo = fmin(lo, c->lo * G->def->scale);
             hi = fmax(hi, c->hi * G->def->scale);
         }
-        for (size_t j = 0; j < G->n; j++)
-            for (size_t l = 0; l < R->n_lims; l++) {
-                const plimit *L = &R->lims[l];
-                if (!limit_fits(L, &R->cols[G->cols[j]], G->def->scale))
+        for (size_t j = 0; j < G->n; j++) {
+            const pcol *c = &R->cols[G->cols[j]];
+            size_t nl;
+            const plimit *L = lims_of(R, c->name, c->comp_len, &nl);
+            for (size_t l = 0; l < nl; l++, L++) {
+                if (!limit_fits(L, c, G->def->scale))
                     continue;
                 int seen = 0;
                 for (int k = 0; k < n_lim && !seen; k++)
@@ -1154,6 +1189,7 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
                          L->qty, L->name, L->limit, L->unit);
                 }
             }
+        }
     }
     if (n_groups) {
         if (cols.n)
@@ -1187,11 +1223,11 @@ static void grid_trace_vars(prun *R, pvars *V)
         sb_printf(&cols, "%s%zu", cols.n ? " " : "", g + 2);
         const char *dot = strrchr(R->grid_names[g], '.');
         size_t cn = dot ? (size_t)(dot - R->grid_names[g]) : 0;
-        for (size_t l = 0; l < R->n_lims && n_lim < PLOT_MAX_LIMITS; l++) {
-            const plimit *L = &R->lims[l];
-            if (strlen(L->comp) == cn &&
-                strncmp(L->comp, R->grid_names[g], cn) == 0 &&
-                strcmp(L->qty, "P") == 0 && strcmp(L->unit, "kW") == 0) {
+        size_t nl;
+        const plimit *L0 = lims_of(R, R->grid_names[g], cn, &nl);
+        for (size_t l = 0; l < nl && n_lim < PLOT_MAX_LIMITS; l++) {
+            const plimit *L = &L0[l];
+            if (strcmp(L->qty, "P") == 0 && strcmp(L->unit, "kW") == 0) {
                 n_lim++;
                 vadd(V, "p2_lim%d=%.9g", n_lim, L->limit);
                 vadd(V, "p2_limname%d=P %s %.6g kW", n_lim, L->name,
@@ -1374,6 +1410,8 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
         rc = DCT_PLOT_EINPUT;
         goto done;
     }
+    if (R->n_lims)
+        qsort(R->lims, R->n_lims, sizeof *R->lims, cmp_limit);
     if (access(R->gr_path, R_OK) == 0) {
         char **g = read_header(R->gr_path, &R->n_grid, d);
         if (!g) {
