@@ -161,6 +161,11 @@ run simulate "$site" --duration 10s -q --plot-format gif --out "$tmp/r2"
 check "simulate --plot-format gif: exit 2 (exit $rc)" test "$rc" = 2
 check "simulate --plot-format gif: no run directory" test ! -e "$tmp/r2"
 
+run margins "$site" --duration 10s --plot
+check "margins --plot: exit 2 (its run directory is temporary)" test "$rc" = 2
+run capacity "$site" --add gb200-nvl72 --plot-format=svg
+check "capacity --plot-format: exit 2" test "$rc" = 2
+
 # --- gnuplot missing: a warning, status 0, the data stays --------------------
 mkdir "$tmp/bin"
 cp -R "$tmp/run" "$tmp/nognu"
