@@ -217,6 +217,19 @@ static char *find_template(const char *name, char **dir, dct_diag *d)
         sb_add(&dirs, env);
         sb_add(&dirs, ":");
     }
+    /* a dctwin built in its source tree, not installed, finds the
+     * templates next to itself */
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *sl = strrchr(exe, '/');
+        if (sl) {
+            *sl = '\0';
+            sb_add(&dirs, exe);
+            sb_add(&dirs, "/plots:");
+        }
+    }
     sb_add(&dirs, DCT_PKGDATADIR "/plots");
     if (dirs.is_bad) {
         free(dirs.s);
