@@ -5,11 +5,13 @@
  * starts gnuplot with posix_spawn (no shell), waits for it with a timeout
  * and renames its output into place.  dct_plot_run plots a run directory:
  * it reads the header of timeseries.csv, sorts the columns into the panels
- * of the templates by component kind and quantity, streams the rows once
- * to find each series' extreme and to write the min/mean/max bands of the
- * groups too large to draw line by line (a temporary file next to the
- * plots, removed afterwards), takes the limits from margins.csv and
- * renders each template that has something to show.
+ * of the templates by component kind and quantity, and reads the rows
+ * twice: first for each series' extremes (which pick the worst few of a
+ * large group), then to write the plot data, a narrow temporary CSV next
+ * to the plots with only the series drawn and the min/mean/max bands of
+ * the large groups (gnuplot reads it once per plot element, so a 700
+ * column timeseries.csv would cost it dearly); the temporary is removed
+ * afterwards.  Limits come from margins.csv.
  */
 #include "config.h"
 #include "plot.h"
@@ -214,6 +216,19 @@ static char *find_template(const char *name, char **dir, dct_diag *d)
     if (env && *env) {
         sb_add(&dirs, env);
         sb_add(&dirs, ":");
+    }
+    /* a dctwin built in its source tree, not installed, finds the
+     * templates next to itself */
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *sl = strrchr(exe, '/');
+        if (sl) {
+            *sl = '\0';
+            sb_add(&dirs, exe);
+            sb_add(&dirs, "/plots:");
+        }
     }
     sb_add(&dirs, DCT_PKGDATADIR "/plots");
     if (dirs.is_bad) {
@@ -537,13 +552,16 @@ typedef struct pcol {   /* one column of timeseries.csv */
 typedef struct plimit { /* one row of margins.csv */
     char *comp, *qty, *unit, *name;   /* owned; name: the id's last part */
     double limit;
+    size_t seq;         /* its row: the order within a component */
 } plimit;
 
 typedef struct pgroup { /* the columns of one plot_table row */
     const pdef *def;
     size_t *cols;       /* [n] indices into the columns */
     size_t n;
-    size_t band;        /* first column of its band in the band file, or 0 */
+    int is_band;        /* drawn as a band and its worst few */
+    size_t n_lines;     /* its first n_lines columns are drawn as lines */
+    size_t band;        /* first column of its band in the plot data */
 } pgroup;
 
 typedef struct prun {
@@ -557,8 +575,11 @@ typedef struct prun {
     size_t n_grid;
     pgroup groups[N_PDEF];
     size_t n_bands, n_mg_rows;
+    size_t *out_pos;    /* [n_cols] column in the plot data, 0: none */
+    size_t *out_cols;   /* [n_out] the columns drawn as lines */
+    size_t n_out;
     double t_end;
-    dct_afile *bands;
+    dct_afile *data;    /* the plot data: t_s, the lines, the bands */
 } prun;
 
 static char *path_join(const char *dir, const char *file)
@@ -726,6 +747,7 @@ static int read_limits(prun *R, dct_diag *d)
         l->unit = strdup(fl[3]);
         l->name = strdup(nm ? nm + 1 : fl[0]);
         l->limit = lim;
+        l->seq = R->n_lims;
         if (!l->comp || !l->qty || !l->unit || !l->name) {
             dct_error(d, R->mg_path, 0, "out of memory");
             rc = -1;
@@ -735,6 +757,36 @@ static int read_limits(prun *R, dct_diag *d)
     free(line);
     fclose(f);
     return rc;
+}
+
+static int cmp_limit(const void *a, const void *b)
+{
+    const plimit *x = a, *y = b;
+    int c = strcmp(x->comp, y->comp);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The limits of component ID (its first LEN characters), in *N: a run of
+ * the limits sorted by component.  NULL when there are none. */
+static const plimit *lims_of(const prun *R, const char *id, size_t len,
+                             size_t *n)
+{
+    size_t lo = 0, hi = R->n_lims;
+    while (lo < hi) {   /* the first limit whose comp >= id */
+        size_t mid = lo + (hi - lo) / 2;
+        const char *c = R->lims[mid].comp;
+        int k = strncmp(c, id, len);
+        if (k < 0 || (k == 0 && strlen(c) < len))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t e = lo;
+    while (e < R->n_lims && strlen(R->lims[e].comp) == len &&
+           strncmp(R->lims[e].comp, id, len) == 0)
+        e++;
+    *n = e - lo;
+    return e > lo ? &R->lims[lo] : NULL;
 }
 
 static int cmp_comp(const void *a, const void *b)
@@ -774,10 +826,11 @@ static int classify(prun *R)
             kind |= strcmp(q, "soc") == 0 ? K_BESS : 0;
             kind |= strcmp(q, "P_available_kW") == 0 ? K_GEN : 0;
         }
-        for (size_t l = 0; l < R->n_lims; l++)
-            if (is_comp(R->lims[l].comp, by[a]) &&
-                (strcmp(R->lims[l].name, "contract") == 0 ||
-                 strcmp(R->lims[l].qty, "ramp") == 0))
+        size_t nl;
+        const plimit *L = lims_of(R, by[a]->name, by[a]->comp_len, &nl);
+        for (size_t l = 0; l < nl; l++)
+            if (strcmp(L[l].name, "contract") == 0 ||
+                strcmp(L[l].qty, "ramp") == 0)
                 kind |= K_GRID;
         for (size_t g = 0; g < R->n_grid; g++) {
             const char *dot = strrchr(R->grid_names[g], '.');
@@ -812,27 +865,101 @@ static int make_groups(prun *R)
             G->cols = v;
             G->cols[G->n++] = i;
         }
-        if (G->n > PLOT_MAX_LINES)
-            G->band = 2 + 3 * R->n_bands++;
+        if (G->n > PLOT_MAX_LINES) {
+            G->is_band = 1;
+            R->n_bands++;
+        }
     }
     return 0;
 }
 
-/* Stream the rows of timeseries.csv: the extremes of every column, the
- * last time, and a row of the band file per row. */
-static int read_rows(prun *R, dct_diag *d)
+static const pcol *worst_sort_base;
+static int worst_sign;
+static int cmp_worst(const void *a, const void *b)
+{
+    const pcol *x = &worst_sort_base[*(const size_t *)a];
+    const pcol *y = &worst_sort_base[*(const size_t *)b];
+    double kx = worst_sign > 0 ? x->hi : -x->lo;
+    double ky = worst_sign > 0 ? y->hi : -y->lo;
+    if (kx != ky)
+        return (kx < ky) - (kx > ky);
+    return (*(const size_t *)a > *(const size_t *)b) -
+           (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* After the first pass: the lines of each group (of a band, its worst
+ * few, worst first; ties in column order) and where the lines and bands
+ * go in the plot data. */
+static int select_lines(prun *R)
+{
+    R->out_pos = calloc(R->n_cols, sizeof *R->out_pos);
+    R->out_cols = calloc(R->n_cols, sizeof *R->out_cols);
+    if (!R->out_pos || !R->out_cols)
+        return -1;
+    for (size_t g = 0; g < N_PDEF; g++) {
+        pgroup *G = &R->groups[g];
+        G->n_lines = G->n;
+        if (G->is_band) {
+            worst_sort_base = R->cols;
+            worst_sign = G->def->worst;
+            qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
+            G->n_lines = (size_t)G->def->n_worst;
+        }
+        for (size_t j = 0; j < G->n_lines; j++) {
+            size_t c = G->cols[j];
+            if (!R->out_pos[c]) {
+                R->out_cols[R->n_out++] = c;
+                R->out_pos[c] = 1 + R->n_out;
+            }
+        }
+    }
+    size_t k = 0;
+    for (size_t g = 0; g < N_PDEF; g++)
+        if (R->groups[g].is_band)
+            R->groups[g].band = 2 + R->n_out + 3 * k++;
+    return 0;
+}
+
+/* A row of the plot data from the values V of a row of timeseries.csv. */
+static void write_data_row(prun *R, FILE *f, const double *v)
+{
+    fprintf(f, "%.9g", v[0]);
+    for (size_t i = 0; i < R->n_out; i++)
+        fprintf(f, ",%.9g", v[R->out_cols[i]]);
+    for (size_t g = 0; g < N_PDEF; g++) {
+        const pgroup *G = &R->groups[g];
+        if (!G->is_band)
+            continue;
+        double lo = INFINITY, hi = -INFINITY, sum = 0;
+        for (size_t j = 0; j < G->n; j++) {
+            double x = v[G->cols[j]];
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+            sum += x;
+        }
+        fprintf(f, ",%.9g,%.9g,%.9g", lo, sum / (double)G->n, hi);
+    }
+    putc('\n', f);
+}
+
+/* Stream the rows of timeseries.csv.  Without OUT (the first pass): the
+ * extremes of every column and the last time.  With OUT: the plot data,
+ * only the columns drawn, so that gnuplot reads a narrow file. */
+static int read_rows(prun *R, FILE *out, dct_diag *d)
 {
     FILE *f = fopen(R->ts_path, "r");
     if (!f) {
         dct_error(d, R->ts_path, 0, "cannot open: %s", strerror(errno));
         return DCT_PLOT_EINPUT;
     }
-    FILE *bf = R->bands ? dct_afile_fp(R->bands) : NULL;
-    if (bf) {
-        fputs("t_s", bf);
+    if (out) {
+        fputs("t_s", out);
+        for (size_t i = 0; i < R->n_out; i++)
+            fprintf(out, ",%s", R->cols[R->out_cols[i]].name);
         for (size_t k = 0; k < R->n_bands; k++)
-            fprintf(bf, ",b%zu_min,b%zu_mean,b%zu_max", k, k, k);
-        putc('\n', bf);
+            fprintf(out, ",band%zu_min,band%zu_mean,band%zu_max", k + 1,
+                    k + 1, k + 1);
+        putc('\n', out);
     }
     char *line = NULL;
     size_t cap = 0;
@@ -843,7 +970,7 @@ static int read_rows(prun *R, dct_diag *d)
         dct_error(d, NULL, 0, "out of memory");
         rc = DCT_PLOT_EINPUT;
     }
-    for (size_t i = 0; i < R->n_cols; i++)
+    for (size_t i = 0; i < R->n_cols && !out; i++)
         R->cols[i].lo = INFINITY, R->cols[i].hi = -INFINITY;
     while (!rc && getline(&line, &cap, f) >= 0) {
         if (++ln == 1)
@@ -867,6 +994,10 @@ static int read_rows(prun *R, dct_diag *d)
             rc = DCT_PLOT_EINPUT;
             break;
         }
+        if (out) {
+            write_data_row(R, out, v);
+            continue;
+        }
         for (size_t i = 0; i < R->n_cols; i++) {
             if (v[i] < R->cols[i].lo)
                 R->cols[i].lo = v[i];
@@ -874,23 +1005,6 @@ static int read_rows(prun *R, dct_diag *d)
                 R->cols[i].hi = v[i];
         }
         R->t_end = v[0];
-        if (!bf)
-            continue;
-        fprintf(bf, "%.9g", v[0]);
-        for (size_t g = 0; g < N_PDEF; g++) {
-            const pgroup *G = &R->groups[g];
-            if (!G->band)
-                continue;
-            double lo = INFINITY, hi = -INFINITY, sum = 0;
-            for (size_t j = 0; j < G->n; j++) {
-                double x = v[G->cols[j]];
-                lo = x < lo ? x : lo;
-                hi = x > hi ? x : hi;
-                sum += x;
-            }
-            fprintf(bf, ",%.9g,%.9g,%.9g", lo, sum / (double)G->n, hi);
-        }
-        putc('\n', bf);
     }
     if (!rc && ln < 2) {
         dct_error(d, R->ts_path, 1, "no rows: nothing to plot");
@@ -1036,16 +1150,6 @@ static int limit_fits(const plimit *l, const pcol *c, double scale)
     return !*unit && scale == 100 && strcmp(l->unit, "%") == 0;
 }
 
-static const pcol *worst_sort_base;
-static int worst_sign;
-static int cmp_worst(const void *a, const void *b)
-{
-    const pcol *x = &worst_sort_base[*(const size_t *)a];
-    const pcol *y = &worst_sort_base[*(const size_t *)b];
-    double kx = worst_sign > 0 ? x->hi : -x->lo;
-    double ky = worst_sign > 0 ? y->hi : -y->lo;
-    return (kx < ky) - (kx > ky);
-}
 
 /* The variables of panel P (1..N_PANELS) of template TPL.  Returns the
  * number of groups with data in it. */
@@ -1063,29 +1167,26 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
             continue;
         n_groups++;
         scale = G->def->scale;
-        size_t n_lines = G->n;
-        if (G->band) {
-            /* the worst few over the band, worst first */
-            worst_sort_base = R->cols;
-            worst_sign = G->def->worst;
-            qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
-            n_lines = (size_t)G->def->n_worst;
+        if (G->is_band) {
             sb_printf(&band, "%s%zu", band.n ? " " : "", G->band);
             n_band++;
             vadd(V, "p%d_bandname%d=%zu %s: min-max, mean", P, n_band,
                  G->n, G->def->noun);
         }
-        for (size_t j = 0; j < n_lines && j < G->n; j++)
-            sb_printf(&cols, "%s%zu", cols.n ? " " : "", G->cols[j] + 1);
+        for (size_t j = 0; j < G->n_lines && j < G->n; j++)
+            sb_printf(&cols, "%s%zu", cols.n ? " " : "",
+                      R->out_pos[G->cols[j]]);
         for (size_t j = 0; j < G->n; j++) {
             const pcol *c = &R->cols[G->cols[j]];
             lo = fmin(lo, c->lo * G->def->scale);
             hi = fmax(hi, c->hi * G->def->scale);
         }
-        for (size_t j = 0; j < G->n; j++)
-            for (size_t l = 0; l < R->n_lims; l++) {
-                const plimit *L = &R->lims[l];
-                if (!limit_fits(L, &R->cols[G->cols[j]], G->def->scale))
+        for (size_t j = 0; j < G->n; j++) {
+            const pcol *c = &R->cols[G->cols[j]];
+            size_t nl;
+            const plimit *L = lims_of(R, c->name, c->comp_len, &nl);
+            for (size_t l = 0; l < nl; l++, L++) {
+                if (!limit_fits(L, c, G->def->scale))
                     continue;
                 int seen = 0;
                 for (int k = 0; k < n_lim && !seen; k++)
@@ -1101,6 +1202,7 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
                          L->qty, L->name, L->limit, L->unit);
                 }
             }
+        }
     }
     if (n_groups) {
         if (cols.n)
@@ -1134,11 +1236,11 @@ static void grid_trace_vars(prun *R, pvars *V)
         sb_printf(&cols, "%s%zu", cols.n ? " " : "", g + 2);
         const char *dot = strrchr(R->grid_names[g], '.');
         size_t cn = dot ? (size_t)(dot - R->grid_names[g]) : 0;
-        for (size_t l = 0; l < R->n_lims && n_lim < PLOT_MAX_LIMITS; l++) {
-            const plimit *L = &R->lims[l];
-            if (strlen(L->comp) == cn &&
-                strncmp(L->comp, R->grid_names[g], cn) == 0 &&
-                strcmp(L->qty, "P") == 0 && strcmp(L->unit, "kW") == 0) {
+        size_t nl;
+        const plimit *L0 = lims_of(R, R->grid_names[g], cn, &nl);
+        for (size_t l = 0; l < nl && n_lim < PLOT_MAX_LIMITS; l++) {
+            const plimit *L = &L0[l];
+            if (strcmp(L->qty, "P") == 0 && strcmp(L->unit, "kW") == 0) {
                 n_lim++;
                 vadd(V, "p2_lim%d=%.9g", n_lim, L->limit);
                 vadd(V, "p2_limname%d=P %s %.6g kW", n_lim, L->name,
@@ -1173,9 +1275,8 @@ static int render_one(prun *R, const char *tpl, const char *format,
     } else {
         /* the time axis in s, min or h after the run's length */
         double ts = R->t_end > 7200 ? 3600 : R->t_end > 600 ? 60 : 1;
-        vadd(&V, "datafile=%s", R->ts_path);
-        if (R->bands)
-            vadd(&V, "bandfile=%s", dct_afile_tmp_path(R->bands));
+        vadd(&V, "datafile=%s", dct_afile_tmp_path(R->data));
+        vadd(&V, "bandfile=%s", dct_afile_tmp_path(R->data));
         vadd(&V, "tscale=%g", ts);
         vadd(&V, "tunit=%s", ts == 3600 ? "h" : ts == 60 ? "min" : "s");
         for (int p = 1; p <= N_PANELS; p++)
@@ -1239,7 +1340,9 @@ static int mkdir_p(const char *dir)
 
 static void prun_free(prun *R)
 {
-    dct_afile_abort(R->bands);
+    dct_afile_abort(R->data);
+    free(R->out_pos);
+    free(R->out_cols);
     for (size_t i = 0; i < R->n_cols; i++)
         free(R->cols[i].name);
     free(R->cols);
@@ -1320,6 +1423,8 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
         rc = DCT_PLOT_EINPUT;
         goto done;
     }
+    if (R->n_lims)
+        qsort(R->lims, R->n_lims, sizeof *R->lims, cmp_limit);
     if (access(R->gr_path, R_OK) == 0) {
         char **g = read_header(R->gr_path, &R->n_grid, d);
         if (!g) {
@@ -1345,22 +1450,27 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
         rc = DCT_PLOT_EOUTPUT;
         goto done;
     }
-    if (R->n_bands) {
-        char *bp = path_join(outdir, "plot-bands.csv");
-        R->bands = bp ? dct_afile_open(bp) : NULL;
-        if (!R->bands) {
-            dct_error(d, bp ? bp : outdir, 0, "cannot create: %s",
-                      strerror(errno));
-            free(bp);
-            rc = DCT_PLOT_EOUTPUT;
-            goto done;
-        }
-        free(bp);
-    }
-    if ((rc = read_rows(R, d)) != 0)
+    if ((rc = read_rows(R, NULL, d)) != 0)
         goto done;
-    if (R->bands && dct_afile_finish(R->bands) != 0) {
-        dct_error(d, dct_afile_tmp_path(R->bands), 0, "write error: %s",
+    if (select_lines(R) != 0) {
+        dct_error(d, NULL, 0, "out of memory");
+        rc = DCT_PLOT_EINPUT;
+        goto done;
+    }
+    char *dp = path_join(outdir, "plot-data.csv");
+    R->data = dp ? dct_afile_open(dp) : NULL;
+    if (!R->data) {
+        dct_error(d, dp ? dp : outdir, 0, "cannot create: %s",
+                  strerror(errno));
+        free(dp);
+        rc = DCT_PLOT_EOUTPUT;
+        goto done;
+    }
+    free(dp);
+    if ((rc = read_rows(R, dct_afile_fp(R->data), d)) != 0)
+        goto done;
+    if (dct_afile_finish(R->data) != 0) {
+        dct_error(d, dct_afile_tmp_path(R->data), 0, "write error: %s",
                   strerror(errno));
         rc = DCT_PLOT_EOUTPUT;
         goto done;
@@ -1368,6 +1478,6 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
     for (size_t t = 0; t < N_TEMPLATES && rc == DCT_PLOT_OK; t++)
         rc = render_one(R, run_templates[t], format, outdir, d);
 done:
-    prun_free(R);   /* removes the band file */
+    prun_free(R);   /* removes the plot data */
     return rc;
 }

@@ -13,7 +13,8 @@
  *   gnuplot    $DCTWIN_GNUPLOT (a path, or a name searched on PATH), else
  *              "gnuplot" on PATH;
  *   templates  the directories of $DCTWIN_PLOTS_PATH (colon-separated), in
- *              order, then DCT_PKGDATADIR/plots.
+ *              order, then plots/ next to the running executable (a build
+ *              in the source tree), then DCT_PKGDATADIR/plots.
  *
  * A missing gnuplot is not an error: the functions return
  * DCT_PLOT_NO_GNUPLOT and record, once per process, the warning

@@ -1660,6 +1660,14 @@ done:
     return rc;
 }
 
+/* --plot or --plot-format[=FMT]: refused by margins and capacity, whose
+ * run directories are temporary. */
+static int is_plot_option(const char *a)
+{
+    return strcmp(a, "--plot") == 0 || strcmp(a, "--plot-format") == 0 ||
+           strncmp(a, "--plot-format=", 14) == 0;
+}
+
 /* Remove the files of a run directory DIR and the directory (a no-op for
  * what is missing). */
 static void remove_run(const char *dir)
@@ -1753,9 +1761,12 @@ int dct_cmd_margins(int argc, char **argv)
         } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             format = argv[++i];
         } else if (strcmp(argv[i], "--out") == 0 ||
-                   strncmp(argv[i], "--out=", 6) == 0) {
-            fprintf(stderr, "dctwin: margins: --out is not an option here "
-                            "(use dctwin simulate)\n");
+                   strncmp(argv[i], "--out=", 6) == 0 ||
+                   is_plot_option(argv[i])) {
+            /* the run directory is temporary: nothing to keep there */
+            fprintf(stderr, "dctwin: margins: %.*s is not an option here "
+                            "(use dctwin simulate)\n",
+                    (int)strcspn(argv[i], "="), argv[i]);
             free(av);
             return DCT_EXIT_USAGE;
         } else {
@@ -1922,7 +1933,7 @@ int dct_cmd_capacity(int argc, char **argv)
             if (a[5] != '=')
                 i++;
         } else if (strcmp(a, "--out") == 0 || strncmp(a, "--out=", 6) == 0 ||
-                   strncmp(a, "--add-count", 11) == 0) {
+                   strncmp(a, "--add-count", 11) == 0 || is_plot_option(a)) {
             fprintf(stderr, "dctwin: capacity: %s is not an option here\n",
                     a);
             free(av);

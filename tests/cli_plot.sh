@@ -70,13 +70,16 @@ check "no temporary file left" no_tmp "$tmp/run"
 check "the data files are untouched" test "$(digest "$tmp/run")" = "$before"
 
 # --- what goes to gnuplot: the columns and limits chosen ---------------------
-# A wrapper records gnuplot's arguments.  gb200-row has 8 racks (more than
-# 4: a band and the 3 worst as lines, columns 3, 10, ... 52 hold
-# T_j_hot_degC), one busway (column 84: a line, its ampacity), one DC bus
-# (its band).
+# A wrapper records gnuplot's arguments and the header of the plot data it
+# is given.  gb200-row has 8 racks (more than 4: a band and the 3 worst as
+# lines), one busway (a line, its ampacity), one DC bus (its band).  The
+# plot data holds only the columns drawn: the lines in the order of the
+# plot table (temperatures first), then the bands.
 cat >"$tmp/gpwrap" <<EOF2
 #!/bin/sh
 printf '%s\n' "\$@" >>"$tmp/args"
+f=\$(printf '%s\n' "\$2" | tr ';' '\n' | sed -n "s/^datafile='\\(.*\\)'\$/\\1/p")
+case \$f in *plot-data.csv.tmp.*) head -n 1 "\$f" >"$tmp/header" ;; esac
 exec gnuplot "\$@"
 EOF2
 chmod +x "$tmp/gpwrap"
@@ -87,27 +90,38 @@ rc=$?
 set -e
 check "DCTWIN_GNUPLOT is run (exit $rc)" test "$rc" = 0 -a -s "$tmp/args"
 defs() { grep "outfile='[^']*/$1\.png\.tmp\." "$tmp/args" | tr ';' '\n'; }
+# column N of the plot data's header
+hdr() { tr ',' '\n' <"$tmp/header" | sed -n "$1p"; }
+check "plot data: t_s first" test "$(hdr 1)" = t_s
+check "plot data: 3 racks' T_j_hot_degC next" \
+    test "$(hdr 2,4 | grep -c '^A0[1-8]\.T_j_hot_degC$')" = 3
+check "plot data: the worst rack first (ties: in column order)" \
+    test "$(hdr 2)" = A01.T_j_hot_degC
+check "plot data: narrow" test "$(hdr "1,\$" | wc -l)" -lt 60
+check "plot data: bands last" \
+    test "$(tr ',' '\n' <"$tmp/header" | tail -n 1)" = \
+    "band$(tr ',' '\n' <"$tmp/header" | grep -c '_mean$')_max"
 defs temperatures >"$tmp/t"
-r='(3|10|17|24|31|38|45|52)'
-check "temperatures: 3 worst racks as lines" \
-    grep -Eqx "p1_cols='$r $r $r'" "$tmp/t"
-check "temperatures: the 8 racks as band 1" grep -qx "p1_band='2'" "$tmp/t"
+check "temperatures: 3 worst racks as lines" grep -qx "p1_cols='2 3 4'" "$tmp/t"
+nb=$(tr ',' '\n' <"$tmp/header" | grep -n '^band1_min$' | cut -d: -f1)
+check "temperatures: the 8 racks as band 1" grep -qx "p1_band='$nb'" "$tmp/t"
 check "temperatures: band title" \
     grep -qx "p1_bandname1='8 racks: min-max, mean'" "$tmp/t"
 check "temperatures: throttle limit" \
     grep -qx "p1_limname1='T_j_hot throttle 85 degC'" "$tmp/t"
 check "temperatures: trip limit" grep -qx "p1_lim2='92'" "$tmp/t"
-check "temperatures: bands in a temporary file" \
-    grep -q "^bandfile='$tmp/wrapped/plot-bands.csv.tmp.[0-9]*'\$" "$tmp/t"
+check "temperatures: the plot data is a temporary file" \
+    grep -q "^datafile='$tmp/wrapped/plot-data.csv.tmp.[0-9]*'\$" "$tmp/t"
 check "temperatures: the title names site and run" \
     grep -qx "title='gb200-row: temperatures ($tmp/run)'" "$tmp/t"
 defs busway >"$tmp/b"
-check "busway: one busway, a line" grep -qx "p1_cols='84'" "$tmp/b"
+bw=$(tr ',' '\n' <"$tmp/header" | grep -n '^bw-a\.I_A$' | cut -d: -f1)
+check "busway: one busway, a line" grep -qx "p1_cols='$bw'" "$tmp/b"
 check "busway: its ampacity" grep -qx "p1_limname1='I ampacity 1500 A'" "$tmp/b"
 defs bus >"$tmp/v"
 check "bus: the band limits 760 V and 840 V" \
     sh -c "grep -qx \"p1_lim.='760'\" '$tmp/v' && grep -qx \"p1_lim.='840'\" '$tmp/v'"
-check "the band file is gone" test ! -e "$tmp/wrapped/plot-bands.csv" -a \
+check "the plot data is gone" test ! -e "$tmp/wrapped/plot-data.csv" -a \
     "$(ls "$tmp/wrapped" | grep -c tmp)" = 0
 
 # --- SVG and PDF into --out -------------------------------------------------
@@ -146,6 +160,11 @@ check "malformed row: file and line" \
 run simulate "$site" --duration 10s -q --plot-format gif --out "$tmp/r2"
 check "simulate --plot-format gif: exit 2 (exit $rc)" test "$rc" = 2
 check "simulate --plot-format gif: no run directory" test ! -e "$tmp/r2"
+
+run margins "$site" --duration 10s --plot
+check "margins --plot: exit 2 (its run directory is temporary)" test "$rc" = 2
+run capacity "$site" --add gb200-nvl72 --plot-format=svg
+check "capacity --plot-format: exit 2" test "$rc" = 2
 
 # --- gnuplot missing: a warning, status 0, the data stays --------------------
 mkdir "$tmp/bin"
