@@ -1682,7 +1682,7 @@ static void html_str(FILE *f, const char *s)
 static void html_num(FILE *f, double x)
 {
     if (isnan(x))
-        fputs("&ndash;", f);
+        fputs("&#8211;", f);
     else if (isinf(x))
         fputs("never", f);
     else
@@ -1860,7 +1860,7 @@ static void html_img(FILE *f, rpt *R, const char *rel, const char *alt)
         fwrite(out, 1, (size_t)k, f);
     }
     fclose(in);
-    fprintf(f, "\"><figcaption>");
+    fprintf(f, "\"/><figcaption>");
     html_str(f, rel);
     fprintf(f, "</figcaption></figure>\n");
 }
@@ -1870,8 +1870,8 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
     time_t now = time(NULL);
     char date[64];
     strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-               "<meta charset=\"utf-8\">\n<title>BESS report: ");
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n"
+               "<meta charset=\"utf-8\"/>\n<title>BESS report: ");
     html_str(f, R->bess_id);
     fprintf(f, " on ");
     html_str(f, R->site->name);
@@ -1901,7 +1901,7 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
     fprintf(f, ").</p>\n<div class=\"note\"><p><b>What this report is.</b> "
                "NVIDIA's BESS Self-Qualification Guidelines (DA-12516 v1.0) "
                "qualify an AC-connected battery at its AC terminals, PCS "
-               "included. This battery sits on the 800&nbsp;V DC bus of the "
+               "included. This battery sits on the 800&#160;V DC bus of the "
                "site; this report is site-level simulation evidence for that "
                "battery, with DC-side analogues of NVIDIA's tests where a DC "
                "bus simulator can evaluate them. It is not a certificate and "
@@ -1929,18 +1929,18 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
         if (r->c->nvidia_test)
             fprintf(f, "Test %d", r->c->nvidia_test);
         else
-            fprintf(f, "&ndash;");
+            fprintf(f, "&#8211;");
         fprintf(f, "</td><td>");
         if (r->status == ST_NOT_SIM) {
-            fprintf(f, "&ndash;</td><td>");
+            fprintf(f, "&#8211;</td><td>");
             html_str(f, r->c->criterion);
-            fprintf(f, "</td><td>&ndash;");
+            fprintf(f, "</td><td>&#8211;");
         } else {
             html_num(f, r->measured);
             fprintf(f, " ");
             html_str(f, r->c->unit);
             fprintf(f, "</td><td>%s ", r->c->sense == DCT_SENSE_MAX
-                                            ? "&le;" : "&ge;");
+                                            ? "&#8804;" : "&#8805;");
             html_num(f, r->threshold);
             fprintf(f, " ");
             html_str(f, r->c->unit);

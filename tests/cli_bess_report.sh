@@ -1,0 +1,223 @@
+#!/bin/sh
+# cli_bess_report.sh - `dctwin bess-report` on a small block
+# (tests/data/bess-small.xml: four GB200 racks, one 2 MW / 4.5 MWh
+# container smoothing, a generator): the report's shape, checks with known
+# answers passing and failing, an undersized battery, criteria files and
+# their errors, seeds, plots with and without gnuplot.
+#
+# Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
+set -eu
+LC_ALL=C
+export LC_ALL
+: "${DCTWIN:?DCTWIN must name the dctwin binary}"
+: "${top_srcdir:=.}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_bess_report.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+site="$top_srcdir/tests/data/bess-small.xml"
+crit="$top_srcdir/models/criteria/default.xml"
+pass=0
+fails=0
+ok() { pass=$((pass + 1)); }
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+check() {
+    d=$1
+    shift
+    if "$@"; then ok; else fail "$d"; fi
+}
+run() {
+    set +e
+    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+}
+# Field F of check ID in report.json R (each check is one line).
+field() {
+    grep "\"id\":\"$2\"" "$1" | sed -n "s/.*\"$3\":\(\"[^\"]*\"\|[^,}]*\).*/\1/p" |
+        tr -d '"'
+}
+num_in() { awk -v x="$1" -v a="$2" -v b="$3" 'BEGIN { exit !(x != "" && x != "null" && x + 0 >= a && x + 0 <= b) }'; }
+has_gnuplot=0
+command -v gnuplot >/dev/null 2>&1 && has_gnuplot=1
+
+# ------------------------------------------------------ the default report
+run bess-report "$site" --bess bess-1 --out "$tmp/r"
+j="$tmp/r/report.json"
+check "default report exits 0 (got $rc; $(head -c 300 "$tmp/err"))" [ "$rc" -eq 0 ]
+check "report.json and report.html written" [ -s "$j" ] && [ -s "$tmp/r/report.html" ]
+check "all_pass true" grep -q '"all_pass":true' "$j"
+n_pass=$(grep -c '"status":"pass"' "$j" || :)
+n_ns=$(grep -c '"status":"not-simulated"' "$j" || :)
+check "28 simulated checks pass (got $n_pass)" [ "$n_pass" -eq 28 ]
+check "3 not simulated (got $n_ns)" [ "$n_ns" -eq 3 ]
+# every check carries every field of the issue's shape
+n_checks=$(grep -c '^  {"id":' "$j" || :)
+for k in id name nvidia_test metric unit measured threshold status margin \
+    source basis plot; do
+    n=$(grep '^  {"id":' "$j" | grep -c "\"$k\":" || :)
+    check "every check has \"$k\" ($n of $n_checks)" [ "$n" -eq "$n_checks" ]
+done
+check "telemetry is NVIDIA v1.0 text, not simulated" \
+    test "$(field "$j" t1-telemetry basis)" = nvidia-v1.0
+check "summary printed on stdout" grep -q '^PASS: 0 of 31 checks failed' "$tmp/out"
+# the HTML is well-formed XML, has the statement and every check
+if command -v xmllint >/dev/null 2>&1; then
+    check "report.html is well-formed" xmllint --noout "$tmp/r/report.html"
+fi
+check "report.html says it is not a certificate" \
+    grep -q 'not a certificate' "$tmp/r/report.html"
+check "report.html states the AC-terminal boundary" \
+    grep -q 'at its AC terminals' "$tmp/r/report.html"
+for id in $(sed -n 's/.*<check id="\([^"]*\)".*/\1/p' "$crit"); do
+    check "report.html has check $id" grep -q "<section id=\"$id\">" "$tmp/r/report.html"
+done
+check "report.html lists input digests" \
+    grep -q '<td><code>[0-9a-f]\{64\}</code></td>' "$tmp/r/report.html"
+check "the runs and their inputs are kept" \
+    test -s "$tmp/r/runs/day/timeseries.csv" -a -s "$tmp/r/inputs/day-profile.csv" \
+    -a -s "$tmp/r/inputs/loss-scenario.xml"
+
+# known answers
+# step: the converter's power loop is first order, tau-conv 0.5 ms:
+# t90 = tau ln 10 = 1.15 ms, plus the bus's own settling: 0.5 to 5 ms
+t90=$(field "$j" step-t90 measured)
+check "step t90 $t90 s is the converter lag (0.5 to 5 ms)" num_in "$t90" 0.0005 0.005
+# demand response: the cap holds within one 10 ms sample
+check "fast DR answers within 20 ms" num_in "$(field "$j" t6-dr-fast measured)" 0 0.02
+# the 24 h SOC: the DR hour takes 0.3 x 528 kW for an hour (less two
+# 70 s checkpoint dips) through the converter (eta 0.983): 158 kWh of
+# 4992 cells x 280 Ah x 3.29 V = 4.6 MWh, 3.4 % of SOC from 60 %
+smin=$(field "$j" t11-soc-min measured)
+check "lowest SOC $smin % is 60 % less the DR hour's 3.4 %" num_in "$smin" 56.2 56.9
+# with smoothing the grid-side ramp is far below the 20 %/s stimulus
+check "grid ramp under the 20 %/s stimulus is below 5 %/s" \
+    num_in "$(field "$j" t4-ramp-stimulus measured)" 0 5
+if [ "$has_gnuplot" -eq 1 ]; then
+    for p in "$tmp"/r/plots/*.png; do
+        check "$p is a PNG" sh -c "head -c 8 '$p' | od -An -c | grep -q 'P   N   G'"
+    done
+    n_plot=$(grep '^  {"id":' "$j" | grep -c '"plot":"plots/' || :)
+    check "every simulated check has a plot ($n_plot)" [ "$n_plot" -eq 28 ]
+    check "plots are embedded in report.html" \
+        grep -q 'src="data:image/png;base64,iVBOR' "$tmp/r/report.html"
+fi
+
+# --------------------------------------------------- an undersized battery
+# 14 Ah cells: 230 kWh, and the 0.5 C limit gives 115 kW, under the 528 kW
+# block: the bus collapses on a grid loss, the DR hour drains the SOC
+run bess-report "$site" --bess bess-1 --set lfp-2mw-4mwh.capacity=14Ah \
+    --out "$tmp/u" -q
+j="$tmp/u/report.json"
+check "undersized battery exits 1 (got $rc)" [ "$rc" -eq 1 ]
+check "all_pass false" grep -q '"all_pass":false' "$j"
+check "grid loss fails" test "$(field "$j" t8-bus-min status)" = fail
+check "bus falls below 500 V on the grid loss" \
+    num_in "$(field "$j" t8-bus-min measured)" 0 500
+check "the report says by how much (margin < -200 V)" \
+    num_in "$(field "$j" t8-bus-min margin)" -800 -200
+check "24 h SOC window fails" test "$(field "$j" t11-soc-min status)" = fail
+# 115 kW for an hour out of 230 kWh: about 50 % of SOC from 60 %
+check "lowest SOC near the window's edge (got $(field "$j" t11-soc-min measured))" \
+    num_in "$(field "$j" t11-soc-min measured)" 5 20
+check "slow DR never reached: measured null" \
+    test "$(field "$j" t6-dr-slow measured)" = null -a \
+    "$(field "$j" t6-dr-slow status)" = fail
+check "fast DR (53 kW) still within the 115 kW" \
+    test "$(field "$j" t6-dr-fast status)" = pass
+
+# ------------------------------------------------------------- criteria
+# a subset: only its run is made
+cat >"$tmp/one.xml" <<'EOF'
+<criteria name="one">
+  <check id="t6-dr-fast" nvidia-test="6" name="fast DR, strict" metric="m"
+         unit="s" sense="max" threshold="-1" basis="dctwin" source="a test"/>
+</criteria>
+EOF
+run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/c" -q
+check "a stricter threshold fails (got $rc)" [ "$rc" -eq 1 ]
+check "only the run it needs" test -d "$tmp/c/runs/dr-fast" -a ! -d "$tmp/c/runs/day"
+check "one check in the report" [ "$(grep -c '^  {"id":' "$tmp/c/report.json")" -eq 1 ]
+
+bad() {
+    name=$1
+    want=$2
+    shift 2
+    printf '%s\n' "$@" >"$tmp/bad.xml"
+    run bess-report "$site" --bess bess-1 --criteria "$tmp/bad.xml" --out "$tmp/b" -q
+    check "$name: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+    check "$name: message '$want' (got: $(head -c 200 "$tmp/err"))" grep -q -- "$want" "$tmp/err"
+}
+bad "unknown check" "bad.xml:2: error: <check nosuch>: no such simulated check" \
+    '<criteria name="x">' \
+    '<check id="nosuch" name="n" metric="m" unit="s" sense="max" threshold="1" basis="dctwin" source="s"/>' \
+    '</criteria>'
+bad "bad basis" "bad.xml:2: error: <check t6-dr-fast>: basis 'nvidia'" \
+    '<criteria name="x">' \
+    '<check id="t6-dr-fast" name="n" metric="m" unit="s" sense="max" threshold="1" basis="nvidia" source="s"/>' \
+    '</criteria>'
+bad "bad threshold" "bad.xml:2: error: <check t6-dr-fast>: threshold 'two'" \
+    '<criteria name="x">' \
+    '<check id="t6-dr-fast" name="n" metric="m" unit="s" sense="max" threshold="two" basis="dctwin" source="s"/>' \
+    '</criteria>'
+bad "not-simulated without criterion" "needs criterion=" \
+    '<criteria name="x">' \
+    '<check id="t1" status="not-simulated" name="n" metric="m" basis="dctwin" source="s"/>' \
+    '</criteria>'
+bad "twice" "is listed twice" \
+    '<criteria name="x">' \
+    '<check id="t6-dr-fast" name="n" metric="m" unit="s" sense="max" threshold="1" basis="dctwin" source="s"/>' \
+    '<check id="t6-dr-fast" name="n" metric="m" unit="s" sense="max" threshold="1" basis="dctwin" source="s"/>' \
+    '</criteria>'
+bad "DOCTYPE" "DOCTYPE and ENTITY declarations are not allowed" \
+    '<!DOCTYPE criteria [<!ENTITY x "y">]>' '<criteria name="x"/>'
+bad "wrong root" "the root element of a criteria file must be <criteria>" \
+    '<scenario name="x"/>'
+bad "empty" "no <check> in the file" '<criteria name="x"></criteria>'
+
+# ------------------------------------------------------------ usage errors
+run bess-report "$site" --out "$tmp/e"
+check "no --bess: exit 2 (got $rc)" [ "$rc" -eq 2 ]
+run bess-report "$site" --bess nosuch --out "$tmp/e"
+check "unknown battery: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+check "unknown battery: names the site's batteries" grep -q "its <bess> ids: bess-1" "$tmp/err"
+run bess-report "$site" --bess bess-1 --format gif --out "$tmp/e"
+check "bad --format: exit 2 (got $rc)" [ "$rc" -eq 2 ]
+run bess-report "$site" --bess bess-1 --set bess-1.nosuch=1 --out "$tmp/e"
+check "bad --set: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+check "nothing written on input errors" test ! -e "$tmp/e/report.json"
+
+# --------------------------------------------------------------- seeds
+cat >"$tmp/day.xml" <<'EOF'
+<criteria name="day">
+  <check id="t11-soc-max" name="n" metric="m" unit="%" sense="max"
+         threshold="80" basis="dctwin" source="s"/>
+</criteria>
+EOF
+for s in 1a 1b 2; do
+    run bess-report "$site" --bess bess-1 --criteria "$tmp/day.xml" \
+        --seed "${s%[ab]}" --out "$tmp/s$s" -q
+done
+check "same seed, same day profile" \
+    cmp -s "$tmp/s1a/inputs/day-profile.csv" "$tmp/s1b/inputs/day-profile.csv"
+check "same seed, same report checks" \
+    test "$(grep '^  {"id":' "$tmp/s1a/report.json")" = \
+    "$(grep '^  {"id":' "$tmp/s1b/report.json")"
+check "another seed, another day profile" \
+    sh -c "! cmp -s '$tmp/s1a/inputs/day-profile.csv' '$tmp/s2/inputs/day-profile.csv'"
+
+# ------------------------------------------------------ without gnuplot
+DCTWIN_GNUPLOT=/nonexistent/gnuplot run bess-report "$site" --bess bess-1 \
+    --criteria "$tmp/one.xml" --out "$tmp/n" -q
+check "without gnuplot the report still runs (exit $rc)" [ "$rc" -eq 1 ]
+check "without gnuplot: a warning" grep -q "gnuplot not found" "$tmp/err"
+check "without gnuplot: plot null, data kept" \
+    test "$(field "$tmp/n/report.json" t6-dr-fast plot)" = null -a \
+    -s "$tmp/n/runs/dr-fast/timeseries.csv"
+
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]
