@@ -108,6 +108,10 @@ typedef struct sim {
     int has_add_count;
     dct_scenario *scenario;
     size_t next_sev;     /* first scenario event not yet in events.csv */
+    double t_fail;       /* [s] first scenario failure, or -1 */
+    const char *fail_id; /* its target (borrowed from the scenario) */
+    double t_throttle;   /* [s] first GPU throttle at or after it, or -1 */
+    const char *throttle_id;  /* the rack that throttled first */
     const char *grid_trace;     /* --grid-trace FILE, or NULL */
     double grid_step;    /* [s] its step */
     long out_every;      /* timeseries row every out_every solver outputs */
@@ -521,6 +525,10 @@ static int flush_scenario(sim *S, double t)
                      e->kind == DCT_EV_FAIL
                          ? (is_grid ? "grid-loss" : "unit-trip")
                          : (is_grid ? "grid-return" : "unit-restored"));
+        if (e->kind == DCT_EV_FAIL && S->t_fail < 0) {
+            S->t_fail = e->t;
+            S->fail_id = e->target;
+        }
         fprintf(f, "%.9g,", e->t);
         csv_field(f, e->target);
         fprintf(f, ",%s\n", what);
@@ -554,6 +562,17 @@ static int on_root(double t, const double *y, const int *found, void *ud)
         csv_field(f, ev ? ev : "");
         if (putc('\n', f) == EOF || ferror(f))
             return CB_WRITE;
+        /* time to throttle: the first GPU throttle after a failure */
+        if (S->t_fail >= 0 && S->t_throttle < 0 && ev &&
+            strcmp(ev, "throttle") == 0) {
+            S->t_throttle = t;
+            S->throttle_id = comp;
+            fprintf(f, "%.9g,", t);
+            csv_field(f, comp ? comp : "");
+            fprintf(f, ",time-to-throttle:%.6g s\n", t - S->t_fail);
+            if (ferror(f))
+                return CB_WRITE;
+        }
     }
     return sample_margins(S, t, y);
 }
@@ -776,7 +795,21 @@ static void write_margins_txt(FILE *f, const sim *S)
     txt_field(f, S->site->file, 0);
     fprintf(f, "), duration %g s, profile ", S->duration);
     txt_field(f, S->profile ? S->profile : "(each rack's own)", 0);
+    if (S->scenario) {
+        fputs(", scenario ", f);
+        txt_field(f, S->scenario->name ? S->scenario->name
+                                       : S->scenario->file, 0);
+    }
     fputc('\n', f);
+    if (S->t_throttle >= 0)
+        fprintf(f, "time to throttle: %.6g s (%s at %.6g s, after %s "
+                   "failed at %.6g s)\n",
+                S->t_throttle - S->t_fail,
+                S->throttle_id ? S->throttle_id : "?", S->t_throttle,
+                S->fail_id, S->t_fail);
+    else if (S->t_fail >= 0)
+        fprintf(f, "time to throttle: none (no GPU throttled after %s "
+                   "failed at %.6g s)\n", S->fail_id, S->t_fail);
     if (S->n_mg == 0) {
         fputs("no margins\n", f);
         return;
@@ -937,6 +970,15 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     json_str(f, S->grid_trace);
     fputs(",\"scenario\":", f);
     json_str(f, S->scenario_path);
+    fputs("}", f);
+    fputs(",\n \"scenario\":{\"name\":", f);
+    json_str(f, S->scenario ? S->scenario->name : NULL);
+    fputs(",\"file\":", f);
+    json_str(f, S->scenario_path);
+    fputs(",\"t_first_failure_s\":", f);
+    json_num(f, S->t_fail >= 0 ? S->t_fail : NAN);
+    fputs(",\"time_to_throttle_s\":", f);
+    json_num(f, S->t_throttle >= 0 ? S->t_throttle - S->t_fail : NAN);
     fputs("}", f);
     fprintf(f,
             ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
@@ -1500,6 +1542,7 @@ int dct_cmd_simulate(int argc, char **argv)
     S->rtol = SIM_RTOL;
     S->atol = SIM_ATOL;
     S->seed = SIM_SEED;
+    S->t_fail = S->t_throttle = -1;
     int rc = DCT_EXIT_OK;
 
     S->sets = calloc((size_t)argc + 1, sizeof *S->sets);

@@ -201,6 +201,28 @@ run simulate "$top_srcdir/sites/reference-hall.xml" \
 check "two CDUs of the group lost: exit 1 (got $rc)" [ "$rc" -eq 1 ]
 check "the group margin is violated at the loss" \
     sh -c "tr '{' '\n' <'$tmp/cf2/margins.json' | grep '\"id\":\"cdu-ab1.cdus_running.group\"' | grep -q '\"margin\":-1,'"
+check "the margin header names the scenario" \
+    grep -q 'scenario cdu-fail-2$' "$tmp/cf2/margins.txt"
+check "run.json names the scenario" \
+    grep -q '"scenario":{"name":"cdu-fail-2"' "$tmp/cf2/run.json"
+# two survivors of 2000 kW for 4134 kW of liquid heat: beyond the rating
+check "two CDUs lost: the survivors exceed their rating" \
+    sh -c "tr '{' '\n' <'$tmp/cf2/margins.json' | grep '\"id\":\"cdu-ab3.Q.capacity\"' | grep -q '\"margin\":-'"
+check "two CDUs lost: the time to throttle is reported" \
+    grep -q '^time to throttle: ' "$tmp/cf2/margins.txt"
+# at the W32 limit of the facility supply the survivors' supply rises
+# past what the GPUs take: they throttle, and the delay is reported
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/cdu-fail-2.xml" --duration 10min \
+    --set fws.supply-setpoint=32degC --output-step 1min -q --out "$tmp/cf3"
+check "two CDUs lost at a 32 degC facility supply: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after cdu-ab1 failed at 60 s)$/\1/p' "$tmp/cf3/margins.txt")
+check "time to throttle after the loss: $tt s (0 < t < 540)" \
+    awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 540) }'
+check "the throttle delay is an event" \
+    grep -q ',time-to-throttle:' "$tmp/cf3/events.csv"
+check "one CDU lost: no throttle" \
+    grep -q '^time to throttle: none' "$tmp/cf1/margins.txt"
 
 # ------------------------------------------------- a CSV load trace
 printf 't_s,u\n0,0.3\n30,0.3\n31,1\n60,1\n' >"$tmp/trace.csv"
