@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
 #include <openssl/evp.h>
 
 int dct_cmd_simulate(int argc, char **argv);
@@ -105,6 +107,7 @@ typedef struct sim {
     size_t n_sets;
     const char *add_model, *add_row;   /* --add, --row */
     long n_add;          /* --add-count */
+    double add_scale;    /* --add-scale, (0, 1]; 1 by default */
     int has_add_count;
     dct_scenario *scenario;
     size_t next_sev;     /* first scenario event not yet in events.csv */
@@ -1056,6 +1059,9 @@ static void help(void)
         "  --add=MODEL          add racks of rack model MODEL to a row "
         "(what-if)\n"
         "  --add-count=N        how many (default 1)\n"
+        "  --add-scale=S        scale the added racks' p-max, p-idle and "
+        "flow by S in\n"
+        "                       (0, 1] (the continuous search of capacity)\n"
         "  --row=ID             the row to add them to (default the first)\n"
         "  --grid-trace=FILE    write the grid import at every --grid-step "
         "to FILE\n"
@@ -1133,7 +1139,7 @@ static int add_probe(sim *S, const char *arg)
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
-    O_ADD, O_ADD_COUNT, O_ROW
+    O_ADD, O_ADD_COUNT, O_ROW, O_ADD_SCALE
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -1153,6 +1159,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"set", required_argument, 0, O_SET},
         {"add", required_argument, 0, O_ADD},
         {"add-count", required_argument, 0, O_ADD_COUNT},
+        {"add-scale", required_argument, 0, O_ADD_SCALE},
         {"row", required_argument, 0, O_ROW},
         {"grid-trace", required_argument, 0, O_GRID_TRACE},
         {"grid-step", required_argument, 0, O_GRID_STEP},
@@ -1215,6 +1222,17 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
                 fprintf(stderr, "dctwin: simulate: --add-count '%s': "
                                 "expected a whole number from 0 to "
                                 "100000\n", optarg);
+                bad = 1;
+            }
+            break;
+        }
+        case O_ADD_SCALE: {
+            char *end = NULL;
+            S->add_scale = strtod(optarg, &end);
+            if (!*optarg || *end || !(S->add_scale > 0) ||
+                S->add_scale > 1) {
+                fprintf(stderr, "dctwin: simulate: --add-scale '%s': "
+                                "expected a number in (0, 1]\n", optarg);
                 bad = 1;
             }
             break;
@@ -1568,7 +1586,8 @@ int dct_cmd_simulate(int argc, char **argv)
     if (S->add_model && S->n_add == 0 && !S->has_add_count)
         S->n_add = 1;
     dct_site_opts so_site = {S->sets, S->n_sets, S->add_model, S->add_row,
-                             S->add_model ? S->n_add : 0};
+                             S->add_model ? S->n_add : 0,
+                             S->add_scale > 0 ? S->add_scale : 1};
     S->site = dct_site_load_opts(S->site_path, &so_site, &d);
     if (!S->site) {
         dct_diag_print(&d, stderr);
@@ -1888,18 +1907,25 @@ int dct_cmd_margins(int argc, char **argv)
 /* ------------------------------------------------------ dctwin capacity */
 
 /* One capacity trial: simulate with N racks added into DIR (made and
- * emptied here).  Returns the run's exit status. */
-static int capacity_run(int ac, char *const *av0, long n, const char *dir)
+ * emptied here), each at SCALE of its model's power and flow.  Returns
+ * the run's exit status. */
+static int capacity_run_scaled(int ac, char *const *av0, long n,
+                               double scale, const char *dir)
 {
     /* a fresh argv each run: getopt_long permutes the one it is given */
-    char **av = calloc((size_t)ac + 6, sizeof *av);
+    char **av = calloc((size_t)ac + 8, sizeof *av);
     if (!av)
         return DCT_EXIT_USAGE;
     memcpy(av, av0, (size_t)ac * sizeof *av);
-    char count[32];
+    char count[32], sc[40];
     snprintf(count, sizeof count, "%ld", n);
+    snprintf(sc, sizeof sc, "%.17g", scale);
     av[ac++] = "--add-count";
     av[ac++] = count;
+    if (scale < 1) {
+        av[ac++] = "--add-scale";
+        av[ac++] = sc;
+    }
     av[ac++] = "--out";
     av[ac++] = (char *)dir;
     av[ac++] = "-q";
@@ -1908,6 +1934,97 @@ static int capacity_run(int ac, char *const *av0, long n, const char *dir)
     return rc;
 }
 
+static int capacity_run(int ac, char *const *av0, long n, const char *dir)
+{
+    return capacity_run_scaled(ac, av0, n, 1.0, dir);
+}
+
+/* The binding margin of the run in DIR in percent of its limit (the
+ * first row of margins.csv); 0 when there is none or it has no
+ * percentage.  Returns -1 when the file cannot be read. */
+static int binding_pct(const char *dir, double *pct)
+{
+    char path[4200], line[1024];
+    snprintf(path, sizeof path, "%s/margins.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    *pct = 0;
+    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f)) {
+        char *p = line;
+        for (int k = 0; k < 8 && p; k++) /* field 8: margin_pct */
+            if ((p = strchr(p, ',')))
+                p++;
+        char *end = NULL;
+        double v = p ? strtod(p, &end) : NAN;
+        if (p && end != p && isfinite(v))
+            *pct = v;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* The continuous search: f(x) for x racks' worth added, ceil(x) racks at
+ * x / ceil(x) of their power and flow. */
+typedef struct cap_fn {
+    int ac;
+    char *const *av;
+    const char *d_try;
+    int n_runs;
+    int rc;            /* first exit status other than 0 or 1 */
+} cap_fn;
+
+/* The binding margin [%] of the run with x racks' worth added, its sign
+ * forced to the run's verdict (a pass at a margin of exactly 0, such as a
+ * count of units, is still a pass): the root of f is where the runs turn
+ * from passing to failing.  NAN after a run that neither passed nor
+ * failed a margin (GSL then stops with GSL_EBADFUNC). */
+static double capacity_f(double x, void *ctx)
+{
+    cap_fn *c = ctx;
+    long n = (long)ceil(x - 1e-12);
+    if (n < 1)
+        n = 1;
+    int r = capacity_run_scaled(c->ac, c->av, n, x / (double)n, c->d_try);
+    c->n_runs++;
+    double pct = 0;
+    if ((r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN) ||
+        binding_pct(c->d_try, &pct) != 0) {
+        if (!c->rc)
+            c->rc = r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN
+                        ? r : DCT_EXIT_OUTPUT;
+        remove_run(c->d_try);
+        return NAN;
+    }
+    remove_run(c->d_try);
+    /* 1e-6 %: far below any margin a table shows */
+    return r == DCT_EXIT_OK ? fmax(pct, 1e-6) : fmin(pct, -1e-6);
+}
+
+/* Brent's method (GSL) on f over [LO, HI], f(LO) >= 0 > f(HI), to half
+ * a rack.  Returns 0 with the root in *X, or an exit status. */
+static int capacity_brent(cap_fn *c, double lo, double hi, double *x)
+{
+    gsl_function fn = {capacity_f, c};
+    gsl_root_fsolver *so = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!so)
+        return DCT_EXIT_USAGE;
+    int st = gsl_root_fsolver_set(so, &fn, lo, hi);
+    for (int it = 0; st == GSL_SUCCESS && it < 40; it++) {
+        st = gsl_root_fsolver_iterate(so);
+        if (st != GSL_SUCCESS)
+            break;
+        double a = gsl_root_fsolver_x_lower(so);
+        double b = gsl_root_fsolver_x_upper(so);
+        if (gsl_root_test_interval(a, b, 0.5, 0) == GSL_SUCCESS)
+            break;
+    }
+    *x = gsl_root_fsolver_root(so);
+    gsl_root_fsolver_free(so);
+    if (c->rc)
+        return c->rc;
+    return st == GSL_SUCCESS ? 0 : DCT_EXIT_SOLVER;
+}
 
 /* The binding margin of the run in DIR: "ID (MARGIN UNIT)" into BUF. */
 static void binding_of(const char *dir, char *buf, size_t n)
@@ -1976,8 +2093,10 @@ int dct_cmd_capacity(int argc, char **argv)
                    "[--max N] [SIMULATE OPTION]...\n"
                    "How many more racks of rack model MODEL fit in the row "
                    "(default the first):\nthe largest count for which "
-                   "every margin holds, found by doubling and then\n"
-                   "bisection, each count a full run with the simulate "
+                   "every margin holds, found by doubling, then Brent's method\n"
+                   "on the binding margin over a continuous count (ceil(x) "
+                   "racks at x/ceil(x) of\ntheir power and flow), then "
+                   "the integer count; each a full run with the simulate "
                    "options given (--scenario,\n--duration, --profile, "
                    "--set ...).  Prints the count, the margin that binds\n"
                    "at one more rack, and the margin table at the count.\n"
@@ -2055,18 +2174,36 @@ int dct_cmd_capacity(int argc, char **argv)
     }
     if (rc != DCT_EXIT_OK)
         goto out;
-    /* doubling to a failing count, then bisection: margins fall as racks
-     * are added, so the passing counts are 0..N */
+    /* doubling to a failing count; then Brent's method on the binding
+     * margin over a continuous count of added racks (capacity_f); then
+     * the integer count around its root, by full runs: margins fall as
+     * racks are added, so the passing counts are 0..N */
     for (long n = 1; hi < 0 && lo < max; n = n * 2 > max ? max : n * 2) {
         if ((rc = capacity_try(ac, av, n, d_try, d_pass, d_fail, &lo, &hi)))
             goto out;
         n_runs++;
     }
-    while (hi > 0 && hi - lo > 1) {
-        if ((rc = capacity_try(ac, av, lo + (hi - lo) / 2, d_try, d_pass,
-                               d_fail, &lo, &hi)))
+    double x_root = NAN;
+    if (hi > 0 && hi - lo > 1) {
+        cap_fn cf = {ac, av, d_try, 0, 0};
+        rc = capacity_brent(&cf, (double)lo, (double)hi, &x_root);
+        n_runs += cf.n_runs;
+        if (rc)
             goto out;
-        n_runs++;
+        long n = (long)floor(x_root);
+        n = n < lo ? lo : n >= hi ? hi - 1 : n;
+        /* floor(x) and floor(x) + 1; step on while they disagree with
+         * the continuous answer */
+        while (hi - lo > 1) {
+            long k = n > lo ? n : n + 1;
+            if (k >= hi)
+                break;
+            if ((rc = capacity_try(ac, av, k, d_try, d_pass, d_fail, &lo,
+                                   &hi)))
+                goto out;
+            n_runs++;
+            n = lo == k ? k + 1 : k - 1;
+        }
     }
     if (hi < 0) {
         printf("capacity: at least %ld racks of %s fit (the --max); no "
@@ -2075,9 +2212,12 @@ int dct_cmd_capacity(int argc, char **argv)
         char b[256];
         binding_of(d_fail, b, sizeof b);
         printf("capacity: %ld more rack%s of %s fit%s%s; at %ld the "
-               "binding margin is %s (%d runs)\n",
+               "binding margin is %s (%d runs",
                lo, lo == 1 ? "" : "s", model, row ? " in row " : "",
                row ? row : "", lo + 1, b, n_runs);
+        if (isfinite(x_root))
+            printf("; continuous root %.3g racks", x_root);
+        printf(")\n");
     }
     printf("\nmargins with %ld added:\n", lo);
     print_run_table(d_pass, "margins.txt");
