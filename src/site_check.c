@@ -390,6 +390,27 @@ static void check_consistency(dct_comp *c, dct_diag *d)
             dct_error(d, c->file, c->line,
                       "profile %s: type 'csv' needs a 'file'", c->id);
         if (c->s[DCT_PROFILE_TYPE] &&
+            strcmp(c->s[DCT_PROFILE_TYPE], "mix") == 0 &&
+            (!c->s[DCT_PROFILE_PROFILES] || !c->s[DCT_PROFILE_FRACTIONS]))
+            dct_error(d, c->file, c->line,
+                      "profile %s: type 'mix' needs profiles= and "
+                      "fractions=", c->id);
+        if (q[DCT_PROFILE_FLOOR] > 0 && q[DCT_PROFILE_FLOOR] < 0.2)
+            dct_error(d, c->file, c->line,
+                      "profile %s: floor %g is below the 0.2 of TDP that GPU "
+                      "power smoothing allows (0 turns it off)",
+                      c->id, q[DCT_PROFILE_FLOOR]);
+        if (q[DCT_PROFILE_END] < q[DCT_PROFILE_START] + q[DCT_PROFILE_RAMP_UP])
+            dct_error(d, c->file, c->line,
+                      "profile %s: end (%g s) before the start ramp is over "
+                      "(%g s)", c->id, q[DCT_PROFILE_END],
+                      q[DCT_PROFILE_START] + q[DCT_PROFILE_RAMP_UP]);
+        if (q[DCT_PROFILE_FAULTS] > 0 &&
+            q[DCT_PROFILE_HOLD] < q[DCT_PROFILE_RAMP_DOWN])
+            dct_error(d, c->file, c->line,
+                      "profile %s: hold (%g s) shorter than ramp-down (%g s)",
+                      c->id, q[DCT_PROFILE_HOLD], q[DCT_PROFILE_RAMP_DOWN]);
+        if (c->s[DCT_PROFILE_TYPE] &&
             strcmp(c->s[DCT_PROFILE_TYPE], "llm-training") == 0 &&
             2 * q[DCT_PROFILE_EDGE] >= q[DCT_PROFILE_PERIOD] *
                                            fmin(q[DCT_PROFILE_DUTY],
@@ -477,6 +498,8 @@ int dct_site_check(dct_site *s, dct_diag *d)
             s->n_racks++;
             const char *nm = label(c, lb, sizeof lb);
             const char *pr = c->s[DCT_RACK_PROFILE];
+            if (!pr && c->parent && c->parent->type == DCT_T_ROW)
+                pr = c->parent->s[DCT_ROW_PROFILE];
             if (pr && !is_builtin_profile(pr)) {
                 const dct_comp *p = dct_site_get(s, pr);
                 if (!p || p->type != DCT_T_PROFILE)
