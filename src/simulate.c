@@ -515,10 +515,20 @@ static int flush_scenario(sim *S, double t)
     const dct_scenario *sc = S->scenario;
     while (sc && S->next_sev < sc->n_ev && sc->ev[S->next_sev].t <= t) {
         const dct_event *e = &sc->ev[S->next_sev++];
-        const dct_comp *c = dct_site_get(S->site, e->target);
+        const dct_comp *c = e->target ? dct_site_get(S->site, e->target)
+                                      : NULL;
         int is_grid = c && c->type == DCT_T_GRID;
-        char what[96];
-        if (e->kind == DCT_EV_SET)
+        char what[160];
+        if (e->kind == DCT_EV_PROFILE && !isnan(e->scale))
+            snprintf(what, sizeof what, "profile-%.100s-scale-%g",
+                     e->profile, e->scale);
+        else if (e->kind == DCT_EV_PROFILE)
+            snprintf(what, sizeof what, "profile-%.100s", e->profile);
+        else if (e->kind == DCT_EV_SCALE)
+            snprintf(what, sizeof what, "scale-%g", e->scale);
+        else if (e->kind == DCT_EV_WEATHER)
+            snprintf(what, sizeof what, "weather-file");
+        else if (e->kind == DCT_EV_SET)
             snprintf(what, sizeof what, "set-%s",
                      dct_etypes[is_grid ? DCT_T_GRID
                                 : !c ? DCT_T_AMBIENT
@@ -533,7 +543,8 @@ static int flush_scenario(sim *S, double t)
             S->fail_id = e->target;
         }
         fprintf(f, "%.9g,", e->t);
-        csv_field(f, e->target);
+        csv_field(f, e->target ? e->target
+                     : e->kind == DCT_EV_WEATHER ? "ambient" : "all-racks");
         fprintf(f, ",%s\n", what);
         if (ferror(f))
             return CB_WRITE;
