@@ -124,8 +124,8 @@ run simulate "$row" --scenario "$top_srcdir/sites/scenarios/job-start.xml" \
     --duration 310s --output-step 1s -q --probe 'A01.P_kW,A08.P_kW' --out "$tmp/js"
 check "job-start runs (got $rc)" [ "$rc" -le 1 ]
 ts="$tmp/js/timeseries.csv"
-# idle: 40 + 0.1 x 92 = 49.2 kW; 0.3 s after the start every rack is at
-# full power in the compute phase
+# idle: 40 + 0.1 x 92 = 49.2 kW; at 300 s every rack ramps to full power
+# in 0.3 s and trains on a 1.5 s cycle that starts there
 check "job-start: idle hall at 299 s (49.2 kW)" near "$(at "$ts" A01.P_kW 299)" 49.2 1e-6
 # 2 s after the start: x = 0.5 s of the 1.5 s cycle, the compute phase
 check "job-start: every rack started (132 kW at 302 s)" near "$(at "$ts" A08.P_kW 302)" 132 1e-6
