@@ -435,6 +435,8 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                   : pr ? DCT_EV_PROFILE : wx ? DCT_EV_WEATHER : DCT_EV_SCALE;
         e->units = (int)units;
         e->target = id ? strdup(id) : tg;
+        if (id)
+            free(tg);
         e->profile = pr;
         e->scale = scale;
         tg = pr = NULL;
