@@ -71,6 +71,24 @@ check "same seed, same trace" cmp -s "$tmp/out" "$tmp/f5a"
 run profile export training-faults --duration 24h --step 10s --seed 6
 check "another seed, another trace" sh -c "! cmp -s '$tmp/out' '$tmp/f5a'"
 
+# ------------------------------------------------- a row's profile
+# the row runs the UPS test; A08 names its own profile (idle), which wins
+sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<row id="A" cdu="cdu-1" busway="bw-a" profile="ups-test">|' \
+    -e 's|<rack id="A01..A08" model="gb200-nvl72"/>|<rack id="A01..A07" model="gb200-nvl72"/><rack id="A08" model="gb200-nvl72" profile="idle"/>|' \
+    "$row" >"$tmp/rowprof.xml"
+run simulate "$tmp/rowprof.xml" --duration 10s --output-step 1s -q \
+    --probe 'A01.P_kW,A08.P_kW' --out "$tmp/rp"
+check "a row profile runs (got $rc)" [ "$rc" -le 1 ]
+check "a rack without a profile runs its row's (122.8 kW at 1 s)" \
+    near "$(at "$tmp/rp/timeseries.csv" A01.P_kW 1)" 122.8 1e-6
+check "... 86 kW at 3 s" near "$(at "$tmp/rp/timeseries.csv" A01.P_kW 3)" 86 1e-4
+check "a rack's own profile wins (idle: 49.2 kW)" \
+    near "$(at "$tmp/rp/timeseries.csv" A08.P_kW 3)" 49.2 1e-6
+sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<row id="A" cdu="cdu-1" busway="bw-a" profile="nosuch">|' \
+    "$row" >"$tmp/rowbad.xml"
+run validate "$tmp/rowbad.xml"
+check "a row naming an unknown profile is an input error (got $rc)" [ "$rc" -eq 3 ]
+
 # ------------------------------------------- scale=, target=, profile=
 run simulate "$row" --scenario "$data/scn-scale.xml" --duration 100s \
     --output-step 1s -q --probe 'A01.P_kW,A02.P_kW' --out "$tmp/scl"
