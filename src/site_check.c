@@ -430,6 +430,30 @@ static int is_builtin_profile(const char *name)
     return strcmp(name, "constant") == 0 || strcmp(name, "llm-training") == 0;
 }
 
+/* Every profile of mix C is a profile of the site or a built-in one, and
+ * not a mix. */
+static void check_mix(const dct_site *s, const dct_comp *c, dct_diag *d)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", c->s[DCT_PROFILE_PROFILES]);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " \t\n", &save); w;
+         w = strtok_r(NULL, " \t\n", &save)) {
+        if (is_builtin_profile(w))
+            continue;
+        const dct_comp *p = dct_site_get(s, w);
+        if (!p || p->type != DCT_T_PROFILE)
+            dct_error(d, c->file, c->line,
+                      "profile %s: '%s' in profiles= is neither a <profile> "
+                      "id nor a built-in profile", c->id, w);
+        else if (p->s[DCT_PROFILE_TYPE] &&
+                 strcmp(p->s[DCT_PROFILE_TYPE], "mix") == 0)
+            dct_error(d, c->file, c->line,
+                      "profile %s: '%s' is a mix; a mix may not hold a mix",
+                      c->id, w);
+    }
+}
+
 int dct_site_check(dct_site *s, dct_diag *d)
 {
     size_t before = d->n_errors;
@@ -494,6 +518,10 @@ int dct_site_check(dct_site *s, dct_diag *d)
         dct_comp *c = s->comps[i];
         if (!c->is_model && !dct_etypes[c->type].is_point)
             check_consistency(c, d);
+        if (c->type == DCT_T_PROFILE && c->s[DCT_PROFILE_TYPE] &&
+            strcmp(c->s[DCT_PROFILE_TYPE], "mix") == 0 &&
+            c->s[DCT_PROFILE_PROFILES])
+            check_mix(s, c, d);
         if (c->type == DCT_T_RACK && !c->is_model) {
             s->n_racks++;
             const char *nm = label(c, lb, sizeof lb);

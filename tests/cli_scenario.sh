@@ -89,6 +89,12 @@ sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<row id="A" cdu="cdu-1" busway=
 run validate "$tmp/rowbad.xml"
 check "a row naming an unknown profile is an input error (got $rc)" [ "$rc" -eq 3 ]
 
+sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<profile id="m2" type="mix" profiles="sync-training nosuch" fractions="0.5 0.5"/><row id="A" cdu="cdu-1" busway="bw-a">|' \
+    "$row" >"$tmp/mixbad.xml"
+run validate "$tmp/mixbad.xml"
+check "a mix of an unknown profile is an input error (got $rc)" [ "$rc" -eq 3 ]
+check "... naming it" grep -q "'nosuch' in profiles= is neither" "$tmp/err"
+
 # ------------------------------------------- scale=, target=, profile=
 run simulate "$row" --scenario "$data/scn-scale.xml" --duration 100s \
     --output-step 1s -q --probe 'A01.P_kW,A02.P_kW' --out "$tmp/scl"
