@@ -1950,18 +1950,26 @@ static int capacity_run(int ac, char *const *av0, long n, const char *dir)
     return capacity_run_scaled(ac, av0, n, 1.0, dir);
 }
 
-/* The binding margin of the run in DIR in percent of its limit (the
- * first row of margins.csv); 0 when there is none or it has no
- * percentage.  Returns -1 when the file cannot be read. */
-static int binding_pct(const char *dir, double *pct)
+/* The margin ID (NULL: the binding one, the first row) of the run in DIR
+ * in percent of its limit, from margins.csv; NAN when it is not there or
+ * has no percentage.  Returns -1 when the file cannot be read. */
+static int run_margin_pct(const char *dir, const char *id, double *pct)
 {
     char path[4200], line[1024];
     snprintf(path, sizeof path, "%s/margins.csv", dir);
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
-    *pct = 0;
-    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f)) {
+    *pct = NAN;
+    int is_head = 1;
+    while (fgets(line, sizeof line, f)) {
+        if (is_head) {
+            is_head = 0;
+            continue;
+        }
+        size_t l = strcspn(line, ",");
+        if (id && (strlen(id) != l || strncmp(line, id, l) != 0))
+            continue;
         char *p = line;
         for (int k = 0; k < 8 && p; k++) /* field 8: margin_pct */
             if ((p = strchr(p, ',')))
@@ -1970,9 +1978,18 @@ static int binding_pct(const char *dir, double *pct)
         double v = p ? strtod(p, &end) : NAN;
         if (p && end != p && isfinite(v))
             *pct = v;
+        break;
     }
     fclose(f);
     return 0;
+}
+
+static int binding_pct(const char *dir, double *pct)
+{
+    int rc = run_margin_pct(dir, NULL, pct);
+    if (!rc && isnan(*pct))
+        *pct = 0;
+    return rc;
 }
 
 /* The continuous search: f(x) for x racks' worth added, ceil(x) racks at
@@ -1983,16 +2000,37 @@ typedef struct cap_fn {
     const char *d_try;
     int n_runs;
     int rc;            /* first exit status other than 0 or 1 */
+    double x_known[2], f_known[2];  /* the bracket's ends, already run */
+    char target[128];  /* the margin that binds at the failing end */
+    double x_fail;     /* the smallest failing x so far */
 } cap_fn;
 
-/* The binding margin [%] of the run with x racks' worth added, its sign
- * forced to the run's verdict (a pass at a margin of exactly 0, such as a
- * count of units, is still a pass): the root of f is where the runs turn
- * from passing to failing.  NAN after a run that neither passed nor
- * failed a margin (GSL then stops with GSL_EBADFUNC). */
+/* The id of the first (binding) margin of the run in DIR into BUF. */
+static void first_id(const char *dir, char *buf, size_t n)
+{
+    char path[4200], line[1024];
+    snprintf(path, sizeof path, "%s/margins.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f))
+        snprintf(buf, n, "%.*s", (int)strcspn(line, ","), line);
+    fclose(f);
+}
+
+/* f(x) [%]: the margin that binds at the failing end of the bracket (a
+ * continuous function of x when that margin is), or the run's binding
+ * margin when that is lower; its sign forced to the run's verdict (a
+ * pass at a margin of exactly 0, such as a count of units, is still a
+ * pass), so the root of f is where the runs turn from passing to
+ * failing.  NAN after a run that neither passed nor failed a margin (GSL
+ * then stops with GSL_EBADFUNC). */
 static double capacity_f(double x, void *ctx)
 {
     cap_fn *c = ctx;
+    for (int k = 0; k < 2; k++)
+        if (x == c->x_known[k])
+            return c->f_known[k];
     long n = (long)ceil(x - 1e-12);
     if (n < 1)
         n = 1;
@@ -2006,6 +2044,18 @@ static double capacity_f(double x, void *ctx)
                         ? r : DCT_EXIT_OUTPUT;
         remove_run(c->d_try);
         return NAN;
+    }
+    double pt = NAN;
+    if (r == DCT_EXIT_MARGIN) {
+        /* the margin that failed at the smallest failing x so far is the
+         * one to follow: it binds nearest the root */
+        if (x < c->x_fail)
+            first_id(c->d_try, c->target, sizeof c->target);
+        c->x_fail = fmin(c->x_fail, x);
+    } else if (*c->target &&
+               run_margin_pct(c->d_try, c->target, &pt) == 0 &&
+               isfinite(pt)) {
+        pct = pt;
     }
     remove_run(c->d_try);
     /* 1e-6 %: far below any margin a table shows */
@@ -2196,7 +2246,22 @@ int dct_cmd_capacity(int argc, char **argv)
     }
     double x_root = NAN;
     if (hi > 0 && hi - lo > 1) {
-        cap_fn cf = {ac, av, d_try, 0, 0};
+        /* the bracket's ends were run as whole counts: their verdicts
+         * and binding margins are in d_pass and d_fail */
+        double f_lo = 0, f_hi = 0;
+        cap_fn cf = {ac, av, d_try, 0, 0, {(double)lo, (double)hi},
+                     {0, 0}, "", (double)hi};
+        first_id(d_fail, cf.target, sizeof cf.target);
+        double pt = NAN;
+        if (binding_pct(d_pass, &f_lo) || binding_pct(d_fail, &f_hi) ||
+            run_margin_pct(d_pass, cf.target, &pt)) {
+            rc = DCT_EXIT_OUTPUT;
+            goto out;
+        }
+        if (isfinite(pt))
+            f_lo = pt;
+        cf.f_known[0] = fmax(f_lo, 1e-6);
+        cf.f_known[1] = fmin(f_hi, -1e-6);
         rc = capacity_brent(&cf, (double)lo, (double)hi, &x_root);
         n_runs += cf.n_runs;
         if (rc)
