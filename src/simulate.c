@@ -2018,11 +2018,11 @@ static void first_id(const char *dir, char *buf, size_t n)
     fclose(f);
 }
 
-/* f(x) [%]: the margin that binds at the failing end of the bracket (a
- * continuous function of x when that margin is), or the run's binding
- * margin when that is lower; its sign forced to the run's verdict (a
- * pass at a margin of exactly 0, such as a count of units, is still a
- * pass), so the root of f is where the runs turn from passing to
+/* f(x) [%]: on a passing run, the margin that failed at the smallest
+ * failing x so far (a continuous function of x when that margin is); on
+ * a failing run, its binding margin; its sign forced to the run's
+ * verdict (a pass at a margin of exactly 0, such as a count of units, is
+ * still a pass), so the root of f is where the runs turn from passing to
  * failing.  NAN after a run that neither passed nor failed a margin (GSL
  * then stops with GSL_EBADFUNC). */
 static double capacity_f(double x, void *ctx)
