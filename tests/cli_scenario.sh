@@ -63,6 +63,23 @@ run profile export ups-test --model nosuch
 check "export --model nosuch exits 3 (got $rc)" [ "$rc" -eq 3 ]
 run profile show nosuch
 check "profile show nosuch exits 3 (got $rc)" [ "$rc" -eq 3 ]
+# the acceptance case: the fundamental of the exported CSV is the
+# profile's frequency (a DFT over the first 4 Hz, bins of 1/60 Hz)
+fund() {
+    awk -F, 'NR > 1 && $1 < 60 { n++; t[n] = $1; u[n] = $2; m += $2 }
+        END { m /= n; best = 0
+              for (k = 1; k <= 240; k++) { re = 0; im = 0
+                  for (i = 1; i <= n; i++) { a = 2 * 3.141592653589793 * k * t[i] / 60
+                      re += (u[i] - m) * cos(a); im += (u[i] - m) * sin(a) }
+                  p = re * re + im * im; if (p > best) { best = p; kb = k } }
+              printf "%.6f\n", kb / 60 }' "$1"
+}
+run profile export llm-training --duration 60s
+check "llm-training export exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "llm-training: fundamental 0.5 Hz (got $(fund "$tmp/out"))" near "$(fund "$tmp/out")" 0.5 1e-9
+run profile export sync-training --duration 60s
+check "sync-training: fundamental 1/1.5 Hz (got $(fund "$tmp/out"))" near "$(fund "$tmp/out")" 0.666667 1e-6
+
 # seeded: the same seed gives the same faults, another seed others
 run profile export training-faults --duration 24h --step 10s --seed 5
 cp "$tmp/out" "$tmp/f5a"
