@@ -123,6 +123,13 @@ check "the standby pump takes over after the 5 s failover (66 s: $f1 L/min)" \
 check "the racks throttle during the failover" \
     grep -q ',A01,throttle$' "$tmp/pf/events.csv"
 check "and recover" grep -q ',A01,throttle-end$' "$tmp/pf/events.csv"
+# time to throttle: the first throttle after the failure, within the 5 s
+# failover (no flow: the coolant in the racks heats in seconds)
+tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after cdu-1 failed at 60 s)$/\1/p' "$tmp/pf/margins.txt")
+check "pump failure: time to throttle $tt s, within the 5 s failover" \
+    awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 5) }'
+check "pump failure: run.json has the time to throttle" \
+    grep -q '"time_to_throttle_s":[0-9]' "$tmp/pf/run.json"
 tj=$(last "$tmp/pf/timeseries.csv" A01.T_j_hot_degC)
 check "hot GPU back to its steady 79.3 degC ($tj)" near "$tj" 79.3 0.1
 
