@@ -118,8 +118,11 @@ typedef enum dct_type {
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ,                 \
       "profile name that racks refer to with profile=")                     \
     X(TYPE, "type", DCT_PK_ENUM, "", 0, 0, NAN,                             \
-      "constant|step|llm-training|csv", DCT_PF_REQ,                         \
+      "constant|step|llm-training|job|inference|mix|csv", DCT_PF_REQ,       \
       "shape of the load fraction u(t)")                                    \
+    X(SOURCE, "source", DCT_PK_STR, "", 0, 0, NAN, NULL, 0,                 \
+      "where the profile's numbers come from (shown by dctwin profile "     \
+      "show)")                                                              \
     X(LEVEL, "level", DCT_PK_Q, "", 0, 1, 1, NULL, 0,                       \
       "u of a constant profile; high level of llm-training")                \
     X(PERIOD, "period", DCT_PK_Q, "s", 0.01, 3600, 2, NULL, 0,              \
@@ -141,7 +144,53 @@ typedef enum dct_type {
     X(AFTER, "after", DCT_PK_Q, "", 0, 1, 1, NULL, 0,                       \
       "step: u after the step")                                             \
     X(FILE, "file", DCT_PK_STR, "", 0, 0, NAN, NULL, 0,                     \
-      "csv: trace file (t_s,u or t_s,P_W), relative to the site file")
+      "csv: trace file (t_s,u or t_s,P_W), relative to the site file")     \
+    X(CHECKPOINT_EVERY, "checkpoint-every", DCT_PK_Q, "s", 0, 1e9, 0, NULL, \
+      0, "llm-training, job: time between checkpoint dips (0: none)")       \
+    X(CHECKPOINT_DURATION, "checkpoint-duration", DCT_PK_Q, "s", 0, 3600,   \
+      12, NULL, 0, "llm-training, job: length of a checkpoint dip")         \
+    X(CHECKPOINT_LEVEL, "checkpoint-level", DCT_PK_Q, "", 0, 1, 0.15, NULL, \
+      0, "llm-training, job: u during a dip, as a fraction of level")       \
+    X(START, "start", DCT_PK_Q, "s", 0, 1e9, 0, NULL, 0,                    \
+      "llm-training, job: job start; u = idle before it")                   \
+    X(RAMP_UP, "ramp-up", DCT_PK_Q, "s", 0, 3600, 0, NULL, 0,               \
+      "llm-training, job: linear ramp from idle at a (re)start")            \
+    X(END, "end", DCT_PK_Q, "s", 0, DCT_INF, DCT_INF, NULL, 0,              \
+      "llm-training, job: end of the job (default: none)")                  \
+    X(RAMP_DOWN, "ramp-down", DCT_PK_Q, "s", 0, 3600, 0, NULL, 0,           \
+      "llm-training, job: linear ramp to idle at the end or a fault")       \
+    X(IDLE, "idle", DCT_PK_Q, "", 0, 1, 0.1, NULL, 0,                       \
+      "llm-training, job: u outside the job and while it is down")          \
+    X(FAULTS, "faults", DCT_PK_Q, "1/s", 0, 1, 0, NULL, 0,                  \
+      "llm-training, job: rate of job interruptions (Poisson, seeded), "    \
+      "e.g. 0.325 1/h")                                                       \
+    X(HOLD, "hold", DCT_PK_Q, "s", 0, 1e6, 600, NULL, 0,                    \
+      "llm-training, job: time at idle after an interruption")              \
+    X(FLOOR, "floor", DCT_PK_Q, "", 0, 0.9, 0, NULL, 0,                     \
+      "llm-training: GPU power-smoothing floor, fraction of TDP, 0.2-0.9 "  \
+      "(0: off)")                                                           \
+    X(RAMP_UP_RATE, "ramp-up-rate", DCT_PK_Q, "W/s", 0, 1e9, DCT_INF, NULL, \
+      0, "llm-training: power-smoothing ramp-up rate per GPU")              \
+    X(RAMP_DOWN_RATE, "ramp-down-rate", DCT_PK_Q, "W/s", 0, 1e9, DCT_INF,   \
+      NULL, 0, "llm-training: power-smoothing ramp-down rate per GPU")      \
+    X(HYSTERESIS, "hysteresis", DCT_PK_Q, "s", 0, 60, 0, NULL, 0,           \
+      "llm-training: power-smoothing delay before a ramp down")             \
+    X(GPU_TDP, "gpu-tdp", DCT_PK_Q, "W", 1, 1e5, 1200, NULL, 0,             \
+      "llm-training: GPU TDP that the ramp rates are relative to")          \
+    X(PEAK_TO_TROUGH, "peak-to-trough", DCT_PK_Q, "", 1, 100, 2, NULL, 0,   \
+      "inference: ratio of the diurnal peak to the night trough")           \
+    X(BURSTS, "bursts", DCT_PK_Q, "1/s", 0, 1, 0, NULL, 0,                  \
+      "inference: rate of load bursts per rack (Poisson, seeded)")          \
+    X(BURST_DURATION, "burst-duration", DCT_PK_Q, "s", 0, 3600, 30, NULL,   \
+      0, "inference: length of a burst")                                    \
+    X(BURST_LEVEL, "burst-level", DCT_PK_Q, "", 0, 1, 1, NULL, 0,           \
+      "inference: u during a burst")                                        \
+    X(HORIZON, "horizon", DCT_PK_Q, "s", 1, 1e8, 604800, NULL, 0,           \
+      "random events (faults, bursts) are drawn up to this time")           \
+    X(PROFILES, "profiles", DCT_PK_STR, "", 0, 0, NAN, NULL, 0,             \
+      "mix: the profiles of the mix, space-separated")                      \
+    X(FRACTIONS, "fractions", DCT_PK_STR, "", 0, 0, NAN, NULL, 0,           \
+      "mix: the fraction of racks on each, space-separated, sum 1")
 
 #define DCT_GRID_PARAMS(X)                                                  \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
@@ -445,7 +494,9 @@ typedef enum dct_type {
     X(CDU, "cdu", DCT_PK_REFS, "", 0, 0, NAN, "cdu", DCT_PF_REQ,            \
       "CDU (or CDUs, sharing the flow) feeding the row's racks")            \
     X(BUSWAY, "busway", DCT_PK_REFS, "", 0, 0, NAN, "busway", 0,            \
-      "busway (or busways, sharing the current) feeding the row")
+      "busway (or busways, sharing the current) feeding the row")          \
+    X(PROFILE, "profile", DCT_PK_STR, "", 0, 0, NAN, NULL, 0,               \
+      "load profile of the row's racks that name none")
 
 #define DCT_RACK_PARAMS(X)                                                  \
     X(ID, "id", DCT_PK_IDS, "", 0, 0, NAN, NULL, 0,                         \
@@ -453,7 +504,8 @@ typedef enum dct_type {
     X(COUNT, "count", DCT_PK_INT, "", 1, 100000, NAN, NULL, 0,              \
       "number of racks, named ROW01, ROW02, ... (instead of id)")           \
     X(PROFILE, "profile", DCT_PK_STR, "", 0, 0, NAN, NULL, 0,               \
-      "load profile: a profile id, or constant or llm-training")            \
+      "load profile: a profile id, or constant or llm-training (default: " \
+      "the row's)")            \
     X(PHASE, "phase", DCT_PK_Q, "s", 0, 3600, 0, NULL, 0,                   \
       "time offset of the rack's profile")                                  \
     X(P_MAX, "p-max", DCT_PK_Q, "W", 1e3, 1e7, NAN, NULL,                   \

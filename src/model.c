@@ -285,6 +285,8 @@ static void mix_groups(dct_model *m)
 static int model_rhs(double t, const double *y, double *ydot, void *ctx)
 {
     dct_model *m = ctx;
+    if (!m->is_settling)
+        dct_scenario_weather(m->scenario, t, &m->T_db, &m->T_wb);
     for (size_t i = 0; i < m->n_comp; i++)
         m->comp[i].ct->ports(m, &m->comp[i], t, y);
     mix_groups(m);
@@ -375,6 +377,11 @@ static int model_next_bp(double t, double *tb, void *ctx)
             has = 1;
         }
     }
+    double tw;
+    if (dct_scenario_weather_next(sc, t, &tw) && (!has || tw < tp)) {
+        tp = tw;
+        has = 1;
+    }
     for (size_t i = 0; i < m->n_comp; i++) {
         double tc;
         const dct_mcomp *c = &m->comp[i];
@@ -395,6 +402,11 @@ static void apply_events(dct_model *m, double t)
     const dct_scenario *sc = m->scenario;
     while (sc && m->next_event < sc->n_ev && sc->ev[m->next_event].t <= t) {
         const dct_event *e = &sc->ev[m->next_event++];
+        /* profile and scale events live in the profile set; the weather
+         * file is read at every RHS call (model_rhs) */
+        if (e->kind == DCT_EV_PROFILE || e->kind == DCT_EV_SCALE ||
+            e->kind == DCT_EV_WEATHER)
+            continue;
         if (e->kind == DCT_EV_SET && strcmp(e->target, "ambient") == 0) {
             if (e->param == DCT_AMBIENT_DRY_BULB)
                 m->T_db = e->value;
@@ -633,6 +645,11 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
     m->grid_lost_at = -1;
     m->scenario = m->opts.scenario;
     m->profiles = dct_profile_set_new(s, m->opts.profile, m->opts.seed, d);
+    if (m->profiles &&
+        dct_scenario_apply_profiles(m->opts.scenario, s, m->profiles, d)) {
+        dct_profile_set_free(m->profiles);
+        m->profiles = NULL;
+    }
     if (!m->profiles)
         goto fail;
     /* components, in state order */

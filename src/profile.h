@@ -3,8 +3,11 @@
  *
  * Shapes: constant; step; llm-training (synchronous-training square wave
  * with linear edges, low level as a fraction of the high level, per-rack
- * phase offsets with seeded jitter); csv (a trace t_s,u or t_s,P_W,
- * linearly interpolated).  Rack power is p_idle + u (p_max - p_idle).
+ * phase offsets with seeded jitter, GPU power smoothing, checkpoint dips,
+ * job start/end ramps and seeded faults); job; inference (diurnal with
+ * seeded bursts); mix (shares of racks on several profiles); csv (a trace
+ * t_s,u or t_s,P_W, linearly interpolated).  A rack without a profile
+ * runs its row's.  Rack power is p_idle + u (p_max - p_idle).
  */
 #ifndef DCT_PROFILE_H
 #define DCT_PROFILE_H
@@ -22,6 +25,21 @@ typedef struct dct_profile_set dct_profile_set;
 dct_profile_set *dct_profile_set_new(const dct_site *s, const char *override,
                                      unsigned long seed, dct_diag *d);
 void dct_profile_set_free(dct_profile_set *ps);
+/* A set of one virtual rack (phase 0) on profile NAME: a profile id of S
+ * (may be NULL), a built-in name or a CSV file.  Caller frees with
+ * dct_profile_set_free. */
+dct_profile_set *dct_profile_set_single(const dct_site *s, const char *name,
+                                        unsigned long seed, dct_diag *d);
+/* A scenario event for rack K (the site's rack R) at time T: switch to
+ * profile NAME (NULL: keep the profile), on a time base that starts at T,
+ * and/or scale u by SCALE (NAN: 1 on a switch, else keep).  Events of a
+ * rack come in time order.  FILE, LINE: the event, for errors.  Call
+ * dct_profile_set_finish after the last. */
+int dct_profile_set_event(dct_profile_set *ps, const dct_site *s, size_t k,
+                          const dct_comp *r, double t, const char *name,
+                          double scale, const char *file, long line,
+                          dct_diag *d);
+int dct_profile_set_finish(dct_profile_set *ps);
 /* A set of one rack on the built-in profile NAME (constant: u = 1;
  * llm-training: the <profile> table's defaults), for `dctwin profile`. */
 dct_profile_set *dct_profile_set_builtin(const char *name, dct_diag *d);

@@ -9,6 +9,7 @@
 #include "site.h"
 #include "units.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +20,85 @@ int dct_cmd_profile(int argc, char **argv);
 
 /* Most rows an export writes. */
 #define EXPORT_MAX_ROWS 10000000.0
+/* Most library files read from the models path. */
+#define MAX_LIBS 64
+
+/* The libraries of the models path: the XML files of DIR (rack models) and
+ * of DIR/profiles (the profile library), for each DIR of
+ * DCTWIN_MODELS_PATH and then the installed models. */
+typedef struct libs {
+    dct_site *lib[MAX_LIBS];
+    size_t n;
+} libs;
+
+static void libs_scan(libs *L, const char *dir)
+{
+    struct dirent **ents = NULL;
+    int n = scandir(dir, &ents, NULL, alphasort);
+    for (int i = 0; i < n; i++) {
+        const char *nm = ents[i]->d_name;
+        size_t l = strlen(nm);
+        if (l > 4 && strcmp(nm + l - 4, ".xml") == 0 && L->n < MAX_LIBS) {
+            char file[4096];
+            snprintf(file, sizeof file, "%s/%s", dir, nm);
+            dct_diag d;
+            dct_diag_init(&d);
+            dct_site *lib = dct_site_load_library(file, &d);
+            if (lib)
+                L->lib[L->n++] = lib;
+            dct_diag_clear(&d);
+        }
+        free(ents[i]);
+    }
+    free(ents);
+}
+
+static void libs_load(libs *L)
+{
+    const char *env = getenv("DCTWIN_MODELS_PATH");
+    char path[8192];
+    snprintf(path, sizeof path, "%s%s%s/models", env && *env ? env : "",
+             env && *env ? ":" : "", DCT_PKGDATADIR);
+    char *save = NULL;
+    for (char *dir = strtok_r(path, ":", &save); dir;
+         dir = strtok_r(NULL, ":", &save)) {
+        char sub[4200];
+        snprintf(sub, sizeof sub, "%s/profiles", dir);
+        libs_scan(L, sub);
+        libs_scan(L, dir);
+    }
+}
+
+static void libs_free(libs *L)
+{
+    for (size_t i = 0; i < L->n; i++)
+        dct_site_free(L->lib[i]);
+    L->n = 0;
+}
+
+/* The library holding profile NAME, or NULL. */
+static const dct_site *libs_profile(const libs *L, const char *name,
+                                    const dct_comp **pc)
+{
+    for (size_t i = 0; i < L->n; i++) {
+        const dct_comp *c = dct_site_get(L->lib[i], name);
+        if (c && c->type == DCT_T_PROFILE) {
+            *pc = c;
+            return L->lib[i];
+        }
+    }
+    return NULL;
+}
+
+static const dct_comp *libs_rack_model(const libs *L, const char *name)
+{
+    for (size_t i = 0; i < L->n; i++) {
+        const dct_comp *c = dct_site_model(L->lib[i], DCT_T_RACK, name);
+        if (c)
+            return c;
+    }
+    return NULL;
+}
 
 static const struct builtin {
     const char *name, *doc, *source;
@@ -47,12 +127,15 @@ static void usage(FILE *f)
     fputs("Usage: dctwin profile list [--site SITE]\n"
           "       dctwin profile show NAME [--site SITE]\n"
           "       dctwin profile export NAME [--site SITE] [--rack ID] "
-          "[--duration T]\n"
-          "                             [--step T] [--seed N]\n"
-          "List the load profiles, show one's parameters and sources, or "
-          "write u(t)\n(and, with a site, the rack's power) as CSV on "
-          "stdout: t_s,u[,P_kW].\nDefaults: --duration 60s, --step 10ms, "
-          "the first rack of the site.\n",
+          "[--model MODEL]\n"
+          "                             [--duration T] [--step T] "
+          "[--seed N]\n"
+          "List the load profiles (built in, the profile library of the "
+          "models path,\nthe site's), show one's parameters and sources, "
+          "or write u(t) (and, with a\nsite or a rack model, the rack's "
+          "power) as CSV on stdout: t_s,u[,P_kW].\n"
+          "Defaults: --duration 60s, --step 10ms, the first rack of the "
+          "site.\n",
           f);
 }
 
@@ -69,7 +152,7 @@ static int parse_t(const char *opt, const char *text, double *s)
 
 static void show_param(const dct_param *p, double v)
 {
-    printf("  %-10s ", p->name);
+    printf("  %-19s ", p->name);
     if (p->kind == DCT_PK_Q && p->unit && *p->unit)
         printf("%-12.6g %-4s", dct_unit_from_si(v, p->unit), p->unit);
     else
@@ -85,9 +168,10 @@ int dct_cmd_profile(int argc, char **argv)
         {"duration", required_argument, 0, 'd'},
         {"step", required_argument, 0, 't'},
         {"seed", required_argument, 0, 'S'},
+        {"model", required_argument, 0, 'm'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *site_path = NULL, *rack_id = NULL;
+    const char *site_path = NULL, *rack_id = NULL, *model = NULL;
     double duration = 60, step = 0.01;
     unsigned long seed = 1;
     int c;
@@ -96,6 +180,7 @@ int dct_cmd_profile(int argc, char **argv)
         switch (c) {
         case 's': site_path = optarg; break;
         case 'r': rack_id = optarg; break;
+        case 'm': model = optarg; break;
         case 'd':
             if (parse_t("duration", optarg, &duration))
                 return DCT_EXIT_USAGE;
@@ -135,19 +220,29 @@ int dct_cmd_profile(int argc, char **argv)
     dct_site *s = NULL;
     dct_profile_set *ps = NULL;
     int rc = DCT_EXIT_OK;
+    libs L = {0};
     if (site_path && !(s = dct_site_load(site_path, &d))) {
         dct_diag_print(&d, stderr);
         rc = DCT_EXIT_INPUT;
         goto out;
     }
+    libs_load(&L);
     const dct_etype *pe = &dct_etypes[DCT_T_PROFILE];
     if (is_list) {
         for (size_t i = 0; i < N_BUILTINS; i++)
-            printf("%-16s built-in  %s\n", builtins[i].name, builtins[i].doc);
+            printf("%-20s built-in      %s\n", builtins[i].name,
+                   builtins[i].doc);
+        for (size_t j = 0; j < L.n; j++)
+            for (size_t i = 0; i < L.lib[j]->n_comps; i++) {
+                const dct_comp *p = L.lib[j]->comps[i];
+                if (p->type == DCT_T_PROFILE && !p->is_model)
+                    printf("%-20s %-13s %s:%ld\n", p->id,
+                           p->s[DCT_PROFILE_TYPE], p->file, p->line);
+            }
         for (size_t i = 0; s && i < s->n_comps; i++) {
             const dct_comp *p = s->comps[i];
             if (p->type == DCT_T_PROFILE && !p->is_model)
-                printf("%-16s %-9s %s:%ld\n", p->id,
+                printf("%-20s %-13s %s:%ld\n", p->id,
                        p->s[DCT_PROFILE_TYPE], p->file, p->line);
         }
         goto out;
@@ -155,25 +250,37 @@ int dct_cmd_profile(int argc, char **argv)
     const dct_comp *pc = s ? dct_site_get(s, name) : NULL;
     if (pc && pc->type != DCT_T_PROFILE)
         pc = NULL;
+    const dct_site *lib = NULL;
+    if (!pc)
+        lib = libs_profile(&L, name, &pc);
     const struct builtin *b = find_builtin(name);
     if (!pc && !b && strcmp(verb, "show") == 0) {
-        fprintf(stderr, "dctwin: profile: no profile '%s'%s (see 'dctwin "
-                        "profile list')\n",
-                name, s ? " in the site or built in" : " built in");
+        fprintf(stderr, "dctwin: profile: no profile '%s' in the site, the "
+                        "profile library or built in (see 'dctwin "
+                        "profile list')\n", name);
         rc = DCT_EXIT_INPUT;
         goto out;
     }
     if (strcmp(verb, "show") == 0) {
-        printf("%s: %s\n", name, pc ? "site profile" : b->doc);
-        printf("source: %s\n", pc ? pc->file : b->source);
         if (pc) {
-            printf("  %-10s %s\n", "type", pc->s[DCT_PROFILE_TYPE]);
-            for (size_t i = 2; i < pe->n_params; i++)
-                if (pc->given[i] && pe->params[i].kind == DCT_PK_STR)
-                    printf("  %-10s %s\n", pe->params[i].name, pc->s[i]);
-                else if (pc->given[i])
+            printf("%s: %s profile (%s:%ld)\n", name,
+                   pc->s[DCT_PROFILE_TYPE], pc->file, pc->line);
+            printf("source: %s\n", pc->s[DCT_PROFILE_SOURCE]
+                                       ? pc->s[DCT_PROFILE_SOURCE]
+                                       : "(not given)");
+            for (size_t i = 2; i < pe->n_params; i++) {
+                if (i == DCT_PROFILE_SOURCE || !pc->given[i])
+                    continue;
+                if (pe->params[i].kind == DCT_PK_STR)
+                    printf("  %-19s %s\n", pe->params[i].name, pc->s[i]);
+                else
                     show_param(&pe->params[i], pc->q[i]);
-        } else if (strcmp(name, "llm-training") == 0) {
+            }
+        } else {
+            printf("%s: %s\n", name, b->doc);
+            printf("source: %s\n", b->source);
+        }
+        if (!pc && strcmp(name, "llm-training") == 0) {
             static const int shown[] = {DCT_PROFILE_LEVEL, DCT_PROFILE_PERIOD,
                                         DCT_PROFILE_LOW, DCT_PROFILE_DUTY,
                                         DCT_PROFILE_EDGE, DCT_PROFILE_JITTER};
@@ -196,7 +303,14 @@ int dct_cmd_profile(int argc, char **argv)
     }
     size_t k = 0;
     const dct_comp *rack = NULL;
-    if (s) {
+    if (model && !(rack = libs_rack_model(&L, model)) &&
+        !(s && (rack = dct_site_model(s, DCT_T_RACK, model)))) {
+        fprintf(stderr, "dctwin: profile: --model: no rack model '%s' in "
+                        "the models path%s\n", model, s ? " or the site" : "");
+        rc = DCT_EXIT_INPUT;
+        goto out;
+    }
+    if (s && !lib && !model) {
         size_t ir = 0;
         for (size_t i = 0; i < s->n_comps; i++) {
             const dct_comp *r = s->comps[i];
@@ -218,11 +332,19 @@ int dct_cmd_profile(int argc, char **argv)
         ps = dct_profile_set_new(s, name, seed, &d);
     } else {
         if (rack_id) {
-            fprintf(stderr, "dctwin: profile: --rack needs --site\n");
+            fprintf(stderr, "dctwin: profile: --rack needs --site (and a "
+                            "profile of the site)\n");
             rc = DCT_EXIT_USAGE;
             goto out;
         }
-        ps = dct_profile_set_builtin(name, &d);
+        if (!pc && !b) {
+            fprintf(stderr, "dctwin: profile: no profile '%s' in the "
+                            "profile library or built in (a site's "
+                            "profiles need --site)\n", name);
+            rc = DCT_EXIT_INPUT;
+            goto out;
+        }
+        ps = dct_profile_set_single(lib ? lib : s, name, seed, &d);
     }
     if (!ps) {
         dct_diag_print(&d, stderr);
@@ -246,6 +368,7 @@ int dct_cmd_profile(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
     }
 out:
+    libs_free(&L);
     dct_profile_set_free(ps);
     dct_site_free(s);
     dct_diag_clear(&d);

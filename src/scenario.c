@@ -1,13 +1,19 @@
 /* scenario.c - read and check a scenario file (scenario.h). */
 #include "config.h"
 #include "scenario.h"
+#include "profile.h"
 #include "units.h"
 
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gsl/gsl_interp.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -110,6 +116,134 @@ static void parse_set(dct_event *e, const char *text, const dct_site *s,
     e->target = strdup(id);
 }
 
+/* Most rows of a weather file. */
+#define MAX_WEATHER_ROWS 1000000
+
+/* Read the weather CSV PATH: "t_s,T_db_degC" or "t_s,T_db_degC,T_wb_degC"
+ * into SC.  Errors as "PATH:LINE: error: ...". */
+static int weather_read(dct_scenario *sc, const char *path, const char *from,
+                        long from_line, dct_diag *d)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        dct_error(d, from, from_line, "cannot open weather file '%s': %s",
+                  path, strerror(errno));
+        return -1;
+    }
+    char buf[512];
+    long ln = 1;
+    int has_wb = 0, rc = -1;
+    size_t cap = 0;
+    if (!fgets(buf, sizeof buf, f)) {
+        dct_error(d, path, 1, "empty weather file");
+        goto out;
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    if (strcmp(buf, "t_s,T_db_degC,T_wb_degC") == 0)
+        has_wb = 1;
+    else if (strcmp(buf, "t_s,T_db_degC") != 0) {
+        dct_error(d, path, 1, "weather header must be 't_s,T_db_degC' or "
+                  "'t_s,T_db_degC,T_wb_degC', found '%s'", buf);
+        goto out;
+    }
+    while (fgets(buf, sizeof buf, f)) {
+        ln++;
+        if (buf[strspn(buf, " \t\r\n")] == '\0')
+            continue;
+        double v[3] = {0, 0, 0};
+        char *p = buf, *end;
+        int nv = has_wb ? 3 : 2, bad = 0;
+        for (int i = 0; i < nv && !bad; i++) {
+            v[i] = strtod(p, &end);
+            if (end == p || !isfinite(v[i]) ||
+                (i + 1 < nv ? *end != ',' : end[strspn(end, " \t\r\n")] != 0))
+                bad = 1;
+            p = end + 1;
+        }
+        if (bad) {
+            dct_error(d, path, ln, "expected %s with finite numbers",
+                      has_wb ? "'time,dry-bulb,wet-bulb'" : "'time,dry-bulb'");
+            goto out;
+        }
+        if (sc->n_wx && v[0] <= sc->wx_t[sc->n_wx - 1]) {
+            dct_error(d, path, ln, "times must increase strictly");
+            goto out;
+        }
+        if (v[1] < -50 || v[1] > 60 || (has_wb && (v[2] < -50 || v[2] > v[1]))) {
+            dct_error(d, path, ln, "dry bulb %g degC outside -50..60, or wet "
+                      "bulb above it", v[1]);
+            goto out;
+        }
+        if (sc->n_wx >= MAX_WEATHER_ROWS) {
+            dct_error(d, path, ln, "more than %d rows", MAX_WEATHER_ROWS);
+            goto out;
+        }
+        if (sc->n_wx == cap) {
+            cap = cap ? 2 * cap : 64;
+            double *a = realloc(sc->wx_t, cap * sizeof *a);
+            if (a)
+                sc->wx_t = a;
+            double *b = a ? realloc(sc->wx_db, cap * sizeof *b) : NULL;
+            if (b)
+                sc->wx_db = b;
+            double *c = b ? realloc(sc->wx_wb, cap * sizeof *c) : NULL;
+            if (c)
+                sc->wx_wb = c;
+            if (!c) {
+                dct_error(d, path, ln, "out of memory");
+                goto out;
+            }
+        }
+        sc->wx_t[sc->n_wx] = v[0];
+        sc->wx_db[sc->n_wx] = v[1] + 273.15;
+        sc->wx_wb[sc->n_wx] = v[2] + 273.15;
+        sc->n_wx++;
+    }
+    if (sc->n_wx < 2) {
+        dct_error(d, path, ln, "a weather file needs at least two rows");
+        goto out;
+    }
+    if (!has_wb) {
+        free(sc->wx_wb);
+        sc->wx_wb = NULL;
+    }
+    for (int k = 0; k < (has_wb ? 2 : 1); k++) {
+        gsl_interp *g = gsl_interp_alloc(gsl_interp_linear, sc->n_wx);
+        sc->wx_interp[k] = g;
+        if (!g || gsl_interp_init(g, sc->wx_t, k ? sc->wx_wb : sc->wx_db,
+                                  sc->n_wx)) {
+            dct_error(d, path, 0, "cannot interpolate the weather file");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    fclose(f);
+    return rc;
+}
+
+static char *sibling(const char *base, const char *name)
+{
+    char buf[PATH_MAX];
+    if (name[0] == '/')
+        return strdup(name);
+    char *dup = strdup(base);
+    if (!dup)
+        return NULL;
+    snprintf(buf, sizeof buf, "%s/%s", dirname(dup), name);
+    free(dup);
+    return strdup(buf);
+}
+
+/* Whether NAME is a profile a rack can switch to. */
+static int is_profile(const dct_site *s, const char *name)
+{
+    if (strcmp(name, "constant") == 0 || strcmp(name, "llm-training") == 0)
+        return 1;
+    const dct_comp *c = dct_site_get(s, name);
+    return c && c->type == DCT_T_PROFILE;
+}
+
 static int cmp_event(const void *a, const void *b)
 {
     const dct_event *x = a, *y = b;
@@ -203,12 +337,40 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
             const char *an = (const char *)a->name;
             if (strcmp(an, "t") && strcmp(an, "fail") &&
                 strcmp(an, "restore") && strcmp(an, "units") &&
-                strcmp(an, "set"))
+                strcmp(an, "set") && strcmp(an, "profile") &&
+                strcmp(an, "scale") && strcmp(an, "target") &&
+                strcmp(an, "weather"))
                 dct_error(d, path, line, "<event> has no attribute '%s' "
-                          "(expected t, fail, restore, units, set)", an);
+                          "(expected t, fail, restore, units, set, profile, "
+                          "scale, target, weather)", an);
         }
         char *t = attr(n, "t"), *fa = attr(n, "fail"), *re = attr(n, "restore");
         char *un = attr(n, "units"), *se = attr(n, "set");
+        char *pr = attr(n, "profile"), *scl = attr(n, "scale");
+        char *tg = attr(n, "target"), *wx = attr(n, "weather");
+        double scale = NAN;
+        if (scl) {
+            char *end = NULL;
+            scale = strtod(scl, &end);
+            if (!*scl || *end || !(scale >= 0 && scale <= 1))
+                dct_error(d, path, line, "scale=\"%s\": expected a number "
+                          "from 0 to 1", scl);
+            free(scl);
+        }
+        if (pr && !is_profile(s, pr))
+            dct_error(d, path, line, "profile=\"%s\": not a profile of site "
+                      "%s (nor constant or llm-training; library profiles "
+                      "need <include href=\"../models/profiles/ai-loads.xml\"/> "
+                      "in the site)", pr, s->name ? s->name : "?");
+        if (tg) {
+            const dct_comp *c = dct_site_get(s, tg);
+            if (!pr && isnan(scale))
+                dct_error(d, path, line, "target= goes with profile= or "
+                          "scale=");
+            else if (!c || (c->type != DCT_T_ROW && c->type != DCT_T_RACK))
+                dct_error(d, path, line, "target=\"%s\": not a row or rack "
+                          "of site %s", tg, s->name ? s->name : "?");
+        }
         long units = 0;
         if (un) {
             char *end = NULL;
@@ -226,9 +388,25 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
             dct_error(d, path, line, "t=\"%s\": %s", t, err);
         else if (ts < 0)
             dct_error(d, path, line, "t=\"%s\": must not be negative", t);
-        if (!!fa + !!re + !!se != 1)
+        int is_scale = !isnan(scale) && !pr;
+        if (!!fa + !!re + !!se + !!pr + is_scale + !!wx != 1)
             dct_error(d, path, line,
-                      "<event> needs exactly one of fail=, restore= or set=");
+                      "<event> needs exactly one of fail=, restore=, set=, "
+                      "profile= (with scale= if wanted), scale= or "
+                      "weather=");
+        if (wx) {
+            if (sc->n_wx)
+                dct_error(d, path, line, "a second weather= event (one "
+                          "weather file per scenario)");
+            else {
+                char *wp = sibling(path, wx);
+                if (!wp)
+                    dct_error(d, path, line, "out of memory");
+                else if (weather_read(sc, wp, path, line, d) == 0)
+                    sc->t_wx = ts;
+                free(wp);
+            }
+        }
         if (se && units)
             dct_error(d, path, line, "units= goes with fail= or restore=");
         const char *id = fa ? fa : re;
@@ -247,6 +425,7 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
             dct_event *nv = realloc(sc->ev, nc * sizeof *nv);
             if (!nv) {
                 free(t), free(fa), free(re), free(se);
+                free(pr), free(tg), free(wx);
                 goto oom;
             }
             sc->ev = nv;
@@ -254,9 +433,15 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         }
         dct_event *e = &sc->ev[sc->n_ev++];
         e->t = ts;
-        e->kind = fa ? DCT_EV_FAIL : re ? DCT_EV_RESTORE : DCT_EV_SET;
+        e->kind = fa ? DCT_EV_FAIL : re ? DCT_EV_RESTORE : se ? DCT_EV_SET
+                  : pr ? DCT_EV_PROFILE : wx ? DCT_EV_WEATHER : DCT_EV_SCALE;
         e->units = (int)units;
-        e->target = id ? strdup(id) : NULL;
+        e->target = id ? strdup(id) : tg;
+        if (id)
+            free(tg);
+        e->profile = pr;
+        e->scale = scale;
+        tg = pr = NULL;
         e->line = line;
         e->param = -1;
         e->value = 0;
@@ -267,6 +452,7 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         free(t);
         free(fa);
         free(re);
+        free(wx);
         if (is_oom)
             goto oom;
     }
@@ -292,10 +478,80 @@ void dct_scenario_free(dct_scenario *sc)
 {
     if (!sc)
         return;
-    for (size_t i = 0; i < sc->n_ev; i++)
+    for (size_t i = 0; i < sc->n_ev; i++) {
         free(sc->ev[i].target);
+        free(sc->ev[i].profile);
+    }
     free(sc->ev);
+    for (int k = 0; k < 2; k++)
+        if (sc->wx_interp[k])
+            gsl_interp_free(sc->wx_interp[k]);
+    free(sc->wx_t);
+    free(sc->wx_db);
+    free(sc->wx_wb);
     free(sc->name);
     free(sc->file);
     free(sc);
+}
+
+int dct_scenario_apply_profiles(const dct_scenario *sc, const dct_site *s,
+                                struct dct_profile_set *ps, dct_diag *d)
+{
+    int any = 0;
+    for (size_t i = 0; sc && i < sc->n_ev; i++) {
+        const dct_event *e = &sc->ev[i];
+        if (e->kind != DCT_EV_PROFILE && e->kind != DCT_EV_SCALE)
+            continue;
+        any = 1;
+        size_t k = 0;
+        for (size_t j = 0; j < s->n_comps; j++) {
+            const dct_comp *r = s->comps[j];
+            if (r->type != DCT_T_RACK || r->is_model)
+                continue;
+            int hit = !e->target || strcmp(r->id, e->target) == 0 ||
+                      (r->parent && r->parent->id &&
+                       strcmp(r->parent->id, e->target) == 0);
+            if (hit && dct_profile_set_event(ps, s, k, r, e->t, e->profile,
+                                             e->scale, sc->file, e->line, d))
+                return -1;
+            k++;
+        }
+    }
+    return any ? dct_profile_set_finish(ps) : 0;
+}
+
+void dct_scenario_weather(const dct_scenario *sc, double t, double *t_db,
+                          double *t_wb)
+{
+    if (!sc || !sc->n_wx || t < sc->t_wx)
+        return;
+    double x = t - sc->t_wx;
+    size_t n = sc->n_wx;
+    if (x >= sc->wx_t[n - 1])
+        x = sc->wx_t[n - 1];
+    if (x <= sc->wx_t[0])
+        x = sc->wx_t[0];
+    *t_db = gsl_interp_eval(sc->wx_interp[0], sc->wx_t, sc->wx_db, x, NULL);
+    if (sc->wx_wb)
+        *t_wb = gsl_interp_eval(sc->wx_interp[1], sc->wx_t, sc->wx_wb, x,
+                                NULL);
+}
+
+int dct_scenario_weather_next(const dct_scenario *sc, double t, double *tb)
+{
+    if (!sc || !sc->n_wx)
+        return 0;
+    double x = t - sc->t_wx;
+    size_t lo = 0, hi = sc->n_wx;
+    while (lo < hi) { /* the first row strictly after x */
+        size_t mid = (lo + hi) / 2;
+        if (sc->wx_t[mid] <= x + 1e-12 * fmax(1.0, fabs(t)))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= sc->n_wx)
+        return 0;
+    *tb = sc->t_wx + sc->wx_t[lo];
+    return 1;
 }

@@ -8,6 +8,9 @@
  *     <event t="20 min" restore="utility"/>
  *     <event t="1 h" set="ambient.dry-bulb=38degC"/>
  *     <event t="2 h" set="cdu-1.supply-setpoint=38degC"/>
+ *     <event t="5 min" profile="job-start" target="A"/>
+ *     <event t="10 min" scale="0.8"/>
+ *     <event t="0 s" weather="hot-day.csv"/>
  *   </scenario>
  * It is read with the same rules as a site (no network, no DTD, no
  * entities, a size cap) and checked against the site: every target must
@@ -24,17 +27,23 @@
 typedef enum dct_event_kind {
     DCT_EV_FAIL,
     DCT_EV_RESTORE,
-    DCT_EV_SET     /* set="ID.PARAM=VALUE": a setpoint or the ambient */
+    DCT_EV_SET,    /* set="ID.PARAM=VALUE": a setpoint or the ambient */
+    DCT_EV_PROFILE,  /* profile="NAME" [scale=] [target=]: switch profile */
+    DCT_EV_SCALE,  /* scale="S" [target=]: scale the racks' load */
+    DCT_EV_WEATHER /* weather="FILE": the ambient follows a CSV */
 } dct_event_kind;
 
 typedef struct dct_event {
     double t;                 /* [s] */
     dct_event_kind kind;
-    char *target;             /* component id (owned) */
+    char *target;             /* component id (owned); profile and scale
+                                 events: a row or rack, NULL for all */
     int units;                /* units of the component: 0, all of it */
     int param;                /* DCT_EV_SET: parameter index of the
                                  target's type (ambient: DCT_AMBIENT_*) */
     double value;             /* DCT_EV_SET: the new value, SI */
+    char *profile;            /* DCT_EV_PROFILE: profile name (owned) */
+    double scale;             /* profile, scale: factor on u; NAN: none */
     long line;
 } dct_event;
 
@@ -43,6 +52,13 @@ typedef struct dct_scenario {
     char *file;               /* owned */
     dct_event *ev;            /* [n_ev], sorted by t (stable) */
     size_t n_ev;
+    /* weather= (at most one): from t_wx on, the dry bulb (and the wet
+     * bulb, if the file has it) follow the CSV, time relative to t_wx,
+     * interpolated linearly (GSL) */
+    double t_wx;              /* [s] */
+    double *wx_t, *wx_db, *wx_wb;   /* [n_wx]; [s], [K], [K]; wx_wb NULL */
+    size_t n_wx;
+    void *wx_interp[2];       /* gsl_interp of db and wb */
 } dct_scenario;
 
 /* Most events in one scenario. */
@@ -54,5 +70,19 @@ typedef struct dct_scenario {
 dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                                 dct_diag *d);
 void dct_scenario_free(dct_scenario *sc);
+
+struct dct_profile_set;
+/* Apply the profile= and scale= events of SC to the racks of S in the
+ * profile set PS (in time order).  Returns 0, or -1 with errors in D. */
+int dct_scenario_apply_profiles(const dct_scenario *sc, const dct_site *s,
+                                struct dct_profile_set *ps, dct_diag *d);
+/* The ambient from the weather file at time T: sets *T_DB (and *T_WB when
+ * the file has it) [K] once T >= t_wx; otherwise leaves them.  SC may be
+ * NULL. */
+void dct_scenario_weather(const dct_scenario *sc, double t, double *t_db,
+                          double *t_wb);
+/* The first row time of the weather file strictly after T: its
+ * breakpoints.  Returns 0 if none. */
+int dct_scenario_weather_next(const dct_scenario *sc, double t, double *tb);
 
 #endif

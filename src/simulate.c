@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
 #include <openssl/evp.h>
 
 int dct_cmd_simulate(int argc, char **argv);
@@ -107,9 +109,14 @@ typedef struct sim {
     size_t n_sets;
     const char *add_model, *add_row;   /* --add, --row */
     long n_add;          /* --add-count */
+    double add_scale;    /* --add-scale, (0, 1]; 1 by default */
     int has_add_count;
     dct_scenario *scenario;
     size_t next_sev;     /* first scenario event not yet in events.csv */
+    double t_fail;       /* [s] first scenario failure, or -1 */
+    const char *fail_id; /* its target (borrowed from the scenario) */
+    double t_throttle;   /* [s] first GPU throttle at or after it, or -1 */
+    const char *throttle_id;  /* the rack that throttled first */
     const char *grid_trace;     /* --grid-trace FILE, or NULL */
     const char *plot_format;    /* --plot: png, svg or pdf; NULL: no plots */
     double grid_step;    /* [s] its step */
@@ -432,10 +439,20 @@ static int flush_scenario(sim *S, double t)
     const dct_scenario *sc = S->scenario;
     while (sc && S->next_sev < sc->n_ev && sc->ev[S->next_sev].t <= t) {
         const dct_event *e = &sc->ev[S->next_sev++];
-        const dct_comp *c = dct_site_get(S->site, e->target);
+        const dct_comp *c = e->target ? dct_site_get(S->site, e->target)
+                                      : NULL;
         int is_grid = c && c->type == DCT_T_GRID;
-        char what[96];
-        if (e->kind == DCT_EV_SET)
+        char what[160];
+        if (e->kind == DCT_EV_PROFILE && !isnan(e->scale))
+            snprintf(what, sizeof what, "profile-%.100s-scale-%g",
+                     e->profile, e->scale);
+        else if (e->kind == DCT_EV_PROFILE)
+            snprintf(what, sizeof what, "profile-%.100s", e->profile);
+        else if (e->kind == DCT_EV_SCALE)
+            snprintf(what, sizeof what, "scale-%g", e->scale);
+        else if (e->kind == DCT_EV_WEATHER)
+            snprintf(what, sizeof what, "weather-file");
+        else if (e->kind == DCT_EV_SET)
             snprintf(what, sizeof what, "set-%s",
                      dct_etypes[is_grid ? DCT_T_GRID
                                 : !c ? DCT_T_AMBIENT
@@ -445,8 +462,13 @@ static int flush_scenario(sim *S, double t)
                      e->kind == DCT_EV_FAIL
                          ? (is_grid ? "grid-loss" : "unit-trip")
                          : (is_grid ? "grid-return" : "unit-restored"));
+        if (e->kind == DCT_EV_FAIL && S->t_fail < 0) {
+            S->t_fail = e->t;
+            S->fail_id = e->target;
+        }
         fprintf(f, "%.9g,", e->t);
-        csv_field(f, e->target);
+        csv_field(f, e->target ? e->target
+                     : e->kind == DCT_EV_WEATHER ? "ambient" : "all-racks");
         fprintf(f, ",%s\n", what);
         if (ferror(f))
             return CB_WRITE;
@@ -478,6 +500,17 @@ static int on_root(double t, const double *y, const int *found, void *ud)
         csv_field(f, ev ? ev : "");
         if (putc('\n', f) == EOF || ferror(f))
             return CB_WRITE;
+        /* time to throttle: the first GPU throttle after a failure */
+        if (S->t_fail >= 0 && S->t_throttle < 0 && ev &&
+            strcmp(ev, "throttle") == 0) {
+            S->t_throttle = t;
+            S->throttle_id = comp;
+            fprintf(f, "%.9g,", t);
+            csv_field(f, comp ? comp : "");
+            fprintf(f, ",time-to-throttle:%.6g s\n", t - S->t_fail);
+            if (ferror(f))
+                return CB_WRITE;
+        }
     }
     return sample_margins(S, t, y);
 }
@@ -700,7 +733,21 @@ static void write_margins_txt(FILE *f, const sim *S)
     txt_field(f, S->site->file, 0);
     fprintf(f, "), duration %g s, profile ", S->duration);
     txt_field(f, S->profile ? S->profile : "(each rack's own)", 0);
+    if (S->scenario) {
+        fputs(", scenario ", f);
+        txt_field(f, S->scenario->name ? S->scenario->name
+                                       : S->scenario->file, 0);
+    }
     fputc('\n', f);
+    if (S->t_throttle >= 0)
+        fprintf(f, "time to throttle: %.6g s (%s at %.6g s, after %s "
+                   "failed at %.6g s)\n",
+                S->t_throttle - S->t_fail,
+                S->throttle_id ? S->throttle_id : "?", S->t_throttle,
+                S->fail_id, S->t_fail);
+    else if (S->t_fail >= 0)
+        fprintf(f, "time to throttle: none (no GPU throttled after %s "
+                   "failed at %.6g s)\n", S->fail_id, S->t_fail);
     if (S->n_mg == 0) {
         fputs("no margins\n", f);
         return;
@@ -862,6 +909,15 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     fputs(",\"scenario\":", f);
     json_str(f, S->scenario_path);
     fputs("}", f);
+    fputs(",\n \"scenario\":{\"name\":", f);
+    json_str(f, S->scenario ? S->scenario->name : NULL);
+    fputs(",\"file\":", f);
+    json_str(f, S->scenario_path);
+    fputs(",\"t_first_failure_s\":", f);
+    json_num(f, S->t_fail >= 0 ? S->t_fail : NAN);
+    fputs(",\"time_to_throttle_s\":", f);
+    json_num(f, S->t_throttle >= 0 ? S->t_throttle - S->t_fail : NAN);
+    fputs("}", f);
     fprintf(f,
             ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
             "\"n_lin_setups\":%ld,\"n_err_test_fails\":%ld,"
@@ -938,6 +994,9 @@ static void help(void)
         "  --add=MODEL          add racks of rack model MODEL to a row "
         "(what-if)\n"
         "  --add-count=N        how many (default 1)\n"
+        "  --add-scale=S        scale the added racks' p-max, p-idle and "
+        "flow by S in\n"
+        "                       (0, 1] (the continuous search of capacity)\n"
         "  --row=ID             the row to add them to (default the first)\n"
         "  --grid-trace=FILE    write the grid import at every --grid-step "
         "to FILE\n"
@@ -1021,7 +1080,7 @@ static int add_probe(sim *S, const char *arg)
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
-    O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT
+    O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT, O_ADD_SCALE
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -1041,6 +1100,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"set", required_argument, 0, O_SET},
         {"add", required_argument, 0, O_ADD},
         {"add-count", required_argument, 0, O_ADD_COUNT},
+        {"add-scale", required_argument, 0, O_ADD_SCALE},
         {"row", required_argument, 0, O_ROW},
         {"grid-trace", required_argument, 0, O_GRID_TRACE},
         {"grid-step", required_argument, 0, O_GRID_STEP},
@@ -1105,6 +1165,17 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
                 fprintf(stderr, "dctwin: simulate: --add-count '%s': "
                                 "expected a whole number from 0 to "
                                 "100000\n", optarg);
+                bad = 1;
+            }
+            break;
+        }
+        case O_ADD_SCALE: {
+            char *end = NULL;
+            S->add_scale = strtod(optarg, &end);
+            if (!*optarg || *end || !(S->add_scale > 0) ||
+                S->add_scale > 1) {
+                fprintf(stderr, "dctwin: simulate: --add-scale '%s': "
+                                "expected a number in (0, 1]\n", optarg);
                 bad = 1;
             }
             break;
@@ -1445,6 +1516,7 @@ int dct_cmd_simulate(int argc, char **argv)
     S->rtol = SIM_RTOL;
     S->atol = SIM_ATOL;
     S->seed = SIM_SEED;
+    S->t_fail = S->t_throttle = -1;
     int rc = DCT_EXIT_OK;
 
     S->sets = calloc((size_t)argc + 1, sizeof *S->sets);
@@ -1470,7 +1542,8 @@ int dct_cmd_simulate(int argc, char **argv)
     if (S->add_model && S->n_add == 0 && !S->has_add_count)
         S->n_add = 1;
     dct_site_opts so_site = {S->sets, S->n_sets, S->add_model, S->add_row,
-                             S->add_model ? S->n_add : 0};
+                             S->add_model ? S->n_add : 0,
+                             S->add_scale > 0 ? S->add_scale : 1};
     S->site = dct_site_load_opts(S->site_path, &so_site, &d);
     if (!S->site) {
         dct_diag_print(&d, stderr);
@@ -1810,18 +1883,25 @@ int dct_cmd_margins(int argc, char **argv)
 /* ------------------------------------------------------ dctwin capacity */
 
 /* One capacity trial: simulate with N racks added into DIR (made and
- * emptied here).  Returns the run's exit status. */
-static int capacity_run(int ac, char *const *av0, long n, const char *dir)
+ * emptied here), each at SCALE of its model's power and flow.  Returns
+ * the run's exit status. */
+static int capacity_run_scaled(int ac, char *const *av0, long n,
+                               double scale, const char *dir)
 {
     /* a fresh argv each run: getopt_long permutes the one it is given */
-    char **av = calloc((size_t)ac + 6, sizeof *av);
+    char **av = calloc((size_t)ac + 8, sizeof *av);
     if (!av)
         return DCT_EXIT_USAGE;
     memcpy(av, av0, (size_t)ac * sizeof *av);
-    char count[32];
+    char count[32], sc[40];
     snprintf(count, sizeof count, "%ld", n);
+    snprintf(sc, sizeof sc, "%.17g", scale);
     av[ac++] = "--add-count";
     av[ac++] = count;
+    if (scale < 1) {
+        av[ac++] = "--add-scale";
+        av[ac++] = sc;
+    }
     av[ac++] = "--out";
     av[ac++] = (char *)dir;
     av[ac++] = "-q";
@@ -1830,6 +1910,147 @@ static int capacity_run(int ac, char *const *av0, long n, const char *dir)
     return rc;
 }
 
+static int capacity_run(int ac, char *const *av0, long n, const char *dir)
+{
+    return capacity_run_scaled(ac, av0, n, 1.0, dir);
+}
+
+/* The margin ID (NULL: the binding one, the first row) of the run in DIR
+ * in percent of its limit, from margins.csv; NAN when it is not there or
+ * has no percentage.  Returns -1 when the file cannot be read. */
+static int run_margin_pct(const char *dir, const char *id, double *pct)
+{
+    char path[4200], line[1024];
+    snprintf(path, sizeof path, "%s/margins.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    *pct = NAN;
+    int is_head = 1;
+    while (fgets(line, sizeof line, f)) {
+        if (is_head) {
+            is_head = 0;
+            continue;
+        }
+        size_t l = strcspn(line, ",");
+        if (id && (strlen(id) != l || strncmp(line, id, l) != 0))
+            continue;
+        char *p = line;
+        for (int k = 0; k < 8 && p; k++) /* field 8: margin_pct */
+            if ((p = strchr(p, ',')))
+                p++;
+        char *end = NULL;
+        double v = p ? strtod(p, &end) : NAN;
+        if (p && end != p && isfinite(v))
+            *pct = v;
+        break;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int binding_pct(const char *dir, double *pct)
+{
+    int rc = run_margin_pct(dir, NULL, pct);
+    if (!rc && isnan(*pct))
+        *pct = 0;
+    return rc;
+}
+
+/* The continuous search: f(x) for x racks' worth added, ceil(x) racks at
+ * x / ceil(x) of their power and flow. */
+typedef struct cap_fn {
+    int ac;
+    char *const *av;
+    const char *d_try;
+    int n_runs;
+    int rc;            /* first exit status other than 0 or 1 */
+    double x_known[2], f_known[2];  /* the bracket's ends, already run */
+    char target[128];  /* the margin that binds at the failing end */
+    double x_fail;     /* the smallest failing x so far */
+} cap_fn;
+
+/* The id of the first (binding) margin of the run in DIR into BUF. */
+static void first_id(const char *dir, char *buf, size_t n)
+{
+    char path[4200], line[1024];
+    snprintf(path, sizeof path, "%s/margins.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f))
+        snprintf(buf, n, "%.*s", (int)strcspn(line, ","), line);
+    fclose(f);
+}
+
+/* f(x) [%]: on a passing run, the margin that failed at the smallest
+ * failing x so far (a continuous function of x when that margin is); on
+ * a failing run, its binding margin; its sign forced to the run's
+ * verdict (a pass at a margin of exactly 0, such as a count of units, is
+ * still a pass), so the root of f is where the runs turn from passing to
+ * failing.  NAN after a run that neither passed nor failed a margin (GSL
+ * then stops with GSL_EBADFUNC). */
+static double capacity_f(double x, void *ctx)
+{
+    cap_fn *c = ctx;
+    for (int k = 0; k < 2; k++)
+        if (x == c->x_known[k])
+            return c->f_known[k];
+    long n = (long)ceil(x - 1e-12);
+    if (n < 1)
+        n = 1;
+    int r = capacity_run_scaled(c->ac, c->av, n, x / (double)n, c->d_try);
+    c->n_runs++;
+    double pct = 0;
+    if ((r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN) ||
+        binding_pct(c->d_try, &pct) != 0) {
+        if (!c->rc)
+            c->rc = r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN
+                        ? r : DCT_EXIT_OUTPUT;
+        remove_run(c->d_try);
+        return NAN;
+    }
+    double pt = NAN;
+    if (r == DCT_EXIT_MARGIN) {
+        /* the margin that failed at the smallest failing x so far is the
+         * one to follow: it binds nearest the root */
+        if (x < c->x_fail)
+            first_id(c->d_try, c->target, sizeof c->target);
+        c->x_fail = fmin(c->x_fail, x);
+    } else if (*c->target &&
+               run_margin_pct(c->d_try, c->target, &pt) == 0 &&
+               isfinite(pt)) {
+        pct = pt;
+    }
+    remove_run(c->d_try);
+    /* 1e-6 %: far below any margin a table shows */
+    return r == DCT_EXIT_OK ? fmax(pct, 1e-6) : fmin(pct, -1e-6);
+}
+
+/* Brent's method (GSL) on f over [LO, HI], f(LO) >= 0 > f(HI), to half
+ * a rack.  Returns 0 with the root in *X, or an exit status. */
+static int capacity_brent(cap_fn *c, double lo, double hi, double *x)
+{
+    gsl_function fn = {capacity_f, c};
+    gsl_root_fsolver *so = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!so)
+        return DCT_EXIT_USAGE;
+    int st = gsl_root_fsolver_set(so, &fn, lo, hi);
+    for (int it = 0; st == GSL_SUCCESS && it < 40; it++) {
+        st = gsl_root_fsolver_iterate(so);
+        if (st != GSL_SUCCESS)
+            break;
+        double a = gsl_root_fsolver_x_lower(so);
+        double b = gsl_root_fsolver_x_upper(so);
+        if (gsl_root_test_interval(a, b, 0.5, 0) == GSL_SUCCESS)
+            break;
+    }
+    *x = gsl_root_fsolver_root(so);
+    gsl_root_fsolver_free(so);
+    if (c->rc)
+        return c->rc;
+    return st == GSL_SUCCESS ? 0 : DCT_EXIT_SOLVER;
+}
 
 /* The binding margin of the run in DIR: "ID (MARGIN UNIT)" into BUF. */
 static void binding_of(const char *dir, char *buf, size_t n)
@@ -1898,8 +2119,10 @@ int dct_cmd_capacity(int argc, char **argv)
                    "[--max N] [SIMULATE OPTION]...\n"
                    "How many more racks of rack model MODEL fit in the row "
                    "(default the first):\nthe largest count for which "
-                   "every margin holds, found by doubling and then\n"
-                   "bisection, each count a full run with the simulate "
+                   "every margin holds, found by doubling, then Brent's method\n"
+                   "on the binding margin over a continuous count (ceil(x) "
+                   "racks at x/ceil(x) of\ntheir power and flow), then "
+                   "the integer count; each a full run with the simulate "
                    "options given (--scenario,\n--duration, --profile, "
                    "--set ...).  Prints the count, the margin that binds\n"
                    "at one more rack, and the margin table at the count.\n"
@@ -1977,18 +2200,51 @@ int dct_cmd_capacity(int argc, char **argv)
     }
     if (rc != DCT_EXIT_OK)
         goto out;
-    /* doubling to a failing count, then bisection: margins fall as racks
-     * are added, so the passing counts are 0..N */
+    /* doubling to a failing count; then Brent's method on the binding
+     * margin over a continuous count of added racks (capacity_f); then
+     * the integer count around its root, by full runs: margins fall as
+     * racks are added, so the passing counts are 0..N */
     for (long n = 1; hi < 0 && lo < max; n = n * 2 > max ? max : n * 2) {
         if ((rc = capacity_try(ac, av, n, d_try, d_pass, d_fail, &lo, &hi)))
             goto out;
         n_runs++;
     }
-    while (hi > 0 && hi - lo > 1) {
-        if ((rc = capacity_try(ac, av, lo + (hi - lo) / 2, d_try, d_pass,
-                               d_fail, &lo, &hi)))
+    double x_root = NAN;
+    if (hi > 0 && hi - lo > 1) {
+        /* the bracket's ends were run as whole counts: their verdicts
+         * and binding margins are in d_pass and d_fail */
+        double f_lo = 0, f_hi = 0;
+        cap_fn cf = {ac, av, d_try, 0, 0, {(double)lo, (double)hi},
+                     {0, 0}, "", (double)hi};
+        first_id(d_fail, cf.target, sizeof cf.target);
+        double pt = NAN;
+        if (binding_pct(d_pass, &f_lo) || binding_pct(d_fail, &f_hi) ||
+            run_margin_pct(d_pass, cf.target, &pt)) {
+            rc = DCT_EXIT_OUTPUT;
             goto out;
-        n_runs++;
+        }
+        if (isfinite(pt))
+            f_lo = pt;
+        cf.f_known[0] = fmax(f_lo, 1e-6);
+        cf.f_known[1] = fmin(f_hi, -1e-6);
+        rc = capacity_brent(&cf, (double)lo, (double)hi, &x_root);
+        n_runs += cf.n_runs;
+        if (rc)
+            goto out;
+        long n = (long)floor(x_root);
+        n = n < lo ? lo : n >= hi ? hi - 1 : n;
+        /* floor(x) and floor(x) + 1; step on while they disagree with
+         * the continuous answer */
+        while (hi - lo > 1) {
+            long k = n > lo ? n : n + 1;
+            if (k >= hi)
+                break;
+            if ((rc = capacity_try(ac, av, k, d_try, d_pass, d_fail, &lo,
+                                   &hi)))
+                goto out;
+            n_runs++;
+            n = lo == k ? k + 1 : k - 1;
+        }
     }
     if (hi < 0) {
         printf("capacity: at least %ld racks of %s fit (the --max); no "
@@ -1997,9 +2253,12 @@ int dct_cmd_capacity(int argc, char **argv)
         char b[256];
         binding_of(d_fail, b, sizeof b);
         printf("capacity: %ld more rack%s of %s fit%s%s; at %ld the "
-               "binding margin is %s (%d runs)\n",
+               "binding margin is %s (%d runs",
                lo, lo == 1 ? "" : "s", model, row ? " in row " : "",
                row ? row : "", lo + 1, b, n_runs);
+        if (isfinite(x_root))
+            printf("; continuous root %.3g racks", x_root);
+        printf(")\n");
     }
     printf("\nmargins with %ld added:\n", lo);
     print_run_table(d_pass, "margins.txt");

@@ -89,6 +89,8 @@ typedef struct dct_site_opts {
     const char *add_model;
     const char *add_row;
     long n_add;
+    double add_scale;   /* the added racks' p-max, p-idle and flow are
+                           scaled by it, (0, 1]; 0 means 1 */
 } dct_site_opts;
 dct_site *dct_site_load_opts(const char *path, const dct_site_opts *o,
                              dct_diag *d);

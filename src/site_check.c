@@ -390,6 +390,27 @@ static void check_consistency(dct_comp *c, dct_diag *d)
             dct_error(d, c->file, c->line,
                       "profile %s: type 'csv' needs a 'file'", c->id);
         if (c->s[DCT_PROFILE_TYPE] &&
+            strcmp(c->s[DCT_PROFILE_TYPE], "mix") == 0 &&
+            (!c->s[DCT_PROFILE_PROFILES] || !c->s[DCT_PROFILE_FRACTIONS]))
+            dct_error(d, c->file, c->line,
+                      "profile %s: type 'mix' needs profiles= and "
+                      "fractions=", c->id);
+        if (q[DCT_PROFILE_FLOOR] > 0 && q[DCT_PROFILE_FLOOR] < 0.2)
+            dct_error(d, c->file, c->line,
+                      "profile %s: floor %g is below the 0.2 of TDP that GPU "
+                      "power smoothing allows (0 turns it off)",
+                      c->id, q[DCT_PROFILE_FLOOR]);
+        if (q[DCT_PROFILE_END] < q[DCT_PROFILE_START] + q[DCT_PROFILE_RAMP_UP])
+            dct_error(d, c->file, c->line,
+                      "profile %s: end (%g s) before the start ramp is over "
+                      "(%g s)", c->id, q[DCT_PROFILE_END],
+                      q[DCT_PROFILE_START] + q[DCT_PROFILE_RAMP_UP]);
+        if (q[DCT_PROFILE_FAULTS] > 0 &&
+            q[DCT_PROFILE_HOLD] < q[DCT_PROFILE_RAMP_DOWN])
+            dct_error(d, c->file, c->line,
+                      "profile %s: hold (%g s) shorter than ramp-down (%g s)",
+                      c->id, q[DCT_PROFILE_HOLD], q[DCT_PROFILE_RAMP_DOWN]);
+        if (c->s[DCT_PROFILE_TYPE] &&
             strcmp(c->s[DCT_PROFILE_TYPE], "llm-training") == 0 &&
             2 * q[DCT_PROFILE_EDGE] >= q[DCT_PROFILE_PERIOD] *
                                            fmin(q[DCT_PROFILE_DUTY],
@@ -407,6 +428,30 @@ static void check_consistency(dct_comp *c, dct_diag *d)
 static int is_builtin_profile(const char *name)
 {
     return strcmp(name, "constant") == 0 || strcmp(name, "llm-training") == 0;
+}
+
+/* Every profile of mix C is a profile of the site or a built-in one, and
+ * not a mix. */
+static void check_mix(const dct_site *s, const dct_comp *c, dct_diag *d)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", c->s[DCT_PROFILE_PROFILES]);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " \t\n", &save); w;
+         w = strtok_r(NULL, " \t\n", &save)) {
+        if (is_builtin_profile(w))
+            continue;
+        const dct_comp *p = dct_site_get(s, w);
+        if (!p || p->type != DCT_T_PROFILE)
+            dct_error(d, c->file, c->line,
+                      "profile %s: '%s' in profiles= is neither a <profile> "
+                      "id nor a built-in profile", c->id, w);
+        else if (p->s[DCT_PROFILE_TYPE] &&
+                 strcmp(p->s[DCT_PROFILE_TYPE], "mix") == 0)
+            dct_error(d, c->file, c->line,
+                      "profile %s: '%s' is a mix; a mix may not hold a mix",
+                      c->id, w);
+    }
 }
 
 int dct_site_check(dct_site *s, dct_diag *d)
@@ -473,10 +518,16 @@ int dct_site_check(dct_site *s, dct_diag *d)
         dct_comp *c = s->comps[i];
         if (!c->is_model && !dct_etypes[c->type].is_point)
             check_consistency(c, d);
+        if (c->type == DCT_T_PROFILE && c->s[DCT_PROFILE_TYPE] &&
+            strcmp(c->s[DCT_PROFILE_TYPE], "mix") == 0 &&
+            c->s[DCT_PROFILE_PROFILES])
+            check_mix(s, c, d);
         if (c->type == DCT_T_RACK && !c->is_model) {
             s->n_racks++;
             const char *nm = label(c, lb, sizeof lb);
             const char *pr = c->s[DCT_RACK_PROFILE];
+            if (!pr && c->parent && c->parent->type == DCT_T_ROW)
+                pr = c->parent->s[DCT_ROW_PROFILE];
             if (pr && !is_builtin_profile(pr)) {
                 const dct_comp *p = dct_site_get(s, pr);
                 if (!p || p->type != DCT_T_PROFILE)

@@ -1491,10 +1491,22 @@ static dct_site *load(const char *path, int want_site,
     read_file(&p, path, want_site, NULL, 0);
     for (size_t k = 0; o && k < o->n_sets && d->n_errors == before; k++)
         apply_set(&p, o->sets[k]);
+    size_t first_added = s->n_comps;
     if (o && o->add_model && o->n_add > 0 && d->n_errors == before)
         add_racks(&p, o->add_model, o->add_row, o->n_add);
     if (d->n_errors == before)
         dct_site_check(s, d);
+    /* the continuous relaxation of dctwin capacity: the added racks at a
+     * fraction of their model's power and flow (same heat per flow) */
+    if (o && o->add_scale > 0 && o->add_scale < 1 && d->n_errors == before)
+        for (size_t k = first_added; k < s->n_comps; k++) {
+            dct_comp *c = s->comps[k];
+            if (c->type != DCT_T_RACK)
+                continue;
+            c->q[DCT_RACK_P_MAX] *= o->add_scale;
+            c->q[DCT_RACK_P_IDLE] *= o->add_scale;
+            c->q[DCT_RACK_FLOW] *= o->add_scale;
+        }
     if (d->n_errors != before) {
         dct_site_free(s);
         return NULL;
@@ -1510,7 +1522,7 @@ dct_site *dct_site_load(const char *path, dct_diag *d)
 dct_site *dct_site_load_set(const char *path, char *const *sets,
                             size_t n_sets, dct_diag *d)
 {
-    dct_site_opts o = {sets, n_sets, NULL, NULL, 0};
+    dct_site_opts o = {sets, n_sets, NULL, NULL, 0, 1};
     return load(path, 1, &o, d);
 }
 

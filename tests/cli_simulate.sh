@@ -205,6 +205,9 @@ run capacity "$one" --add gb200-nvl72 --duration 10min
 [ "$rc" -eq 0 ] || fail "capacity exited $rc"
 n=$(sed -n 's/^capacity: \([0-9]*\) more racks\{0,1\} of gb200-nvl72 fit.*/\1/p' "$tmp/out")
 [ -n "$n" ] || fail "capacity printed no count: $(head -n 1 "$tmp/out")"
+n1=$n
+grep -q 'continuous root ' "$tmp/out" ||
+    fail "capacity did not search a continuous count: $(head -n 1 "$tmp/out")"
 grep -q 'binding margin is ' "$tmp/out" || fail "capacity names no binding margin"
 # N added racks pass, N + 1 fail
 if [ -n "$n" ]; then
@@ -215,6 +218,51 @@ if [ -n "$n" ]; then
         --duration 10min -q --out "$tmp/capn1"
     [ "$rc" -eq 1 ] || fail "capacity said $((n + 1)) do not fit, but it exits $rc"
 fi
+# the acceptance case: gb200-row.xml, N pass and N + 1 fail
+row="$top_srcdir/sites/gb200-row.xml"
+run capacity "$row" --add gb200-nvl72 --duration 10min
+[ "$rc" -eq 0 ] || fail "capacity gb200-row exited $rc"
+n=$(sed -n 's/^capacity: \([0-9]*\) more racks\{0,1\} of gb200-nvl72 fit.*binding margin is .*/\1/p' "$tmp/out")
+[ -n "$n" ] || fail "capacity gb200-row printed no count and binding margin: $(head -n 1 "$tmp/out")"
+if [ -n "$n" ]; then
+    run simulate "$row" --add gb200-nvl72 --add-count "$n" --duration 10min \
+        -q --out "$tmp/caprn"
+    [ "$rc" -eq 0 ] || fail "gb200-row: capacity said $n fit, but $n exits $rc"
+    run simulate "$row" --add gb200-nvl72 --add-count $((n + 1)) \
+        --duration 10min -q --out "$tmp/caprn1"
+    [ "$rc" -eq 1 ] || fail "gb200-row: $((n + 1)) exits $rc, not 1"
+fi
+# --scenario: a warmer afternoon (28 degC from 1 min) fits fewer racks,
+# and the answer holds under the same scenario
+hot="$top_srcdir/tests/data/hot-step.xml"
+run capacity "$one" --add gb200-nvl72 --duration 10min --scenario "$hot"
+[ "$rc" -eq 0 ] || fail "capacity --scenario exited $rc"
+nh=$(sed -n 's/^capacity: \([0-9]*\) more racks\{0,1\} of gb200-nvl72 fit.*/\1/p' "$tmp/out")
+if [ -n "$nh" ] && [ -n "$n1" ]; then
+    [ "$nh" -lt "$n1" ] || fail "a 28 degC afternoon fits $nh racks, not fewer than $n1"
+    run simulate "$one" --add gb200-nvl72 --add-count "$nh" --duration 10min \
+        --scenario "$hot" -q --out "$tmp/caph"
+    [ "$rc" -eq 0 ] || fail "--scenario: capacity said $nh fit, but it exits $rc"
+    run simulate "$one" --add gb200-nvl72 --add-count $((nh + 1)) \
+        --duration 10min --scenario "$hot" -q --out "$tmp/caph1"
+    [ "$rc" -eq 1 ] || fail "--scenario: $((nh + 1)) exits $rc, not 1"
+else
+    fail "capacity --scenario printed no count: $(head -n 1 "$tmp/out")"
+fi
+# --max bounds the search
+run capacity "$one" --add gb200-nvl72 --duration 10min --max 2
+[ "$rc" -eq 0 ] || fail "capacity --max 2 exited $rc"
+grep -q '^capacity: at least 2 racks of gb200-nvl72 fit (the --max)' "$tmp/out" ||
+    fail "capacity --max 2: $(head -n 1 "$tmp/out")"
+# the continuous relaxation: half a rack's worth is half the power
+run simulate "$one" --add gb200-nvl72 --add-scale 0.5 --duration 1min --profile constant \
+    --probe 'A-add01.P_kW' -q --out "$tmp/half"
+ph=$(awk -F, 'NR == 3 { print $2 }' "$tmp/half/timeseries.csv")
+awk -v x="$ph" 'BEGIN { exit !(x > 65.99 && x < 66.01) }' ||
+    fail "--add-scale 0.5: the added rack draws $ph kW, not 66"
+run simulate "$one" --add gb200-nvl72 --add-scale 0 --duration 1min -q \
+    --out "$tmp/half0"
+expect_rc 2 "--add-scale 0"
 run capacity "$one" --duration 10min
 expect_rc 2 "capacity without --add"
 run capacity "$one" --add nosuch --duration 10min

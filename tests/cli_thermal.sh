@@ -123,6 +123,13 @@ check "the standby pump takes over after the 5 s failover (66 s: $f1 L/min)" \
 check "the racks throttle during the failover" \
     grep -q ',A01,throttle$' "$tmp/pf/events.csv"
 check "and recover" grep -q ',A01,throttle-end$' "$tmp/pf/events.csv"
+# time to throttle: the first throttle after the failure, within the 5 s
+# failover (no flow: the coolant in the racks heats in seconds)
+tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after cdu-1 failed at 60 s)$/\1/p' "$tmp/pf/margins.txt")
+check "pump failure: time to throttle $tt s, within the 5 s failover" \
+    awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 5) }'
+check "pump failure: run.json has the time to throttle" \
+    grep -q '"time_to_throttle_s":[0-9]' "$tmp/pf/run.json"
 tj=$(last "$tmp/pf/timeseries.csv" A01.T_j_hot_degC)
 check "hot GPU back to its steady 79.3 degC ($tj)" near "$tj" 79.3 0.1
 
@@ -201,6 +208,28 @@ run simulate "$top_srcdir/sites/reference-hall.xml" \
 check "two CDUs of the group lost: exit 1 (got $rc)" [ "$rc" -eq 1 ]
 check "the group margin is violated at the loss" \
     sh -c "tr '{' '\n' <'$tmp/cf2/margins.json' | grep '\"id\":\"cdu-ab1.cdus_running.group\"' | grep -q '\"margin\":-1,'"
+check "the margin header names the scenario" \
+    grep -q 'scenario cdu-fail-2$' "$tmp/cf2/margins.txt"
+check "run.json names the scenario" \
+    grep -q '"scenario":{"name":"cdu-fail-2"' "$tmp/cf2/run.json"
+# two survivors of 2000 kW for 4134 kW of liquid heat: beyond the rating
+check "two CDUs lost: the survivors exceed their rating" \
+    sh -c "tr '{' '\n' <'$tmp/cf2/margins.json' | grep '\"id\":\"cdu-ab3.Q.capacity\"' | grep -q '\"margin\":-'"
+check "two CDUs lost: the time to throttle is reported" \
+    grep -q '^time to throttle: ' "$tmp/cf2/margins.txt"
+# at the W32 limit of the facility supply the survivors' supply rises
+# past what the GPUs take: they throttle, and the delay is reported
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/cdu-fail-2.xml" --duration 10min \
+    --set fws.supply-setpoint=32degC --output-step 1min -q --out "$tmp/cf3"
+check "two CDUs lost at a 32 degC facility supply: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after cdu-ab1 failed at 60 s)$/\1/p' "$tmp/cf3/margins.txt")
+check "time to throttle after the loss: $tt s (0 < t < 540)" \
+    awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 540) }'
+check "the throttle delay is an event" \
+    grep -q ',time-to-throttle:' "$tmp/cf3/events.csv"
+check "one CDU lost: no throttle" \
+    grep -q '^time to throttle: none' "$tmp/cf1/margins.txt"
 
 # ------------------------------------------------- a CSV load trace
 printf 't_s,u\n0,0.3\n30,0.3\n31,1\n60,1\n' >"$tmp/trace.csv"

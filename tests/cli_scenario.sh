@@ -1,0 +1,188 @@
+#!/bin/sh
+# cli_scenario.sh - the load profiles and the what-if events on the
+# command line: `dctwin profile show|export` of the profile library, the
+# profile=, scale=, target= and weather= events of a scenario and their
+# effect on a run, their errors, and the shipped job-start and
+# checkpoint-storm scenarios.
+#
+# Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
+set -eu
+LC_ALL=C
+export LC_ALL
+: "${DCTWIN:?DCTWIN must name the dctwin binary}"
+: "${top_srcdir:=.}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_scenario.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+pass=0
+fails=0
+ok() { pass=$((pass + 1)); }
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+check() { # check DESCRIPTION COMMAND...
+    d=$1
+    shift
+    if "$@"; then ok; else fail "$d"; fi
+}
+run() {
+    set +e
+    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+}
+# Column NAME of the row at time T of CSV file F.
+at() {
+    awk -F, -v c="$2" -v t="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+        NR > 1 && $1 == t { v = $k } END { if (k && v != "") print v; else print "missing" }' "$1"
+}
+near() {
+    awk -v a="$1" -v b="$2" -v t="$3" \
+        'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "missing" && d <= t) }'
+}
+row="$top_srcdir/sites/gb200-row.xml"
+data="$top_srcdir/tests/data"
+
+# ------------------------------------------------ the profile library
+run profile list
+check "profile list names the library" grep -q '^training-smoothed  *llm-training' "$tmp/out"
+run profile show sync-training
+check "profile show exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "profile show prints the source" grep -q '^source: electrical.md' "$tmp/out"
+check "profile show prints the period" grep -q '^  period  *1.5  *s' "$tmp/out"
+run profile export ups-test --duration 8s --step 1s --model gb200-nvl72
+check "profile export --model exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "export --model has a watts column" [ "$(head -n 1 "$tmp/out")" = "t_s,u,P_kW" ]
+# P = 40 + u 92 kW: 0.9 -> 122.8 kW, 0.5 -> 86 kW
+check "UPS test at 90 %: 122.8 kW" near "$(awk -F, '$1 == 1 { print $3 }' "$tmp/out")" 122.8 1e-3
+check "UPS test at 50 %: 86 kW" near "$(awk -F, '$1 == 3 { print $3 }' "$tmp/out")" 86 1e-3
+run profile export ups-test --model nosuch
+check "export --model nosuch exits 3 (got $rc)" [ "$rc" -eq 3 ]
+run profile show nosuch
+check "profile show nosuch exits 3 (got $rc)" [ "$rc" -eq 3 ]
+# the acceptance case: the fundamental of the exported CSV is the
+# profile's frequency (a DFT over the first 4 Hz, bins of 1/60 Hz)
+fund() {
+    awk -F, 'NR > 1 && $1 < 60 { n++; t[n] = $1; u[n] = $2; m += $2 }
+        END { m /= n; best = 0
+              for (k = 1; k <= 240; k++) { re = 0; im = 0
+                  for (i = 1; i <= n; i++) { a = 2 * 3.141592653589793 * k * t[i] / 60
+                      re += (u[i] - m) * cos(a); im += (u[i] - m) * sin(a) }
+                  p = re * re + im * im; if (p > best) { best = p; kb = k } }
+              printf "%.6f\n", kb / 60 }' "$1"
+}
+run profile export llm-training --duration 60s
+check "llm-training export exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "llm-training: fundamental 0.5 Hz (got $(fund "$tmp/out"))" near "$(fund "$tmp/out")" 0.5 1e-9
+run profile export sync-training --duration 60s
+check "sync-training: fundamental 1/1.5 Hz (got $(fund "$tmp/out"))" near "$(fund "$tmp/out")" 0.666667 1e-6
+
+# seeded: the same seed gives the same faults, another seed others
+run profile export training-faults --duration 24h --step 10s --seed 5
+cp "$tmp/out" "$tmp/f5a"
+run profile export training-faults --duration 24h --step 10s --seed 5
+check "same seed, same trace" cmp -s "$tmp/out" "$tmp/f5a"
+run profile export training-faults --duration 24h --step 10s --seed 6
+check "another seed, another trace" sh -c "! cmp -s '$tmp/out' '$tmp/f5a'"
+
+# ------------------------------------------------- a row's profile
+# the row runs the UPS test; A08 names its own profile (idle), which wins
+sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<row id="A" cdu="cdu-1" busway="bw-a" profile="ups-test">|' \
+    -e 's|<rack id="A01..A08" model="gb200-nvl72"/>|<rack id="A01..A07" model="gb200-nvl72"/><rack id="A08" model="gb200-nvl72" profile="idle"/>|' \
+    "$row" >"$tmp/rowprof.xml"
+run simulate "$tmp/rowprof.xml" --duration 10s --output-step 1s -q \
+    --probe 'A01.P_kW,A08.P_kW' --out "$tmp/rp"
+check "a row profile runs (got $rc)" [ "$rc" -le 1 ]
+check "a rack without a profile runs its row's (122.8 kW at 1 s)" \
+    near "$(at "$tmp/rp/timeseries.csv" A01.P_kW 1)" 122.8 1e-6
+check "... 86 kW at 3 s" near "$(at "$tmp/rp/timeseries.csv" A01.P_kW 3)" 86 1e-4
+check "a rack's own profile wins (idle: 49.2 kW)" \
+    near "$(at "$tmp/rp/timeseries.csv" A08.P_kW 3)" 49.2 1e-6
+sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<row id="A" cdu="cdu-1" busway="bw-a" profile="nosuch">|' \
+    "$row" >"$tmp/rowbad.xml"
+run validate "$tmp/rowbad.xml"
+check "a row naming an unknown profile is an input error (got $rc)" [ "$rc" -eq 3 ]
+
+sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<profile id="m2" type="mix" profiles="sync-training nosuch" fractions="0.5 0.5"/><row id="A" cdu="cdu-1" busway="bw-a">|' \
+    "$row" >"$tmp/mixbad.xml"
+run validate "$tmp/mixbad.xml"
+check "a mix of an unknown profile is an input error (got $rc)" [ "$rc" -eq 3 ]
+check "... naming it" grep -q "'nosuch' in profiles= is neither" "$tmp/err"
+
+# ------------------------------------------- scale=, target=, profile=
+run simulate "$row" --scenario "$data/scn-scale.xml" --duration 100s \
+    --output-step 1s -q --probe 'A01.P_kW,A02.P_kW' --out "$tmp/scl"
+check "scale scenario runs (got $rc)" [ "$rc" -le 1 ]
+ts="$tmp/scl/timeseries.csv"
+check "before any event: 132 kW" near "$(at "$ts" A02.P_kW 29)" 132 1e-6
+check "scale=0.5 on A02 only: 86 kW" near "$(at "$ts" A02.P_kW 31)" 86 1e-6
+check "... A01 keeps 132 kW" near "$(at "$ts" A01.P_kW 31)" 132 1e-6
+check "scale=0.8 on every rack replaces 0.5: 113.6 kW" \
+    near "$(at "$ts" A02.P_kW 61)" 113.6 1e-6
+check "profile=ups-test on row A from 90 s: 90 % at 91 s" \
+    near "$(at "$ts" A01.P_kW 91)" 122.8 1e-6
+check "... and 50 % at 93 s (its own time base)" \
+    near "$(at "$ts" A01.P_kW 93)" 86 1e-4
+check "the events are logged" grep -q '^30,A02,scale-0.5$' "$tmp/scl/events.csv"
+check "an all-rack event is logged" grep -q '^60,all-racks,scale-0.8$' "$tmp/scl/events.csv"
+check "a profile switch is logged" grep -q '^90,A,profile-ups-test$' "$tmp/scl/events.csv"
+
+# ------------------------------------------------------------ weather=
+run simulate "$row" --scenario "$data/scn-weather.xml" --duration 12min \
+    --output-step 60s -q --probe 'fws.T_supply_degC,dry.T_air_degC' \
+    --out "$tmp/wx"
+ts="$tmp/wx/timeseries.csv"
+check "weather: the air is the site's before 1 min" near "$(at "$ts" dry.T_air_degC 60)" 25 0.01
+# 60 s into the file (0 -> 600 s: 25 -> 40 degC): 26.5 degC at 120 s
+check "weather: interpolated 26.5 degC at 2 min" near "$(at "$ts" dry.T_air_degC 120)" 26.5 0.01
+check "weather: 40 degC at 11 min" near "$(at "$ts" dry.T_air_degC 660)" 40 0.01
+check "weather: the facility supply follows (above 35 degC)" \
+    awk -v x="$(at "$ts" fws.T_supply_degC 720)" 'BEGIN { exit !(x > 35) }'
+check "weather: the hot day violates a margin (got $rc)" [ "$rc" -eq 1 ]
+check "the weather event is logged" grep -q '^60,ambient,weather-file$' "$tmp/wx/events.csv"
+
+# ---------------------------------------------------------------- errors
+bad() { # bad NAME EVENT-ATTRIBUTES MESSAGE
+    printf '<scenario name="%s">\n  <event t="10 s" %s/>\n</scenario>\n' "$1" "$2" \
+        >"$tmp/$1.xml"
+    run simulate "$row" --scenario "$tmp/$1.xml" --duration 20s -q --out "$tmp/o-$1"
+    check "$1: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+    check "$1: says '$3'" grep -q "$3" "$tmp/err"
+}
+bad no-profile 'profile="nosuch"' 'profile="nosuch": not a profile'
+bad no-target 'scale="0.5" target="nosuch"' 'target="nosuch": not a row or rack'
+bad bad-scale 'scale="1.5"' 'scale="1.5": expected a number from 0 to 1'
+bad no-weather 'weather="nosuch.csv"' 'cannot open weather file'
+bad target-alone 'fail="cdu-1" target="A"' 'target= goes with profile= or scale='
+printf 't_s,T_db\n0,25\n10,30\n' >"$tmp/badwx.csv"
+bad bad-header 'weather="badwx.csv"' "weather header must be"
+
+# ------------------------------------------------ shipped scenarios
+run simulate "$row" --scenario "$top_srcdir/sites/scenarios/job-start.xml" \
+    --duration 310s --output-step 1s -q --probe 'A01.P_kW,A08.P_kW' --out "$tmp/js"
+check "job-start runs (got $rc)" [ "$rc" -le 1 ]
+ts="$tmp/js/timeseries.csv"
+# idle: 40 + 0.1 x 92 = 49.2 kW; at 300 s every rack ramps to full power
+# in 0.3 s and trains on a 1.5 s cycle that starts there
+check "job-start: idle hall at 299 s (49.2 kW)" near "$(at "$ts" A01.P_kW 299)" 49.2 1e-6
+# 2 s after the start: x = 0.5 s of the 1.5 s cycle, the compute phase
+check "job-start: every rack started (132 kW at 302 s)" near "$(at "$ts" A08.P_kW 302)" 132 1e-6
+check "job-start: the communication phase at 301 s (67.6 kW)" near "$(at "$ts" A01.P_kW 301)" 67.6 1e-6
+check "job-start: margins name the scenario" grep -q 'scenario job-start$' "$tmp/js/margins.txt"
+run simulate "$row" --scenario "$top_srcdir/sites/scenarios/checkpoint-storm.xml" \
+    --duration 150s --output-step 1s -q --probe 'A01.P_kW,A08.P_kW' --out "$tmp/cs"
+check "checkpoint-storm runs (got $rc)" [ "$rc" -le 1 ]
+ts="$tmp/cs/timeseries.csv"
+# every rack at 0.15: 40 + 0.15 x 92 = 53.8 kW from 120 s to 132 s
+check "checkpoint storm: A01 dips at 125 s" near "$(at "$ts" A01.P_kW 125)" 53.8 1e-6
+check "checkpoint storm: A08 dips with it" near "$(at "$ts" A08.P_kW 125)" 53.8 1e-6
+check "checkpoint storm: back to training at 135 s" \
+    awk -v x="$(at "$ts" A01.P_kW 135)" 'BEGIN { exit !(x > 60) }'
+check "checkpoint storm: training before it (110 s)" \
+    awk -v x="$(at "$ts" A01.P_kW 110)" 'BEGIN { exit !(x > 60) }'
+
+echo "$pass passed, $fails failed"
+[ "$fails" -eq 0 ]
