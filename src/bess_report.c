@@ -147,6 +147,7 @@ typedef struct result {
     double measured, threshold, margin;
     char note[600];
     char plot[256];           /* relative to the report directory */
+    const dct_comp *site_thr; /* the site's <criterion>, or NULL */
 } result;
 
 /* A CSV table, column-major. */
@@ -1769,6 +1770,9 @@ static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
             json_str(f, c->criterion);
         else
             json_num(f, r->threshold);
+        fprintf(f, ",\"threshold_from\":\"%s\"",
+                r->site_thr ? "site" : c->from_site ? "site-model"
+                                                     : "criteria");
         fprintf(f, ",\"sense\":\"%s\",\"status\":\"%s\",\"margin\":",
                 c->not_simulated ? "" : c->sense == DCT_SENSE_MAX ? "max"
                                                                   : "min",
@@ -1989,6 +1993,16 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
         fprintf(f, " ");
         html_str(f, r->c->unit);
         fprintf(f, ", <b>%s</b>.", status_word[r->status]);
+        if (r->site_thr) {
+            const char *why = r->site_thr->s[DCT_CRITERION_NOTE];
+            fprintf(f, " The threshold is the site's (%s:%ld)",
+                    r->site_thr->file, r->site_thr->line);
+            if (why) {
+                fprintf(f, ": ");
+                html_str(f, why);
+            }
+            fprintf(f, ".");
+        }
         if (r->note[0]) {
             fprintf(f, " ");
             html_str(f, r->note);
@@ -2314,6 +2328,24 @@ int dct_cmd_bess_report(int argc, char **argv)
             rc = DCT_EXIT_INPUT;
             goto done;
         }
+    }
+    /* the site's own thresholds (<criterion check= threshold=>) */
+    for (size_t i = 0; i < R->site->n_comps; i++) {
+        const dct_comp *c = R->site->comps[i];
+        if (c->type != DCT_T_CRITERION)
+            continue;
+        const char *id = c->s[DCT_CRITERION_CHECK];
+        result *r = id ? result_of(R, id) : NULL;
+        if (!r || r->run < 0) {
+            fprintf(stderr, "dctwin: %s:%ld: error: <criterion check=\"%s\">: "
+                            "%s\n", c->file, c->line, id ? id : "",
+                    r ? "a not-simulated check has no threshold"
+                      : "no such check in the criteria file");
+            rc = DCT_EXIT_INPUT;
+            goto done;
+        }
+        r->threshold = c->q[DCT_CRITERION_THRESHOLD];
+        r->site_thr = c;
     }
     if (!R->out) {
         snprintf(out, sizeof out, "bess-report-%s",

@@ -37,6 +37,7 @@ TABLE(CRAH)
 TABLE(ROW)
 TABLE(RACK)
 TABLE(FLOW_REQ)
+TABLE(CRITERION)
 
 #define P(T) T##_params, sizeof T##_params / sizeof T##_params[0]
 #define MODELS                                                              \
@@ -45,7 +46,8 @@ TABLE(FLOW_REQ)
 
 const dct_etype dct_etypes[DCT_N_TYPES] = {
     [DCT_T_SITE] = {"site", P(SITE),
-                    "include ambient profile power cooling row " MODELS, 0,
+                    "include ambient profile power cooling row criterion "
+                    MODELS, 0,
                     0, "The root element of a facility description."},
     [DCT_T_LIBRARY] = {"library", P(LIBRARY), "include profile " MODELS, 0, 0,
                        "The root element of a model library file, read "
@@ -103,6 +105,10 @@ const dct_etype dct_etypes[DCT_N_TYPES] = {
     [DCT_T_FLOW_REQ] = {"flow-req", P(FLOW_REQ), "", 0, 1,
                         "One point of the rack's required flow against "
                         "TCS supply temperature."},
+    [DCT_T_CRITERION] = {"criterion", P(CRITERION), "", 0, 0,
+                         "The site's own threshold for a check of dctwin "
+                         "bess-report, over the criteria file's (see "
+                         "dctwin-bess-report(1))."},
 };
 
 int dct_etype_lookup(const char *name, int *is_model)

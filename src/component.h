@@ -75,7 +75,8 @@ typedef struct dct_param {
     X(CRAH, "crah")                                                         \
     X(ROW, "row")                                                           \
     X(RACK, "rack")                                                         \
-    X(FLOW_REQ, "flow-req")
+    X(FLOW_REQ, "flow-req")                                                 \
+    X(CRITERION, "criterion")
 
 typedef enum dct_type {
 #define X(tag, name) DCT_T_##tag,
@@ -570,6 +571,14 @@ typedef enum dct_type {
     X(FLOW, "flow", DCT_PK_Q, "m3/s/W", 0, 1e-6, NAN, NULL, DCT_PF_REQ,     \
       "required flow per watt of rack power at that supply (L/min/kW)")
 
+#define DCT_CRITERION_PARAMS(X)                                             \
+    X(CHECK, "check", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ,           \
+      "id of a check of the bess-report criteria file")                    \
+    X(THRESHOLD, "threshold", DCT_PK_Q, "", -1e12, 1e12, NAN, NULL,         \
+      DCT_PF_REQ, "the site's threshold, a number in the check's unit")     \
+    X(NOTE, "note", DCT_PK_STR, "", 0, 0, NAN, NULL, 0,                     \
+      "why the site departs from the criteria file")
+
 #define DCT_EMPTY_PARAMS(X)
 
 /* Parameter index enums, e.g. DCT_RACK_P_MAX; DCT_RACK_NP counts them. */
@@ -635,6 +644,9 @@ enum { DCT_RACK_PARAMS(X) DCT_RACK_NP };
 #undef X
 #define X(tag, ...) DCT_FLOW_REQ_##tag,
 enum { DCT_FLOW_REQ_PARAMS(X) DCT_FLOW_REQ_NP };
+#undef X
+#define X(tag, ...) DCT_CRITERION_##tag,
+enum { DCT_CRITERION_PARAMS(X) DCT_CRITERION_NP };
 #undef X
 
 /* ---- element types ---------------------------------------------------- */

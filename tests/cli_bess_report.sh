@@ -143,6 +143,24 @@ check "a stricter threshold fails (got $rc)" [ "$rc" -eq 1 ]
 check "only the run it needs" test -d "$tmp/c/runs/dr-fast" -a ! -d "$tmp/c/runs/day"
 check "one check in the report" [ "$(grep -c '^  {"id":' "$tmp/c/report.json")" -eq 1 ]
 
+# the site's own threshold (<criterion>) wins over the file's
+abs_top=$(cd "$top_srcdir" && pwd)
+sed -e "s|href=\"../../models|href=\"$abs_top/models|" \
+    -e 's|</site>|<criterion check="t6-dr-fast" threshold="-1" note="strict"/></site>|' \
+    "$site" >"$tmp/own.xml"
+sed 's/threshold="-1"/threshold="2"/' "$tmp/one.xml" >"$tmp/lax.xml"
+run bess-report "$site" --bess bess-1 --criteria "$tmp/lax.xml" --out "$tmp/o0" -q
+check "file threshold 2 s: passes (got $rc)" [ "$rc" -eq 0 ]
+run bess-report "$tmp/own.xml" --bess bess-1 --criteria "$tmp/lax.xml" --out "$tmp/o" -q
+check "site threshold -1 s over the file's 2 s: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "site threshold: from the site" \
+    test "$(field "$tmp/o/report.json" t6-dr-fast threshold_from)" = site
+sed -i 's|check="t6-dr-fast"|check="t5-emt"|' "$tmp/own.xml"
+run bess-report "$tmp/own.xml" --bess bess-1 --out "$tmp/o2" -q
+check "site threshold of a not-simulated check: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+check "site threshold of a not-simulated check: FILE:LINE" \
+    grep -q "own.xml:[0-9]*: error: <criterion check=\"t5-emt\">" "$tmp/err"
+
 bad() {
     name=$1
     want=$2
