@@ -2250,6 +2250,12 @@ static void print_summary(const rpt *R)
                    "-", "-", "-", "", status_word[r->status]);
             continue;
         }
+        if (isinf(r->measured)) {
+            printf("%-18s %-5s %12s %12.5g %12s %-7s %s\n", r->c->id, test,
+                   "never", r->threshold, "-", r->c->unit,
+                   status_word[r->status]);
+            continue;
+        }
         printf("%-18s %-5s %12.5g %12.5g %12.5g %-7s %s\n", r->c->id, test,
                r->measured, r->threshold, r->margin, r->c->unit,
                status_word[r->status]);
