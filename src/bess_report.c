@@ -799,6 +799,30 @@ static int write_xy(rpt *R, const char *name, const char *xn,
     return rc;
 }
 
+/* The amplitude spectrum S (kW) as the evidence file EV_NAME.csv and its
+ * plot PLOT_NAME with the threshold line THR; the plot's path into REL. */
+static void spectrum_plot(rpt *R, const dct_sig_spectrum *s,
+                          const char *ev_name, const char *plot_name,
+                          const char *title, const char *ytitle, double thr,
+                          const char *thr_name, char rel[256])
+{
+    char ev[PATH_N + 64];
+    double *f = malloc(s->n_bins * sizeof *f);
+    rel[0] = '\0';
+    if (!f)
+        return;
+    for (size_t k = 0; k < s->n_bins; k++)
+        f[k] = (double)k * s->df;
+    if (write_xy(R, ev_name, "f_Hz", "amplitude_kW", f, s->amp, s->n_bins,
+                 ev) == 0) {
+        const char *ys[] = {"amplitude_kW", NULL};
+        const char *yts[] = {ytitle, NULL};
+        plot_xy(R, plot_name, ev, title, "f [Hz]", "amplitude [kW]", "f_Hz",
+                ys, yts, 1, 1, thr, thr_name, rel);
+    }
+    free(f);
+}
+
 /* -------------------------------------------------------------- checks */
 
 /* Spectrum band amplitude of X (N samples DT apart) in [F0, F1]; NAN on
@@ -890,23 +914,10 @@ static void eval_train(rpt *R)
         DCT_SIG_DETREND_LINEAR, &d);
     dct_diag_clear(&d);
     if (s) {
-        char ev[PATH_N + 64];
-        double *f = malloc(s->n_bins * sizeof *f);
-        if (f) {
-            for (size_t k = 0; k < s->n_bins; k++)
-                f[k] = (double)k * s->df;
-            if (write_xy(R, "training-grid-spectrum", "f_Hz",
-                         "amplitude_kW", f, s->amp, s->n_bins, ev) == 0) {
-                const char *ys[] = {"amplitude_kW", NULL};
-                const char *yts[] = {"grid import amplitude", NULL};
-                plot_xy(R, "training-spectrum", ev, "Synchronous training: "
-                        "spectrum of the grid import", "f [Hz]",
-                        "amplitude [kW]", "f_Hz", ys, yts, 1, 1,
-                        0.01 * R->contract / 1e3, "1 % of contract",
-                        plot_s);
-            }
-            free(f);
-        }
+        spectrum_plot(R, s, "training-grid-spectrum", "training-spectrum",
+                      "Synchronous training: spectrum of the grid import",
+                      "grid import amplitude", 0.01 * R->contract / 1e3,
+                      "1 % of contract", plot_s);
         static const struct {
             const char *id;
             double f0, f1;
@@ -1214,22 +1225,10 @@ static void eval_gen(rpt *R)
     dct_diag_clear(&d);
     char plot[256] = "";
     if (s) {
-        double *f = malloc(s->n_bins * sizeof *f);
-        char ev[PATH_N + 64];
-        if (f) {
-            for (size_t k = 0; k < s->n_bins; k++)
-                f[k] = (double)k * s->df;
-            if (write_xy(R, "gen-spectrum", "f_Hz", "amplitude_kW", f,
-                         s->amp, s->n_bins, ev) == 0) {
-                const char *ys[] = {"amplitude_kW", NULL};
-                const char *yts[] = {"generator power amplitude", NULL};
-                plot_xy(R, "gen-spectrum", ev, "Generator following: "
-                        "spectrum of the generators' power", "f [Hz]",
-                        "amplitude [kW]", "f_Hz", ys, yts, 1, 1,
-                        0.01 * R->gen_rating / 1e3, "1 % of rating", plot);
-            }
-            free(f);
-        }
+        spectrum_plot(R, s, "gen-spectrum", "gen-spectrum",
+                      "Generator following: spectrum of the generators' "
+                      "power", "generator power amplitude",
+                      0.01 * R->gen_rating / 1e3, "1 % of rating", plot);
         double a = band_amp(s, 1, 30);
         measured(R, "t9-gen-osc", 100 * a * 1e3 / R->gen_rating, plot,
                  "1-30 Hz amplitude %.4g kW over %.0f s; generators %.4g MW",

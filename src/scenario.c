@@ -3,6 +3,7 @@
 #include "scenario.h"
 #include "profile.h"
 #include "units.h"
+#include "xmlread.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -23,25 +24,6 @@ static int is_failable(dct_type t)
     return t == DCT_T_GRID || t == DCT_T_RECTIFIER || t == DCT_T_BUSWAY ||
            t == DCT_T_BESS || t == DCT_T_GENERATOR || t == DCT_T_CDU ||
            t == DCT_T_HEAT_REJECTION;
-}
-
-typedef struct err_ctx {
-    dct_diag *d;
-    const char *file;
-    int n;
-} err_ctx;
-
-static void on_error(void *ud, const xmlError *e)
-{
-    err_ctx *x = ud;
-    if (!e || e->level < XML_ERR_ERROR || x->n++ >= 20)
-        return;
-    char msg[256];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "bad XML");
-    size_t l = strlen(msg);
-    while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-        msg[--l] = '\0';
-    dct_error(x->d, x->file, e->line, "%s", msg);
 }
 
 /* What set= may change while a run goes on: the outdoor conditions and
@@ -252,73 +234,24 @@ static int cmp_event(const void *a, const void *b)
     return x->line < y->line ? -1 : (x->line > y->line);
 }
 
-static char *attr(xmlNodePtr n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    if (!v)
-        return NULL;
-    char *s = strdup((const char *)v);
-    xmlFree(v);
-    return s;
-}
-
 dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                                 dct_diag *d)
 {
     size_t errs = d->n_errors;
     dct_scenario *sc = calloc(1, sizeof *sc);
-    char *buf = NULL;
     xmlDocPtr doc = NULL;
-    FILE *f = NULL;
     if (!sc || !(sc->file = strdup(path)))
         goto oom;
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-        !(f = fopen(path, "rb"))) {
-        dct_error(d, path, 0, "cannot read the scenario file");
+    if (!(doc = dct_xml_read(path, "scenario", "scenario", d)))
         goto fail;
-    }
-    if (st.st_size > DCT_MAX_FILE_BYTES) {
-        dct_error(d, path, 0, "the file is %lld bytes, more than the %ld "
-                  "allowed", (long long)st.st_size, DCT_MAX_FILE_BYTES);
-        goto fail;
-    }
-    size_t len = (size_t)st.st_size;
-    if (!(buf = malloc(len + 1)))
-        goto oom;
-    if (fread(buf, 1, len, f) != len) {
-        dct_error(d, path, 0, "read error");
-        goto fail;
-    }
-    buf[len] = '\0';
-    if (strstr(buf, "<!DOCTYPE") || strstr(buf, "<!ENTITY")) {
-        dct_error(d, path, 1, "DOCTYPE and ENTITY declarations are not "
-                  "allowed (no DTDs, no entities)");
-        goto fail;
-    }
-    err_ctx ex = {d, path, 0};
-    xmlSetStructuredErrorFunc(&ex, (xmlStructuredErrorFunc)on_error);
-    doc = xmlReadMemory(buf, (int)len, path, NULL,
-                        XML_PARSE_NONET | XML_PARSE_BIG_LINES);
-    xmlSetStructuredErrorFunc(NULL, NULL);
-    if (!doc) {
-        if (!ex.n)
-            dct_error(d, path, 0, "not a well-formed XML document");
-        goto fail;
-    }
     xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!root || strcmp((const char *)root->name, "scenario") != 0) {
-        dct_error(d, path, root ? xmlGetLineNo(root) : 1,
-                  "the root element of a scenario must be <scenario>");
-        goto fail;
-    }
     for (xmlAttrPtr a = root->properties; a; a = a->next)
         if (strcmp((const char *)a->name, "name") != 0 &&
             strcmp((const char *)a->name, "description") != 0)
             dct_error(d, path, xmlGetLineNo(root),
                       "<scenario> has no attribute '%s' (expected name, "
                       "description)", (const char *)a->name);
-    sc->name = attr(root, "name");
+    sc->name = dct_xml_attr(root, "name");
     size_t cap = 0;
     for (xmlNodePtr n = root->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
@@ -344,10 +277,10 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                           "(expected t, fail, restore, units, set, profile, "
                           "scale, target, weather)", an);
         }
-        char *t = attr(n, "t"), *fa = attr(n, "fail"), *re = attr(n, "restore");
-        char *un = attr(n, "units"), *se = attr(n, "set");
-        char *pr = attr(n, "profile"), *scl = attr(n, "scale");
-        char *tg = attr(n, "target"), *wx = attr(n, "weather");
+        char *t = dct_xml_attr(n, "t"), *fa = dct_xml_attr(n, "fail"), *re = dct_xml_attr(n, "restore");
+        char *un = dct_xml_attr(n, "units"), *se = dct_xml_attr(n, "set");
+        char *pr = dct_xml_attr(n, "profile"), *scl = dct_xml_attr(n, "scale");
+        char *tg = dct_xml_attr(n, "target"), *wx = dct_xml_attr(n, "weather");
         double scale = NAN;
         if (scl) {
             char *end = NULL;
@@ -460,16 +393,11 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         goto fail;
     qsort(sc->ev, sc->n_ev, sizeof *sc->ev, cmp_event);
     xmlFreeDoc(doc);
-    free(buf);
-    fclose(f);
     return sc;
 oom:
     dct_error(d, path, 0, "out of memory");
 fail:
     xmlFreeDoc(doc);
-    free(buf);
-    if (f)
-        fclose(f);
     dct_scenario_free(sc);
     return NULL;
 }
