@@ -1108,22 +1108,38 @@ static void eval_dr(rpt *R, int k, const char *id, double frac,
     free(pg);
 }
 
-static void eval_dip(rpt *R)
+/* The bus voltage and time of run K (NULL when missing or shorter than
+ * N_MIN rows), plotted as PLOT_NAME with the band's lower edge. */
+static const double *bus_trace(rpt *R, int k, size_t n_min,
+                               const char *plot_name, const char *title,
+                               const double **ts, size_t *n, char plot[256])
 {
-    runinfo *ri = &R->run[RUN_DIP];
-    char col[300];
+    runinfo *ri = &R->run[k];
+    char col[300], csv[PATH_N + 32];
     snprintf(col, sizeof col, "%s.V_V", R->bus->id);
-    const double *ts = table_col(&ri->tab, "t_s");
+    *ts = table_col(&ri->tab, "t_s");
     const double *v = table_col(&ri->tab, col);
-    size_t n = ri->tab.nr;
-    if (!ts || !v || n < 10)
-        return;
-    char csv[PATH_N + 32], plot[256];
+    *n = ri->tab.nr;
+    plot[0] = '\0';
+    if (!*ts || !v || *n < n_min)
+        return NULL;
     snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
     const char *yc[] = {col, NULL};
     const char *yt[] = {"bus voltage", NULL};
-    plot_xy(R, "dip-bus", csv, "Grid dip: DC bus voltage", "t [s]", "V [V]",
-            "t_s", yc, yt, 1, 1, R->band_low, "band-low", plot);
+    plot_xy(R, plot_name, csv, title, "t [s]", "V [V]", "t_s", yc, yt, 1, 1,
+            R->band_low, "band-low", plot);
+    return v;
+}
+
+static void eval_dip(rpt *R)
+{
+    const double *ts;
+    size_t n;
+    char plot[256];
+    const double *v = bus_trace(R, RUN_DIP, 10, "dip-bus",
+                                "Grid dip: DC bus voltage", &ts, &n, plot);
+    if (!v)
+        return;
     size_t i0 = index_at(ts, n, 5.0);
     measured(R, "t7-dip", min_of(v, i0, n), plot, "%d rectifier group(s) at "
              "40 %% of their units from 5.0 to 5.5 s", R->n_rects);
@@ -1151,23 +1167,18 @@ static double unserved_kwh(const table *t)
 static void eval_loss(rpt *R)
 {
     runinfo *ri = &R->run[RUN_LOSS];
-    char vcol[300], scol[300];
-    snprintf(vcol, sizeof vcol, "%s.V_V", R->bus->id);
+    const double *ts;
+    size_t n;
+    char scol[300], csv[PATH_N + 32], plot_v[256], plot_p[256];
+    const double *v = bus_trace(R, RUN_LOSS, 10, "loss-bus",
+                                "Grid loss and return: DC bus voltage", &ts,
+                                &n, plot_v);
     snprintf(scol, sizeof scol, "%s.soc", R->bess_id);
-    const double *ts = table_col(&ri->tab, "t_s");
-    const double *v = table_col(&ri->tab, vcol);
     const double *soc = table_col(&ri->tab, scol);
-    size_t n = ri->tab.nr;
-    if (!ts || !v || !soc || n < 10)
+    if (!v || !soc)
         return;
     size_t i0 = index_at(ts, n, 10.0);
-    char csv[PATH_N + 32], plot_v[256], plot_p[256];
     snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-    const char *yc[] = {vcol, NULL};
-    const char *yt[] = {"bus voltage", NULL};
-    plot_xy(R, "loss-bus", csv, "Grid loss and return: DC bus voltage",
-            "t [s]", "V [V]", "t_s", yc, yt, 1, 1, R->band_low, "band-low",
-            plot_v);
     char bcol[300], gcol[300], ecol[300];
     snprintf(bcol, sizeof bcol, "%s.P_kW", R->bess_id);
     snprintf(gcol, sizeof gcol, "%s.P_kW", R->grids[0]);
@@ -1240,21 +1251,14 @@ static void eval_gen(rpt *R)
 
 static void eval_island(rpt *R)
 {
-    runinfo *ri = &R->run[RUN_ISLAND];
-    char col[300];
-    snprintf(col, sizeof col, "%s.V_V", R->bus->id);
-    const double *ts = table_col(&ri->tab, "t_s");
-    const double *v = table_col(&ri->tab, col);
-    size_t n = ri->tab.nr;
-    if (!ts || !v || n < 100)
+    const double *ts;
+    size_t n;
+    char plot[256];
+    const double *v = bus_trace(R, RUN_ISLAND, 100, "island-bus",
+                                "Island load pick-up: DC bus voltage", &ts,
+                                &n, plot);
+    if (!v)
         return;
-    char csv[PATH_N + 32], plot[256];
-    snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-    const char *yc[] = {col, NULL};
-    const char *yt[] = {"bus voltage", NULL};
-    plot_xy(R, "island-bus", csv, "Island load pick-up: DC bus voltage",
-            "t [s]", "V [V]", "t_s", yc, yt, 1, 1, R->band_low, "band-low",
-            plot);
     measured(R, "t10-black-start", min_of(v, index_at(ts, n, T_HOLD), n), plot,
              "%s", "steps of 10, 25, 50 % of the battery's rating");
     double dev = 0, settle = 0;
