@@ -397,6 +397,8 @@ static void judge(result *r)
     r->margin = r->c->sense == DCT_SENSE_MAX ? r->threshold - r->measured
                                              : r->measured - r->threshold;
     r->status = r->margin >= 0 ? ST_PASS : ST_FAIL;
+    if (!isfinite(r->margin))     /* a response never reached: no number */
+        r->margin = NAN;
 }
 
 /* ----------------------------------------------------------- the site */
