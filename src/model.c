@@ -285,11 +285,20 @@ static void mix_groups(dct_model *m)
 static int model_rhs(double t, const double *y, double *ydot, void *ctx)
 {
     dct_model *m = ctx;
-    for (size_t i = 0; i < m->n_comp; i++)
-        m->comp[i].ct->ports(m, &m->comp[i], t, y);
+    /* an aggregated rack's ports are its representative's, which comes
+     * earlier in component order; the sums over racks (CDU group mixing,
+     * busways, hall air, energy totals) then count every member */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->rep)
+            c->port = c->rep->port;
+        else
+            c->ct->ports(m, c, t, y);
+    }
     mix_groups(m);
     for (size_t i = 0; i < m->n_comp; i++)
-        m->comp[i].ct->derivs(m, &m->comp[i], t, y, ydot);
+        if (!m->comp[i].rep)
+            m->comp[i].ct->derivs(m, &m->comp[i], t, y, ydot);
     return 0;
 }
 
@@ -346,7 +355,8 @@ static int model_roots(double t, const double *y, double *g, void *ctx)
     dct_model *m = ctx;
     for (size_t i = 0; i < m->n_root; i++) {
         dct_mcomp *c = m->root_comp[i];
-        g[i] = c->ct->root(m, c, i - c->root0, t, y);
+        dct_mcomp *src = c->rep ? c->rep : c;
+        g[i] = src->ct->root(m, src, i - c->root0, t, y);
     }
     return 0;
 }
@@ -550,6 +560,116 @@ static int build_pattern(dct_model *m)
     return 0;
 }
 
+/* --------------------------------------------------------- aggregation */
+
+/* Two numbers equal, NAN equal to NAN (a parameter absent on both). */
+static int same_q(double a, double b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
+/* Whether racks A and B obey the same ODE: every parameter but the id
+ * and count, the flow-requirement points, the profile instance (profile,
+ * phase, jitter), the CDU group and the busways of their rows. */
+static int same_rack(dct_model *m, const dct_mcomp *a, const dct_mcomp *b)
+{
+    const dct_comp *x = a->sc, *y = b->sc;
+    for (int k = 0; k < DCT_RACK_NP; k++)
+        if (k != DCT_RACK_ID && k != DCT_RACK_COUNT &&
+            !same_q(x->q[k], y->q[k]))
+            return 0;
+    if (x->n_pts != y->n_pts)
+        return 0;
+    for (size_t i = 0; i < x->n_pts; i++)
+        for (int k = 0; k < DCT_FLOW_REQ_NP; k++)
+            if (!same_q(x->pts[i]->q[k], y->pts[i]->q[k]))
+                return 0;
+    if (dct_profile_instance(m->profiles, a->tindex) !=
+        dct_profile_instance(m->profiles, b->tindex))
+        return 0;
+    if (dct_model_group_of(m, a) != dct_model_group_of(m, b))
+        return 0;
+    const dct_reflist *ba = &x->parent->ref[DCT_ROW_BUSWAY],
+                      *bb = &y->parent->ref[DCT_ROW_BUSWAY];
+    if (ba->n != bb->n)
+        return 0;
+    for (size_t i = 0; i < ba->n; i++)
+        if (ba->v[i] != bb->v[i])
+            return 0;
+    return 1;
+}
+
+/* Whether a scenario event names rack C (it must keep its own states:
+ * the event makes it differ from its twins). */
+static int is_scenario_target(const dct_model *m, const dct_mcomp *c)
+{
+    const dct_scenario *sc = m->scenario;
+    for (size_t i = 0; sc && i < sc->n_ev; i++)
+        if (strcmp(sc->ev[i].target, c->id) == 0)
+            return 1;
+    return 0;
+}
+
+/* Hash of what same_rack compares first (parameters, profile instance,
+ * row's busways), so that a rack is compared with few candidates. */
+static size_t rack_hash(dct_model *m, const dct_mcomp *c)
+{
+    const dct_comp *x = c->sc;
+    size_t h = 1469598103934665603u;
+    for (int k = 0; k < DCT_RACK_NP; k++) {
+        if (k == DCT_RACK_ID || k == DCT_RACK_COUNT || isnan(x->q[k]))
+            continue;
+        unsigned char b[sizeof(double)];
+        memcpy(b, &x->q[k], sizeof b);
+        for (size_t i = 0; i < sizeof b; i++)
+            h = (h ^ b[i]) * 1099511628211u;
+    }
+    h = (h ^ dct_profile_instance(m->profiles, c->tindex)) * 1099511628211u;
+    const dct_reflist *bl = &x->parent->ref[DCT_ROW_BUSWAY];
+    for (size_t i = 0; i < bl->n; i++)
+        h = (h ^ bl->v[i]->index) * 1099511628211u;
+    return h;
+}
+
+/* Exact aggregation of identical racks: each rack identical to an earlier
+ * one becomes an alias of the first of them (dctwin-models(7), NUMERICAL
+ * METHOD).  Racks named by a scenario event stay on their own.  Returns 0,
+ * or -1 out of memory. */
+static int aggregate(dct_model *m)
+{
+    size_t nb = 1;
+    while (nb < 2 * m->n_comp)
+        nb *= 2;
+    /* open addressing over the representatives: slot = comp index + 1 */
+    size_t *tab = calloc(nb, sizeof *tab);
+    size_t *hs = calloc(m->n_comp ? m->n_comp : 1, sizeof *hs);
+    if (!tab || !hs) {
+        free(tab);
+        free(hs);
+        return -1;
+    }
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct != &dct_ctype_rack || !c->sc->parent ||
+            is_scenario_target(m, c))
+            continue;
+        size_t h = hs[i] = rack_hash(m, c), s = h & (nb - 1);
+        for (; tab[s]; s = (s + 1) & (nb - 1)) {
+            dct_mcomp *r = &m->comp[tab[s] - 1];
+            if (hs[tab[s] - 1] == h && same_rack(m, c, r)) {
+                c->rep = r;
+                m->n_alias++;
+                break;
+            }
+        }
+        if (!c->rep)
+            tab[s] = i + 1;
+    }
+    free(tab);
+    free(hs);
+    return 0;
+}
+
 /* --------------------------------------------------------------- build */
 
 static int build_groups(dct_model *m, dct_diag *d)
@@ -669,10 +789,17 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
     }
     if (build_groups(m, d))
         goto fail;
+    if (!m->opts.no_aggregate && aggregate(m))
+        goto oom;
     size_t errs = d->n_errors;
-    for (size_t i = 0; i < m->n_comp; i++)
+    for (size_t i = 0; i < m->n_comp; i++) {
         if (m->comp[i].ct->setup(m, &m->comp[i], d) && d->n_errors == errs)
             goto oom;
+        /* an alias keeps its outputs, margins and roots but no states;
+         * couplings to it then add nothing to the pattern */
+        if (m->comp[i].rep)
+            m->comp[i].n_states = 0;
+    }
     if (d->n_errors != errs)
         goto fail;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -746,7 +873,16 @@ void dct_model_initial_state(dct_model *m, double *y0)
     /* ports of the initial estimate are not needed: each init uses the
      * design values and the t = 0 load */
     for (size_t i = 0; i < m->n_comp; i++)
-        m->comp[i].ct->init(m, &m->comp[i], y0);
+        if (!m->comp[i].rep)
+            m->comp[i].ct->init(m, &m->comp[i], y0);
+}
+
+size_t dct_model_n_rack_groups(const dct_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_comp; i++)
+        n += m->comp[i].ct == &dct_ctype_rack && !m->comp[i].rep;
+    return n;
 }
 
 double dct_model_electric_energy(const dct_model *m, const double *y)
@@ -787,7 +923,8 @@ void dct_model_outputs(dct_model *m, double t, const double *y, double *out)
         return;
     for (size_t i = 0; i < m->n_out; i++) {
         dct_mcomp *c = m->out_comp[i];
-        out[i] = c->ct->output(m, c, i - c->out0, t, y);
+        dct_mcomp *src = c->rep ? c->rep : c;
+        out[i] = src->ct->output(m, src, i - c->out0, t, y);
     }
 }
 
@@ -808,7 +945,8 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
         return;
     for (size_t i = 0; i < m->n_mar; i++) {
         dct_mcomp *c = m->mar_comp[i];
-        val[i] = c->ct->margin(m, c, i - c->mar0, t, y);
+        dct_mcomp *src = c->rep ? c->rep : c;
+        val[i] = src->ct->margin(m, src, i - c->mar0, t, y);
     }
 }
 
@@ -830,7 +968,10 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
 double dct_model_stored_energy(const dct_model *m, const double *y)
 {
     double u = 0;
-    for (size_t i = 0; i < m->n_comp; i++)
-        u += m->comp[i].ct->stored(m, &m->comp[i], y);
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        const dct_mcomp *src = c->rep ? c->rep : c;
+        u += src->ct->stored(m, src, y);
+    }
     return u;
 }

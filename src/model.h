@@ -30,6 +30,9 @@ typedef struct dct_model_opts {
                                  a CSV file; NULL: each rack's own */
     unsigned long seed;       /* seed of random profile parts */
     const dct_scenario *scenario; /* timed events (borrowed), or NULL */
+    int no_aggregate;         /* 1: every rack has its own states
+                                 (--no-aggregate); 0: identical racks
+                                 share one set */
 } dct_model_opts;
 
 /* Quadratures (energy totals) integrated with the state, [J]. */
@@ -103,6 +106,10 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
  * returns 1, or returns 0 when that crossing is not an event. */
 int dct_model_root_event(const dct_model *m, size_t i, int dir,
                          const char **component, const char **event);
+
+/* Racks that have their own states (one per group of identical racks,
+ * or every rack with no_aggregate). */
+size_t dct_model_n_rack_groups(const dct_model *m);
 
 /* Heat stored in every thermal capacitance, sum of C_i T_i [J] (relative
  * to 0 K); the energy closure of a run is

@@ -98,6 +98,13 @@ struct dct_mcomp {
                                   units, CDU pumps, generator sets, BESS
                                   containers */
     double t_unit_out;         /* [s] time of the last unit failure */
+    /* Exact aggregation (dctwin-models(7), NUMERICAL METHOD): a rack
+     * identical to an earlier one (same parameters, profile and phase,
+     * CDU group and busways) has no states of its own; it is an alias of
+     * that representative: its ports are a copy of the representative's,
+     * its outputs, margins and roots the representative's values under
+     * its own id.  NULL: the component has its own states. */
+    dct_mcomp *rep;
 };
 
 /* CDUs sharing a supply and return header, and the racks they serve. */
@@ -150,6 +157,7 @@ struct dct_model {
                                   the grid is up */
     const dct_scenario *scenario;   /* borrowed, or NULL */
     size_t next_event;         /* first scenario event not yet applied */
+    size_t n_alias;            /* racks aggregated into another (rep) */
 };
 
 /* Settling window [s] and the samples of its mean rack power. */

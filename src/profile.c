@@ -307,6 +307,11 @@ fail:
     return NULL;
 }
 
+size_t dct_profile_instance(const dct_profile_set *ps, size_t k)
+{
+    return ps->rack_inst[k];
+}
+
 dct_profile_set *dct_profile_set_builtin(const char *name, dct_diag *d)
 {
     inst in = {0};

@@ -39,6 +39,9 @@ int dct_profile_jumps_at(const dct_profile_set *ps, double tb);
 /* Smallest breakpoint of any rack strictly after T; returns 0 if none. */
 int dct_profile_next_breakpoint(const dct_profile_set *ps, double t,
                                 double *tb);
+/* Instance of rack K: racks with the same instance have the same load
+ * u(t) at every t (same profile, phase and jitter). */
+size_t dct_profile_instance(const dct_profile_set *ps, size_t k);
 /* Name of the profile in use for rack K (for run.json). */
 const char *dct_profile_name(const dct_profile_set *ps, size_t k);
 

@@ -119,6 +119,7 @@ typedef struct sim {
     double settle_wall_s;   /* [s] wall time it took */
     int is_settled;      /* settling met its tolerance */
     unsigned long seed;
+    int no_aggregate;    /* --no-aggregate */
     char *out_dir;       /* owned */
     int is_dir_created;  /* we made the leaf of out_dir */
     char **probe_args;   /* owned copies, split in place at ',' */
@@ -883,8 +884,9 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     fputs(",\"atol\":", f);
     json_num(f, S->atol);
     fprintf(f, ",\n \"model\":{\"n_states\":%zu,\"n_outputs\":%zu,"
-               "\"n_margins\":%zu,\"n_racks\":%zu}",
-            S->n_y, S->n_out, S->n_mg, S->site->n_racks);
+               "\"n_margins\":%zu,\"n_racks\":%zu,\"n_rack_groups\":%zu}",
+            S->n_y, S->n_out, S->n_mg, S->site->n_racks,
+            dct_model_n_rack_groups(S->model));
     fprintf(f, ",\"seed\":%lu,\n \"init\":{\"mode\":\"%s\",\"settle_s\":",
             S->seed, S->is_cold_start ? "design" : "steady");
     json_num(f, S->settle_s);
@@ -1024,6 +1026,10 @@ static void help(void)
         "from the\n"
         "                       design-point estimate with controllers "
         "half open\n"
+        "  --no-aggregate       give every rack its own states (by default "
+        "identical\n"
+        "                       racks share one set: same results, "
+        "faster)\n"
         "  -q, --quiet          no progress, no margin table on stdout\n"
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
@@ -1091,7 +1097,7 @@ static int add_probe(sim *S, const char *arg)
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
-    O_ADD, O_ADD_COUNT, O_ROW
+    O_ADD, O_ADD_COUNT, O_ROW, O_NO_AGGREGATE
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -1114,6 +1120,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"row", required_argument, 0, O_ROW},
         {"grid-trace", required_argument, 0, O_GRID_TRACE},
         {"grid-step", required_argument, 0, O_GRID_STEP},
+        {"no-aggregate", no_argument, 0, O_NO_AGGREGATE},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -1124,6 +1131,9 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         switch (c) {
         case O_PROFILE:
             S->profile = optarg;
+            break;
+        case O_NO_AGGREGATE:
+            S->no_aggregate = 1;
             break;
         case O_DURATION:
             bad = parse_time("duration", optarg, &S->duration);
@@ -1538,7 +1548,7 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_INPUT;
         goto done;
     }
-    dct_model_opts mo = {S->profile, S->seed, S->scenario};
+    dct_model_opts mo = {S->profile, S->seed, S->scenario, S->no_aggregate};
     S->model = dct_model_build(S->site, &mo, &d);
     dct_diag_print(&d, stderr);   /* warnings of load and build too */
     dct_diag_clear(&d);
