@@ -402,8 +402,8 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             if (bl->v[k] == sc) {
                 b->rack[b->n_rack] = r;
                 b->share[b->n_rack++] = 1.0 / (double)bl->n;
-                if (dct_model_dep(m, c, r, -1) ||
-                    dct_model_dep(m, b->bus, r, -1))
+                if (dct_rack_dep_power(m, c, r) ||
+                    dct_rack_dep_power(m, b->bus, r))
                     return -1;
             }
     }
@@ -778,13 +778,19 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     b->v_back = BACKUP_V_FRACTION * b->bus->sc->q[DCT_DC_BUS_NOMINAL];
     b->droop = 0.01;
-    /* the controller reads the bus load: every busway on the bus */
+    /* the controller reads the bus load: every busway on the bus, and so
+     * the power of the racks they feed */
     for (size_t i = 0; i < m->n_comp; i++) {
         dct_mcomp *o = &m->comp[i];
-        if (o->ct == &dct_ctype_busway &&
-            o->sc->ref[DCT_BUSWAY_BUS].v[0] == b->bus->sc &&
-            dct_model_dep(m, c, o, -1))
+        if (o->ct != &dct_ctype_busway ||
+            o->sc->ref[DCT_BUSWAY_BUS].v[0] != b->bus->sc)
+            continue;
+        const busway *w = o->data;
+        if (dct_model_dep(m, c, o, -1))
             return -1;
+        for (size_t k = 0; k < w->n_rack; k++)
+            if (dct_rack_dep_power(m, c, w->rack[k]))
+                return -1;
     }
     if (dct_model_dep(m, c, b->bus, -1) || dct_model_dep(m, b->bus, c, -1))
         return -1;

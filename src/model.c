@@ -529,12 +529,18 @@ static int build_pattern(dct_model *m)
         const dct_mcomp *c = &m->comp[i];
         for (size_t a = 0; a < c->n_states; a++)
             for (size_t b = 0; b < c->n_states; b++)
-                PUSH(c->off + b, c->off + a);
+                if (!c->own_chain || b == a || b + 1 == a)
+                    PUSH(c->off + b, c->off + a);
     }
     for (size_t k = 0; k < m->n_dep; k++) {
         const dct_mcomp *a = &m->comp[m->dep[k].a], *b = &m->comp[m->dep[k].b];
-        size_t b0 = m->dep[k].bs < 0 ? 0 : (size_t)m->dep[k].bs;
-        size_t b1 = m->dep[k].bs < 0 ? b->n_states : b0 + 1;
+        long bs = m->dep[k].bs;
+        if (!b->n_states)
+            continue;
+        if (bs == DCT_DEP_LAST)
+            bs = (long)b->n_states - 1;
+        size_t b0 = bs < 0 ? 0 : (size_t)bs;
+        size_t b1 = bs < 0 ? b->n_states : b0 + 1;
         for (size_t r = 0; r < a->n_states; r++)
             for (size_t cc = b0; cc < b1; cc++)
                 PUSH(b->off + cc, a->off + r);

@@ -105,6 +105,9 @@ struct dct_mcomp {
      * its outputs, margins and roots the representative's values under
      * its own id.  NULL: the component has its own states. */
     dct_mcomp *rep;
+    /* Own block of the Jacobian pattern: 0 dense; 1 a chain (state k
+     * depends on states k - 1 and k only: tanks in series). */
+    int own_chain;
 };
 
 /* CDUs sharing a supply and return header, and the racks they serve. */
@@ -164,8 +167,14 @@ struct dct_model {
 #define DCT_SETTLE_WINDOW 60.0
 #define DCT_SETTLE_SAMPLES 6000
 
-/* Declare that the states of A depend on state BS of B (BS = -1: on all
- * of B's states).  Used to build the Jacobian pattern. */
+/* Declare that the states of A depend on state BS of B (BS = DCT_DEP_ALL:
+ * on all of B's states; DCT_DEP_LAST: on its last state, whatever B's
+ * state count turns out to be).  Used to build the Jacobian pattern,
+ * which must hold every entry that can be non-zero (check_model tests it
+ * against plain finite differences): the solver's column colouring relies
+ * on it. */
+#define DCT_DEP_ALL (-1L)
+#define DCT_DEP_LAST (-2L)
 int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
                   long bs);
 /* Add an output column "<id>.<NAME>" of component C (in order K = 0..). */
@@ -175,6 +184,16 @@ int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
                          const char *unit, const char *label, double limit,
                          int is_upper, const char *suffix);
 int dct_model_add_root(dct_model *m, dct_mcomp *c);
+
+/* Declare that the states of A depend on what a rack's port P_in (and
+ * P_el) depends on: its capacitor tier's input power, or its GPU
+ * junction states through the throttle. */
+int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
+/* ... on a CDU's secondary ports (supply T, flow mdot), and on its
+ * primary ports (outlet T2, valve flow mdot2). */
+int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a,
+                          const dct_mcomp *u);
+int dct_cdu_dep_primary(dct_model *m, const dct_mcomp *a, const dct_mcomp *u);
 
 /* The group a rack or CDU belongs to. */
 dct_group *dct_model_group_of(dct_model *m, const dct_mcomp *c);

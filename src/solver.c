@@ -66,6 +66,7 @@ struct dct_solver {
     sunindextype *jind;         /* nnz + nq */
     int *rootsfound;            /* nroots */
     double *ypert, *fpert, *inc;/* FD Jacobian: n each */
+    double *f0;                 /* n: f(t, y) for dct_solver_fd_jacobian */
     size_t *color_ptr;          /* n_colors + 1 */
     size_t *color_cols;         /* n: columns grouped by colour */
     long n_colors;
@@ -148,34 +149,16 @@ static int roots_wrap(realtype t, N_Vector y, realtype *g, void *user_data)
     return rc;
 }
 
-static int jac_wrap(realtype t, N_Vector y, N_Vector fy, SUNMatrix J,
-                    void *user_data, N_Vector tmp1, N_Vector tmp2,
-                    N_Vector tmp3)
+/* The Jacobian's values on the pattern by finite differences over the
+ * colours: one RHS evaluation per colour, column j perturbed by
+ * max(sqrt(eps) |y_j|, sqrt(eps) / w_j) (CVODE's increment; w_j the error
+ * weight EW[j], or sqrt(eps) max(|y_j|, 1) when EW is NULL). */
+static int fd_jacobian(dct_solver *s, double t, const double *yy,
+                       const double *f0, const double *ew, double *val)
 {
-    (void)tmp1;
-    (void)tmp2;
-    (void)tmp3;
-    dct_solver *s = user_data;
     const dct_ode *o = s->ode;
     const size_t n = s->n;
-    const double *yy = N_VGetArrayPointer(y);
-    const double *f0 = N_VGetArrayPointer(fy);
-    sunindextype *ip = SM_INDEXPTRS_S(J), *iv = SM_INDEXVALS_S(J);
-    double *val = SM_DATA_S(J);
-
-    /* CVLS zeroes the whole matrix, pattern included: restore it. */
-    memcpy(ip, s->jptr, (s->N + 1) * sizeof *ip);
-    memcpy(iv, s->jind, (size_t)(s->nnz + (long)s->nq) * sizeof *iv);
-    for (size_t k = 0; k < s->nq; k++)
-        val[s->nnz + (long)k] = 0.0;    /* dq'/dq = 0 */
-
-    if (o->jac)
-        return o->jac(t, yy, f0, val, o->ctx);
-
     const double srur = sqrt(DBL_EPSILON);
-    const double *ew = NULL;
-    if (CVodeGetErrWeights(s->cvode, s->ewt) == CV_SUCCESS)
-        ew = N_VGetArrayPointer(s->ewt);
     memcpy(s->ypert, yy, n * sizeof *yy);
     for (long c = 0; c < s->n_colors; c++) {
         for (size_t p = s->color_ptr[c]; p < s->color_ptr[c + 1]; p++) {
@@ -203,6 +186,35 @@ static int jac_wrap(realtype t, N_Vector y, N_Vector fy, SUNMatrix J,
         }
     }
     return 0;
+}
+
+static int jac_wrap(realtype t, N_Vector y, N_Vector fy, SUNMatrix J,
+                    void *user_data, N_Vector tmp1, N_Vector tmp2,
+                    N_Vector tmp3)
+{
+    (void)tmp1;
+    (void)tmp2;
+    (void)tmp3;
+    dct_solver *s = user_data;
+    const dct_ode *o = s->ode;
+    const double *yy = N_VGetArrayPointer(y);
+    const double *f0 = N_VGetArrayPointer(fy);
+    sunindextype *ip = SM_INDEXPTRS_S(J), *iv = SM_INDEXVALS_S(J);
+    double *val = SM_DATA_S(J);
+
+    /* CVLS zeroes the whole matrix, pattern included: restore it. */
+    memcpy(ip, s->jptr, (s->N + 1) * sizeof *ip);
+    memcpy(iv, s->jind, (size_t)(s->nnz + (long)s->nq) * sizeof *iv);
+    for (size_t k = 0; k < s->nq; k++)
+        val[s->nnz + (long)k] = 0.0;    /* dq'/dq = 0 */
+
+    if (o->jac)
+        return o->jac(t, yy, f0, val, o->ctx);
+
+    const double *ew = NULL;
+    if (CVodeGetErrWeights(s->cvode, s->ewt) == CV_SUCCESS)
+        ew = N_VGetArrayPointer(s->ewt);
+    return fd_jacobian(s, t, yy, f0, ew, val);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -407,9 +419,10 @@ dct_solver *dct_solver_new(const dct_ode *ode, const double *y0, double t0,
     s->ypert = malloc(n * sizeof *s->ypert);
     s->fpert = malloc(n * sizeof *s->fpert);
     s->inc = malloc(n * sizeof *s->inc);
+    s->f0 = malloc(n * sizeof *s->f0);
     s->color_cols = malloc(n * sizeof *s->color_cols);
     if (!s->jptr || !s->jind || !s->rootsfound || !s->ypert || !s->fpert ||
-        !s->inc || !s->color_cols)
+        !s->inc || !s->f0 || !s->color_cols)
         goto oom;
     for (size_t j = 0; j <= n; j++)
         s->jptr[j] = (sunindextype)ode->colptr[j];
@@ -525,6 +538,7 @@ void dct_solver_free(dct_solver *s)
     free(s->color_ptr);
     free(s->color_cols);
     free(s->inc);
+    free(s->f0);
     free(s->fpert);
     free(s->ypert);
     free(s->rootsfound);
@@ -868,4 +882,18 @@ int dct_solver_run(dct_solver *s, double t_end, double out_step,
     }
     s->d = NULL;
     return rc;
+}
+
+int dct_solver_fd_jacobian(dct_solver *s, double t, const double *y,
+                           double *values)
+{
+    if (!s->color_ptr)
+        return -1;
+    int rc = s->ode->rhs(t, y, s->f0, s->ode->ctx);
+    return rc ? rc : fd_jacobian(s, t, y, s->f0, NULL, values);
+}
+
+long dct_solver_n_colors(const dct_solver *s)
+{
+    return s->n_colors;
 }

@@ -116,6 +116,15 @@ const double *dct_solver_state(const dct_solver *s);
 void dct_solver_quad(const dct_solver *s, double *q);
 void dct_solver_get_stats(const dct_solver *s, dct_solver_stats *st);
 
+/* The Jacobian df/dy at (T, Y) on the ODE's pattern (VALUES: colptr[n]
+ * entries, in the pattern's order) by the coloured finite differences the
+ * solver uses, with increments sqrt(eps) max(|y_j|, 1); and the number of
+ * colours.  For tests against plain differences.  Returns 0, -1 when the
+ * ODE has an analytic Jacobian, or the RHS's non-zero value. */
+int dct_solver_fd_jacobian(dct_solver *s, double t, const double *y,
+                           double *values);
+long dct_solver_n_colors(const dct_solver *s);
+
 /* Free everything; NULL is a no-op. */
 void dct_solver_free(dct_solver *s);
 
