@@ -389,8 +389,19 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     for (size_t i = 0; i < m->n_comp; i++)
         if (m->comp[i].ct == &dct_ctype_hall)
             b->hall = &m->comp[i];
-    b->rack = calloc(m->n_comp, sizeof *b->rack);
-    b->share = calloc(m->n_comp, sizeof *b->share);
+    /* the racks of the rows that list this busway: counted first, so
+     * that memory grows with the racks fed, not with the site */
+    size_t nr = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *r = &m->comp[i];
+        if (r->ct != &dct_ctype_rack || !r->sc->parent)
+            continue;
+        const dct_reflist *bl = &r->sc->parent->ref[DCT_ROW_BUSWAY];
+        for (size_t k = 0; k < bl->n; k++)
+            nr += bl->v[k] == sc;
+    }
+    b->rack = calloc(nr + 1, sizeof *b->rack);
+    b->share = calloc(nr + 1, sizeof *b->share);
     if (!b->rack || !b->share)
         return -1;
     for (size_t i = 0; i < m->n_comp; i++) {

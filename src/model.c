@@ -715,12 +715,21 @@ static int build_groups(dct_model *m, dct_diag *d)
         if (!g) {
             g = &m->group[m->n_group++];
             g->cdu = calloc(cl->n, sizeof *g->cdu);
-            g->rack = calloc(s->n_racks, sizeof *g->rack);
-            if (!g->cdu || !g->rack)
+            if (!g->cdu)
                 return -1;
             for (size_t a = 0; a < cl->n; a++)
                 g->cdu[g->n_cdu++] = dct_model_find(m, cl->v[a]);
         }
+        /* room for this row's racks (not every rack of the site per
+         * group: that is quadratic in memory on a 10,000-rack site) */
+        size_t nr = 0;
+        for (size_t k = 0; k < m->n_comp; k++)
+            nr += m->comp[k].ct == &dct_ctype_rack &&
+                  m->comp[k].sc->parent == row;
+        dct_mcomp **v = realloc(g->rack, (g->n_rack + nr + 1) * sizeof *v);
+        if (!v)
+            return -1;
+        g->rack = v;
         for (size_t k = 0; k < m->n_comp; k++) {
             dct_mcomp *r = &m->comp[k];
             if (r->ct == &dct_ctype_rack && r->sc->parent == row) {
