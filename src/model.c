@@ -8,6 +8,7 @@
 #include "config.h"
 #include "model_impl.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -495,6 +496,159 @@ void dct_model_start(dct_model *m)
     apply_events(m, 0.0);
 }
 
+/* ------------------------------------------------ dense Jacobian rows */
+
+/* A row of a DC bus, a facility loop, a heat rejection or the hall air
+ * that holds more than this many columns is left out of the colouring (it
+ * would put every one of them in a colour of its own) and filled column
+ * by column instead (model_fd_fill). */
+#define DCT_DENSE_ROW 32
+
+/* The base point of a Jacobian: ports and state at (T, Y). */
+static int model_fd_begin(double t, const double *y, void *ctx)
+{
+    dct_model *m = ctx;
+    int rc = model_rhs(t, y, m->fd_f, m);
+    for (size_t i = 0; i < m->n_comp; i++)
+        m->port0[i] = m->comp[i].port;
+    memcpy(m->fd_y, y, m->n * sizeof *y);
+    return rc;
+}
+
+/* Set component K's port to PORT, and its aliases' (they copy it). */
+static void fd_set_port(dct_model *m, size_t k, const dct_port *ports)
+{
+    m->comp[k].port = ports[k];
+    for (size_t a = m->alias_first[k]; a; a = m->alias_next[a - 1])
+        m->comp[a - 1].port = ports[a - 1];
+}
+
+/* The left-out rows of the columns COLS, after the RHS at the colour's
+ * point.  They are rows of DC buses, facility loops, heat rejection and
+ * hall air, whose derivatives read only their own states, their own and
+ * each other's ports, and other components' phase-1 ports (currents into
+ * a bus, heat into the air, the CDUs' primary flows).  For column j the
+ * components whose rows hold j are the only ones whose ports can move
+ * with y_j (a port is computed from what its component's rows depend on),
+ * and no other column of the colour shares a row with them: so with every
+ * port at the base point except theirs at the colour's point, and the
+ * left-out components re-evaluated at y + h e_j, their derivatives are
+ * f(y + h e_j) as plain differences give it (check_model compares). */
+static int model_fd_fill(double t, const double *y, const double *f0,
+                         const size_t *cols, size_t n_cols, const double *inc,
+                         double *val, void *ctx)
+{
+    dct_model *m = ctx;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        m->port1[i] = m->comp[i].port;
+        m->comp[i].port = m->port0[i];
+    }
+    for (size_t p = 0; p < n_cols; p++) {
+        size_t j = cols[p];
+        long q0 = m->colptr[j], q1 = m->colptr[j + 1];
+        int has = 0;
+        for (long q = q0; q < q1 && !has; q++)
+            has = m->fd_skip[m->rowind[q]];
+        if (!has)
+            continue;
+        /* the components of the rows of column j: those with left-out
+         * rows (re-evaluated, listed first in state order) and the
+         * others (their ports at the colour's point) */
+        size_t nl = 0, nd = 0;
+        for (long q = q0; q < q1; q++) {
+            size_t i = (size_t)m->rowind[q], k = m->owner[i];
+            if (m->fd_mark[k])
+                continue;
+            m->fd_mark[k] = 1;
+            m->fd_list[nl++] = k;
+            if (!m->comp[k].fd_dense)
+                fd_set_port(m, k, m->port1);
+        }
+        m->fd_y[j] = y[j] + inc[j];
+        for (size_t a = 0; a < nl; a++) {
+            dct_mcomp *d = &m->comp[m->fd_list[a]];
+            if (d->fd_dense) {
+                d->ct->ports(m, d, t, m->fd_y);
+                nd++;
+            }
+        }
+        for (size_t a = 0; a < nl && nd; a++) {
+            dct_mcomp *d = &m->comp[m->fd_list[a]];
+            if (d->fd_dense)
+                d->ct->derivs(m, d, t, m->fd_y, m->fd_f);
+        }
+        for (long q = q0; q < q1; q++) {
+            size_t i = (size_t)m->rowind[q];
+            if (m->fd_skip[i])
+                val[q] = (m->fd_f[i] - f0[i]) / inc[j];
+        }
+        m->fd_y[j] = y[j];
+        for (size_t a = 0; a < nl; a++) {
+            fd_set_port(m, m->fd_list[a], m->port0);
+            m->fd_mark[m->fd_list[a]] = 0;
+        }
+    }
+    return 0;
+}
+
+/* Choose the dense rows and allocate what model_fd_fill needs.  Returns
+ * 0 (also when there is none), -1 out of memory. */
+static int setup_dense_rows(dct_model *m)
+{
+    size_t *cnt = calloc(m->n, sizeof *cnt);
+    if (!cnt)
+        return -1;
+    for (long q = 0; q < m->colptr[m->n]; q++)
+        cnt[m->rowind[q]]++;
+    size_t n_skip = 0;
+    m->fd_skip = calloc(m->n, 1);
+    m->owner = malloc(m->n * sizeof *m->owner);
+    if (!m->fd_skip || !m->owner) {
+        free(cnt);
+        return -1;
+    }
+    for (size_t k = 0; k < m->n_comp; k++) {
+        dct_mcomp *c = &m->comp[k];
+        for (size_t i = c->off; i < c->off + c->n_states; i++) {
+            m->owner[i] = k;
+            if ((c->ct == &dct_ctype_dcbus || c->ct == &dct_ctype_hall ||
+                 c->ct == &dct_ctype_loop || c->ct == &dct_ctype_heatrej) &&
+                cnt[i] > (m->opts.dense_row ? m->opts.dense_row
+                                            : DCT_DENSE_ROW)) {
+                m->fd_skip[i] = 1;
+                m->comp[k].fd_dense = 1;
+                n_skip++;
+            }
+        }
+    }
+    free(cnt);
+    if (!n_skip)
+        return 0;
+    m->port0 = malloc(m->n_comp * sizeof *m->port0);
+    m->port1 = malloc(m->n_comp * sizeof *m->port1);
+    m->fd_y = malloc(m->n * sizeof *m->fd_y);
+    m->fd_f = malloc(m->n * sizeof *m->fd_f);
+    m->fd_mark = calloc(m->n_comp, 1);
+    m->fd_list = malloc(m->n_comp * sizeof *m->fd_list);
+    m->alias_first = calloc(m->n_comp, sizeof *m->alias_first);
+    m->alias_next = calloc(m->n_comp, sizeof *m->alias_next);
+    if (!m->port0 || !m->port1 || !m->fd_y || !m->fd_f || !m->fd_mark ||
+        !m->fd_list || !m->alias_first || !m->alias_next)
+        return -1;
+    for (size_t k = m->n_comp; k-- > 0;) {
+        const dct_mcomp *c = &m->comp[k];
+        if (!c->rep)
+            continue;
+        size_t r = (size_t)(c->rep - m->comp);
+        m->alias_next[k] = m->alias_first[r];
+        m->alias_first[r] = k + 1;
+    }
+    m->ode.fd_skip = m->fd_skip;
+    m->ode.fd_begin = model_fd_begin;
+    m->ode.fd_fill = model_fd_fill;
+    return 0;
+}
+
 /* ------------------------------------------------------------- pattern */
 
 static int cmp_pair(const void *a, const void *b)
@@ -842,6 +996,8 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .is_smooth_bp = model_is_smooth_bp,
         .ctx = m,
     };
+    if (setup_dense_rows(m))
+        goto oom;
     return m;
 oom:
     dct_error(d, NULL, 0, "out of memory building the model");
@@ -866,6 +1022,16 @@ void dct_model_free(dct_model *m)
     free(m->dep);
     free(m->colptr);
     free(m->rowind);
+    free(m->fd_skip);
+    free(m->owner);
+    free(m->port0);
+    free(m->port1);
+    free(m->fd_y);
+    free(m->fd_f);
+    free(m->fd_mark);
+    free(m->fd_list);
+    free(m->alias_first);
+    free(m->alias_next);
     for (size_t i = 0; i < m->n_out; i++)
         free(m->out_name[i]);
     free(m->out_name);

@@ -33,6 +33,10 @@ typedef struct dct_model_opts {
     int no_aggregate;         /* 1: every rack has its own states
                                  (--no-aggregate); 0: identical racks
                                  share one set */
+    size_t dense_row;         /* Jacobian rows of buses, loops, heat
+                                 rejection and hall air with more columns
+                                 than this are filled column by column,
+                                 not coloured; 0: the default, 32 */
 } dct_model_opts;
 
 /* Quadratures (energy totals) integrated with the state, [J]. */

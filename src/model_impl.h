@@ -108,6 +108,7 @@ struct dct_mcomp {
     /* Own block of the Jacobian pattern: 0 dense; 1 a chain (state k
      * depends on states k - 1 and k only: tanks in series). */
     int own_chain;
+    int fd_dense;              /* has rows filled by model_fd_fill */
 };
 
 /* CDUs sharing a supply and return header, and the racks they serve. */
@@ -161,6 +162,18 @@ struct dct_model {
     const dct_scenario *scenario;   /* borrowed, or NULL */
     size_t next_event;         /* first scenario event not yet applied */
     size_t n_alias;            /* racks aggregated into another (rep) */
+    /* dense rows of the Jacobian, filled column by column (fd_fill in
+     * model.c): rows left out of the colouring, the component owning
+     * each state, the ports at the base point and at a colour's point,
+     * scratch state and derivative vectors, per-component marks, and
+     * each representative's aliases (first, next; index + 1, 0: none) */
+    unsigned char *fd_skip;
+    size_t *owner;
+    dct_port *port0, *port1;
+    double *fd_y, *fd_f;
+    unsigned char *fd_mark;
+    size_t *fd_list;
+    size_t *alias_first, *alias_next;
 };
 
 /* Settling window [s] and the samples of its mean rack power. */

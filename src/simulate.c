@@ -1588,7 +1588,7 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_INPUT;
         goto done;
     }
-    dct_model_opts mo = {S->profile, S->seed, S->scenario, S->no_aggregate};
+    dct_model_opts mo = {S->profile, S->seed, S->scenario, S->no_aggregate, 0};
     S->model = dct_model_build(S->site, &mo, &d);
     dct_diag_print(&d, stderr);   /* warnings of load and build too */
     dct_diag_clear(&d);

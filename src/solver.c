@@ -161,6 +161,12 @@ static int fd_jacobian(dct_solver *s, double t, const double *yy,
     const dct_ode *o = s->ode;
     const size_t n = s->n;
     const double srur = sqrt(DBL_EPSILON);
+    const unsigned char *skip = o->fd_fill ? o->fd_skip : NULL;
+    if (skip && o->fd_begin) {
+        int rc = o->fd_begin(t, yy, o->ctx);
+        if (rc != 0)
+            return rc;
+    }
     memcpy(s->ypert, yy, n * sizeof *yy);
     for (long c = 0; c < s->n_colors; c++) {
         for (size_t p = s->color_ptr[c]; p < s->color_ptr[c + 1]; p++) {
@@ -182,10 +188,19 @@ static int fd_jacobian(dct_solver *s, double t, const double *yy,
             double rinc = 1.0 / s->inc[j];
             for (long q = o->colptr[j]; q < o->colptr[j + 1]; q++) {
                 size_t i = (size_t)o->rowind[q];
-                val[q] = (s->fpert[i] - f0[i]) * rinc;
+                if (!skip || !skip[i])
+                    val[q] = (s->fpert[i] - f0[i]) * rinc;
             }
-            s->ypert[j] = yy[j];
         }
+        if (skip) {
+            size_t c0 = s->color_ptr[c];
+            rc = o->fd_fill(t, yy, f0, s->color_cols + c0,
+                            s->color_ptr[c + 1] - c0, s->inc, val, o->ctx);
+            if (rc != 0)
+                return rc;
+        }
+        for (size_t p = s->color_ptr[c]; p < s->color_ptr[c + 1]; p++)
+            s->ypert[s->color_cols[p]] = yy[s->color_cols[p]];
     }
     return 0;
 }
@@ -298,7 +313,7 @@ static int check_opts(const dct_solver_opts *o, dct_diag *d)
 }
 
 /* Greedy column colouring of the pattern: columns that share no row get
- * the same colour.  Fills color_ptr/color_cols; temporaries freed here. */
+ * the same colour (rows the ODE fills itself, fd_skip, not counted).  Fills color_ptr/color_cols; temporaries freed here. */
 static int color_columns(dct_solver *s)
 {
     const dct_ode *o = s->ode;
@@ -326,9 +341,12 @@ static int color_columns(dct_solver *s)
     size_t ncol = 0;
     for (size_t c = 0; c < n; c++)
         forbid[c] = SIZE_MAX;
+    const unsigned char *skip = o->fd_fill ? o->fd_skip : NULL;
     for (size_t j = 0; j < n; j++) {
         for (long p = o->colptr[j]; p < o->colptr[j + 1]; p++) {
             size_t i = (size_t)o->rowind[p];
+            if (skip && skip[i])
+                continue;   /* filled by fd_fill, column by column */
             for (size_t q = rptr[i]; q < rptr[i + 1]; q++) {
                 size_t k = rcol[q];
                 if (k < j)

@@ -45,6 +45,8 @@ typedef struct fixture {
 
 /* 1: build models with --no-aggregate (every rack its own states) */
 static int fx_no_aggregate;
+/* dense-row threshold of the Jacobian (0: the model's default) */
+static size_t fx_dense_row;
 
 static void fx_open(fixture *f, const char *rel, const char *profile)
 {
@@ -54,7 +56,7 @@ static void fx_open(fixture *f, const char *rel, const char *profile)
     if (!f->site)
         dct_diag_print(&f->d, stderr);
     ck_assert_ptr_nonnull(f->site);
-    dct_model_opts o = {profile, 1, NULL, fx_no_aggregate};
+    dct_model_opts o = {profile, 1, NULL, fx_no_aggregate, fx_dense_row};
     f->m = dct_model_build(f->site, &o, &f->d);
     if (!f->m)
         dct_diag_print(&f->d, stderr);
@@ -530,17 +532,23 @@ static void check_jacobian_at(fixture *f, dct_solver *sv, double t,
     free(rowmax);
 }
 
-/* the last twice: aggregated, then with every rack on its own */
+/* reference-hall aggregated, then with every rack on its own; the last
+ * three again with a dense-row threshold of 2, so that the bus, loop,
+ * heat rejection and hall rows are all filled column by column */
 static const char *const jac_sites[] = {
     "tests/data/one-rack.xml", "sites/gb200-row.xml", "sites/bess-qual.xml",
-    "sites/reference-hall.xml", "sites/reference-hall.xml"};
+    "sites/reference-hall.xml", "sites/reference-hall.xml",
+    "sites/bess-qual.xml", "sites/reference-hall.xml",
+    "sites/reference-hall.xml"};
 
 START_TEST(test_jacobian_fd)
 {
     fixture f;
-    fx_no_aggregate = _i == 4;
+    fx_no_aggregate = _i == 4 || _i == 7;
+    fx_dense_row = _i >= 5 ? 2 : 0;
     fx_open(&f, jac_sites[_i], "llm-training");
     fx_no_aggregate = 0;
+    fx_dense_row = 0;
     dct_model_start(f.m);
     dct_solver *sv = dct_solver_new(f.ode, f.y, 0.0, NULL, &f.d);
     if (!sv)

@@ -3,9 +3,8 @@
 # written to tests/bench/results.md.  Never part of `make check`.
 #   B1  sites/reference-hall.xml, 1 h of synchronous training at 0.5 Hz:
 #       real-time ratio (simulated s / wall s), solver counts
-#   B2  generated sites of 10, 100, 1,000 and 10,000 racks under training
-#       (identical racks aggregated, the default), and 10 to 1,000 racks
-#       with --no-aggregate: wall time per rack per simulated second, its
+#   B2  generated sites of 10, 100, 1,000 and 10,000 racks under training,
+#       identical racks aggregated (the default) and with --no-aggregate: wall time per rack per simulated second, its
 #       growth per doubling, peak RSS per state and per rack
 #   B3  sites/reference-hall.xml, 10 min of training, aggregated vs
 #       --no-aggregate: speed ratio and the largest difference of the
@@ -111,7 +110,7 @@ echo "| racks | mode | rack groups | states | colours | simulated | wall | wall 
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >>"$tmp/res"
 b2 "10 100 1000 10000" aggregated
-b2 "10 100 1000" expanded --no-aggregate
+b2 "10 100 1000 10000" expanded --no-aggregate
 {
 echo
 echo "Wall time excludes the settling to the initial steady state (run.json"
