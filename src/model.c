@@ -759,8 +759,27 @@ static int same_rack(dct_model *m, const dct_mcomp *a, const dct_mcomp *b)
     return 1;
 }
 
-/* Whether a scenario event names rack C (it must keep its own states:
- * the event makes it differ from its twins). */
+/* Whether CDUs A and B obey the same ODE: every parameter but the id and
+ * group (numbers equal, text equal where there is no number: the
+ * redundancy), the same facility loop and the same CDU group. */
+static int same_cdu(dct_model *m, const dct_mcomp *a, const dct_mcomp *b)
+{
+    const dct_comp *x = a->sc, *y = b->sc;
+    for (int k = 0; k < DCT_CDU_NP; k++) {
+        if (k == DCT_CDU_ID || k == DCT_CDU_GROUP)
+            continue;
+        if (!same_q(x->q[k], y->q[k]))
+            return 0;
+        if (isnan(x->q[k]) && k != DCT_CDU_LOOP &&
+            (!x->s[k] != !y->s[k] || (x->s[k] && strcmp(x->s[k], y->s[k]))))
+            return 0;
+    }
+    return x->ref[DCT_CDU_LOOP].v[0] == y->ref[DCT_CDU_LOOP].v[0] &&
+           dct_model_group_of(m, a) == dct_model_group_of(m, b);
+}
+
+/* Whether a scenario event names component C (it must keep its own
+ * states: the event makes it differ from its twins). */
 static int is_scenario_target(const dct_model *m, const dct_mcomp *c)
 {
     const dct_scenario *sc = m->scenario;
@@ -770,20 +789,25 @@ static int is_scenario_target(const dct_model *m, const dct_mcomp *c)
     return 0;
 }
 
-/* Hash of what same_rack compares first (parameters, profile instance,
- * row's busways), so that a rack is compared with few candidates. */
-static size_t rack_hash(dct_model *m, const dct_mcomp *c)
+/* Hash of the numeric parameters (but the first, the id), the type, and
+ * for a rack its profile instance and its row's busways, so that a
+ * component is compared with few candidates. */
+static size_t comp_hash(dct_model *m, const dct_mcomp *c)
 {
     const dct_comp *x = c->sc;
-    size_t h = 1469598103934665603u;
-    for (int k = 0; k < DCT_RACK_NP; k++) {
-        if (k == DCT_RACK_ID || k == DCT_RACK_COUNT || isnan(x->q[k]))
+    int is_rack = c->ct == &dct_ctype_rack;
+    int np = is_rack ? DCT_RACK_NP : DCT_CDU_NP;
+    size_t h = 1469598103934665603u ^ (size_t)is_rack;
+    for (int k = 1; k < np; k++) {
+        if ((is_rack && k == DCT_RACK_COUNT) || isnan(x->q[k]))
             continue;
         unsigned char b[sizeof(double)];
         memcpy(b, &x->q[k], sizeof b);
         for (size_t i = 0; i < sizeof b; i++)
             h = (h ^ b[i]) * 1099511628211u;
     }
+    if (!is_rack)
+        return h;
     h = (h ^ dct_profile_instance(m->profiles, c->tindex)) * 1099511628211u;
     const dct_reflist *bl = &x->parent->ref[DCT_ROW_BUSWAY];
     for (size_t i = 0; i < bl->n; i++)
@@ -791,10 +815,23 @@ static size_t rack_hash(dct_model *m, const dct_mcomp *c)
     return h;
 }
 
-/* Exact aggregation of identical racks: each rack identical to an earlier
- * one becomes an alias of the first of them (dctwin-models(7), NUMERICAL
- * METHOD).  Racks named by a scenario event stay on their own.  Returns 0,
- * or -1 out of memory. */
+/* Whether C may be aggregated at all: a rack in a row, or a CDU that is
+ * not its group's first (which alone carries the group's redundancy
+ * margin); and no scenario event names it. */
+static int may_aggregate(dct_model *m, const dct_mcomp *c)
+{
+    if (c->ct == &dct_ctype_rack)
+        return c->sc->parent && !is_scenario_target(m, c);
+    if (c->ct != &dct_ctype_cdu)
+        return 0;
+    const dct_group *g = dct_model_group_of(m, c);
+    return g && g->cdu[0] != c && !is_scenario_target(m, c);
+}
+
+/* Exact aggregation of identical racks and CDUs: each one identical to an
+ * earlier one becomes an alias of the first of them (dctwin-models(7),
+ * NUMERICAL METHOD).  Those named by a scenario event stay on their own.
+ * Returns 0, or -1 out of memory. */
 static int aggregate(dct_model *m)
 {
     size_t nb = 1;
@@ -810,13 +847,14 @@ static int aggregate(dct_model *m)
     }
     for (size_t i = 0; i < m->n_comp; i++) {
         dct_mcomp *c = &m->comp[i];
-        if (c->ct != &dct_ctype_rack || !c->sc->parent ||
-            is_scenario_target(m, c))
+        if (!may_aggregate(m, c))
             continue;
-        size_t h = hs[i] = rack_hash(m, c), s = h & (nb - 1);
+        size_t h = hs[i] = comp_hash(m, c), s = h & (nb - 1);
         for (; tab[s]; s = (s + 1) & (nb - 1)) {
             dct_mcomp *r = &m->comp[tab[s] - 1];
-            if (hs[tab[s] - 1] == h && same_rack(m, c, r)) {
+            if (hs[tab[s] - 1] == h && r->ct == c->ct &&
+                (c->ct == &dct_ctype_rack ? same_rack(m, c, r)
+                                          : same_cdu(m, c, r))) {
                 c->rep = r;
                 m->n_alias++;
                 break;

@@ -100,10 +100,11 @@ struct dct_mcomp {
     double t_unit_out;         /* [s] time of the last unit failure */
     /* Exact aggregation (dctwin-models(7), NUMERICAL METHOD): a rack
      * identical to an earlier one (same parameters, profile and phase,
-     * CDU group and busways) has no states of its own; it is an alias of
-     * that representative: its ports are a copy of the representative's,
-     * its outputs, margins and roots the representative's values under
-     * its own id.  NULL: the component has its own states. */
+     * CDU group and busways), or a CDU identical to an earlier one of its
+     * group, has no states of its own; it is an alias of that
+     * representative: its ports are a copy of the representative's, its
+     * outputs, margins and roots the representative's values under its
+     * own id.  NULL: the component has its own states. */
     dct_mcomp *rep;
     /* Own block of the Jacobian pattern: 0 dense; 1 a chain (state k
      * depends on states k - 1 and k only: tanks in series). */
@@ -161,7 +162,7 @@ struct dct_model {
                                   the grid is up */
     const dct_scenario *scenario;   /* borrowed, or NULL */
     size_t next_event;         /* first scenario event not yet applied */
-    size_t n_alias;            /* racks aggregated into another (rep) */
+    size_t n_alias;            /* racks and CDUs aggregated into another */
     /* dense rows of the Jacobian, filled column by column (fd_fill in
      * model.c): rows left out of the colouring, the component owning
      * each state, the ports at the base point and at a colour's point,

@@ -95,6 +95,30 @@ r=$(maxrel "$tmp/dagg/timeseries.csv" "$tmp/dexp/timeseries.csv")
 check "aggregated = expanded at rtol 1e-5: max relative difference $r <= 5e-3" \
     le "$r" 5e-3
 
+# ------------- identical CDUs too: the reference hall, 12 CDUs in 2 groups
+for mode in agg exp; do
+    f=
+    [ "$mode" = exp ] && f=--no-aggregate
+    run simulate "$top_srcdir/sites/reference-hall.xml" --profile llm-training \
+        --duration 20s --output-step 1s --rtol 1e-8 --atol 1e-7 -q \
+        --out "$tmp/h$mode" $f
+    check "reference-hall $mode exits 0 (got $rc)" [ "$rc" -eq 0 ]
+done
+na=$(json "$tmp/hagg/run.json" n_states)
+ne=$(json "$tmp/hexp/run.json" n_states)
+# 72 racks in 4 rows (each its own busways) -> 4; 6 CDUs a group -> the first
+# (it carries the group margin) and one for the other five
+check "reference-hall: 68 racks' and 8 CDUs' states shared ($na vs $ne)" \
+    [ "$((ne - na))" -eq $((68 * 5 + 8 * 6)) ]
+r=$(maxrel "$tmp/hagg/timeseries.csv" "$tmp/hexp/timeseries.csv")
+check "reference-hall aggregated = expanded: max relative difference $r <= 1e-5" \
+    le "$r" 1e-5
+cut -d, -f1 "$tmp/hagg/margins.csv" | sort >"$tmp/m1"
+cut -d, -f1 "$tmp/hexp/margins.csv" | sort >"$tmp/m2"
+check "reference-hall: same margin ids" cmp -s "$tmp/m1" "$tmp/m2"
+check "reference-hall: the group margin on cdu-ab1" \
+    grep -q '^cdu-ab1\.cdus_running\.group$' "$tmp/m1"
+
 # --------------------------- a rack made different keeps its own states
 run simulate "$site" --duration 10s --set A03.p-max=120kW -q --out "$tmp/set"
 check "--set on one rack exits 0 (got $rc)" [ "$rc" -eq 0 ]
