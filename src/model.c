@@ -1164,9 +1164,15 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
         return;
     for (size_t i = 0; i < m->n_mar; i++) {
         dct_mcomp *c = m->mar_comp[i];
-        dct_mcomp *src = c->rep ? c->rep : c;
-        val[i] = src->ct->margin(m, src, i - c->mar0, t, y);
+        size_t src = dct_model_margin_source(m, i);
+        val[i] = src < i ? val[src] : c->ct->margin(m, c, i - c->mar0, t, y);
     }
+}
+
+size_t dct_model_margin_source(const dct_model *m, size_t i)
+{
+    const dct_mcomp *c = m->mar_comp[i];
+    return c->rep ? c->rep->mar0 + (i - c->mar0) : i;
 }
 
 int dct_model_root_event(const dct_model *m, size_t i, int dir,

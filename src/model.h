@@ -105,6 +105,11 @@ const dct_margin_def *dct_model_margin(const dct_model *m, size_t i);
 void dct_model_margin_values(dct_model *m, double t, const double *y,
                              double *val);
 
+/* The margin whose value margin I always has: for a member of an
+ * aggregated group (NUMERICAL METHOD in dctwin-models(7)) the same margin
+ * of its representative, which comes earlier; otherwise I itself. */
+size_t dct_model_margin_source(const dct_model *m, size_t i);
+
 /* Event for a sign change of root function I in direction DIR (+1 up,
  * -1 down): sets *COMPONENT and *EVENT (static or model-owned strings) and
  * returns 1, or returns 0 when that crossing is not an event. */

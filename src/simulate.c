@@ -151,6 +151,7 @@ typedef struct sim {
     double u0;           /* [J] stored energy at t = 0 */
     double last_sample_t;   /* [s] time of the last margin sample */
     int has_sample;
+    int has_members;     /* some margin is an aggregated member's */
     double w0, dw;       /* [J] bus capacitor energy at t = 0, its change */
     double wall0, wall_s, last_progress;
     int show_progress, is_progress_shown;
@@ -392,6 +393,8 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
 }
 
 /* Update every margin of the model with the sample at (t, y). */
+static int member_violations(sim *S, size_t i);
+
 static int sample_margins(sim *S, double t, const double *y)
 {
     if (S->n_mg_model == 0)
@@ -408,11 +411,51 @@ static int sample_margins(sim *S, double t, const double *y)
     S->last_sample_t = t;
     S->has_sample = 1;
     for (size_t i = 0; i < S->n_mg_model; i++) {
+        /* a member of an aggregated group has its representative's
+         * values: its record is copied at the end (copy_margin_sources) */
+        if (dct_model_margin_source(S->model, i) != i)
+            continue;
+        int was_ok = isnan(S->mg[i].t_viol);
         int rc = update_margin(S, &S->mg[i], t, S->mval[i], is_jump, tb);
         if (rc)
             return rc;
+        if (was_ok && !isnan(S->mg[i].t_viol) && S->has_members &&
+            (rc = member_violations(S, i)) != 0)
+            return rc;
     }
     return 0;
+}
+
+/* The margin-violated events of the members of margin I's group. */
+static int member_violations(sim *S, size_t i)
+{
+    FILE *f = dct_afile_fp(S->f[F_EV]);
+    for (size_t k = i + 1; k < S->n_mg_model; k++) {
+        if (dct_model_margin_source(S->model, k) != i)
+            continue;
+        const dct_margin_def *d = S->mg[k].def;
+        fprintf(f, "%.9g,", S->mg[i].t_viol);
+        csv_field(f, d->component);
+        fputs(",margin-violated:", f);
+        csv_field(f, d->id);
+        if (putc('\n', f) == EOF || ferror(f))
+            return CB_WRITE;
+    }
+    return 0;
+}
+
+/* Give each member of an aggregated group its representative's record
+ * (worst value and time, first violation, time violated). */
+static void copy_margin_sources(sim *S)
+{
+    for (size_t i = 0; i < S->n_mg_model; i++) {
+        size_t src = dct_model_margin_source(S->model, i);
+        if (src != i) {
+            const dct_margin_def *d = S->mg[i].def;
+            S->mg[i] = S->mg[src];
+            S->mg[i].def = d;
+        }
+    }
 }
 
 static void progress(sim *S, double t, int is_final)
@@ -1456,6 +1499,8 @@ static int alloc_run(sim *S)
                 S->grid_col[S->n_grid++] = k;
             }
     }
+    for (size_t i = 0; i < S->n_mg_model; i++)
+        S->has_members |= dct_model_margin_source(S->model, i) != i;
     for (size_t i = 0; i < S->n_mg; i++) {
         sim_margin *g = &S->mg[i];
         g->def = i < S->n_mg_model
@@ -1706,6 +1751,7 @@ int dct_cmd_simulate(int argc, char **argv)
     }
 
     /* results */
+    copy_margin_sources(S);
     if (sort_margins(S) != 0) {
         rc = DCT_EXIT_OUTPUT;
         goto done;

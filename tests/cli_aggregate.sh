@@ -119,6 +119,26 @@ check "reference-hall: same margin ids" cmp -s "$tmp/m1" "$tmp/m2"
 check "reference-hall: the group margin on cdu-ab1" \
     grep -q '^cdu-ab1\.cdus_running\.group$' "$tmp/m1"
 
+# ------------------- the hot day: every member's own violation events
+for mode in agg exp; do
+    f=
+    [ "$mode" = exp ] && f=--no-aggregate
+    run simulate "$top_srcdir/sites/gb200-row-hot.xml" --duration 10min \
+        --output-step 60s -q --out "$tmp/t$mode" $f
+    check "gb200-row-hot $mode exits 1, a margin violated (got $rc)" \
+        [ "$rc" -eq 1 ]
+done
+cut -d, -f2,3 "$tmp/tagg/events.csv" | sort >"$tmp/e1"
+cut -d, -f2,3 "$tmp/texp/events.csv" | sort >"$tmp/e2"
+check "hot day: the same events aggregated and expanded" cmp -s "$tmp/e1" "$tmp/e2"
+check "hot day: A05 has its own margin-violated event" \
+    grep -q '^A05,margin-violated:A05\.T_j_hot\.throttle$' "$tmp/e1"
+m1=$(grep '^A05\.T_j_hot\.throttle,' "$tmp/tagg/margins.csv" | cut -d, -f8)
+m2=$(grep '^A05\.T_j_hot\.throttle,' "$tmp/texp/margins.csv" | cut -d, -f8)
+check "hot day: A05 throttle margin $m1 = $m2 (1e-4 K)" \
+    awk -v a="$m1" -v b="$m2" 'BEGIN { d = a - b; if (d < 0) d = -d;
+        exit !(a != "" && a < 0 && d <= 1e-4) }'
+
 # --------------------------- a rack made different keeps its own states
 run simulate "$site" --duration 10s --set A03.p-max=120kW -q --out "$tmp/set"
 check "--set on one rack exits 0 (got $rc)" [ "$rc" -eq 0 ]
