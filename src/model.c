@@ -356,8 +356,7 @@ static int model_roots(double t, const double *y, double *g, void *ctx)
     dct_model *m = ctx;
     for (size_t i = 0; i < m->n_root; i++) {
         dct_mcomp *c = m->root_comp[i];
-        dct_mcomp *src = c->rep ? c->rep : c;
-        g[i] = src->ct->root(m, src, i - c->root0, t, y);
+        g[i] = c->ct->root(m, c, i - c->root0, t, y);
     }
     return 0;
 }
@@ -630,19 +629,9 @@ static int setup_dense_rows(dct_model *m)
     m->fd_f = malloc(m->n * sizeof *m->fd_f);
     m->fd_mark = calloc(m->n_comp, 1);
     m->fd_list = malloc(m->n_comp * sizeof *m->fd_list);
-    m->alias_first = calloc(m->n_comp, sizeof *m->alias_first);
-    m->alias_next = calloc(m->n_comp, sizeof *m->alias_next);
     if (!m->port0 || !m->port1 || !m->fd_y || !m->fd_f || !m->fd_mark ||
-        !m->fd_list || !m->alias_first || !m->alias_next)
+        !m->fd_list)
         return -1;
-    for (size_t k = m->n_comp; k-- > 0;) {
-        const dct_mcomp *c = &m->comp[k];
-        if (!c->rep)
-            continue;
-        size_t r = (size_t)(c->rep - m->comp);
-        m->alias_next[k] = m->alias_first[r];
-        m->alias_first[r] = k + 1;
-    }
     m->ode.fd_skip = m->fd_skip;
     m->ode.fd_begin = model_fd_begin;
     m->ode.fd_fill = model_fd_fill;
@@ -870,6 +859,8 @@ static int aggregate(dct_model *m)
 
 /* --------------------------------------------------------------- build */
 
+static int link_aliases(dct_model *m);
+
 static int build_groups(dct_model *m, dct_diag *d)
 {
     const dct_site *s = m->site;
@@ -1017,7 +1008,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         dct_error(d, s->file, 0, "the site has nothing to simulate");
         goto fail;
     }
-    if (build_pattern(m))
+    if (build_pattern(m) || link_aliases(m))
         goto oom;
     m->ode = (dct_ode){
         .n = m->n,
@@ -1176,7 +1167,8 @@ size_t dct_model_margin_source(const dct_model *m, size_t i)
 }
 
 int dct_model_root_event(const dct_model *m, size_t i, int dir,
-                         const char **component, const char **event)
+                         size_t member, const char **component,
+                         const char **event)
 {
     if (i >= m->n_root)
         return 0;
@@ -1185,9 +1177,49 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
                                       : NULL;
     if (!e)
         return 0;
+    /* member 0 is the component itself, then its aliases in order */
+    size_t k = (size_t)(c - m->comp);
+    for (size_t a = m->alias_first[k]; member > 0; member--) {
+        if (!a)
+            return 0;
+        c = &m->comp[a - 1];
+        a = m->alias_next[a - 1];
+    }
     *component = c->id;
     *event = e;
     return 1;
+}
+
+/* The aliases of each representative (alias_first/next), and the root
+ * functions of the components with states only: an alias's roots cross
+ * with its representative's, and its events are reported with them
+ * (dct_model_root_event).  Returns 0, -1 out of memory. */
+static int link_aliases(dct_model *m)
+{
+    m->alias_first = calloc(m->n_comp ? m->n_comp : 1, sizeof *m->alias_first);
+    m->alias_next = calloc(m->n_comp ? m->n_comp : 1, sizeof *m->alias_next);
+    if (!m->alias_first || !m->alias_next)
+        return -1;
+    for (size_t k = m->n_comp; k-- > 0;) {
+        const dct_mcomp *c = &m->comp[k];
+        if (!c->rep)
+            continue;
+        size_t r = (size_t)(c->rep - m->comp);
+        m->alias_next[k] = m->alias_first[r];
+        m->alias_first[r] = k + 1;
+    }
+    size_t nr = 0;
+    for (size_t k = 0; k < m->n_comp; k++) {
+        dct_mcomp *c = &m->comp[k];
+        if (!c->n_roots || c->rep)
+            continue;
+        size_t r0 = c->root0;
+        c->root0 = nr;
+        for (size_t i = 0; i < c->n_roots; i++)
+            m->root_comp[nr++] = m->root_comp[r0 + i];
+    }
+    m->n_root = nr;
+    return 0;
 }
 
 double dct_model_stored_energy(const dct_model *m, const double *y)

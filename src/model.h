@@ -111,10 +111,14 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
 size_t dct_model_margin_source(const dct_model *m, size_t i);
 
 /* Event for a sign change of root function I in direction DIR (+1 up,
- * -1 down): sets *COMPONENT and *EVENT (static or model-owned strings) and
- * returns 1, or returns 0 when that crossing is not an event. */
+ * -1 down), for MEMBER 0, 1, ... of the root's component (0: itself;
+ * then the members aggregated with it, whose roots cross with it): sets
+ * *COMPONENT and *EVENT (static or model-owned strings) and returns 1, or
+ * returns 0 when that crossing is not an event or there is no such
+ * member. */
 int dct_model_root_event(const dct_model *m, size_t i, int dir,
-                         const char **component, const char **event);
+                         size_t member, const char **component,
+                         const char **event);
 
 /* Racks that have their own states (one per group of identical racks,
  * or every rack with no_aggregate). */

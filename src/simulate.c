@@ -589,15 +589,17 @@ static int on_root(double t, const double *y, const int *found, void *ud)
         return CB_WRITE;
     for (size_t i = 0; i < S->ode->nroots; i++) {
         const char *comp = NULL, *ev = NULL;
-        if (!found[i] ||
-            !dct_model_root_event(S->model, i, found[i], &comp, &ev))
-            continue;
-        fprintf(f, "%.9g,", t);
-        csv_field(f, comp ? comp : "");
-        putc(',', f);
-        csv_field(f, ev ? ev : "");
-        if (putc('\n', f) == EOF || ferror(f))
-            return CB_WRITE;
+        for (size_t k = 0; found[i] &&
+                           dct_model_root_event(S->model, i, found[i], k,
+                                                &comp, &ev);
+             k++) {
+            fprintf(f, "%.9g,", t);
+            csv_field(f, comp ? comp : "");
+            putc(',', f);
+            csv_field(f, ev ? ev : "");
+            if (putc('\n', f) == EOF || ferror(f))
+                return CB_WRITE;
+        }
     }
     return sample_margins(S, t, y);
 }
