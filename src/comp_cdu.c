@@ -44,6 +44,17 @@ typedef struct cdu {
     double q_hx, t_fws, y_cmd, u;
 } cdu;
 
+int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a,
+                          const dct_mcomp *u)
+{
+    return dct_model_dep(m, a, u, S_TS) || dct_model_dep(m, a, u, S_W);
+}
+
+int dct_cdu_dep_primary(dct_model *m, const dct_mcomp *a, const dct_mcomp *u)
+{
+    return dct_model_dep(m, a, u, S_TP) || dct_model_dep(m, a, u, S_YV);
+}
+
 static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 {
     const dct_comp *sc = c->sc;
@@ -98,15 +109,14 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         dct_error(d, sc->file, sc->line, "cdu %s serves no racks", c->id);
         return -1;
     }
-    for (size_t i = 0; i < u->g->n_cdu; i++)
-        if (dct_model_dep(m, c, u->g->cdu[i], -1))
-            return -1;
+    /* the group's mixed return (the racks' outlets) and the facility
+     * supply (the loop's last state); nothing of the other CDUs */
     for (size_t i = 0; i < u->g->n_rack; i++) {
         const dct_mcomp *r = u->g->rack[i];
-        if (dct_model_dep(m, c, r, (long)r->n_states - 1))
+        if (dct_model_dep(m, c, r, DCT_DEP_LAST))
             return -1;
     }
-    if (dct_model_dep(m, c, u->loop, -1))
+    if (dct_model_dep(m, c, u->loop, DCT_DEP_LAST))
         return -1;
     const char *outs[] = {"T_supply_degC", "T_return_degC", "Q_kW",
                           "valve_pct",     "pump_speed_pct", "flow_Lpm",

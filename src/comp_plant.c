@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* heat rejection states: outlet volume temperature, fan PI integrator */
+enum { H_T, H_X, H_N };
+
 /* ------------------------------------------------------- facility loop */
 
 typedef struct loop {
@@ -72,12 +75,15 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             o->sc->ref[DCT_CDU_LOOP].v[0] == c->sc) {
             l->cdu[l->n_cdu++] = o;
             l->mdot_design += o->sc->q[DCT_CDU_FLOW_PRIMARY];
-            if (dct_model_dep(m, c, o, -1))
+            if (dct_cdu_dep_primary(m, c, o))
                 return -1;
         }
     }
+    /* tanks in series; the heat rejection's outlet (its first state)
+     * feeds the tank or supply pipe */
+    c->own_chain = 1;
     l->hr = dct_model_find(m, c->sc->ref[DCT_FACILITY_LOOP_HEAT_REJECTION].v[0]);
-    if (!l->hr || dct_model_dep(m, c, l->hr, -1))
+    if (!l->hr || dct_model_dep(m, c, l->hr, H_T))
         return -1;
     if (!l->n_cdu)
         dct_warning(d, c->sc->file, c->sc->line,
@@ -223,7 +229,6 @@ const dct_ctype dct_ctype_loop = {
 /* ------------------------------------------------------ heat rejection */
 
 enum { HR_DRY, HR_TOWER, HR_CHILLER };
-enum { H_T, H_X, H_N };
 
 typedef struct heatrej {
     int kind, n, spares, adiabatic, is_standby;
@@ -311,8 +316,14 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     }
     h->t_set = h->loop->sc->q[DCT_FACILITY_LOOP_SUPPLY_SETPOINT];
-    if (dct_model_dep(m, c, h->loop, -1))
+    /* the loop's return (its last return segment) and its flow, the sum
+     * of its CDUs' valve flows */
+    const loop *l = h->loop->data;
+    if (dct_model_dep(m, c, h->loop, l->nseg - 1))
         return -1;
+    for (size_t i = 0; i < l->n_cdu; i++)
+        if (dct_cdu_dep_primary(m, c, l->cdu[i]))
+            return -1;
     const char *outs[] = {"T_out_degC", "Q_kW", "fan_pct", "P_kW",
                           "T_air_degC"};
     for (size_t i = 0; i < 5; i++)

@@ -400,8 +400,19 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     for (size_t i = 0; i < m->n_comp; i++)
         if (m->comp[i].ct == &dct_ctype_hall)
             b->hall = &m->comp[i];
-    b->rack = calloc(m->n_comp, sizeof *b->rack);
-    b->share = calloc(m->n_comp, sizeof *b->share);
+    /* the racks of the rows that list this busway: counted first, so
+     * that memory grows with the racks fed, not with the site */
+    size_t nr = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *r = &m->comp[i];
+        if (r->ct != &dct_ctype_rack || !r->sc->parent)
+            continue;
+        const dct_reflist *bl = &r->sc->parent->ref[DCT_ROW_BUSWAY];
+        for (size_t k = 0; k < bl->n; k++)
+            nr += bl->v[k] == sc;
+    }
+    b->rack = calloc(nr + 1, sizeof *b->rack);
+    b->share = calloc(nr + 1, sizeof *b->share);
     if (!b->rack || !b->share)
         return -1;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -413,8 +424,8 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             if (bl->v[k] == sc) {
                 b->rack[b->n_rack] = r;
                 b->share[b->n_rack++] = 1.0 / (double)bl->n;
-                if (dct_model_dep(m, c, r, -1) ||
-                    dct_model_dep(m, b->bus, r, -1))
+                if (dct_rack_dep_power(m, c, r) ||
+                    dct_rack_dep_power(m, b->bus, r))
                     return -1;
             }
     }
@@ -799,13 +810,19 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     b->v_back = BACKUP_V_FRACTION * b->bus->sc->q[DCT_DC_BUS_NOMINAL];
     b->droop = 0.01;
-    /* the controller reads the bus load: every busway on the bus */
+    /* the controller reads the bus load: every busway on the bus, and so
+     * the power of the racks they feed */
     for (size_t i = 0; i < m->n_comp; i++) {
         dct_mcomp *o = &m->comp[i];
-        if (o->ct == &dct_ctype_busway &&
-            o->sc->ref[DCT_BUSWAY_BUS].v[0] == b->bus->sc &&
-            dct_model_dep(m, c, o, -1))
+        if (o->ct != &dct_ctype_busway ||
+            o->sc->ref[DCT_BUSWAY_BUS].v[0] != b->bus->sc)
+            continue;
+        const busway *w = o->data;
+        if (dct_model_dep(m, c, o, -1))
             return -1;
+        for (size_t k = 0; k < w->n_rack; k++)
+            if (dct_rack_dep_power(m, c, w->rack[k]))
+                return -1;
     }
     if (dct_model_dep(m, c, b->bus, -1) || dct_model_dep(m, b->bus, c, -1))
         return -1;

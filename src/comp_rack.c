@@ -130,8 +130,9 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                   c->id);
         return -1;
     }
+    /* the group's flow and mixed supply: the CDUs' secondary ports */
     for (size_t i = 0; i < r->g->n_cdu; i++)
-        if (dct_model_dep(m, c, r->g->cdu[i], -1))
+        if (dct_cdu_dep_secondary(m, c, r->g->cdu[i]))
             return -1;
     const char *outs[] = {"T_j_degC",      "T_j_hot_degC", "T_case_degC",
                           "T_return_degC", "P_kW",         "flow_Lpm",
@@ -171,6 +172,14 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         if (dct_model_add_root(m, c))
             return -1;
     return 0;
+}
+
+int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rc)
+{
+    const rack *r = rc->data;
+    if (r->has_cap)
+        return dct_model_dep(m, a, rc, (long)r->s_cap + 1);
+    return dct_model_dep(m, a, rc, S_TJ) || dct_model_dep(m, a, rc, S_TJH);
 }
 
 /* Rack index K among the site's racks is its order of appearance. */

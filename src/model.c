@@ -8,6 +8,7 @@
 #include "config.h"
 #include "model_impl.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -287,11 +288,20 @@ static int model_rhs(double t, const double *y, double *ydot, void *ctx)
     dct_model *m = ctx;
     if (!m->is_settling)
         dct_scenario_weather(m->scenario, t, &m->T_db, &m->T_wb);
-    for (size_t i = 0; i < m->n_comp; i++)
-        m->comp[i].ct->ports(m, &m->comp[i], t, y);
+    /* an aggregated rack's ports are its representative's, which comes
+     * earlier in component order; the sums over racks (CDU group mixing,
+     * busways, hall air, energy totals) then count every member */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->rep)
+            c->port = c->rep->port;
+        else
+            c->ct->ports(m, c, t, y);
+    }
     mix_groups(m);
     for (size_t i = 0; i < m->n_comp; i++)
-        m->comp[i].ct->derivs(m, &m->comp[i], t, y, ydot);
+        if (!m->comp[i].rep)
+            m->comp[i].ct->derivs(m, &m->comp[i], t, y, ydot);
     return 0;
 }
 
@@ -501,6 +511,149 @@ void dct_model_start(dct_model *m)
     apply_events(m, 0.0);
 }
 
+/* ------------------------------------------------ dense Jacobian rows */
+
+/* A row of a DC bus, a facility loop, a heat rejection or the hall air
+ * that holds more than this many columns is left out of the colouring (it
+ * would put every one of them in a colour of its own) and filled column
+ * by column instead (model_fd_fill). */
+#define DCT_DENSE_ROW 32
+
+/* The base point of a Jacobian: ports and state at (T, Y). */
+static int model_fd_begin(double t, const double *y, void *ctx)
+{
+    dct_model *m = ctx;
+    int rc = model_rhs(t, y, m->fd_f, m);
+    for (size_t i = 0; i < m->n_comp; i++)
+        m->port0[i] = m->comp[i].port;
+    memcpy(m->fd_y, y, m->n * sizeof *y);
+    return rc;
+}
+
+/* Set component K's port to PORT, and its aliases' (they copy it). */
+static void fd_set_port(dct_model *m, size_t k, const dct_port *ports)
+{
+    m->comp[k].port = ports[k];
+    for (size_t a = m->alias_first[k]; a; a = m->alias_next[a - 1])
+        m->comp[a - 1].port = ports[a - 1];
+}
+
+/* The left-out rows of the columns COLS, after the RHS at the colour's
+ * point.  They are rows of DC buses, facility loops, heat rejection and
+ * hall air, whose derivatives read only their own states, their own and
+ * each other's ports, and other components' phase-1 ports (currents into
+ * a bus, heat into the air, the CDUs' primary flows).  For column j the
+ * components whose rows hold j are the only ones whose ports can move
+ * with y_j (a port is computed from what its component's rows depend on),
+ * and no other column of the colour shares a row with them: so with every
+ * port at the base point except theirs at the colour's point, and the
+ * left-out components re-evaluated at y + h e_j, their derivatives are
+ * f(y + h e_j) as plain differences give it (check_model compares). */
+static int model_fd_fill(double t, const double *y, const double *f0,
+                         const size_t *cols, size_t n_cols, const double *inc,
+                         double *val, void *ctx)
+{
+    dct_model *m = ctx;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        m->port1[i] = m->comp[i].port;
+        m->comp[i].port = m->port0[i];
+    }
+    for (size_t p = 0; p < n_cols; p++) {
+        size_t j = cols[p];
+        long q0 = m->colptr[j], q1 = m->colptr[j + 1];
+        int has = 0;
+        for (long q = q0; q < q1 && !has; q++)
+            has = m->fd_skip[m->rowind[q]];
+        if (!has)
+            continue;
+        /* the components of the rows of column j: those with left-out
+         * rows (re-evaluated, listed first in state order) and the
+         * others (their ports at the colour's point) */
+        size_t nl = 0, nd = 0;
+        for (long q = q0; q < q1; q++) {
+            size_t i = (size_t)m->rowind[q], k = m->owner[i];
+            if (m->fd_mark[k])
+                continue;
+            m->fd_mark[k] = 1;
+            m->fd_list[nl++] = k;
+            if (!m->comp[k].fd_dense)
+                fd_set_port(m, k, m->port1);
+        }
+        m->fd_y[j] = y[j] + inc[j];
+        for (size_t a = 0; a < nl; a++) {
+            dct_mcomp *d = &m->comp[m->fd_list[a]];
+            if (d->fd_dense) {
+                d->ct->ports(m, d, t, m->fd_y);
+                nd++;
+            }
+        }
+        for (size_t a = 0; a < nl && nd; a++) {
+            dct_mcomp *d = &m->comp[m->fd_list[a]];
+            if (d->fd_dense)
+                d->ct->derivs(m, d, t, m->fd_y, m->fd_f);
+        }
+        for (long q = q0; q < q1; q++) {
+            size_t i = (size_t)m->rowind[q];
+            if (m->fd_skip[i])
+                val[q] = (m->fd_f[i] - f0[i]) / inc[j];
+        }
+        m->fd_y[j] = y[j];
+        for (size_t a = 0; a < nl; a++) {
+            fd_set_port(m, m->fd_list[a], m->port0);
+            m->fd_mark[m->fd_list[a]] = 0;
+        }
+    }
+    return 0;
+}
+
+/* Choose the dense rows and allocate what model_fd_fill needs.  Returns
+ * 0 (also when there is none), -1 out of memory. */
+static int setup_dense_rows(dct_model *m)
+{
+    size_t *cnt = calloc(m->n, sizeof *cnt);
+    if (!cnt)
+        return -1;
+    for (long q = 0; q < m->colptr[m->n]; q++)
+        cnt[m->rowind[q]]++;
+    size_t n_skip = 0;
+    m->fd_skip = calloc(m->n, 1);
+    m->owner = malloc(m->n * sizeof *m->owner);
+    if (!m->fd_skip || !m->owner) {
+        free(cnt);
+        return -1;
+    }
+    for (size_t k = 0; k < m->n_comp; k++) {
+        dct_mcomp *c = &m->comp[k];
+        for (size_t i = c->off; i < c->off + c->n_states; i++) {
+            m->owner[i] = k;
+            if ((c->ct == &dct_ctype_dcbus || c->ct == &dct_ctype_hall ||
+                 c->ct == &dct_ctype_loop || c->ct == &dct_ctype_heatrej) &&
+                cnt[i] > (m->opts.dense_row ? m->opts.dense_row
+                                            : DCT_DENSE_ROW)) {
+                m->fd_skip[i] = 1;
+                m->comp[k].fd_dense = 1;
+                n_skip++;
+            }
+        }
+    }
+    free(cnt);
+    if (!n_skip)
+        return 0;
+    m->port0 = malloc(m->n_comp * sizeof *m->port0);
+    m->port1 = malloc(m->n_comp * sizeof *m->port1);
+    m->fd_y = malloc(m->n * sizeof *m->fd_y);
+    m->fd_f = malloc(m->n * sizeof *m->fd_f);
+    m->fd_mark = calloc(m->n_comp, 1);
+    m->fd_list = malloc(m->n_comp * sizeof *m->fd_list);
+    if (!m->port0 || !m->port1 || !m->fd_y || !m->fd_f || !m->fd_mark ||
+        !m->fd_list)
+        return -1;
+    m->ode.fd_skip = m->fd_skip;
+    m->ode.fd_begin = model_fd_begin;
+    m->ode.fd_fill = model_fd_fill;
+    return 0;
+}
+
 /* ------------------------------------------------------------- pattern */
 
 static int cmp_pair(const void *a, const void *b)
@@ -535,12 +688,18 @@ static int build_pattern(dct_model *m)
         const dct_mcomp *c = &m->comp[i];
         for (size_t a = 0; a < c->n_states; a++)
             for (size_t b = 0; b < c->n_states; b++)
-                PUSH(c->off + b, c->off + a);
+                if (!c->own_chain || b == a || b + 1 == a)
+                    PUSH(c->off + b, c->off + a);
     }
     for (size_t k = 0; k < m->n_dep; k++) {
         const dct_mcomp *a = &m->comp[m->dep[k].a], *b = &m->comp[m->dep[k].b];
-        size_t b0 = m->dep[k].bs < 0 ? 0 : (size_t)m->dep[k].bs;
-        size_t b1 = m->dep[k].bs < 0 ? b->n_states : b0 + 1;
+        long bs = m->dep[k].bs;
+        if (!b->n_states)
+            continue;
+        if (bs == DCT_DEP_LAST)
+            bs = (long)b->n_states - 1;
+        size_t b0 = bs < 0 ? 0 : (size_t)bs;
+        size_t b1 = bs < 0 ? b->n_states : b0 + 1;
         for (size_t r = 0; r < a->n_states; r++)
             for (size_t cc = b0; cc < b1; cc++)
                 PUSH(b->off + cc, a->off + r);
@@ -566,7 +725,160 @@ static int build_pattern(dct_model *m)
     return 0;
 }
 
+/* --------------------------------------------------------- aggregation */
+
+/* Two numbers equal, NAN equal to NAN (a parameter absent on both). */
+static int same_q(double a, double b)
+{
+    return a == b || (isnan(a) && isnan(b));
+}
+
+/* Whether racks A and B obey the same ODE: every parameter but the id
+ * and count, the flow-requirement points, the profile instance (profile,
+ * phase, jitter), the CDU group and the busways of their rows. */
+static int same_rack(dct_model *m, const dct_mcomp *a, const dct_mcomp *b)
+{
+    const dct_comp *x = a->sc, *y = b->sc;
+    for (int k = 0; k < DCT_RACK_NP; k++)
+        if (k != DCT_RACK_ID && k != DCT_RACK_COUNT &&
+            !same_q(x->q[k], y->q[k]))
+            return 0;
+    if (x->n_pts != y->n_pts)
+        return 0;
+    for (size_t i = 0; i < x->n_pts; i++)
+        for (int k = 0; k < DCT_FLOW_REQ_NP; k++)
+            if (!same_q(x->pts[i]->q[k], y->pts[i]->q[k]))
+                return 0;
+    if (!dct_profile_same(m->profiles, a->tindex, b->tindex))
+        return 0;
+    if (dct_model_group_of(m, a) != dct_model_group_of(m, b))
+        return 0;
+    const dct_reflist *ba = &x->parent->ref[DCT_ROW_BUSWAY],
+                      *bb = &y->parent->ref[DCT_ROW_BUSWAY];
+    if (ba->n != bb->n)
+        return 0;
+    for (size_t i = 0; i < ba->n; i++)
+        if (ba->v[i] != bb->v[i])
+            return 0;
+    return 1;
+}
+
+/* Whether CDUs A and B obey the same ODE: every parameter but the id and
+ * group (numbers equal, text equal where there is no number: the
+ * redundancy), the same facility loop and the same CDU group. */
+static int same_cdu(dct_model *m, const dct_mcomp *a, const dct_mcomp *b)
+{
+    const dct_comp *x = a->sc, *y = b->sc;
+    for (int k = 0; k < DCT_CDU_NP; k++) {
+        if (k == DCT_CDU_ID || k == DCT_CDU_GROUP)
+            continue;
+        if (!same_q(x->q[k], y->q[k]))
+            return 0;
+        if (isnan(x->q[k]) && k != DCT_CDU_LOOP &&
+            (!x->s[k] != !y->s[k] || (x->s[k] && strcmp(x->s[k], y->s[k]))))
+            return 0;
+    }
+    return x->ref[DCT_CDU_LOOP].v[0] == y->ref[DCT_CDU_LOOP].v[0] &&
+           dct_model_group_of(m, a) == dct_model_group_of(m, b);
+}
+
+/* Whether a scenario event names component C (it must keep its own
+ * states: the event makes it differ from its twins). */
+static int is_scenario_target(const dct_model *m, const dct_mcomp *c)
+{
+    const dct_scenario *sc = m->scenario;
+    /* profile= and scale= events are in the racks' profile uses, which
+     * aggregation compares (dct_profile_same) */
+    for (size_t i = 0; sc && i < sc->n_ev; i++)
+        if (sc->ev[i].kind != DCT_EV_PROFILE &&
+            sc->ev[i].kind != DCT_EV_SCALE && sc->ev[i].target &&
+            strcmp(sc->ev[i].target, c->id) == 0)
+            return 1;
+    return 0;
+}
+
+/* Hash of the numeric parameters (but the first, the id), the type, and
+ * for a rack its profile instance and its row's busways, so that a
+ * component is compared with few candidates. */
+static size_t comp_hash(dct_model *m, const dct_mcomp *c)
+{
+    const dct_comp *x = c->sc;
+    int is_rack = c->ct == &dct_ctype_rack;
+    int np = is_rack ? DCT_RACK_NP : DCT_CDU_NP;
+    size_t h = 1469598103934665603u ^ (size_t)is_rack;
+    for (int k = 1; k < np; k++) {
+        if ((is_rack && k == DCT_RACK_COUNT) || isnan(x->q[k]))
+            continue;
+        unsigned char b[sizeof(double)];
+        memcpy(b, &x->q[k], sizeof b);
+        for (size_t i = 0; i < sizeof b; i++)
+            h = (h ^ b[i]) * 1099511628211u;
+    }
+    if (!is_rack)
+        return h;
+    h = (h ^ dct_profile_key(m->profiles, c->tindex)) * 1099511628211u;
+    const dct_reflist *bl = &x->parent->ref[DCT_ROW_BUSWAY];
+    for (size_t i = 0; i < bl->n; i++)
+        h = (h ^ bl->v[i]->index) * 1099511628211u;
+    return h;
+}
+
+/* Whether C may be aggregated at all: a rack in a row, or a CDU that is
+ * not its group's first (which alone carries the group's redundancy
+ * margin); and no scenario event names it. */
+static int may_aggregate(dct_model *m, const dct_mcomp *c)
+{
+    if (c->ct == &dct_ctype_rack)
+        return c->sc->parent && !is_scenario_target(m, c);
+    if (c->ct != &dct_ctype_cdu)
+        return 0;
+    const dct_group *g = dct_model_group_of(m, c);
+    return g && g->cdu[0] != c && !is_scenario_target(m, c);
+}
+
+/* Exact aggregation of identical racks and CDUs: each one identical to an
+ * earlier one becomes an alias of the first of them (dctwin-models(7),
+ * NUMERICAL METHOD).  Those named by a scenario event stay on their own.
+ * Returns 0, or -1 out of memory. */
+static int aggregate(dct_model *m)
+{
+    size_t nb = 1;
+    while (nb < 2 * m->n_comp)
+        nb *= 2;
+    /* open addressing over the representatives: slot = comp index + 1 */
+    size_t *tab = calloc(nb, sizeof *tab);
+    size_t *hs = calloc(m->n_comp ? m->n_comp : 1, sizeof *hs);
+    if (!tab || !hs) {
+        free(tab);
+        free(hs);
+        return -1;
+    }
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (!may_aggregate(m, c))
+            continue;
+        size_t h = hs[i] = comp_hash(m, c), s = h & (nb - 1);
+        for (; tab[s]; s = (s + 1) & (nb - 1)) {
+            dct_mcomp *r = &m->comp[tab[s] - 1];
+            if (hs[tab[s] - 1] == h && r->ct == c->ct &&
+                (c->ct == &dct_ctype_rack ? same_rack(m, c, r)
+                                          : same_cdu(m, c, r))) {
+                c->rep = r;
+                m->n_alias++;
+                break;
+            }
+        }
+        if (!c->rep)
+            tab[s] = i + 1;
+    }
+    free(tab);
+    free(hs);
+    return 0;
+}
+
 /* --------------------------------------------------------------- build */
+
+static int link_aliases(dct_model *m);
 
 static int build_groups(dct_model *m, dct_diag *d)
 {
@@ -605,12 +917,21 @@ static int build_groups(dct_model *m, dct_diag *d)
         if (!g) {
             g = &m->group[m->n_group++];
             g->cdu = calloc(cl->n, sizeof *g->cdu);
-            g->rack = calloc(s->n_racks, sizeof *g->rack);
-            if (!g->cdu || !g->rack)
+            if (!g->cdu)
                 return -1;
             for (size_t a = 0; a < cl->n; a++)
                 g->cdu[g->n_cdu++] = dct_model_find(m, cl->v[a]);
         }
+        /* room for this row's racks (not every rack of the site per
+         * group: that is quadratic in memory on a 10,000-rack site) */
+        size_t nr = 0;
+        for (size_t k = 0; k < m->n_comp; k++)
+            nr += m->comp[k].ct == &dct_ctype_rack &&
+                  m->comp[k].sc->parent == row;
+        dct_mcomp **v = realloc(g->rack, (g->n_rack + nr + 1) * sizeof *v);
+        if (!v)
+            return -1;
+        g->rack = v;
         for (size_t k = 0; k < m->n_comp; k++) {
             dct_mcomp *r = &m->comp[k];
             if (r->ct == &dct_ctype_rack && r->sc->parent == row) {
@@ -690,10 +1011,17 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
     }
     if (build_groups(m, d))
         goto fail;
+    if (!m->opts.no_aggregate && aggregate(m))
+        goto oom;
     size_t errs = d->n_errors;
-    for (size_t i = 0; i < m->n_comp; i++)
+    for (size_t i = 0; i < m->n_comp; i++) {
         if (m->comp[i].ct->setup(m, &m->comp[i], d) && d->n_errors == errs)
             goto oom;
+        /* an alias keeps its outputs, margins and roots but no states;
+         * couplings to it then add nothing to the pattern */
+        if (m->comp[i].rep)
+            m->comp[i].n_states = 0;
+    }
     if (d->n_errors != errs)
         goto fail;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -704,7 +1032,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         dct_error(d, s->file, 0, "the site has nothing to simulate");
         goto fail;
     }
-    if (build_pattern(m))
+    if (build_pattern(m) || link_aliases(m))
         goto oom;
     m->ode = (dct_ode){
         .n = m->n,
@@ -721,6 +1049,8 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .is_smooth_bp = model_is_smooth_bp,
         .ctx = m,
     };
+    if (setup_dense_rows(m))
+        goto oom;
     return m;
 oom:
     dct_error(d, NULL, 0, "out of memory building the model");
@@ -745,6 +1075,16 @@ void dct_model_free(dct_model *m)
     free(m->dep);
     free(m->colptr);
     free(m->rowind);
+    free(m->fd_skip);
+    free(m->owner);
+    free(m->port0);
+    free(m->port1);
+    free(m->fd_y);
+    free(m->fd_f);
+    free(m->fd_mark);
+    free(m->fd_list);
+    free(m->alias_first);
+    free(m->alias_next);
     for (size_t i = 0; i < m->n_out; i++)
         free(m->out_name[i]);
     free(m->out_name);
@@ -767,7 +1107,16 @@ void dct_model_initial_state(dct_model *m, double *y0)
     /* ports of the initial estimate are not needed: each init uses the
      * design values and the t = 0 load */
     for (size_t i = 0; i < m->n_comp; i++)
-        m->comp[i].ct->init(m, &m->comp[i], y0);
+        if (!m->comp[i].rep)
+            m->comp[i].ct->init(m, &m->comp[i], y0);
+}
+
+size_t dct_model_n_rack_groups(const dct_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_comp; i++)
+        n += m->comp[i].ct == &dct_ctype_rack && !m->comp[i].rep;
+    return n;
 }
 
 double dct_model_electric_energy(const dct_model *m, const double *y)
@@ -808,7 +1157,8 @@ void dct_model_outputs(dct_model *m, double t, const double *y, double *out)
         return;
     for (size_t i = 0; i < m->n_out; i++) {
         dct_mcomp *c = m->out_comp[i];
-        out[i] = c->ct->output(m, c, i - c->out0, t, y);
+        dct_mcomp *src = c->rep ? c->rep : c;
+        out[i] = src->ct->output(m, src, i - c->out0, t, y);
     }
 }
 
@@ -829,12 +1179,20 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
         return;
     for (size_t i = 0; i < m->n_mar; i++) {
         dct_mcomp *c = m->mar_comp[i];
-        val[i] = c->ct->margin(m, c, i - c->mar0, t, y);
+        size_t src = dct_model_margin_source(m, i);
+        val[i] = src < i ? val[src] : c->ct->margin(m, c, i - c->mar0, t, y);
     }
 }
 
+size_t dct_model_margin_source(const dct_model *m, size_t i)
+{
+    const dct_mcomp *c = m->mar_comp[i];
+    return c->rep ? c->rep->mar0 + (i - c->mar0) : i;
+}
+
 int dct_model_root_event(const dct_model *m, size_t i, int dir,
-                         const char **component, const char **event)
+                         size_t member, const char **component,
+                         const char **event)
 {
     if (i >= m->n_root)
         return 0;
@@ -843,15 +1201,58 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
                                       : NULL;
     if (!e)
         return 0;
+    /* member 0 is the component itself, then its aliases in order */
+    size_t k = (size_t)(c - m->comp);
+    for (size_t a = m->alias_first[k]; member > 0; member--) {
+        if (!a)
+            return 0;
+        c = &m->comp[a - 1];
+        a = m->alias_next[a - 1];
+    }
     *component = c->id;
     *event = e;
     return 1;
 }
 
+/* The aliases of each representative (alias_first/next), and the root
+ * functions of the components with states only: an alias's roots cross
+ * with its representative's, and its events are reported with them
+ * (dct_model_root_event).  Returns 0, -1 out of memory. */
+static int link_aliases(dct_model *m)
+{
+    m->alias_first = calloc(m->n_comp ? m->n_comp : 1, sizeof *m->alias_first);
+    m->alias_next = calloc(m->n_comp ? m->n_comp : 1, sizeof *m->alias_next);
+    if (!m->alias_first || !m->alias_next)
+        return -1;
+    for (size_t k = m->n_comp; k-- > 0;) {
+        const dct_mcomp *c = &m->comp[k];
+        if (!c->rep)
+            continue;
+        size_t r = (size_t)(c->rep - m->comp);
+        m->alias_next[k] = m->alias_first[r];
+        m->alias_first[r] = k + 1;
+    }
+    size_t nr = 0;
+    for (size_t k = 0; k < m->n_comp; k++) {
+        dct_mcomp *c = &m->comp[k];
+        if (!c->n_roots || c->rep)
+            continue;
+        size_t r0 = c->root0;
+        c->root0 = nr;
+        for (size_t i = 0; i < c->n_roots; i++)
+            m->root_comp[nr++] = m->root_comp[r0 + i];
+    }
+    m->n_root = nr;
+    return 0;
+}
+
 double dct_model_stored_energy(const dct_model *m, const double *y)
 {
     double u = 0;
-    for (size_t i = 0; i < m->n_comp; i++)
-        u += m->comp[i].ct->stored(m, &m->comp[i], y);
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        const dct_mcomp *src = c->rep ? c->rep : c;
+        u += src->ct->stored(m, src, y);
+    }
     return u;
 }

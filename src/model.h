@@ -30,6 +30,13 @@ typedef struct dct_model_opts {
                                  a CSV file; NULL: each rack's own */
     unsigned long seed;       /* seed of random profile parts */
     const dct_scenario *scenario; /* timed events (borrowed), or NULL */
+    int no_aggregate;         /* 1: every rack has its own states
+                                 (--no-aggregate); 0: identical racks
+                                 share one set */
+    size_t dense_row;         /* Jacobian rows of buses, loops, heat
+                                 rejection and hall air with more columns
+                                 than this are filled column by column,
+                                 not coloured; 0: the default, 32 */
 } dct_model_opts;
 
 /* Quadratures (energy totals) integrated with the state, [J]. */
@@ -98,11 +105,24 @@ const dct_margin_def *dct_model_margin(const dct_model *m, size_t i);
 void dct_model_margin_values(dct_model *m, double t, const double *y,
                              double *val);
 
+/* The margin whose value margin I always has: for a member of an
+ * aggregated group (NUMERICAL METHOD in dctwin-models(7)) the same margin
+ * of its representative, which comes earlier; otherwise I itself. */
+size_t dct_model_margin_source(const dct_model *m, size_t i);
+
 /* Event for a sign change of root function I in direction DIR (+1 up,
- * -1 down): sets *COMPONENT and *EVENT (static or model-owned strings) and
- * returns 1, or returns 0 when that crossing is not an event. */
+ * -1 down), for MEMBER 0, 1, ... of the root's component (0: itself;
+ * then the members aggregated with it, whose roots cross with it): sets
+ * *COMPONENT and *EVENT (static or model-owned strings) and returns 1, or
+ * returns 0 when that crossing is not an event or there is no such
+ * member. */
 int dct_model_root_event(const dct_model *m, size_t i, int dir,
-                         const char **component, const char **event);
+                         size_t member, const char **component,
+                         const char **event);
+
+/* Racks that have their own states (one per group of identical racks,
+ * or every rack with no_aggregate). */
+size_t dct_model_n_rack_groups(const dct_model *m);
 
 /* Heat stored in every thermal capacitance, sum of C_i T_i [J] (relative
  * to 0 K); the energy closure of a run is

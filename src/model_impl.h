@@ -98,6 +98,18 @@ struct dct_mcomp {
                                   units, CDU pumps, generator sets, BESS
                                   containers */
     double t_unit_out;         /* [s] time of the last unit failure */
+    /* Exact aggregation (dctwin-models(7), NUMERICAL METHOD): a rack
+     * identical to an earlier one (same parameters, profile and phase,
+     * CDU group and busways), or a CDU identical to an earlier one of its
+     * group, has no states of its own; it is an alias of that
+     * representative: its ports are a copy of the representative's, its
+     * outputs, margins and roots the representative's values under its
+     * own id.  NULL: the component has its own states. */
+    dct_mcomp *rep;
+    /* Own block of the Jacobian pattern: 0 dense; 1 a chain (state k
+     * depends on states k - 1 and k only: tanks in series). */
+    int own_chain;
+    int fd_dense;              /* has rows filled by model_fd_fill */
 };
 
 /* CDUs sharing a supply and return header, and the racks they serve. */
@@ -150,14 +162,33 @@ struct dct_model {
                                   the grid is up */
     const dct_scenario *scenario;   /* borrowed, or NULL */
     size_t next_event;         /* first scenario event not yet applied */
+    size_t n_alias;            /* racks and CDUs aggregated into another */
+    /* dense rows of the Jacobian, filled column by column (fd_fill in
+     * model.c): rows left out of the colouring, the component owning
+     * each state, the ports at the base point and at a colour's point,
+     * scratch state and derivative vectors, per-component marks, and
+     * each representative's aliases (first, next; index + 1, 0: none) */
+    unsigned char *fd_skip;
+    size_t *owner;
+    dct_port *port0, *port1;
+    double *fd_y, *fd_f;
+    unsigned char *fd_mark;
+    size_t *fd_list;
+    size_t *alias_first, *alias_next;
 };
 
 /* Settling window [s] and the samples of its mean rack power. */
 #define DCT_SETTLE_WINDOW 60.0
 #define DCT_SETTLE_SAMPLES 6000
 
-/* Declare that the states of A depend on state BS of B (BS = -1: on all
- * of B's states).  Used to build the Jacobian pattern. */
+/* Declare that the states of A depend on state BS of B (BS = DCT_DEP_ALL:
+ * on all of B's states; DCT_DEP_LAST: on its last state, whatever B's
+ * state count turns out to be).  Used to build the Jacobian pattern,
+ * which must hold every entry that can be non-zero (check_model tests it
+ * against plain finite differences): the solver's column colouring relies
+ * on it. */
+#define DCT_DEP_ALL (-1L)
+#define DCT_DEP_LAST (-2L)
 int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
                   long bs);
 /* Add an output column "<id>.<NAME>" of component C (in order K = 0..). */
@@ -167,6 +198,16 @@ int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
                          const char *unit, const char *label, double limit,
                          int is_upper, const char *suffix);
 int dct_model_add_root(dct_model *m, dct_mcomp *c);
+
+/* Declare that the states of A depend on what a rack's port P_in (and
+ * P_el) depends on: its capacitor tier's input power, or its GPU
+ * junction states through the throttle. */
+int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
+/* ... on a CDU's secondary ports (supply T, flow mdot), and on its
+ * primary ports (outlet T2, valve flow mdot2). */
+int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a,
+                          const dct_mcomp *u);
+int dct_cdu_dep_primary(dct_model *m, const dct_mcomp *a, const dct_mcomp *u);
 
 /* The group a rack or CDU belongs to. */
 dct_group *dct_model_group_of(dct_model *m, const dct_mcomp *c);

@@ -921,6 +921,40 @@ dct_profile_set *dct_profile_set_single(const dct_site *s, const char *name,
     return ps;
 }
 
+static int use_same(const use *a, const use *b)
+{
+    return a->inst == b->inst && a->origin == b->origin &&
+           a->from == b->from && a->to == b->to && a->scale == b->scale;
+}
+
+int dct_profile_same(const dct_profile_set *ps, size_t a, size_t b)
+{
+    const rack_uses *x = &ps->rack[a], *y = &ps->rack[b];
+    if (x->n != y->n)
+        return 0;
+    for (size_t i = 0; i < x->n; i++)
+        if (!use_same(&ps->use[x->u[i]], &ps->use[y->u[i]]))
+            return 0;
+    return 1;
+}
+
+size_t dct_profile_key(const dct_profile_set *ps, size_t k)
+{
+    /* FNV-1a over the uses: equal for racks dct_profile_same calls
+     * equal */
+    size_t h = 14695981039346656037u;
+    const rack_uses *x = &ps->rack[k];
+    for (size_t i = 0; i < x->n; i++) {
+        const use *u = &ps->use[x->u[i]];
+        double v[4] = {u->origin, u->from, u->to, u->scale};
+        h = (h ^ u->inst) * 1099511628211u;
+        const unsigned char *p = (const unsigned char *)v;
+        for (size_t j = 0; j < sizeof v; j++)
+            h = (h ^ p[j]) * 1099511628211u;
+    }
+    return h;
+}
+
 dct_profile_set *dct_profile_set_builtin(const char *name, dct_diag *d)
 {
     if (strcmp(name, "llm-training") != 0 && strcmp(name, "constant") != 0) {

@@ -57,6 +57,12 @@ int dct_profile_jumps_at(const dct_profile_set *ps, double tb);
 /* Smallest breakpoint of any rack strictly after T; returns 0 if none. */
 int dct_profile_next_breakpoint(const dct_profile_set *ps, double t,
                                 double *tb);
+/* Whether racks A and B have the same load u(t) at every t: the same
+ * uses (profile instance with its phase and jitter, time base, window and
+ * scale) in the same order, scenario events included. */
+int dct_profile_same(const dct_profile_set *ps, size_t a, size_t b);
+/* A hash of rack K's uses, equal for racks dct_profile_same calls equal. */
+size_t dct_profile_key(const dct_profile_set *ps, size_t k);
 /* Name of the profile in use for rack K (for run.json). */
 const char *dct_profile_name(const dct_profile_set *ps, size_t k);
 

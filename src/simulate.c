@@ -129,6 +129,7 @@ typedef struct sim {
     double settle_wall_s;   /* [s] wall time it took */
     int is_settled;      /* settling met its tolerance */
     unsigned long seed;
+    int no_aggregate;    /* --no-aggregate */
     char *out_dir;       /* owned */
     int is_dir_created;  /* we made the leaf of out_dir */
     char **probe_args;   /* owned copies, split in place at ',' */
@@ -160,6 +161,7 @@ typedef struct sim {
     double u0;           /* [J] stored energy at t = 0 */
     double last_sample_t;   /* [s] time of the last margin sample */
     int has_sample;
+    int has_members;     /* some margin is an aggregated member's */
     double w0, dw;       /* [J] bus capacitor energy at t = 0, its change */
     double wall0, wall_s, last_progress;
     int show_progress, is_progress_shown;
@@ -322,6 +324,8 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
 }
 
 /* Update every margin of the model with the sample at (t, y). */
+static int member_violations(sim *S, size_t i);
+
 static int sample_margins(sim *S, double t, const double *y)
 {
     if (S->n_mg_model == 0)
@@ -338,11 +342,51 @@ static int sample_margins(sim *S, double t, const double *y)
     S->last_sample_t = t;
     S->has_sample = 1;
     for (size_t i = 0; i < S->n_mg_model; i++) {
+        /* a member of an aggregated group has its representative's
+         * values: its record is copied at the end (copy_margin_sources) */
+        if (dct_model_margin_source(S->model, i) != i)
+            continue;
+        int was_ok = isnan(S->mg[i].t_viol);
         int rc = update_margin(S, &S->mg[i], t, S->mval[i], is_jump, tb);
         if (rc)
             return rc;
+        if (was_ok && !isnan(S->mg[i].t_viol) && S->has_members &&
+            (rc = member_violations(S, i)) != 0)
+            return rc;
     }
     return 0;
+}
+
+/* The margin-violated events of the members of margin I's group. */
+static int member_violations(sim *S, size_t i)
+{
+    FILE *f = dct_afile_fp(S->f[F_EV]);
+    for (size_t k = i + 1; k < S->n_mg_model; k++) {
+        if (dct_model_margin_source(S->model, k) != i)
+            continue;
+        const dct_margin_def *d = S->mg[k].def;
+        fprintf(f, "%.9g,", S->mg[i].t_viol);
+        csv_field(f, d->component);
+        fputs(",margin-violated:", f);
+        csv_field(f, d->id);
+        if (putc('\n', f) == EOF || ferror(f))
+            return CB_WRITE;
+    }
+    return 0;
+}
+
+/* Give each member of an aggregated group its representative's record
+ * (worst value and time, first violation, time violated). */
+static void copy_margin_sources(sim *S)
+{
+    for (size_t i = 0; i < S->n_mg_model; i++) {
+        size_t src = dct_model_margin_source(S->model, i);
+        if (src != i) {
+            const dct_margin_def *d = S->mg[i].def;
+            S->mg[i] = S->mg[src];
+            S->mg[i].def = d;
+        }
+    }
 }
 
 static void progress(sim *S, double t, int is_final)
@@ -491,25 +535,27 @@ static int on_root(double t, const double *y, const int *found, void *ud)
         return CB_WRITE;
     for (size_t i = 0; i < S->ode->nroots; i++) {
         const char *comp = NULL, *ev = NULL;
-        if (!found[i] ||
-            !dct_model_root_event(S->model, i, found[i], &comp, &ev))
-            continue;
-        fprintf(f, "%.9g,", t);
-        csv_field(f, comp ? comp : "");
-        putc(',', f);
-        csv_field(f, ev ? ev : "");
-        if (putc('\n', f) == EOF || ferror(f))
-            return CB_WRITE;
-        /* time to throttle: the first GPU throttle after a failure */
-        if (S->t_fail >= 0 && S->t_throttle < 0 && ev &&
-            strcmp(ev, "throttle") == 0) {
-            S->t_throttle = t;
-            S->throttle_id = comp;
+        for (size_t k = 0; found[i] &&
+                           dct_model_root_event(S->model, i, found[i], k,
+                                                &comp, &ev);
+             k++) {
             fprintf(f, "%.9g,", t);
             csv_field(f, comp ? comp : "");
-            fprintf(f, ",time-to-throttle:%.6g s\n", t - S->t_fail);
-            if (ferror(f))
+            putc(',', f);
+            csv_field(f, ev ? ev : "");
+            if (putc('\n', f) == EOF || ferror(f))
                 return CB_WRITE;
+            /* time to throttle: the first GPU throttle after a failure */
+            if (S->t_fail >= 0 && S->t_throttle < 0 && ev &&
+                strcmp(ev, "throttle") == 0) {
+                S->t_throttle = t;
+                S->throttle_id = comp;
+                fprintf(f, "%.9g,", t);
+                csv_field(f, comp ? comp : "");
+                fprintf(f, ",time-to-throttle:%.6g s\n", t - S->t_fail);
+                if (ferror(f))
+                    return CB_WRITE;
+            }
         }
     }
     return sample_margins(S, t, y);
@@ -725,6 +771,38 @@ static int same_kind(const dct_margin_def *a, const dct_margin_def *b)
     return strcmp(ta, tb) == 0 && strcmp(a->label, b->label) == 0;
 }
 
+/* qsort order of margin indices by kind (same_kind), for kind_of */
+static const sim *kind_sim;
+static int cmp_kind(const void *a, const void *b)
+{
+    const dct_margin_def *x = kind_sim->mg[*(const size_t *)a].def;
+    const dct_margin_def *y = kind_sim->mg[*(const size_t *)b].def;
+    int c = strcmp(x->id + strlen(x->component), y->id + strlen(y->component));
+    return c ? c : strcmp(x->label, y->label);
+}
+
+/* KIND[i]: the kind (same_kind class) of margin i, numbered 0..; sorting
+ * keeps this O(n log n) for sites of 10,000 racks.  Returns the number of
+ * kinds, or 0 when out of memory. */
+static size_t kind_of(const sim *S, size_t *kind)
+{
+    size_t *idx = malloc(S->n_mg * sizeof *idx);
+    if (!idx)
+        return 0;
+    for (size_t i = 0; i < S->n_mg; i++)
+        idx[i] = i;
+    kind_sim = S;
+    qsort(idx, S->n_mg, sizeof *idx, cmp_kind);
+    size_t nk = 0;
+    for (size_t i = 0; i < S->n_mg; i++) {
+        if (i && !same_kind(S->mg[idx[i - 1]].def, S->mg[idx[i]].def))
+            nk++;
+        kind[idx[i]] = nk;
+    }
+    free(idx);
+    return nk + 1;
+}
+
 static void write_margins_txt(FILE *f, const sim *S)
 {
     fputs("site ", f);
@@ -752,22 +830,37 @@ static void write_margins_txt(FILE *f, const sim *S)
         fputs("no margins\n", f);
         return;
     }
+    size_t *kind = malloc(S->n_mg * sizeof *kind);
+    size_t nk = kind ? kind_of(S, kind) : 0;
+    size_t *n_kind = calloc(nk ? nk : 1, sizeof *n_kind);
+    size_t *n_bad = calloc(nk ? nk : 1, sizeof *n_bad);
+    unsigned char *seen = calloc(nk ? nk : 1, 1);
+    if (!kind || !nk || !n_kind || !n_bad || !seen) {
+        free(kind);
+        free(n_kind);
+        free(n_bad);
+        free(seen);
+        fputs("out of memory\n", f);
+        return;
+    }
+    for (size_t i = 0; i < S->n_mg; i++) {
+        n_kind[kind[i]]++;
+        n_bad[kind[i]] += S->mg[i].worst < 0;
+    }
     /* the first margin of each kind in binding order is its worst */
     int w_id = 2, w_q = 8;
     size_t n_rows = 0;
     for (size_t k = 0; k < S->n_mg; k++) {
         const dct_margin_def *md = S->mg[S->order[k]].def;
-        int is_first = 1;
-        for (size_t j = 0; j < k && is_first; j++)
-            if (same_kind(S->mg[S->order[j]].def, md))
-                is_first = 0;
-        if (!is_first)
+        if (seen[kind[S->order[k]]])
             continue;
+        seen[kind[S->order[k]]] = 1;
         n_rows++;
         int l = (int)strlen(md->id), lq = (int)strlen(md->quantity);
         w_id = l > w_id ? l : w_id;
         w_q = lq > w_q ? lq : w_q;
     }
+    memset(seen, 0, nk);
     txt_field(f, "id", w_id);
     fputs("  ", f);
     txt_field(f, "quantity", w_q);
@@ -777,21 +870,10 @@ static void write_margins_txt(FILE *f, const sim *S)
     for (size_t k = 0; k < S->n_mg; k++) {
         const sim_margin *g = &S->mg[S->order[k]];
         const dct_margin_def *md = g->def;
-        size_t n_kind = 0, n_bad = 0;
-        int is_first = 1;
-        for (size_t j = 0; j < S->n_mg; j++) {
-            const sim_margin *h = &S->mg[S->order[j]];
-            if (!same_kind(h->def, md))
-                continue;
-            if (j < k) {
-                is_first = 0;
-                break;
-            }
-            n_kind++;
-            n_bad += h->worst < 0;
-        }
-        if (!is_first)
+        size_t kk = kind[S->order[k]];
+        if (seen[kk])
             continue;
+        seen[kk] = 1;
         txt_field(f, md->id, w_id);
         fputs("  ", f);
         txt_field(f, md->quantity, w_q);
@@ -808,11 +890,15 @@ static void write_margins_txt(FILE *f, const sim *S)
             fprintf(f, "%17s", "-");
         else
             fprintf(f, "%17.6g", g->t_viol);
-        if (n_kind > 1)
-            fprintf(f, "  worst of %zu, %zu violated\n", n_kind, n_bad);
+        if (n_kind[kk] > 1)
+            fprintf(f, "  worst of %zu, %zu violated\n", n_kind[kk], n_bad[kk]);
         else
             fputs("  1\n", f);
     }
+    free(kind);
+    free(n_kind);
+    free(n_bad);
+    free(seen);
     if (is_all_ok(S))
         fprintf(f, "all %zu margins met (%zu kinds); binding: ", S->n_mg,
                 n_rows);
@@ -854,8 +940,9 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     fputs(",\"atol\":", f);
     json_num(f, S->atol);
     fprintf(f, ",\n \"model\":{\"n_states\":%zu,\"n_outputs\":%zu,"
-               "\"n_margins\":%zu,\"n_racks\":%zu}",
-            S->n_y, S->n_out, S->n_mg, S->site->n_racks);
+               "\"n_margins\":%zu,\"n_racks\":%zu,\"n_rack_groups\":%zu}",
+            S->n_y, S->n_out, S->n_mg, S->site->n_racks,
+            dct_model_n_rack_groups(S->model));
     fprintf(f, ",\"seed\":%lu,\n \"init\":{\"mode\":\"%s\",\"settle_s\":",
             S->seed, S->is_cold_start ? "design" : "steady");
     json_num(f, S->settle_s);
@@ -1012,6 +1099,10 @@ static void help(void)
         "from the\n"
         "                       design-point estimate with controllers "
         "half open\n"
+        "  --no-aggregate       give every rack and CDU its own states (by "
+        "default\n"
+        "                       identical ones share one set: same results, "
+        "faster)\n"
         "  -q, --quiet          no progress, no margin table on stdout\n"
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
@@ -1080,7 +1171,8 @@ static int add_probe(sim *S, const char *arg)
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
-    O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT, O_ADD_SCALE
+    O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT, O_ADD_SCALE,
+    O_NO_AGGREGATE
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -1106,6 +1198,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"grid-step", required_argument, 0, O_GRID_STEP},
         {"plot", no_argument, 0, O_PLOT},
         {"plot-format", required_argument, 0, O_PLOT_FORMAT},
+        {"no-aggregate", no_argument, 0, O_NO_AGGREGATE},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -1116,6 +1209,9 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         switch (c) {
         case O_PROFILE:
             S->profile = optarg;
+            break;
+        case O_NO_AGGREGATE:
+            S->no_aggregate = 1;
             break;
         case O_DURATION:
             bad = parse_time("duration", optarg, &S->duration);
@@ -1422,6 +1518,8 @@ static int alloc_run(sim *S)
                 S->grid_col[S->n_grid++] = k;
             }
     }
+    for (size_t i = 0; i < S->n_mg_model; i++)
+        S->has_members |= dct_model_margin_source(S->model, i) != i;
     for (size_t i = 0; i < S->n_mg; i++) {
         sim_margin *g = &S->mg[i];
         g->def = i < S->n_mg_model
@@ -1556,7 +1654,7 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_INPUT;
         goto done;
     }
-    dct_model_opts mo = {S->profile, S->seed, S->scenario};
+    dct_model_opts mo = {S->profile, S->seed, S->scenario, S->no_aggregate, 0};
     S->model = dct_model_build(S->site, &mo, &d);
     dct_diag_print(&d, stderr);   /* warnings of load and build too */
     dct_diag_clear(&d);
@@ -1674,6 +1772,7 @@ int dct_cmd_simulate(int argc, char **argv)
     }
 
     /* results */
+    copy_margin_sources(S);
     if (sort_margins(S) != 0) {
         rc = DCT_EXIT_OUTPUT;
         goto done;

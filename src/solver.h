@@ -57,6 +57,18 @@ typedef struct dct_ode {
      * stops there but keeps CVODE's history (no restart at order 1, no
      * new Jacobian).  NULL: every breakpoint restarts. */
     int (*is_smooth_bp)(double tb, void *ctx);
+    /* Optional, for the coloured differences: rows left out of the
+     * colouring (fd_skip[i] = 1; dense rows, which would otherwise force
+     * every column they hold into its own colour).  fd_begin runs before
+     * the colours at (T, Y); after the RHS of each colour (perturbed
+     * columns COLS[0..N_COLS-1], increments INC[j]) fd_fill stores the
+     * entries of the left-out rows of those columns in VALUES, given
+     * F0 = f(t, y).  NULL: every row is coloured. */
+    const unsigned char *fd_skip;
+    int (*fd_begin)(double t, const double *y, void *ctx);
+    int (*fd_fill)(double t, const double *y, const double *f0,
+                   const size_t *cols, size_t n_cols, const double *inc,
+                   double *values, void *ctx);
     void *ctx;                /* passed to every callback */
 } dct_ode;
 
@@ -115,6 +127,15 @@ double dct_solver_time(const dct_solver *s);
 const double *dct_solver_state(const dct_solver *s);
 void dct_solver_quad(const dct_solver *s, double *q);
 void dct_solver_get_stats(const dct_solver *s, dct_solver_stats *st);
+
+/* The Jacobian df/dy at (T, Y) on the ODE's pattern (VALUES: colptr[n]
+ * entries, in the pattern's order) by the coloured finite differences the
+ * solver uses, with increments sqrt(eps) max(|y_j|, 1); and the number of
+ * colours.  For tests against plain differences.  Returns 0, -1 when the
+ * ODE has an analytic Jacobian, or the RHS's non-zero value. */
+int dct_solver_fd_jacobian(dct_solver *s, double t, const double *y,
+                           double *values);
+long dct_solver_n_colors(const dct_solver *s);
 
 /* Free everything; NULL is a no-op. */
 void dct_solver_free(dct_solver *s);

@@ -19,6 +19,7 @@
 
 #include <check.h>
 #include <gsl/gsl_fft_real.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,11 @@ typedef struct fixture {
     double *y, *out;
 } fixture;
 
+/* 1: build models with --no-aggregate (every rack its own states) */
+static int fx_no_aggregate;
+/* dense-row threshold of the Jacobian (0: the model's default) */
+static size_t fx_dense_row;
+
 static void fx_open(fixture *f, const char *rel, const char *profile)
 {
     memset(f, 0, sizeof *f);
@@ -50,7 +56,7 @@ static void fx_open(fixture *f, const char *rel, const char *profile)
     if (!f->site)
         dct_diag_print(&f->d, stderr);
     ck_assert_ptr_nonnull(f->site);
-    dct_model_opts o = {profile, 1, NULL};
+    dct_model_opts o = {profile, 1, NULL, fx_no_aggregate, fx_dense_row};
     f->m = dct_model_build(f->site, &o, &f->d);
     if (!f->m)
         dct_diag_print(&f->d, stderr);
@@ -448,6 +454,123 @@ START_TEST(test_profile_llm_training)
 }
 END_TEST
 
+/* ------------------------------------------- Jacobian: pattern and values */
+
+/* The component owning state I (for messages). */
+static const char *state_owner(const dct_model *m, size_t i)
+{
+    for (size_t k = 0; k < m->n_comp; k++)
+        if (i >= m->comp[k].off && i < m->comp[k].off + m->comp[k].n_states)
+            return m->comp[k].id;
+    return "?";
+}
+
+/* Compare the solver's coloured finite-difference Jacobian at (T, Y) with
+ * plain one-column-at-a-time differences of the same increment: every
+ * entry that changes must lie in the pattern (else the colouring mixes
+ * columns), and the coloured values must equal the plain ones. */
+static void check_jacobian_at(fixture *f, dct_solver *sv, double t,
+                              const double *y, const char *what)
+{
+    const dct_ode *o = f->ode;
+    size_t n = o->n;
+    long nnz = o->colptr[n];
+    double *jc = calloc((size_t)nnz, sizeof *jc);
+    double *f0 = calloc(n, sizeof *f0), *f1 = calloc(n, sizeof *f1);
+    double *yp = malloc(n * sizeof *yp);
+    double *rowmax = calloc(n, sizeof *rowmax);
+    double *jp = calloc((size_t)nnz, sizeof *jp);
+    ck_assert(jc && f0 && f1 && yp && rowmax && jp);
+    ck_assert_int_eq(dct_solver_fd_jacobian(sv, t, y, jc), 0);
+    ck_assert_int_eq(o->rhs(t, y, f0, o->ctx), 0);
+    memcpy(yp, y, n * sizeof *yp);
+    size_t n_out = 0;
+    for (size_t j = 0; j < n; j++) {
+        double h = sqrt(DBL_EPSILON) * fmax(fabs(y[j]), 1.0);
+        yp[j] = y[j] + h;
+        h = yp[j] - y[j];
+        ck_assert_int_eq(o->rhs(t, yp, f1, o->ctx), 0);
+        yp[j] = y[j];
+        long q = o->colptr[j];
+        for (size_t i = 0; i < n; i++) {
+            double df = f1[i] - f0[i];
+            int in = q < o->colptr[j + 1] && (size_t)o->rowind[q] == i;
+            if (in) {
+                jp[q++] = df / h;
+                rowmax[i] = fmax(rowmax[i], fabs(df / h));
+            } else if (fabs(df) > 1e-13 * fmax(fabs(f0[i]), 1e-300)) {
+                if (n_out++ < 10)
+                    fprintf(stderr, "%s: d f[%zu] (%s) / d y[%zu] (%s) = %g "
+                                    "outside the pattern\n",
+                            what, i, state_owner(f->m, i), j,
+                            state_owner(f->m, j), df / h);
+            }
+        }
+    }
+    ck_assert_msg(n_out == 0, "%s: %zu Jacobian entries outside the pattern",
+                  what, n_out);
+    double worst = 0;
+    for (size_t j = 0; j < n; j++)
+        for (long q = o->colptr[j]; q < o->colptr[j + 1]; q++) {
+            size_t i = (size_t)o->rowind[q];
+            double e = fabs(jc[q] - jp[q]) / (fabs(jp[q]) + 1e-6 * rowmax[i] +
+                                              1e-300);
+            if (e > worst)
+                worst = e;
+            if (e > 1e-6)
+                fprintf(stderr, "%s: J[%zu (%s)][%zu (%s)] coloured %g, "
+                                "plain %g\n", what, i, state_owner(f->m, i),
+                        j, state_owner(f->m, j), jc[q], jp[q]);
+        }
+    ck_assert_msg(worst <= 1e-6, "%s: coloured Jacobian differs from plain "
+                  "differences by %g (relative)", what, worst);
+    free(jc);
+    free(jp);
+    free(f0);
+    free(f1);
+    free(yp);
+    free(rowmax);
+}
+
+/* reference-hall aggregated, then with every rack on its own; the last
+ * three again with a dense-row threshold of 2, so that the bus, loop,
+ * heat rejection and hall rows are all filled column by column */
+static const char *const jac_sites[] = {
+    "tests/data/one-rack.xml", "sites/gb200-row.xml", "sites/bess-qual.xml",
+    "sites/reference-hall.xml", "sites/reference-hall.xml",
+    "sites/bess-qual.xml", "sites/reference-hall.xml",
+    "sites/reference-hall.xml"};
+
+START_TEST(test_jacobian_fd)
+{
+    fixture f;
+    fx_no_aggregate = _i == 4 || _i == 7;
+    fx_dense_row = _i >= 5 ? 2 : 0;
+    fx_open(&f, jac_sites[_i], "llm-training");
+    fx_no_aggregate = 0;
+    fx_dense_row = 0;
+    dct_model_start(f.m);
+    dct_solver *sv = dct_solver_new(f.ode, f.y, 0.0, NULL, &f.d);
+    if (!sv)
+        dct_diag_print(&f.d, stderr);
+    ck_assert_ptr_nonnull(sv);
+    check_jacobian_at(&f, sv, 0.0, f.y, jac_sites[_i]);
+    /* and inside a run: 2.5 s of training, mid-edge and mid-plateau
+     * states */
+    ck_assert_int_eq(dct_solver_run(sv, 2.525, 2.525, NULL, &f.d), 0);
+    double *y = malloc(f.ode->n * sizeof *y);
+    ck_assert_ptr_nonnull(y);
+    memcpy(y, dct_solver_state(sv), f.ode->n * sizeof *y);
+    check_jacobian_at(&f, sv, dct_solver_time(sv), y, jac_sites[_i]);
+    fprintf(stderr, "%s: %zu states, %ld nonzeros, %ld colours\n",
+            jac_sites[_i], f.ode->n, f.ode->colptr[f.ode->n],
+            dct_solver_n_colors(sv));
+    free(y);
+    dct_solver_free(sv);
+    fx_close(&f);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -458,6 +581,9 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_gb200_row_steady);
     tcase_add_test(tc, test_bess_constant_current);
     tcase_add_loop_test(tc, test_energy_closure_training, 0, 2);
+    tcase_add_loop_test(tc, test_jacobian_fd, 0,
+                        (int)(sizeof jac_sites / sizeof jac_sites[0]));
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return s;
 }

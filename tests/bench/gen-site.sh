@@ -1,14 +1,16 @@
 #!/bin/sh
 # gen-site.sh N - print a site of N GB200 NVL72 racks: rows of 18 racks,
 # one XDU 1350 CDU per 8 racks plus one spare in each row's group, two
-# 1,500 A busways per row, enough dry coolers, rectifiers and CRAH units.
+# 1,500 A busways per row, enough dry coolers, rectifiers and CRAH units;
+# one facility loop and dry-cooler group per 56 rows (1,008 racks).
 # Used by tests/bench/run.sh (B2, scaling).  Models from DCTWIN_MODELS_PATH.
 set -eu
 n=${1:?usage: gen-site.sh N}
 rows=$(( (n + 17) / 18 ))
 it_kw=$(( n * 132 ))
 cdus_per_row=4             # 18 racks x 2.67 kg/s = 48 kg/s: 3 x 20.6 + 1
-dry=$(( it_kw * 87 / 100 / 600 + 2 ))
+rows_per_plant=56
+plants=$(( (rows + rows_per_plant - 1) / rows_per_plant ))
 rect=$(( it_kw / 3500 + 2 ))
 crah=$(( it_kw * 13 / 100 / 600 + 2 ))
 contract=$(( it_kw * 13 / 10 ))
@@ -33,19 +35,27 @@ while [ "$r" -le "$rows" ]; do
     printf '    <busway id="bw-%d-b" model="busway-1500a" bus="dc-1" length="30 m"/>\n' "$r"
     r=$((r + 1))
 done
-cat <<MID
-  </power>
-  <cooling>
-    <heat-rejection id="dry" model="drycooler-600kw" count="$dry"
-                    redundancy="N+1"/>
-    <facility-loop id="fws" heat-rejection="dry" supply-setpoint="31 degC"
-                   volume="$(( rows * 2 + 2 )) m3" segments="5" w-class="W32"/>
-MID
+echo '  </power>'
+echo '  <cooling>'
+p=1
+while [ "$p" -le "$plants" ]; do
+    # this plant's rows and racks
+    r0=$(( (p - 1) * rows_per_plant + 1 ))
+    r1=$(( p * rows_per_plant ))
+    [ "$r1" -gt "$rows" ] && r1=$rows
+    nr=$(( r1 - r0 + 1 ))
+    kw=$(( nr * 18 * 132 ))
+    printf '    <heat-rejection id="dry-%d" model="drycooler-600kw" count="%d"\n' "$p" $(( kw * 87 / 100 / 600 + 2 ))
+    printf '                    redundancy="N+1"/>\n'
+    printf '    <facility-loop id="fws-%d" heat-rejection="dry-%d" supply-setpoint="31 degC"\n' "$p" "$p"
+    printf '                   volume="%d m3" segments="5" w-class="W32"/>\n' $(( nr * 2 + 2 ))
+    p=$((p + 1))
+done
 r=1
 while [ "$r" -le "$rows" ]; do
     c=1
     while [ "$c" -le "$cdus_per_row" ]; do
-        printf '    <cdu id="cdu-%d-%d" model="xdu1350" loop="fws" group="g%d" supply-setpoint="35 degC" redundancy="N+1"/>\n' "$r" "$c" "$r"
+        printf '    <cdu id="cdu-%d-%d" model="xdu1350" loop="fws-%d" group="g%d" supply-setpoint="35 degC" redundancy="N+1"/>\n' "$r" "$c" $(( (r - 1) / rows_per_plant + 1 )) "$r"
         c=$((c + 1))
     done
     r=$((r + 1))
@@ -67,7 +77,7 @@ while [ "$r" -le "$rows" ]; do
         c=$((c + 1))
     done
     printf '  <row id="R%d" cdu="%s" busway="bw-%d-a bw-%d-b">\n' "$r" "${cdus# }" "$r" "$r"
-    printf '    <rack count="%d" model="gb200-nvl72"/>\n' "$k"
+    printf '    <rack id="R%d-01..R%d-%02d" model="gb200-nvl72"/>\n' "$r" "$r" "$k"
     printf '  </row>\n'
     left=$((left - k))
     r=$((r + 1))

@@ -3,10 +3,13 @@
 # written to tests/bench/results.md.  Never part of `make check`.
 #   B1  sites/reference-hall.xml, 1 h of synchronous training at 0.5 Hz:
 #       real-time ratio (simulated s / wall s), solver counts
-#   B2  generated sites of 10, 100, 1,000 (and with BENCH_FULL=1 10,000)
-#       racks under training: wall time per rack per simulated second, its
-#       growth per doubling, peak RSS per state
-#   B3  aggregated vs expanded identical racks: not built yet (issue 6)
+#   B2  generated sites of 10, 100, 1,000 and 10,000 racks under training,
+#       identical racks aggregated (the default) and with --no-aggregate: wall time per rack per simulated second, its
+#       growth per doubling, peak RSS per state and per rack
+#   B3  sites/reference-hall.xml, 10 min of training, aggregated vs
+#       --no-aggregate: speed ratio and the largest difference of the
+#       timeseries, beside the expanded run's own error (against a run at
+#       rtol 1e-7)
 # Environment: DCTWIN (binary), top_srcdir, DCTWIN_MODELS_PATH, BENCH_OUT
 # (results file; default $top_srcdir/tests/bench/results.md).
 set -eu
@@ -67,45 +70,99 @@ echo
 } >>"$tmp/res"
 
 # --------------------------------------------------------------- B2
-sizes="10 100 1000"
-[ "${BENCH_FULL:-0}" = 1 ] && sizes="$sizes 10000"
+# B2 ROWS LABEL OPTION...: one table row per site size
+b2() {
+    sizes=$1
+    label=$2
+    shift 2
+    prev_c= prev_n=
+    for n in $sizes; do
+        # simulated time shrinks with size so that each run takes about
+        # the same wall time; at least three 2 s periods
+        d=$(awk -v n="$n" 'BEGIN { d = 6000 / n; if (d < 6) d = 6; if (d > 600) d = 600; printf "%d", d }')
+        echo "bench: B2 $n racks $label, ${d} s" >&2
+        [ -f "$tmp/s$n.xml" ] ||
+            sh "$top_srcdir/tests/bench/gen-site.sh" "$n" >"$tmp/s$n.xml"
+        kb=$(peak_kb "$DCTWIN" simulate "$tmp/s$n.xml" --profile llm-training \
+            --duration "${d}s" --output-step 1s --probe 'dc-1.*' -q \
+            --out "$tmp/b2-$n" "$@")
+        r="$tmp/b2-$n/run.json"
+        w=$(json "$r" wall_s)
+        ns=$(json "$r" n_states)
+        ng=$(json "$r" n_rack_groups)
+        c=$(awk -v w="$w" -v n="$n" -v d="$d" 'BEGIN { printf "%.4g", w / n / d }')
+        g=-
+        if [ -n "$prev_c" ]; then
+            g=$(awk -v a="$prev_c" -v b="$c" -v n0="$prev_n" -v n1="$n" \
+                'BEGIN { printf "%.3f", exp(log(b / a) / (log(n1 / n0) / log(2))) }')
+        fi
+        per=$(awk -v k="$kb" -v s="$ns" 'BEGIN { printf "%.0f B", k * 1024 / s }')
+        perr=$(awk -v k="$kb" -v s="$n" 'BEGIN { printf "%.0f B", k * 1024 / s }')
+        echo "| $n | $label | $ng | $ns | $(json "$r" n_colors) | $d s | $w s | $c s | $g | $kb kB | $per | $perr |" >>"$tmp/res"
+        prev_c=$c
+        prev_n=$n
+    done
+}
 {
 echo "## B2: scaling, generated sites under llm-training"
 echo
-echo "| racks | states | simulated | wall | wall / rack / simulated s | growth per doubling | peak RSS | RSS / state |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| racks | mode | rack groups | states | colours | simulated | wall | wall / rack / simulated s | growth per doubling | peak RSS | RSS / state | RSS / rack |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >>"$tmp/res"
-prev_c= prev_n=
-for n in $sizes; do
-    # simulated time shrinks with size so that each run takes about the
-    # same wall time; at least three 2 s periods
-    d=$(awk -v n="$n" 'BEGIN { d = 6000 / n; if (d < 6) d = 6; if (d > 600) d = 600; printf "%d", d }')
-    echo "bench: B2 $n racks, ${d} s" >&2
-    sh "$top_srcdir/tests/bench/gen-site.sh" "$n" >"$tmp/s$n.xml"
-    kb=$(peak_kb "$DCTWIN" simulate "$tmp/s$n.xml" --profile llm-training \
-        --duration "${d}s" --output-step 1s -q --out "$tmp/b2-$n")
-    r="$tmp/b2-$n/run.json"
-    w=$(json "$r" wall_s)
-    ns=$(json "$r" n_states)
-    c=$(awk -v w="$w" -v n="$n" -v d="$d" 'BEGIN { printf "%.4g", w / n / d }')
-    g=-
-    if [ -n "$prev_c" ]; then
-        g=$(awk -v a="$prev_c" -v b="$c" -v n0="$prev_n" -v n1="$n" \
-            'BEGIN { printf "%.3f", exp(log(b / a) / (log(n1 / n0) / log(2))) }')
-    fi
-    per=$(awk -v k="$kb" -v s="$ns" 'BEGIN { printf "%.0f B", k * 1024 / s }')
-    echo "| $n | $ns | $d s | $w s | $c s | $g | $kb kB | $per |" >>"$tmp/res"
-    prev_c=$c
-    prev_n=$n
-done
+b2 "10 100 1000 10000" aggregated
+b2 "10 100 1000 10000" expanded --no-aggregate
 {
 echo
-echo "Targets: growth per doubling <= 1.15; memory <= 2 KB per state.  Peak"
-echo "RSS includes the program and its libraries (a floor of a few MB)."
+echo "Wall time excludes the settling to the initial steady state (run.json"
+echo "settle_wall_s).  Simulated time is 6000 s / racks, between 6 s and"
+echo "600 s (10,000 racks: 6 s).  Targets: growth per doubling <= 1.15;"
+echo "memory <= 2 KB per state.  Peak RSS includes the program, its"
+echo "libraries and the site's records (a floor of about 12 MB)."
 echo
+} >>"$tmp/res"
+
+# --------------------------------------------------------------- B3
+echo "bench: B3 reference-hall aggregated vs expanded, 10 min" >&2
+for mode in agg exp ref; do
+    case $mode in
+    agg) o= ;;
+    exp) o=--no-aggregate ;;
+    ref) o="--no-aggregate --rtol 1e-7 --atol 1e-6" ;;
+    esac
+    # shellcheck disable=SC2086
+    peak_kb "$DCTWIN" simulate "$top_srcdir/sites/reference-hall.xml" \
+        --profile llm-training --duration 10min --output-step 1s -q \
+        --out "$tmp/b3-$mode" $o >/dev/null
+done
+wa=$(json "$tmp/b3-agg/run.json" wall_s)
+we=$(json "$tmp/b3-exp/run.json" wall_s)
+dae=$(awk -f "$top_srcdir/tests/maxdiff.awk" "$tmp/b3-agg/timeseries.csv" "$tmp/b3-exp/timeseries.csv")
+dre=$(awk -f "$top_srcdir/tests/maxdiff.awk" "$tmp/b3-ref/timeseries.csv" "$tmp/b3-exp/timeseries.csv")
+dra=$(awk -f "$top_srcdir/tests/maxdiff.awk" "$tmp/b3-ref/timeseries.csv" "$tmp/b3-agg/timeseries.csv")
+row() { # row LABEL "ABS COL REL COL"
+    set -- "$1" $2
+    echo "| $1 | $2 ($3) | $4 ($5) |"
+}
+{
 echo "## B3: aggregated vs expanded identical racks"
 echo
-echo "Not built yet: exact aggregation of identical racks is open (issue 6)."
+echo "sites/reference-hall.xml, 10 min of llm-training, output every 1 s,"
+echo "every column of timeseries.csv ($(head -n 1 "$tmp/b3-agg/timeseries.csv" | tr ',' '\n' | wc -l) columns)."
+echo
+echo "| run | rack groups | states | wall | speed ratio |"
+echo "|---|---|---|---|---|"
+echo "| aggregated | $(json "$tmp/b3-agg/run.json" n_rack_groups) | $(json "$tmp/b3-agg/run.json" n_states) | $wa s | $(awk -v a="$wa" -v e="$we" 'BEGIN { printf "%.2f", e / a }') |"
+echo "| --no-aggregate | $(json "$tmp/b3-exp/run.json" n_rack_groups) | $(json "$tmp/b3-exp/run.json" n_states) | $we s | 1 |"
+echo
+echo "| compared | max abs difference (column) | max relative difference (column) |"
+echo "|---|---|---|"
+row "aggregated vs expanded, rtol 1e-5" "$dae"
+row "expanded rtol 1e-5 vs expanded rtol 1e-7 (its own error)" "$dre"
+row "aggregated rtol 1e-5 vs expanded rtol 1e-7" "$dra"
+echo
+echo "Relative difference: |a - b| / max(|a|, |b|, 1).  Aggregation is exact"
+echo "(the same ODE): the two runs differ by the solver's error only, which"
+echo "the comparison with the tighter expanded run measures."
 } >>"$tmp/res"
 
 cp "$tmp/res" "$out"
