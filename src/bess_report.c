@@ -727,12 +727,12 @@ static int run_ok(const runinfo *ri)
 /* Plot columns YCOLS (names; NULL-ended) of CSV against its column XCOL
  * into OUT/plots/NAME.png; THR (NAN: none) a threshold line.  Sets REL to
  * the plot's path relative to the report directory, "" when not drawn. */
-static void plot_xy(rpt *R, const char *name, const char *csv,
-                    const char *title, const char *xlabel,
-                    const char *ylabel, const char *xcol,
-                    const char *const *ycols, const char *const *ytitles,
-                    double xscale, double yscale, double thr,
-                    const char *thr_name, char rel[256])
+static void plot_xy2(rpt *R, const char *name, const char *csv,
+                     const char *title, const char *xlabel,
+                     const char *ylabel, const char *xcol,
+                     const char *const *ycols, const char *const *ytitles,
+                     double xscale, double yscale, const double thr[2],
+                     const char *const thr_name[2], char rel[256])
 {
     rel[0] = '\0';
     if (R->no_gnuplot)
@@ -779,13 +779,20 @@ static void plot_xy(rpt *R, const char *name, const char *csv,
     vars[nv++] = yl;
     vars[nv++] = xs;
     vars[nv++] = ys;
-    char thn[200];
-    if (isfinite(thr)) {
-        snprintf(th, sizeof th, "threshold=%.9g", thr);
+    char thn[200], th2[32], thn2[200];
+    if (isfinite(thr[0])) {
+        snprintf(th, sizeof th, "threshold=%.9g", thr[0]);
         snprintf(thn, sizeof thn, "thresholdname=%s",
-                 thr_name ? thr_name : "threshold");
+                 thr_name[0] ? thr_name[0] : "threshold");
         vars[nv++] = th;
         vars[nv++] = thn;
+        if (isfinite(thr[1])) {
+            snprintf(th2, sizeof th2, "threshold2=%.9g", thr[1]);
+            snprintf(thn2, sizeof thn2, "threshold2name=%s",
+                     thr_name[1] ? thr_name[1] : "threshold");
+            vars[nv++] = th2;
+            vars[nv++] = thn2;
+        }
     }
     int rc = dct_plot_render("xy", (const char *const *)vars, (size_t)nv,
                              path, R->fmt, &R->d);
@@ -795,6 +802,20 @@ static void plot_xy(rpt *R, const char *name, const char *csv,
     }
     if (rc == DCT_PLOT_OK)
         snprintf(rel, 256, "plots/%s.%s", name, R->fmt);
+}
+
+/* plot_xy2 with at most one threshold line THR (NAN: none). */
+static void plot_xy(rpt *R, const char *name, const char *csv,
+                    const char *title, const char *xlabel,
+                    const char *ylabel, const char *xcol,
+                    const char *const *ycols, const char *const *ytitles,
+                    double xscale, double yscale, double thr,
+                    const char *thr_name, char rel[256])
+{
+    const double t2[2] = {thr, NAN};
+    const char *const n2[2] = {thr_name, NULL};
+    plot_xy2(R, name, csv, title, xlabel, ylabel, xcol, ycols, ytitles,
+             xscale, yscale, t2, n2, rel);
 }
 
 /* Write the columns X and Y (N values) as a two-column CSV evidence file
@@ -1416,8 +1437,18 @@ static void eval_day(rpt *R)
     snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
     const char *yc[] = {scol, NULL};
     const char *yt[] = {"SOC", NULL};
-    plot_xy(R, "day-soc", csv, "24 h combined profile: state of charge",
-            "t [h]", "SOC [%]", "t_s", yc, yt, 3600, 100, NAN, NULL, plot);
+    /* the window of the SOC checks, from the criteria */
+    const result *lo = result_of(R, "t11-soc-min");
+    const result *hi = result_of(R, "t11-soc-max");
+    double thr[2] = {NAN, NAN};
+    const char *thn[2] = {NULL, NULL};
+    int nt = 0;
+    if (lo && isfinite(lo->threshold))
+        thr[nt] = lo->threshold, thn[nt++] = "t11-soc-min";
+    if (hi && isfinite(hi->threshold))
+        thr[nt] = hi->threshold, thn[nt++] = "t11-soc-max";
+    plot_xy2(R, "day-soc", csv, "24 h combined profile: state of charge",
+             "t [h]", "SOC [%]", "t_s", yc, yt, 3600, 100, thr, thn, plot);
     measured(R, "t11-soc-min", 100 * min_of(soc, 0, n), plot, NULL);
     measured(R, "t11-soc-max", 100 * max_of(soc, 0, n), plot, NULL);
     measured(R, "t11-soc-drift", 100 * fabs(soc[n - 1] - soc[0]), plot,
