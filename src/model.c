@@ -1067,6 +1067,7 @@ void dct_model_free(dct_model *m)
     free(m->out_comp);
     free(m->mar);
     free(m->mar_comp);
+    free(m->mar_src);
     free(m->root_comp);
     free(m->scratch);
     dct_profile_set_free(m->profiles);
@@ -1162,8 +1163,7 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
 
 size_t dct_model_margin_source(const dct_model *m, size_t i)
 {
-    const dct_mcomp *c = m->mar_comp[i];
-    return c->rep ? c->rep->mar0 + (i - c->mar0) : i;
+    return m->mar_src[i];
 }
 
 int dct_model_root_event(const dct_model *m, size_t i, int dir,
@@ -1190,7 +1190,8 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
     return 1;
 }
 
-/* The aliases of each representative (alias_first/next), and the root
+/* The aliases of each representative (alias_first/next), the margin each
+ * margin copies (mar_src: an alias's from its representative), and the root
  * functions of the components with states only: an alias's roots cross
  * with its representative's, and its events are reported with them
  * (dct_model_root_event).  Returns 0, -1 out of memory. */
@@ -1207,6 +1208,13 @@ static int link_aliases(dct_model *m)
         size_t r = (size_t)(c->rep - m->comp);
         m->alias_next[k] = m->alias_first[r];
         m->alias_first[r] = k + 1;
+    }
+    m->mar_src = malloc((m->n_mar ? m->n_mar : 1) * sizeof *m->mar_src);
+    if (!m->mar_src)
+        return -1;
+    for (size_t i = 0; i < m->n_mar; i++) {
+        const dct_mcomp *c = m->mar_comp[i];
+        m->mar_src[i] = c->rep ? c->rep->mar0 + (i - c->mar0) : i;
     }
     size_t nr = 0;
     for (size_t k = 0; k < m->n_comp; k++) {

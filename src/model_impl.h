@@ -175,6 +175,7 @@ struct dct_model {
     unsigned char *fd_mark;
     size_t *fd_list;
     size_t *alias_first, *alias_next;
+    size_t *mar_src;           /* dct_model_margin_source, per margin */
 };
 
 /* Settling window [s] and the samples of its mean rack power. */
