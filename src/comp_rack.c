@@ -130,10 +130,17 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                   c->id);
         return -1;
     }
-    /* the group's flow and mixed supply: the CDUs' secondary ports */
-    for (size_t i = 0; i < r->g->n_cdu; i++)
-        if (dct_cdu_dep_secondary(m, c, r->g->cdu[i]))
+    /* the group's flow and mixed supply (the CDUs' secondary ports) set
+     * the plates' inlet and resistance and the liquid segments' flow */
+    for (size_t i = 0; i < r->g->n_cdu; i++) {
+        const dct_mcomp *u = r->g->cdu[i];
+        if (dct_cdu_dep_secondary(m, c, S_TC, u) ||
+            dct_cdu_dep_secondary(m, c, S_TCH, u))
             return -1;
+        for (int k = 0; k < r->nseg; k++)
+            if (dct_cdu_dep_secondary(m, c, S_TL + k, u))
+                return -1;
+    }
     const char *outs[] = {"T_j_degC",      "T_j_hot_degC", "T_case_degC",
                           "T_return_degC", "P_kW",         "flow_Lpm",
                           "gpu_power_pct"};

@@ -138,6 +138,12 @@ double dct_ntu_crossflow(double eps, double cr)
 int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
                   long bs)
 {
+    return dct_model_dep_row(m, a, DCT_DEP_ALL, b, bs);
+}
+
+int dct_model_dep_row(dct_model *m, const dct_mcomp *a, long as,
+                      const dct_mcomp *b, long bs)
+{
     if (m->n_dep == m->cap_dep) {
         size_t nc = m->cap_dep ? 2 * m->cap_dep : 256;
         struct dep *v = realloc(m->dep, nc * sizeof *v);
@@ -147,7 +153,7 @@ int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
         m->cap_dep = nc;
     }
     m->dep[m->n_dep++] = (struct dep){(size_t)(a - m->comp),
-                                      (size_t)(b - m->comp), bs};
+                                      (size_t)(b - m->comp), bs, as};
     return 0;
 }
 
@@ -684,7 +690,12 @@ static int build_pattern(dct_model *m)
             bs = (long)b->n_states - 1;
         size_t b0 = bs < 0 ? 0 : (size_t)bs;
         size_t b1 = bs < 0 ? b->n_states : b0 + 1;
-        for (size_t r = 0; r < a->n_states; r++)
+        long as = m->dep[k].as;
+        size_t r0 = as < 0 ? 0 : (size_t)as;
+        size_t r1 = as < 0 ? a->n_states : r0 + 1;
+        if (r1 > a->n_states)
+            continue;
+        for (size_t r = r0; r < r1; r++)
             for (size_t cc = b0; cc < b1; cc++)
                 PUSH(b->off + cc, a->off + r);
     }

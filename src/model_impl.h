@@ -137,7 +137,7 @@ struct dct_model {
     /* ambient */
     double T_db, T_wb, T_dew;  /* [K] */
     /* sparsity: couplings as (row comp, col comp, col state or -1 = all) */
-    struct dep { size_t a, b; long bs; } *dep;
+    struct dep { size_t a, b; long bs, as; } *dep;  /* as: row of a, -1 all */
     size_t n_dep, cap_dep;
     long *colptr, *rowind;
     /* outputs */
@@ -190,6 +190,9 @@ struct dct_model {
  * on it. */
 #define DCT_DEP_ALL (-1L)
 #define DCT_DEP_LAST (-2L)
+/* The same for state AS of A only (its derivative alone reads B). */
+int dct_model_dep_row(dct_model *m, const dct_mcomp *a, long as,
+                      const dct_mcomp *b, long bs);
 int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
                   long bs);
 /* Add an output column "<id>.<NAME>" of component C (in order K = 0..). */
@@ -204,9 +207,10 @@ int dct_model_add_root(dct_model *m, dct_mcomp *c);
  * P_el) depends on: its capacitor tier's input power, or its GPU
  * junction states through the throttle. */
 int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
-/* ... on a CDU's secondary ports (supply T, flow mdot), and on its
- * primary ports (outlet T2, valve flow mdot2). */
-int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a,
+/* ... state AS of A (DCT_DEP_ALL: all) on a CDU's secondary ports
+ * (supply T, flow mdot); A on its primary ports (outlet T2, valve flow
+ * mdot2). */
+int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a, long as,
                           const dct_mcomp *u);
 int dct_cdu_dep_primary(dct_model *m, const dct_mcomp *a, const dct_mcomp *u);
 
