@@ -114,7 +114,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
      * supply (the loop's last state); nothing of the other CDUs */
     for (size_t i = 0; i < u->g->n_rack; i++) {
         const dct_mcomp *r = u->g->rack[i];
-        if (dct_model_dep_row(m, c, S_TR, r, DCT_DEP_LAST))
+        if (dct_rack_dep_outlet(m, c, S_TR, r))
             return -1;
     }
     if (dct_model_dep(m, c, u->loop, DCT_DEP_LAST))

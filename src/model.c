@@ -678,7 +678,8 @@ static int build_pattern(dct_model *m)
         const dct_mcomp *c = &m->comp[i];
         for (size_t a = 0; a < c->n_states; a++)
             for (size_t b = 0; b < c->n_states; b++)
-                if (!c->own_chain || b == a || b + 1 == a)
+                if (c->own ? c->own[a * c->n_states + b]
+                           : !c->own_chain || b == a || b + 1 == a)
                     PUSH(c->off + b, c->off + a);
     }
     for (size_t k = 0; k < m->n_dep; k++) {

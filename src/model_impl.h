@@ -109,6 +109,9 @@ struct dct_mcomp {
     /* Own block of the Jacobian pattern: 0 dense; 1 a chain (state k
      * depends on states k - 1 and k only: tanks in series). */
     int own_chain;
+    /* or, when not NULL, own[a * n_states + b] = 1 where state a depends
+     * on state b (owned by the component's data) */
+    const unsigned char *own;
     int fd_dense;              /* has rows filled by model_fd_fill */
 };
 
@@ -207,6 +210,11 @@ int dct_model_add_root(dct_model *m, dct_mcomp *c);
  * P_el) depends on: its capacitor tier's input power, or its GPU
  * junction states through the throttle. */
 int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
+/* ... state AS of A (DCT_DEP_ALL: all) on a rack's outlet temperature
+ * (its last liquid segment, not its last state when it has a capacitor
+ * tier). */
+int dct_rack_dep_outlet(dct_model *m, const dct_mcomp *a, long as,
+                        const dct_mcomp *rack);
 /* ... state AS of A (DCT_DEP_ALL: all) on a CDU's secondary ports
  * (supply T, flow mdot); A on its primary ports (outlet T2, valve flow
  * mdot2). */
