@@ -44,10 +44,11 @@ typedef struct cdu {
     double q_hx, t_fws, y_cmd, u;
 } cdu;
 
-int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a,
+int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a, long as,
                           const dct_mcomp *u)
 {
-    return dct_model_dep(m, a, u, S_TS) || dct_model_dep(m, a, u, S_W);
+    return dct_model_dep_row(m, a, as, u, S_TS) ||
+           dct_model_dep_row(m, a, as, u, S_W);
 }
 
 int dct_cdu_dep_primary(dct_model *m, const dct_mcomp *a, const dct_mcomp *u)
@@ -113,7 +114,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
      * supply (the loop's last state); nothing of the other CDUs */
     for (size_t i = 0; i < u->g->n_rack; i++) {
         const dct_mcomp *r = u->g->rack[i];
-        if (dct_model_dep(m, c, r, DCT_DEP_LAST))
+        if (dct_rack_dep_outlet(m, c, S_TR, r))
             return -1;
     }
     if (dct_model_dep(m, c, u->loop, DCT_DEP_LAST))

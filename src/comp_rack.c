@@ -36,6 +36,7 @@ typedef struct rack {
     dct_curve req;         /* required flow per watt against T_supply */
     int has_req;
     dct_group *g;
+    unsigned char *own;    /* own block of the Jacobian pattern */
     /* capacitor tier of the power shelves (cap-energy > 0): states
      * x[s_cap] stored energy [J] and x[s_cap + 1] input power [W] */
     int has_cap;
@@ -63,6 +64,8 @@ static double rci(const rack *r, double v)
     double vmin = 1e-3 * r->v_plate_design;
     return r->a + r->b / (v > vmin ? v : vmin);
 }
+
+static int own_pattern(dct_mcomp *c, rack *r);
 
 static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 {
@@ -124,16 +127,25 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         r->tau_cap = 0.6 * r->e_bank / (r->p_max - r->p_idle);
         c->n_states += 2;
     }
+    if (own_pattern(c, r))
+        return -1;
     r->g = dct_model_group_of(m, c);
     if (!r->g) {
         dct_error(d, c->sc->file, c->sc->line, "rack %s has no CDU group",
                   c->id);
         return -1;
     }
-    /* the group's flow and mixed supply: the CDUs' secondary ports */
-    for (size_t i = 0; i < r->g->n_cdu; i++)
-        if (dct_cdu_dep_secondary(m, c, r->g->cdu[i]))
+    /* the group's flow and mixed supply (the CDUs' secondary ports) set
+     * the plates' inlet and resistance and the liquid segments' flow */
+    for (size_t i = 0; i < r->g->n_cdu; i++) {
+        const dct_mcomp *u = r->g->cdu[i];
+        if (dct_cdu_dep_secondary(m, c, S_TC, u) ||
+            dct_cdu_dep_secondary(m, c, S_TCH, u))
             return -1;
+        for (int k = 0; k < r->nseg; k++)
+            if (dct_cdu_dep_secondary(m, c, S_TL + k, u))
+                return -1;
+    }
     const char *outs[] = {"T_j_degC",      "T_j_hot_degC", "T_case_degC",
                           "T_return_degC", "P_kW",         "flow_Lpm",
                           "gpu_power_pct"};
@@ -174,12 +186,51 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     return 0;
 }
 
+int dct_rack_dep_outlet(dct_model *m, const dct_mcomp *a, long as,
+                        const dct_mcomp *rc)
+{
+    const rack *r = rc->data;
+    return dct_model_dep_row(m, a, as, rc, S_TL + r->nseg - 1);
+}
+
 int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rc)
 {
     const rack *r = rc->data;
     if (r->has_cap)
         return dct_model_dep(m, a, rc, (long)r->s_cap + 1);
     return dct_model_dep(m, a, rc, S_TJ) || dct_model_dep(m, a, rc, S_TJH);
+}
+
+/* The rack's own Jacobian block: which of its states each derivative
+ * reads (derivs below; check_model tests it against plain differences).
+ * The plates read their junction, themselves and the outlet (the
+ * manifold pre-heat); the liquid reads both plates, its upstream segment,
+ * itself and the outlet; the capacitor tier reads the throttled power
+ * (both junctions). */
+static int own_pattern(dct_mcomp *c, rack *r)
+{
+    size_t n = c->n_states, out = S_TL + (size_t)r->nseg - 1;
+    r->own = calloc(n * n, 1);
+    if (!r->own)
+        return -1;
+#define DEP(a, b) (r->own[(size_t)(a) * n + (size_t)(b)] = 1)
+    DEP(S_TJ, S_TJ), DEP(S_TJ, S_TC);
+    DEP(S_TC, S_TJ), DEP(S_TC, S_TC), DEP(S_TC, out);
+    DEP(S_TJH, S_TJH), DEP(S_TJH, S_TCH);
+    DEP(S_TCH, S_TJH), DEP(S_TCH, S_TCH), DEP(S_TCH, out);
+    for (size_t k = S_TL; k <= out; k++) {
+        DEP(k, S_TC), DEP(k, S_TCH), DEP(k, k), DEP(k, out);
+        if (k > S_TL)
+            DEP(k, k - 1);
+    }
+    if (r->has_cap)
+        for (size_t a = r->s_cap; a < r->s_cap + 2; a++) {
+            DEP(a, S_TJ), DEP(a, S_TJH);
+            DEP(a, r->s_cap), DEP(a, r->s_cap + 1);
+        }
+#undef DEP
+    c->own = r->own;
+    return 0;
 }
 
 /* Rack index K among the site's racks is its order of appearance. */
@@ -367,6 +418,7 @@ static void rack_free(dct_mcomp *c)
     if (!r)
         return;
     dct_curve_free(&r->req);
+    free(r->own);
     free(r);
 }
 

@@ -138,6 +138,12 @@ double dct_ntu_crossflow(double eps, double cr)
 int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
                   long bs)
 {
+    return dct_model_dep_row(m, a, DCT_DEP_ALL, b, bs);
+}
+
+int dct_model_dep_row(dct_model *m, const dct_mcomp *a, long as,
+                      const dct_mcomp *b, long bs)
+{
     if (m->n_dep == m->cap_dep) {
         size_t nc = m->cap_dep ? 2 * m->cap_dep : 256;
         struct dep *v = realloc(m->dep, nc * sizeof *v);
@@ -147,7 +153,7 @@ int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
         m->cap_dep = nc;
     }
     m->dep[m->n_dep++] = (struct dep){(size_t)(a - m->comp),
-                                      (size_t)(b - m->comp), bs};
+                                      (size_t)(b - m->comp), bs, as};
     return 0;
 }
 
@@ -688,7 +694,8 @@ static int build_pattern(dct_model *m)
         const dct_mcomp *c = &m->comp[i];
         for (size_t a = 0; a < c->n_states; a++)
             for (size_t b = 0; b < c->n_states; b++)
-                if (!c->own_chain || b == a || b + 1 == a)
+                if (c->own ? c->own[a * c->n_states + b]
+                           : !c->own_chain || b == a || b + 1 == a)
                     PUSH(c->off + b, c->off + a);
     }
     for (size_t k = 0; k < m->n_dep; k++) {
@@ -700,7 +707,12 @@ static int build_pattern(dct_model *m)
             bs = (long)b->n_states - 1;
         size_t b0 = bs < 0 ? 0 : (size_t)bs;
         size_t b1 = bs < 0 ? b->n_states : b0 + 1;
-        for (size_t r = 0; r < a->n_states; r++)
+        long as = m->dep[k].as;
+        size_t r0 = as < 0 ? 0 : (size_t)as;
+        size_t r1 = as < 0 ? a->n_states : r0 + 1;
+        if (r1 > a->n_states)
+            continue;
+        for (size_t r = r0; r < r1; r++)
             for (size_t cc = b0; cc < b1; cc++)
                 PUSH(b->off + cc, a->off + r);
     }
@@ -1091,6 +1103,7 @@ void dct_model_free(dct_model *m)
     free(m->out_comp);
     free(m->mar);
     free(m->mar_comp);
+    free(m->mar_src);
     free(m->root_comp);
     free(m->scratch);
     dct_profile_set_free(m->profiles);
@@ -1186,8 +1199,7 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
 
 size_t dct_model_margin_source(const dct_model *m, size_t i)
 {
-    const dct_mcomp *c = m->mar_comp[i];
-    return c->rep ? c->rep->mar0 + (i - c->mar0) : i;
+    return m->mar_src[i];
 }
 
 int dct_model_root_event(const dct_model *m, size_t i, int dir,
@@ -1214,7 +1226,8 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
     return 1;
 }
 
-/* The aliases of each representative (alias_first/next), and the root
+/* The aliases of each representative (alias_first/next), the margin each
+ * margin copies (mar_src: an alias's from its representative), and the root
  * functions of the components with states only: an alias's roots cross
  * with its representative's, and its events are reported with them
  * (dct_model_root_event).  Returns 0, -1 out of memory. */
@@ -1231,6 +1244,13 @@ static int link_aliases(dct_model *m)
         size_t r = (size_t)(c->rep - m->comp);
         m->alias_next[k] = m->alias_first[r];
         m->alias_first[r] = k + 1;
+    }
+    m->mar_src = malloc((m->n_mar ? m->n_mar : 1) * sizeof *m->mar_src);
+    if (!m->mar_src)
+        return -1;
+    for (size_t i = 0; i < m->n_mar; i++) {
+        const dct_mcomp *c = m->mar_comp[i];
+        m->mar_src[i] = c->rep ? c->rep->mar0 + (i - c->mar0) : i;
     }
     size_t nr = 0;
     for (size_t k = 0; k < m->n_comp; k++) {

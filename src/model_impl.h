@@ -109,6 +109,9 @@ struct dct_mcomp {
     /* Own block of the Jacobian pattern: 0 dense; 1 a chain (state k
      * depends on states k - 1 and k only: tanks in series). */
     int own_chain;
+    /* or, when not NULL, own[a * n_states + b] = 1 where state a depends
+     * on state b (owned by the component's data) */
+    const unsigned char *own;
     int fd_dense;              /* has rows filled by model_fd_fill */
 };
 
@@ -137,7 +140,7 @@ struct dct_model {
     /* ambient */
     double T_db, T_wb, T_dew;  /* [K] */
     /* sparsity: couplings as (row comp, col comp, col state or -1 = all) */
-    struct dep { size_t a, b; long bs; } *dep;
+    struct dep { size_t a, b; long bs, as; } *dep;  /* as: row of a, -1 all */
     size_t n_dep, cap_dep;
     long *colptr, *rowind;
     /* outputs */
@@ -175,6 +178,7 @@ struct dct_model {
     unsigned char *fd_mark;
     size_t *fd_list;
     size_t *alias_first, *alias_next;
+    size_t *mar_src;           /* dct_model_margin_source, per margin */
 };
 
 /* Settling window [s] and the samples of its mean rack power. */
@@ -189,6 +193,9 @@ struct dct_model {
  * on it. */
 #define DCT_DEP_ALL (-1L)
 #define DCT_DEP_LAST (-2L)
+/* The same for state AS of A only (its derivative alone reads B). */
+int dct_model_dep_row(dct_model *m, const dct_mcomp *a, long as,
+                      const dct_mcomp *b, long bs);
 int dct_model_dep(dct_model *m, const dct_mcomp *a, const dct_mcomp *b,
                   long bs);
 /* Add an output column "<id>.<NAME>" of component C (in order K = 0..). */
@@ -203,9 +210,15 @@ int dct_model_add_root(dct_model *m, dct_mcomp *c);
  * P_el) depends on: its capacitor tier's input power, or its GPU
  * junction states through the throttle. */
 int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
-/* ... on a CDU's secondary ports (supply T, flow mdot), and on its
- * primary ports (outlet T2, valve flow mdot2). */
-int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a,
+/* ... state AS of A (DCT_DEP_ALL: all) on a rack's outlet temperature
+ * (its last liquid segment, not its last state when it has a capacitor
+ * tier). */
+int dct_rack_dep_outlet(dct_model *m, const dct_mcomp *a, long as,
+                        const dct_mcomp *rack);
+/* ... state AS of A (DCT_DEP_ALL: all) on a CDU's secondary ports
+ * (supply T, flow mdot); A on its primary ports (outlet T2, valve flow
+ * mdot2). */
+int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a, long as,
                           const dct_mcomp *u);
 int dct_cdu_dep_primary(dct_model *m, const dct_mcomp *a, const dct_mcomp *u);
 

@@ -532,20 +532,22 @@ static void check_jacobian_at(fixture *f, dct_solver *sv, double t,
     free(rowmax);
 }
 
-/* reference-hall aggregated, then with every rack on its own; the last
+/* reference-hall aggregated, then with every rack on its own; the next
  * three again with a dense-row threshold of 2, so that the bus, loop,
  * heat rejection and hall rows are all filled column by column */
 static const char *const jac_sites[] = {
     "tests/data/one-rack.xml", "sites/gb200-row.xml", "sites/bess-qual.xml",
     "sites/reference-hall.xml", "sites/reference-hall.xml",
     "sites/bess-qual.xml", "sites/reference-hall.xml",
-    "sites/reference-hall.xml"};
+    "sites/reference-hall.xml",
+    /* racks with the capacitor tier (GB300) */
+    "tests/data/gb300-row.xml"};
 
 START_TEST(test_jacobian_fd)
 {
     fixture f;
     fx_no_aggregate = _i == 4 || _i == 7;
-    fx_dense_row = _i >= 5 ? 2 : 0;
+    fx_dense_row = _i >= 5 && _i <= 7 ? 2 : 0;
     fx_open(&f, jac_sites[_i], "llm-training");
     fx_no_aggregate = 0;
     fx_dense_row = 0;

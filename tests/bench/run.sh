@@ -163,6 +163,10 @@ echo
 echo "Relative difference: |a - b| / max(|a|, |b|, 1).  Aggregation is exact"
 echo "(the same ODE): the two runs differ by the solver's error only, which"
 echo "the comparison with the tighter expanded run measures."
+echo
+echo "## What limits them"
+echo
+echo "See tests/bench/README (profile of B1, memory of B2)."
 } >>"$tmp/res"
 
 cp "$tmp/res" "$out"
