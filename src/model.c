@@ -1046,6 +1046,20 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
     }
     if (build_pattern(m) || link_aliases(m))
         goto oom;
+    /* the dependencies served the pattern only; the margin tables are
+     * final: give back what the doubling left over */
+    free(m->dep);
+    m->dep = NULL;
+    m->n_dep = m->cap_dep = 0;
+    if (m->n_mar && m->n_mar < m->cap_mar) {
+        dct_margin_def *md = realloc(m->mar, m->n_mar * sizeof *md);
+        dct_mcomp **mc = realloc(m->mar_comp, m->n_mar * sizeof *mc);
+        if (md)
+            m->mar = md;
+        if (mc)
+            m->mar_comp = mc;
+        m->cap_mar = m->n_mar;    /* safe for both, shrunk or not */
+    }
     m->ode = (dct_ode){
         .n = m->n,
         .colptr = m->colptr,
