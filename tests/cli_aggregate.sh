@@ -6,34 +6,9 @@
 # --set keeps its own states.  Not timed.
 #
 # Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DCTWIN:?DCTWIN must name the dctwin binary}"
-: "${top_srcdir:=.}"
+test_name=cli_aggregate
+. "${top_srcdir:-.}/tests/testlib.sh"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_aggregate.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-check() { # check DESCRIPTION COMMAND...
-    d=$1
-    shift
-    if "$@"; then ok; else fail "$d"; fi
-}
-run() {
-    set +e
-    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    set -e
-}
 json() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$1" | head -n 1; }
 # Largest relative difference of two timeseries (same header and rows).
 maxrel() {

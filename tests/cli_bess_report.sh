@@ -6,36 +6,11 @@
 # their errors, seeds, plots with and without gnuplot.
 #
 # Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DCTWIN:?DCTWIN must name the dctwin binary}"
-: "${top_srcdir:=.}"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_bess_report.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+test_name=cli_bess_report
+. "${top_srcdir:-.}/tests/testlib.sh"
 
 site="$top_srcdir/tests/data/bess-small.xml"
 crit="$top_srcdir/models/criteria/default.xml"
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-check() {
-    d=$1
-    shift
-    if "$@"; then ok; else fail "$d"; fi
-}
-run() {
-    set +e
-    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    set -e
-}
 # Field F of check ID in report.json R (each check is one line).
 field() {
     grep "\"id\":\"$2\"" "$1" | sed -n "s/.*\"$3\":\(\"[^\"]*\"\|[^,}]*\).*/\1/p" |
@@ -237,5 +212,4 @@ check "without gnuplot: plot null, data kept" \
     test "$(field "$tmp/n/report.json" t6-dr-fast plot)" = null -a \
     -s "$tmp/n/runs/dr-fast/timeseries.csv"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

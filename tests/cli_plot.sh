@@ -7,11 +7,8 @@
 #
 # Skipped (77) without gnuplot.  Environment (set by make check): DCTWIN,
 # top_srcdir, DCTWIN_MODELS_PATH, DCTWIN_PLOTS_PATH.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DCTWIN:?DCTWIN must name the dctwin binary}"
-: "${top_srcdir:=.}"
+test_name=cli_plot
+. "${top_srcdir:-.}/tests/testlib.sh"
 unset DCTWIN_GNUPLOT || true
 
 if ! command -v gnuplot >/dev/null 2>&1; then
@@ -19,28 +16,6 @@ if ! command -v gnuplot >/dev/null 2>&1; then
     exit 77
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_plot.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-check() {
-    d=$1
-    shift
-    if "$@"; then ok; else fail "$d"; fi
-}
-run() {
-    set +e
-    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    set -e
-}
 # The first N bytes of FILE in hex, no spaces.
 magic() { head -c "$2" "$1" | od -An -tx1 | tr -d ' \n'; }
 is_png() { test -s "$1" && test "$(magic "$1" 8)" = 89504e470d0a1a0a; }

@@ -5,34 +5,9 @@
 # battery and the generators, and BESS smoothing of the grid-side ramp.
 #
 # Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DCTWIN:?DCTWIN must name the dctwin binary}"
-: "${top_srcdir:=.}"
+test_name=cli_power
+. "${top_srcdir:-.}/tests/testlib.sh"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_power.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-check() {
-    d=$1
-    shift
-    if "$@"; then ok; else fail "$d"; fi
-}
-run() {
-    set +e
-    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    set -e
-}
 # Column C of row N (1 = first data row; "last" = the last) of CSV F.
 col() {
     awk -F, -v c="$2" -v n="$3" '
@@ -264,5 +239,4 @@ check "collapsed bus: below 100 V, never above 1.02 x 800 V, back in band" \
         END { exit !(lo < 100 && hi < 816 && v > 760 && un > 100) }' \
     "$tmp/gl/timeseries.csv"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -6,34 +6,9 @@
 # checkpoint-storm scenarios.
 #
 # Environment (set by make check): DCTWIN, top_srcdir, DCTWIN_MODELS_PATH.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DCTWIN:?DCTWIN must name the dctwin binary}"
-: "${top_srcdir:=.}"
+test_name=cli_scenario
+. "${top_srcdir:-.}/tests/testlib.sh"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_scenario.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-check() { # check DESCRIPTION COMMAND...
-    d=$1
-    shift
-    if "$@"; then ok; else fail "$d"; fi
-}
-run() {
-    set +e
-    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    set -e
-}
 # Column NAME of the row at time T of CSV file F.
 at() {
     awk -F, -v c="$2" -v t="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
@@ -184,5 +159,4 @@ check "checkpoint storm: back to training at 135 s" \
 check "checkpoint storm: training before it (110 s)" \
     awk -v x="$(at "$ts" A01.P_kW 110)" 'BEGIN { exit !(x > 60) }'
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

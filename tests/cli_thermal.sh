@@ -10,35 +10,8 @@
 #     --profile training --duration 30s --output-step 1s -q \
 #     --probe 'A01.*,cdu-1.*,fws.*' --out /tmp/g &&
 #   cp /tmp/g/timeseries.csv tests/golden/gb200-row-training.csv
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DCTWIN:?DCTWIN must name the dctwin binary}"
-: "${top_srcdir:=.}"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli_thermal.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-check() { # check DESCRIPTION COMMAND...
-    d=$1
-    shift
-    if "$@"; then ok; else fail "$d"; fi
-}
-
-run() {
-    set +e
-    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    set -e
-}
+test_name=cli_thermal
+. "${top_srcdir:-.}/tests/testlib.sh"
 
 # Column NAME of the last row of CSV file F.
 last() {
@@ -294,5 +267,4 @@ else
     ok
 fi
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

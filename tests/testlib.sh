@@ -1,0 +1,42 @@
+# testlib.sh - what the CLI tests share (sourced, after setting test_name):
+# a strict shell in the C locale, the binary from make check, a private
+# temporary directory $tmp removed on exit, and the counters with their
+# helpers:
+#   check DESCRIPTION COMMAND...   counts COMMAND's success, or reports
+#                                  "FAIL: DESCRIPTION" on stderr
+#   run ARG...                     dctwin ARG... with stdout in $tmp/out,
+#                                  stderr in $tmp/err, the status in $rc
+#   finish                         prints the counts; fails when one failed
+# Environment (set by make check): DCTWIN, top_srcdir.
+set -eu
+LC_ALL=C
+export LC_ALL
+: "${DCTWIN:?DCTWIN must name the dctwin binary}"
+: "${top_srcdir:=.}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/${test_name:-cli}.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+pass=0
+fails=0
+ok() { pass=$((pass + 1)); }
+fail() {
+    echo "FAIL: $*" >&2
+    fails=$((fails + 1))
+}
+check() {
+    d=$1
+    shift
+    if "$@"; then ok; else fail "$d"; fi
+}
+run() {
+    set +e
+    "$DCTWIN" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+}
+finish() {
+    echo "$pass passed, $fails failed"
+    [ "$fails" -eq 0 ]
+}
