@@ -297,6 +297,16 @@ static const double *table_col(const table *t, const char *name)
     return c < 0 ? NULL : t->v + (size_t)c * t->nr;
 }
 
+/* Column QUANTITY ("P_kW", "soc", ...) of the battery in table T, or
+ * NULL. */
+static const double *bess_col(const rpt *R, const table *t,
+                              const char *quantity)
+{
+    char name[300];
+    snprintf(name, sizeof name, "%s.%s", R->bess_id, quantity);
+    return table_col(t, name);
+}
+
 /* Sum of the columns "ID.QUANTITY" of IDS into a new array (NULL when one
  * is missing or N is 0). */
 static double *table_sum(const table *t, const char *const *ids, int n,
@@ -916,21 +926,14 @@ static void eval_train(rpt *R, int k)
 {
     runinfo *ri = &R->run[k];
     const table *t = &ri->tab;
-    char col[300];
     const double *ts = table_col(t, "t_s");
     double *pg = table_sum(t, R->grids, R->n_grids, "P_kW");
-    snprintf(col, sizeof col, "%s.P_kW", R->bess_id);
-    const double *pb = table_col(t, col);
-    snprintf(col, sizeof col, "%s.P_ref_kW", R->bess_id);
-    const double *pr = table_col(t, col);
-    snprintf(col, sizeof col, "%s.P_load_kW", R->bess_id);
-    const double *pl = table_col(t, col);
-    snprintf(col, sizeof col, "%s.I_cell_A", R->bess_id);
-    const double *ic = table_col(t, col);
-    snprintf(col, sizeof col, "%s.T_cell_degC", R->bess_id);
-    const double *tc = table_col(t, col);
-    snprintf(col, sizeof col, "%s.soc", R->bess_id);
-    const double *soc = table_col(t, col);
+    const double *pb = bess_col(R, t, "P_kW");
+    const double *pr = bess_col(R, t, "P_ref_kW");
+    const double *pl = bess_col(R, t, "P_load_kW");
+    const double *ic = bess_col(R, t, "I_cell_A");
+    const double *tc = bess_col(R, t, "T_cell_degC");
+    const double *soc = bess_col(R, t, "soc");
     if (!ts || !pg || !pb || !pr || !pl || !ic || !tc || !soc ||
         t->nr < 200) {
         free(pg);
@@ -1080,12 +1083,9 @@ static void eval_ramp(rpt *R)
 static void eval_step(rpt *R)
 {
     runinfo *ri = &R->run[RUN_STEP];
-    char col[300];
     const double *ts = table_col(&ri->tab, "t_s");
-    snprintf(col, sizeof col, "%s.P_kW", R->bess_id);
-    const double *pb = table_col(&ri->tab, col);
-    snprintf(col, sizeof col, "%s.P_load_kW", R->bess_id);
-    const double *pl = table_col(&ri->tab, col);
+    const double *pb = bess_col(R, &ri->tab, "P_kW");
+    const double *pl = bess_col(R, &ri->tab, "P_load_kW");
     size_t n = ri->tab.nr;
     if (!ts || !pb || !pl || n < 100)
         return;
@@ -1424,12 +1424,11 @@ static void eval_limit(rpt *R)
 static void eval_day(rpt *R)
 {
     runinfo *ri = &R->run[RUN_DAY];
-    char scol[300], tcol[300];
+    char scol[300];
     snprintf(scol, sizeof scol, "%s.soc", R->bess_id);
-    snprintf(tcol, sizeof tcol, "%s.T_cell_degC", R->bess_id);
     const double *ts = table_col(&ri->tab, "t_s");
-    const double *soc = table_col(&ri->tab, scol);
-    const double *tc = table_col(&ri->tab, tcol);
+    const double *soc = bess_col(R, &ri->tab, "soc");
+    const double *tc = bess_col(R, &ri->tab, "T_cell_degC");
     size_t n = ri->tab.nr;
     if (!ts || !soc || !tc || n < 10)
         return;
@@ -1471,8 +1470,8 @@ static void eval_day(rpt *R)
     dct_diag_clear(&d);
     const runinfo *rt = &R->run[RUN_TRAIN];
     const double *tt = table_col(&rt->tab, "t_s");
-    const double *st = table_col(&rt->tab, scol);
-    const double *ct = table_col(&rt->tab, tcol);
+    const double *st = bess_col(R, &rt->tab, "soc");
+    const double *ct = bess_col(R, &rt->tab, "T_cell_degC");
     int has_micro = 0;
     if (ok && tt && st && ct && rt->tab.nr > 100) {
         size_t i0 = index_at(tt, rt->tab.nr, 20.0), m = rt->tab.nr - i0;
