@@ -206,10 +206,10 @@ int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
     dct_margin_def *d = &m->mar[m->n_mar];
     memset(d, 0, sizeof *d);
     snprintf(d->id, sizeof d->id, "%s.%s.%s", c->id, quantity, suffix);
-    snprintf(d->component, sizeof d->component, "%s", c->id);
-    snprintf(d->quantity, sizeof d->quantity, "%s", quantity);
-    snprintf(d->unit, sizeof d->unit, "%s", unit);
-    snprintf(d->label, sizeof d->label, "%s", label);
+    d->component = c->id;
+    d->quantity = quantity;
+    d->unit = unit;
+    d->label = label;
     d->limit = limit;
     d->is_upper = is_upper;
     if (c->n_margins == 0)

@@ -61,10 +61,12 @@ enum {
  * upper limit, worst - limit for a lower one, in UNIT. */
 typedef struct dct_margin_def {
     char id[96];          /* "A01.T_j_hot.throttle" */
-    char component[64];   /* component id */
-    char quantity[48];    /* "T_j_hot" */
-    char unit[16];        /* "degC", "kW", "%", "" */
-    char label[64];       /* what it means, for people */
+    /* borrowed: the component's id (valid while the model lives) and
+     * string literals of the component code */
+    const char *component;
+    const char *quantity; /* "T_j_hot" */
+    const char *unit;     /* "degC", "kW", "%", "" */
+    const char *label;    /* what it means, for people */
     double limit;         /* in UNIT */
     int is_upper;         /* 1: value must stay <= limit */
 } dct_margin_def;

@@ -1506,11 +1506,10 @@ static int alloc_run(sim *S)
                     r = S->n_mg_model + k_ramp;
                     dct_margin_def *d = &S->ramp_def[k_ramp++];
                     snprintf(d->id, sizeof d->id, "%s.ramp.limit", c->id);
-                    snprintf(d->component, sizeof d->component, "%s", c->id);
-                    snprintf(d->quantity, sizeof d->quantity, "ramp");
-                    snprintf(d->unit, sizeof d->unit, "MW/s");
-                    snprintf(d->label, sizeof d->label,
-                             "grid ramp (100 ms average) within the limit");
+                    d->component = c->id;
+                    d->quantity = "ramp";
+                    d->unit = "MW/s";
+                    d->label = "grid ramp (100 ms average) within the limit";
                     d->limit = lim / 1e6;
                     d->is_upper = 1;
                 }
