@@ -273,9 +273,25 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Run EXE with ARGV, stdin and stdout on /dev/null, stderr inherited (so
- * that gnuplot's own message reaches the user).  Returns 0 when it exited
- * with status 0, else DCT_PLOT_EGNUPLOT with an error recorded. */
+/* What gnuplot wrote on stderr (at most the first 400 bytes, one line)
+ * from the unlinked temporary FD, into BUF; "" when nothing. */
+static void child_message(int fd, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    if (fd < 0 || lseek(fd, 0, SEEK_SET) != 0)
+        return;
+    ssize_t k = read(fd, buf, n - 1);
+    buf[k > 0 ? k : 0] = '\0';
+    for (char *p = buf; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+}
+
+/* Run EXE with ARGV, stdin and stdout on /dev/null, stderr kept in an
+ * unlinked temporary file: gnuplot's warnings (an empty y range on a flat
+ * series) are not the user's business, its message is when it fails.
+ * Returns 0 when it exited with status 0, else DCT_PLOT_EGNUPLOT with an
+ * error recorded. */
 static int run_child(const char *exe, char *const argv[], const char *what,
                      dct_diag *d)
 {
@@ -284,15 +300,27 @@ static int run_child(const char *exe, char *const argv[], const char *what,
         dct_error(d, NULL, 0, "out of memory");
         return DCT_PLOT_EGNUPLOT;
     }
+    char errpath[4096];
+    const char *tmpd = getenv("TMPDIR");
+    snprintf(errpath, sizeof errpath, "%s/dctwin-gnuplot.XXXXXX",
+             tmpd && *tmpd ? tmpd : "/tmp");
+    int efd = mkstemp(errpath);
+    if (efd >= 0)
+        unlink(errpath);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    if (efd >= 0)
+        posix_spawn_file_actions_adddup2(&fa, efd, 2);
     pid_t pid;
     int e = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (e != 0) {
+        if (efd >= 0)
+            close(efd);
         dct_error(d, NULL, 0, "cannot start %s: %s", exe, strerror(e));
         return DCT_PLOT_EGNUPLOT;
     }
+    char msg[400];
     double t0 = now_s();
     int st = 0, is_timeout = 0;
     for (;;) {
@@ -302,6 +330,8 @@ static int run_child(const char *exe, char *const argv[], const char *what,
         if (r < 0 && errno != EINTR) {
             dct_error(d, NULL, 0, "waiting for %s: %s", exe,
                       strerror(errno));
+            if (efd >= 0)
+                close(efd);
             return DCT_PLOT_EGNUPLOT;
         }
         if (now_s() - t0 > DCT_PLOT_TIMEOUT_S) {
@@ -314,6 +344,9 @@ static int run_child(const char *exe, char *const argv[], const char *what,
         struct timespec ts = {0, 10000000};   /* 10 ms */
         nanosleep(&ts, NULL);
     }
+    child_message(efd, msg, sizeof msg);
+    if (efd >= 0)
+        close(efd);
     if (is_timeout) {
         dct_error(d, NULL, 0, "gnuplot did not finish %s within %d s; "
                               "killed",
@@ -323,11 +356,11 @@ static int run_child(const char *exe, char *const argv[], const char *what,
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
         return 0;
     if (WIFEXITED(st))
-        dct_error(d, NULL, 0, "gnuplot failed on %s (exit status %d)", what,
-                  WEXITSTATUS(st));
+        dct_error(d, NULL, 0, "gnuplot failed on %s (exit status %d)%s%s",
+                  what, WEXITSTATUS(st), *msg ? ": " : "", msg);
     else
-        dct_error(d, NULL, 0, "gnuplot failed on %s (signal %d)", what,
-                  WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+        dct_error(d, NULL, 0, "gnuplot failed on %s (signal %d)%s%s", what,
+                  WIFSIGNALED(st) ? WTERMSIG(st) : 0, *msg ? ": " : "", msg);
     return DCT_PLOT_EGNUPLOT;
 }
 
