@@ -219,10 +219,10 @@ static int table_read(table *t, const char *path)
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
-    size_t cap = 1 << 16;
-    char *line = malloc(cap);
+    size_t cap = 0;
+    char *line = NULL;
     int rc = -1;
-    if (!line || !fgets(line, (int)cap, f))
+    if (getline(&line, &cap, f) < 0)
         goto done;
     line[strcspn(line, "\r\n")] = '\0';
     for (char *s = line, *e;; s = e + 1) {
@@ -254,7 +254,7 @@ static int table_read(table *t, const char *path)
     if (!t->v)
         goto done;
     size_t r = 0;
-    while (r < nr && fgets(line, (int)cap, f)) {
+    while (r < nr && getline(&line, &cap, f) >= 0) {
         char *s = line;
         for (size_t c = 0; c < t->nc; c++) {
             char *end;
