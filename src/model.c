@@ -207,6 +207,7 @@ int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
     memset(d, 0, sizeof *d);
     snprintf(d->id, sizeof d->id, "%s.%s.%s", c->id, quantity, suffix);
     d->component = c->id;
+    d->type = c->ct->name;
     d->quantity = quantity;
     d->unit = unit;
     d->label = label;

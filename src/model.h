@@ -64,6 +64,7 @@ typedef struct dct_margin_def {
     /* borrowed: the component's id (valid while the model lives) and
      * string literals of the component code */
     const char *component;
+    const char *type;     /* the component's type: "rack", "cdu", ... */
     const char *quantity; /* "T_j_hot" */
     const char *unit;     /* "degC", "kW", "%", "" */
     const char *label;    /* what it means, for people */

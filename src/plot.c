@@ -1342,6 +1342,108 @@ static int render_one(prun *R, const char *tpl, const char *format,
     return rc;
 }
 
+/* Most kinds of margin drawn over time: the ones that come closest. */
+#define PLOT_MARGIN_KINDS 6
+
+/* OUTDIR/margins-time.FORMAT from RUNDIR/margins-over-time.csv (the
+ * smallest margin of each kind, % of its limit, at every output row):
+ * the PLOT_MARGIN_KINDS kinds that come closest to their limits, with the
+ * zero line.  Returns a dct_plot_render status (0 when there is no such
+ * file). */
+static int render_margins_time(prun *R, const char *format,
+                               const char *outdir, dct_diag *d)
+{
+    char *file = path_join(R->rundir, "margins-over-time.csv");
+    if (!file || access(file, R_OK) != 0) {
+        free(file);
+        return 0;
+    }
+    size_t nc = 0;
+    char **names = read_header(file, &nc, d);
+    FILE *f = names && nc > 1 ? fopen(file, "r") : NULL;
+    double *lo = f ? malloc(nc * sizeof *lo) : NULL;
+    int rc = 0;
+    if (!lo)
+        goto done;
+    for (size_t c = 0; c < nc; c++)
+        lo[c] = INFINITY;
+    char *line = NULL;
+    size_t cap = 0;
+    int is_head = 1;
+    while (getline(&line, &cap, f) >= 0) {
+        if (is_head) {
+            is_head = 0;
+            continue;
+        }
+        char *p = line;
+        for (size_t c = 0; c < nc && p; c++) {
+            char *end;
+            double v = strtod(p, &end);
+            if (end != p && c > 0 && v < lo[c])
+                lo[c] = v;
+            p = strchr(end, ',');
+            if (p)
+                p++;
+        }
+    }
+    free(line);
+    /* the closest kinds, by selection */
+    size_t pick[PLOT_MARGIN_KINDS], np = 0;
+    for (; np < PLOT_MARGIN_KINDS; np++) {
+        size_t best = 0;
+        for (size_t c = 1; c < nc; c++) {
+            int taken = 0;
+            for (size_t k = 0; k < np; k++)
+                taken |= pick[k] == c;
+            if (!taken && isfinite(lo[c]) && (!best || lo[c] < lo[best]))
+                best = c;
+        }
+        if (!best)
+            break;
+        pick[np] = best;
+    }
+    if (np == 0)
+        goto done;
+    pvars V = {0};
+    sbuf cols = {0};
+    double ts = R->t_end > 7200 ? 3600 : R->t_end > 600 ? 60 : 1;
+    vadd(&V, "title=%s: margins over time, the %zu closest kinds (%s)",
+         R->site ? R->site : "run", np, R->rundir);
+    vadd(&V, "datafile=%s", file);
+    vadd(&V, "x=1");
+    for (size_t k = 0; k < np; k++) {
+        sb_printf(&cols, "%s%zu", k ? " " : "", pick[k] + 1);
+        vadd(&V, "ytitle%zu=%s", k + 1, names[pick[k]]);
+    }
+    vadd(&V, "ycols=%s", cols.s ? cols.s : "2");
+    vadd(&V, "xscale=%g", ts);
+    vadd(&V, "xlabel=time [%s]", ts == 3600 ? "h" : ts == 60 ? "min" : "s");
+    vadd(&V, "ylabel=margin [%% of limit]");
+    vadd(&V, "threshold=0");
+    vadd(&V, "thresholdname=limit");
+    sbuf out = {0};
+    sb_printf(&out, "%s/margins-time.%s", outdir, format);
+    if (V.is_bad || cols.is_bad || out.is_bad) {
+        dct_error(d, NULL, 0, "plot margins-time: out of memory");
+        rc = DCT_PLOT_EOUTPUT;
+    } else {
+        rc = dct_plot_render("xy", (const char *const *)V.v, V.n, out.s,
+                             format, d);
+    }
+    free(out.s);
+    free(cols.s);
+    vfree(&V);
+done:
+    if (f)
+        fclose(f);
+    free(lo);
+    for (size_t c = 0; names && c < nc; c++)
+        free(names[c]);
+    free(names);
+    free(file);
+    return rc;
+}
+
 static int mkdir_p(const char *dir)
 {
     char *p = strdup(dir);
@@ -1510,6 +1612,8 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
     }
     for (size_t t = 0; t < N_TEMPLATES && rc == DCT_PLOT_OK; t++)
         rc = render_one(R, run_templates[t], format, outdir, d);
+    if (rc == DCT_PLOT_OK)
+        rc = render_margins_time(R, format, outdir, d);
 done:
     prun_free(R);   /* removes the plot data */
     return rc;

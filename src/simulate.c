@@ -75,10 +75,10 @@ int dct_cmd_simulate(int argc, char **argv);
 enum { CB_NONFINITE = 2, CB_WRITE = 3 };
 
 /* Output files, in the order they are committed. */
-enum { F_TS, F_EV, F_MJ, F_MT, F_MC, F_RUN, F_GT, N_FILES };
+enum { F_TS, F_EV, F_MJ, F_MT, F_MC, F_MO, F_RUN, F_GT, N_FILES };
 static const char *const file_names[N_FILES] = {
     "timeseries.csv", "events.csv", "margins.json", "margins.txt",
-    "margins.csv", "run.json", "grid.csv"};
+    "margins.csv", "margins-over-time.csv", "run.json", "grid.csv"};
 
 /* What is followed of one margin during the run; margins in the unit of
  * the margin's definition. */
@@ -153,6 +153,11 @@ typedef struct sim {
     double *y0;
     double *out;         /* [n_out] */
     double *mval;        /* [n_mg] */
+    /* margins over time: the smallest margin of each kind, % of limit */
+    size_t *mkind;       /* [n_mg] kind of each margin (kind_of) */
+    size_t n_kind;
+    unsigned char *kind_col;  /* [n_kind] 1: a column (a limit not 0) */
+    double *kmin;        /* [n_kind] at the current row */
     sim_margin *mg;      /* [n_mg] */
     size_t *order;       /* [n_mg] margins sorted, binding first */
     dct_afile *f[N_FILES];
@@ -411,6 +416,33 @@ static void progress(sim *S, double t, int is_final)
 
 static int flush_scenario(sim *S, double t);
 
+/* One row of margins-over-time.csv at T: for each kind of margin with a
+ * column, the smallest margin of its kind in % of its limit (limits of 0
+ * have no %: their kinds have no column). */
+static int write_margin_row(sim *S, double t)
+{
+    if (!S->f[F_MO] || !S->n_kind)
+        return 0;
+    for (size_t k = 0; k < S->n_kind; k++)
+        S->kmin[k] = INFINITY;
+    for (size_t i = 0; i < S->n_mg_model; i++) {
+        const dct_margin_def *d = S->mg[i].def;
+        if (d->limit == 0)
+            continue;
+        double v = S->mval[i];
+        double m = d->is_upper ? d->limit - v : v - d->limit;
+        double pct = 100.0 * m / fabs(d->limit);
+        if (pct < S->kmin[S->mkind[i]])
+            S->kmin[S->mkind[i]] = pct;
+    }
+    FILE *f = dct_afile_fp(S->f[F_MO]);
+    fprintf(f, "%.9g", t);
+    for (size_t k = 0; k < S->n_kind; k++)
+        if (S->kind_col[k])
+            fprintf(f, ",%.6g", S->kmin[k]);
+    return putc('\n', f) == EOF || ferror(f) ? CB_WRITE : 0;
+}
+
 static int on_output(double t, const double *y, void *ud)
 {
     sim *S = ud;
@@ -472,7 +504,8 @@ static int on_output(double t, const double *y, void *ud)
     if (putc('\n', f) == EOF || ferror(f))
         return CB_WRITE;
     S->n_rows++;
-    return sample_margins(S, t, y);
+    int rc = sample_margins(S, t, y);
+    return rc ? rc : write_margin_row(S, t);
 }
 
 /* Scenario events up to time T into events.csv (they are breakpoints, so
@@ -1107,8 +1140,9 @@ static void help(void)
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
         "Files in DIR, written only when the run completes: timeseries.csv, "
-        "events.csv,\nmargins.json, margins.txt, margins.csv, run.json "
-        "(and the plots with --plot).\nThe margin table is printed on "
+        "events.csv,\nmargins.json, margins.txt, margins.csv, "
+        "margins-over-time.csv, run.json\n(and the plots with --plot).  "
+        "The margin table is printed on "
         "stdout.\n\n"
         "Exit status: 0 all margins met, 1 some margin negative, 2 usage, "
         "3 input error,\n4 solver failure, 5 output failure.\n");
@@ -1507,6 +1541,7 @@ static int alloc_run(sim *S)
                     dct_margin_def *d = &S->ramp_def[k_ramp++];
                     snprintf(d->id, sizeof d->id, "%s.ramp.limit", c->id);
                     d->component = c->id;
+                    d->type = "grid";
                     d->quantity = "ramp";
                     d->unit = "MW/s";
                     d->label = "grid ramp (100 ms average) within the limit";
@@ -1528,6 +1563,17 @@ static int alloc_run(sim *S)
         g->worst_val = NAN;
         g->t_worst = NAN;
         g->t_viol = NAN;
+    }
+    /* the kinds of margins over time */
+    if (S->n_mg) {
+        if (!(S->mkind = malloc(S->n_mg * sizeof *S->mkind)) ||
+            !(S->n_kind = kind_of(S, S->mkind)) ||
+            !(S->kind_col = calloc(S->n_kind, 1)) ||
+            !(S->kmin = malloc(S->n_kind * sizeof *S->kmin)))
+            return -1;
+        for (size_t i = 0; i < S->n_mg_model; i++)
+            if (S->mg[i].def->limit != 0)
+                S->kind_col[S->mkind[i]] = 1;
     }
     return 0;
 }
@@ -1566,7 +1612,8 @@ static int write_results(sim *S, int status)
             S->w0;
     int rc = 0;
     for (int k = F_MJ; k <= F_RUN && !rc; k++)
-        rc = open_out(S, k);
+        if (!S->f[k])        /* margins-over-time.csv is open since the start */
+            rc = open_out(S, k);
     if (!rc) {
         write_margins_json(dct_afile_fp(S->f[F_MJ]), S);
         write_margins_txt(dct_afile_fp(S->f[F_MT]), S);
@@ -1685,7 +1732,8 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
-    if (open_out(S, F_TS) != 0 || open_out(S, F_EV) != 0) {
+    if (open_out(S, F_TS) != 0 || open_out(S, F_EV) != 0 ||
+        open_out(S, F_MO) != 0) {
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
@@ -1712,6 +1760,25 @@ int dct_cmd_simulate(int argc, char **argv)
     }
     putc('\n', ts);
     fputs("t_s,component,event\n", dct_afile_fp(S->f[F_EV]));
+    FILE *mof = dct_afile_fp(S->f[F_MO]);
+    fputs("t_s", mof);
+    for (size_t k = 0, i = 0; k < S->n_kind; k++) {
+        if (!S->kind_col[k])
+            continue;
+        while (i < S->n_mg_model &&
+               (S->mkind[i] != k || S->mg[i].def->limit == 0))
+            i++;
+        /* the kind's name: the component type, then its margin id
+         * after the component's: "rack.T_j_hot.throttle_pct" */
+        const dct_margin_def *md = S->mg[i].def;
+        char name[200];
+        snprintf(name, sizeof name, "%s.%s_pct", md->type,
+                 md->id + strlen(md->component) + 1);
+        putc(',', mof);
+        csv_field(mof, name);
+        i = 0;
+    }
+    putc('\n', mof);
 
     /* the run */
     dct_model_initial_state(S->model, S->y0);
@@ -1818,6 +1885,9 @@ done:
     free(S->out);
     free(S->sel);
     free(S->mval);
+    free(S->mkind);
+    free(S->kind_col);
+    free(S->kmin);
     free(S->mg);
     free(S->order);
     free(S->grid_col);

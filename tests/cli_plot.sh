@@ -37,7 +37,7 @@ before=$(digest "$tmp/run")
 run plot "$tmp/run"
 check "plot exits 0 (exit $rc: $(cat "$tmp/err"))" test "$rc" = 0
 check "plot writes nothing on stdout" test ! -s "$tmp/out"
-for p in temperatures coolant cdu bus busway grid margins; do
+for p in temperatures coolant cdu bus busway grid margins margins-time; do
     check "$p.png is a PNG" is_png "$tmp/run/$p.png"
 done
 check "no bess.png for a site without a battery" test ! -e "$tmp/run/bess.png"

@@ -47,6 +47,15 @@ check "gb200-row energy_closure_rel $cl <= 1e-3" \
     awk -v c="$cl" 'BEGIN { exit !(c != "" && c + 0 <= 1e-3) }'
 check "gb200-row logs no throttle" \
     sh -c "! grep -q throttle '$tmp/row/events.csv'"
+# margins over time: one row per timeseries row; the junction's column at
+# the end is the hot GPU's margin, (85 - T_j_hot) / 85 in %
+mo="$tmp/row/margins-over-time.csv"
+check "margins-over-time.csv has a row per timeseries row" \
+    test "$(wc -l <"$mo")" -eq "$(wc -l <"$tmp/row/timeseries.csv")"
+mj=$(last "$mo" rack.T_j_hot.throttle_pct)
+check "junction margin over time $mj % = (85 - $tjh) / 85" \
+    awk -v m="$mj" -v t="$tjh" 'BEGIN { d = m - 100 * (85 - t) / 85
+                                       if (d < 0) d = -d; exit !(m != "" && d < 0.01) }'
 
 # ------------------------------------------------- the hot day, 35 degC
 run simulate "$top_srcdir/sites/gb200-row-hot.xml" --duration 1h \
