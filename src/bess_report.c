@@ -1808,6 +1808,14 @@ static void html_num(FILE *f, double x)
         fprintf(f, "%.4g", x);
 }
 
+/* X followed by its unit. */
+static void html_qty(FILE *f, double x, const char *unit)
+{
+    html_num(f, x);
+    fputc(' ', f);
+    html_str(f, unit);
+}
+
 /* The input files and their SHA-256 digests (site files, criteria,
  * generated profiles and scenarios). */
 typedef struct input {
@@ -2058,18 +2066,12 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
             html_str(f, r->c->criterion);
             fprintf(f, "</td><td>&#8211;");
         } else {
-            html_num(f, r->measured);
-            fprintf(f, " ");
-            html_str(f, r->c->unit);
+            html_qty(f, r->measured, r->c->unit);
             fprintf(f, "</td><td>%s ", r->c->sense == DCT_SENSE_MAX
                                             ? "&#8804;" : "&#8805;");
-            html_num(f, r->threshold);
-            fprintf(f, " ");
-            html_str(f, r->c->unit);
+            html_qty(f, r->threshold, r->c->unit);
             fprintf(f, "</td><td>");
-            html_num(f, r->margin);
-            fprintf(f, " ");
-            html_str(f, r->c->unit);
+            html_qty(f, r->margin, r->c->unit);
         }
         fprintf(f, "</td><td>%s</td><td>", status_word[r->status]);
         html_str(f, r->c->basis);
@@ -2098,18 +2100,12 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
             continue;
         }
         fprintf(f, "<p><b>Result.</b> measured ");
-        html_num(f, r->measured);
-        fprintf(f, " ");
-        html_str(f, r->c->unit);
+        html_qty(f, r->measured, r->c->unit);
         fprintf(f, " against %s ", r->c->sense == DCT_SENSE_MAX
                                         ? "at most" : "at least");
-        html_num(f, r->threshold);
-        fprintf(f, " ");
-        html_str(f, r->c->unit);
+        html_qty(f, r->threshold, r->c->unit);
         fprintf(f, ": margin ");
-        html_num(f, r->margin);
-        fprintf(f, " ");
-        html_str(f, r->c->unit);
+        html_qty(f, r->margin, r->c->unit);
         fprintf(f, ", <b>%s</b>.", status_word[r->status]);
         if (r->site_thr) {
             const char *why = r->site_thr->s[DCT_CRITERION_NOTE];
