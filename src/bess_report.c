@@ -39,6 +39,7 @@
 #include "fsutil.h"
 #include "plot.h"
 #include "sigproc.h"
+#include "textout.h"
 #include "site.h"
 
 #include <errno.h>
@@ -1761,29 +1762,6 @@ static void evaluate(rpt *R, int k)
 
 /* ------------------------------------------------------------ writing */
 
-static void json_str(FILE *f, const char *s)
-{
-    putc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
-         p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(f, "\\u%04x", *p);
-        else
-            putc(*p, f);
-    }
-    putc('"', f);
-}
-
-static void json_num(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, "%.6g", x);
-    else
-        fputs("null", f);
-}
-
 static void html_str(FILE *f, const char *s)
 {
     for (const char *p = s ? s : ""; *p; p++) {
@@ -1856,46 +1834,46 @@ static int all_pass(const rpt *R)
 static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
 {
     fprintf(f, "{\"report\":\"dctwin bess-report\",\"dctwin_version\":");
-    json_str(f, PACKAGE_VERSION);
+    dct_json_str(f, PACKAGE_VERSION);
     fprintf(f, ",\n \"site\":{\"file\":");
-    json_str(f, R->site_path);
+    dct_json_str(f, R->site_path);
     fprintf(f, ",\"name\":");
-    json_str(f, R->site->name);
+    dct_json_str(f, R->site->name);
     fprintf(f, "},\"bess\":");
-    json_str(f, R->bess_id);
+    dct_json_str(f, R->bess_id);
     fprintf(f, ",\"criteria\":{\"file\":");
-    json_str(f, R->cr->file);
+    dct_json_str(f, R->cr->file);
     fprintf(f, ",\"name\":");
-    json_str(f, R->cr->name);
+    dct_json_str(f, R->cr->name);
     fprintf(f, "},\n \"sets\":[");
     for (int i = 0; i < R->n_sets; i++) {
         fprintf(f, "%s", i ? "," : "");
-        json_str(f, R->sets[i]);
+        dct_json_str(f, R->sets[i]);
     }
     fprintf(f, "],\"seed\":%lu,\n \"checks\":[", R->seed);
     for (size_t i = 0; i < R->n_res; i++) {
         const result *r = &R->res[i];
         const dct_criterion *c = r->c;
         fprintf(f, "%s\n  {\"id\":", i ? "," : "");
-        json_str(f, c->id);
+        dct_json_str(f, c->id);
         fprintf(f, ",\"name\":");
-        json_str(f, c->name);
+        dct_json_str(f, c->name);
         fprintf(f, ",\"nvidia_test\":");
         if (c->nvidia_test)
             fprintf(f, "%d", c->nvidia_test);
         else
             fputs("null", f);
         fprintf(f, ",\"metric\":");
-        json_str(f, c->metric);
+        dct_json_str(f, c->metric);
         fprintf(f, ",\"unit\":");
-        json_str(f, c->unit ? c->unit : "");
+        dct_json_str(f, c->unit ? c->unit : "");
         fprintf(f, ",\"measured\":");
-        json_num(f, r->measured);
+        dct_json_num(f, r->measured);
         fprintf(f, ",\"threshold\":");
         if (r->status == ST_NOT_SIM)
-            json_str(f, c->criterion);
+            dct_json_str(f, c->criterion);
         else
-            json_num(f, r->threshold);
+            dct_json_num(f, r->threshold);
         fprintf(f, ",\"threshold_from\":\"%s\"",
                 r->site_thr ? "site" : c->from_site ? "site-model"
                                                      : "criteria");
@@ -1903,23 +1881,23 @@ static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
                 c->not_simulated ? "" : c->sense == DCT_SENSE_MAX ? "max"
                                                                   : "min",
                 status_word[r->status]);
-        json_num(f, r->margin);
+        dct_json_num(f, r->margin);
         fprintf(f, ",\"source\":");
-        json_str(f, c->source);
+        dct_json_str(f, c->source);
         fprintf(f, ",\"basis\":");
-        json_str(f, c->basis);
+        dct_json_str(f, c->basis);
         fprintf(f, ",\"plot\":");
         if (r->plot[0])
-            json_str(f, r->plot);
+            dct_json_str(f, r->plot);
         else
             fputs("null", f);
         fprintf(f, ",\"run\":");
         if (r->run >= 0)
-            json_str(f, run_defs[r->run].name);
+            dct_json_str(f, run_defs[r->run].name);
         else
             fputs("null", f);
         fprintf(f, ",\"note\":");
-        json_str(f, r->note);
+        dct_json_str(f, r->note);
         fputc('}', f);
     }
     fprintf(f, "],\n \"runs\":[");
@@ -1931,22 +1909,22 @@ static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
         fprintf(f, "%s\n  {\"name\":\"%s\",\"exit_status\":%d,\"dir\":",
                 first ? "" : ",", run_defs[k].name, ri->rc);
         first = 0;
-        json_str(f, ri->dir);
+        dct_json_str(f, ri->dir);
         fprintf(f, ",\"scenario\":");
-        json_str(f, run_defs[k].what);
+        dct_json_str(f, run_defs[k].what);
         fprintf(f, ",\"command\":");
-        json_str(f, ri->cmd);
+        dct_json_str(f, ri->cmd);
         fprintf(f, ",\"wall_s\":");
-        json_num(f, ri->wall_s);
+        dct_json_num(f, ri->wall_s);
         fprintf(f, ",\"n_steps\":%ld,\"n_rhs\":%ld,\"energy_closure_rel\":",
                 ri->n_steps, ri->n_rhs);
-        json_num(f, ri->closure);
+        dct_json_num(f, ri->closure);
         fputc('}', f);
     }
     fprintf(f, "],\n \"inputs\":[");
     for (size_t i = 0; i < n_in; i++) {
         fprintf(f, "%s\n  {\"file\":", i ? "," : "");
-        json_str(f, in[i].path);
+        dct_json_str(f, in[i].path);
         fprintf(f, ",\"sha256\":\"%s\"}", in[i].hex);
     }
     int n_fail = 0, n_pass = 0, n_ns = 0;

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "atomic_file.h"
 #include "fsutil.h"
+#include "textout.h"
 #include "cli.h"
 #include "diag.h"
 #include "model.h"
@@ -181,85 +182,6 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* A JSON string: escapes, and U+FFFD for bytes that are not UTF-8, so the
- * document stays valid whatever the input held.  NULL gives null. */
-static void json_str(FILE *f, const char *s)
-{
-    if (!s) {
-        fputs("null", f);
-        return;
-    }
-    const unsigned char *p = (const unsigned char *)s;
-    putc('"', f);
-    while (*p) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            if (c == '"' || c == '\\')
-                fprintf(f, "\\%c", (int)c);
-            else if (c == '\n')
-                fputs("\\n", f);
-            else if (c == '\t')
-                fputs("\\t", f);
-            else if (c == '\r')
-                fputs("\\r", f);
-            else if (c < 0x20)
-                fprintf(f, "\\u%04x", c);
-            else
-                putc((int)c, f);
-            p++;
-            continue;
-        }
-        size_t len = c >= 0xC2 && c <= 0xDF   ? 2
-                     : c >= 0xE0 && c <= 0xEF ? 3
-                     : c >= 0xF0 && c <= 0xF4 ? 4
-                                              : 0;
-        unsigned lo = 0x80, hi = 0xBF;   /* range of the second byte */
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-        else if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-        int is_ok = len > 0 && p[1] >= lo && p[1] <= hi;
-        for (size_t k = 2; is_ok && k < len; k++)
-            is_ok = p[k] >= 0x80 && p[k] <= 0xBF;
-        if (!is_ok) {
-            fputs("\\ufffd", f);
-            p++;
-            continue;
-        }
-        fwrite(p, 1, len, f);
-        p += len;
-    }
-    putc('"', f);
-}
-
-/* A JSON number, or null when not finite. */
-static void json_num(FILE *f, double x)
-{
-    if (isfinite(x))
-        fprintf(f, "%.10g", x);
-    else
-        fputs("null", f);
-}
-
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    putc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            putc('"', f);
-        putc(*s, f);
-    }
-    putc('"', f);
-}
 
 /* Text for people: control characters shown as '?'. */
 static void txt_field(FILE *f, const char *s, int width)
@@ -314,9 +236,9 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
         g->t_viol = t_cross;
         FILE *f = dct_afile_fp(S->f[F_EV]);
         fprintf(f, "%.9g,", t_cross);
-        csv_field(f, g->def->component);
+        dct_csv_field(f, g->def->component);
         fputs(",margin-violated:", f);
-        csv_field(f, g->def->id);
+        dct_csv_field(f, g->def->id);
         if (putc('\n', f) == EOF || ferror(f))
             return CB_WRITE;
     }
@@ -371,9 +293,9 @@ static int member_violations(sim *S, size_t i)
             continue;
         const dct_margin_def *d = S->mg[k].def;
         fprintf(f, "%.9g,", S->mg[i].t_viol);
-        csv_field(f, d->component);
+        dct_csv_field(f, d->component);
         fputs(",margin-violated:", f);
-        csv_field(f, d->id);
+        dct_csv_field(f, d->id);
         if (putc('\n', f) == EOF || ferror(f))
             return CB_WRITE;
     }
@@ -544,7 +466,7 @@ static int flush_scenario(sim *S, double t)
             S->fail_id = e->target;
         }
         fprintf(f, "%.9g,", e->t);
-        csv_field(f, e->target ? e->target
+        dct_csv_field(f, e->target ? e->target
                      : e->kind == DCT_EV_WEATHER ? "ambient" : "all-racks");
         fprintf(f, ",%s\n", what);
         if (ferror(f))
@@ -573,9 +495,9 @@ static int on_root(double t, const double *y, const int *found, void *ud)
                                                 &comp, &ev);
              k++) {
             fprintf(f, "%.9g,", t);
-            csv_field(f, comp ? comp : "");
+            dct_csv_field(f, comp ? comp : "");
             putc(',', f);
-            csv_field(f, ev ? ev : "");
+            dct_csv_field(f, ev ? ev : "");
             if (putc('\n', f) == EOF || ferror(f))
                 return CB_WRITE;
             /* time to throttle: the first GPU throttle after a failure */
@@ -584,7 +506,7 @@ static int on_root(double t, const double *y, const int *found, void *ud)
                 S->t_throttle = t;
                 S->throttle_id = comp;
                 fprintf(f, "%.9g,", t);
-                csv_field(f, comp ? comp : "");
+                dct_csv_field(f, comp ? comp : "");
                 fprintf(f, ",time-to-throttle:%.6g s\n", t - S->t_fail);
                 if (ferror(f))
                     return CB_WRITE;
@@ -735,13 +657,13 @@ static void write_margins_csv(FILE *f, const sim *S)
     for (size_t k = 0; k < S->n_mg; k++) {
         const sim_margin *g = &S->mg[S->order[k]];
         const dct_margin_def *md = g->def;
-        csv_field(f, md->id);
+        dct_csv_field(f, md->id);
         putc(',', f);
-        csv_field(f, md->component);
+        dct_csv_field(f, md->component);
         putc(',', f);
-        csv_field(f, md->quantity);
+        dct_csv_field(f, md->quantity);
         putc(',', f);
-        csv_field(f, md->unit);
+        dct_csv_field(f, md->unit);
         fprintf(f, ",%s,%.9g,%.9g,%.9g,", md->is_upper ? "upper" : "lower",
                 md->limit, g->worst_val, g->worst);
         double p = margin_pct(g);
@@ -762,34 +684,34 @@ static void write_margins_json(FILE *f, const sim *S)
         const dct_margin_def *md = g->def;
         fputs(k ? ",\n  {" : "\n  {", f);
         fputs("\"id\":", f);
-        json_str(f, md->id);
+        dct_json_str(f, md->id);
         fputs(",\"component\":", f);
-        json_str(f, md->component);
+        dct_json_str(f, md->component);
         fputs(",\"quantity\":", f);
-        json_str(f, md->quantity);
+        dct_json_str(f, md->quantity);
         fputs(",\"label\":", f);
-        json_str(f, md->label);
+        dct_json_str(f, md->label);
         fputs(",\"unit\":", f);
-        json_str(f, md->unit);
+        dct_json_str(f, md->unit);
         fprintf(f, ",\"kind\":\"%s\",\"limit\":", md->is_upper ? "upper"
                                                                 : "lower");
-        json_num(f, md->limit);
+        dct_json_num(f, md->limit);
         fputs(",\"worst\":", f);
-        json_num(f, g->worst_val);
+        dct_json_num(f, g->worst_val);
         fputs(",\"margin\":", f);
-        json_num(f, g->worst);
+        dct_json_num(f, g->worst);
         fputs(",\"margin_pct\":", f);
-        json_num(f, margin_pct(g));
+        dct_json_num(f, margin_pct(g));
         fputs(",\"t_worst_s\":", f);
-        json_num(f, g->t_worst);
+        dct_json_num(f, g->t_worst);
         fputs(",\"t_violation_s\":", f);
-        json_num(f, g->t_viol);
+        dct_json_num(f, g->t_viol);
         fputs(",\"violated_s\":", f);
-        json_num(f, g->violated_s);
+        dct_json_num(f, g->violated_s);
         fputs("}", f);
     }
     fputs(S->n_mg ? "\n ],\n \"binding\":" : "],\n \"binding\":", f);
-    json_str(f, S->n_mg ? S->mg[S->order[0]].def->id : NULL);
+    dct_json_str(f, S->n_mg ? S->mg[S->order[0]].def->id : NULL);
     fprintf(f, ",\n \"all_ok\":%s}\n", is_all_ok(S) ? "true" : "false");
 }
 
@@ -947,96 +869,96 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     dct_solver_stats st;
     dct_solver_get_stats(S->solver, &st);
     fputs("{\"dctwin_version\":", f);
-    json_str(f, PACKAGE_VERSION);
+    dct_json_str(f, PACKAGE_VERSION);
     fputs(",\n \"site\":{\"file\":", f);
-    json_str(f, S->site->file);
+    dct_json_str(f, S->site->file);
     fputs(",\"name\":", f);
-    json_str(f, S->site->name);
+    dct_json_str(f, S->site->name);
     fputs("},\n \"inputs\":[", f);
     for (size_t i = 0; i < S->n_inputs; i++) {
         fputs(i ? ",\n  {\"file\":" : "\n  {\"file\":", f);
-        json_str(f, S->inputs[i].file);
+        dct_json_str(f, S->inputs[i].file);
         fputs(",\"sha256\":", f);
-        json_str(f, S->inputs[i].sha256);
+        dct_json_str(f, S->inputs[i].sha256);
         fputs("}", f);
     }
     fputs("],\n \"profile\":", f);
-    json_str(f, S->profile);
+    dct_json_str(f, S->profile);
     fputs(",\n \"duration_s\":", f);
-    json_num(f, S->duration);
+    dct_json_num(f, S->duration);
     fputs(",\"output_step_s\":", f);
-    json_num(f, S->out_step);
+    dct_json_num(f, S->out_step);
     fputs(",\"rows\":", f);
     fprintf(f, "%ld", S->n_rows);
     fputs(",\"rtol\":", f);
-    json_num(f, S->rtol);
+    dct_json_num(f, S->rtol);
     fputs(",\"atol\":", f);
-    json_num(f, S->atol);
+    dct_json_num(f, S->atol);
     fprintf(f, ",\n \"model\":{\"n_states\":%zu,\"n_outputs\":%zu,"
                "\"n_margins\":%zu,\"n_racks\":%zu,\"n_rack_groups\":%zu}",
             S->n_y, S->n_out, S->n_mg, S->site->n_racks,
             dct_model_n_rack_groups(S->model));
     fprintf(f, ",\"seed\":%lu,\n \"init\":{\"mode\":\"%s\",\"settle_s\":",
             S->seed, S->is_cold_start ? "design" : "steady");
-    json_num(f, S->settle_s);
+    dct_json_num(f, S->settle_s);
     fputs(",\"settle_wall_s\":", f);
-    json_num(f, S->settle_wall_s);
+    dct_json_num(f, S->settle_wall_s);
     fprintf(f, ",\"settled\":%s},\n \"wall_s\":",
             S->is_cold_start ? "null" : S->is_settled ? "true" : "false");
-    json_num(f, S->wall_s);
+    dct_json_num(f, S->wall_s);
     fputs(",\"realtime_ratio\":", f);
-    json_num(f, S->wall_s > 0 ? S->duration / S->wall_s : NAN);
+    dct_json_num(f, S->wall_s > 0 ? S->duration / S->wall_s : NAN);
     fputs(",\n \"energy\":{\"in_J\":", f);
-    json_num(f, q[DCT_Q_E_IN]);
+    dct_json_num(f, q[DCT_Q_E_IN]);
     fputs(",\"out_J\":", f);
-    json_num(f, q[DCT_Q_E_OUT]);
+    dct_json_num(f, q[DCT_Q_E_OUT]);
     fputs(",\"aux_J\":", f);
-    json_num(f, q[DCT_Q_E_AUX]);
+    dct_json_num(f, q[DCT_Q_E_AUX]);
     fputs(",\"it_J\":", f);
-    json_num(f, q[DCT_Q_E_IT]);
+    dct_json_num(f, q[DCT_Q_E_IT]);
     fputs(",\"stored_change_J\":", f);
-    json_num(f, du);
+    dct_json_num(f, du);
     fputs(",\"grid_J\":", f);
-    json_num(f, q[DCT_Q_E_GRID]);
+    dct_json_num(f, q[DCT_Q_E_GRID]);
     fputs(",\"generator_J\":", f);
-    json_num(f, q[DCT_Q_E_GEN]);
+    dct_json_num(f, q[DCT_Q_E_GEN]);
     fputs(",\"bess_J\":", f);
-    json_num(f, q[DCT_Q_E_BESS]);
+    dct_json_num(f, q[DCT_Q_E_BESS]);
     fputs(",\"electrical_loss_J\":", f);
-    json_num(f, q[DCT_Q_E_LOSS]);
+    dct_json_num(f, q[DCT_Q_E_LOSS]);
     fputs(",\"bus_sources_J\":", f);
-    json_num(f, q[DCT_Q_E_SRC]);
+    dct_json_num(f, q[DCT_Q_E_SRC]);
     fputs(",\"bus_loads_J\":", f);
-    json_num(f, q[DCT_Q_E_SINK]);
+    dct_json_num(f, q[DCT_Q_E_SINK]);
     fputs(",\"bus_stored_change_J\":", f);
-    json_num(f, S->dw);
+    dct_json_num(f, S->dw);
     fputs("},\n \"energy_closure_rel\":", f);
     double e_in = q[DCT_Q_E_IN];
-    json_num(f, e_in > 0 ? fabs(e_in - q[DCT_Q_E_OUT] - du) / e_in : NAN);
+    dct_json_num(f, e_in > 0 ? fabs(e_in - q[DCT_Q_E_OUT] - du) / e_in : NAN);
     /* the DC buses: what the sources put in is what the busways drew
      * plus the change of the capacitors' energy */
     double e_src = q[DCT_Q_E_SRC];
     fputs(",\n \"electrical_closure_rel\":", f);
-    json_num(f, e_src > 0 ? fabs(e_src - q[DCT_Q_E_SINK] - S->dw) / e_src
+    dct_json_num(f, e_src > 0 ? fabs(e_src - q[DCT_Q_E_SINK] - S->dw) / e_src
                           : NAN);
     fputs(",\n \"grid\":{\"ramp_max_W_per_s\":", f);
-    json_num(f, S->n_grid ? S->ramp_max : NAN);
+    dct_json_num(f, S->n_grid ? S->ramp_max : NAN);
     fputs(",\"ramp_step_s\":", f);
-    json_num(f, S->n_grid ? (S->grid_trace ? S->grid_step : S->out_step)
+    dct_json_num(f, S->n_grid ? (S->grid_trace ? S->grid_step : S->out_step)
                           : NAN);
     fputs(",\"trace\":", f);
-    json_str(f, S->grid_trace);
+    dct_json_str(f, S->grid_trace);
     fputs(",\"scenario\":", f);
-    json_str(f, S->scenario_path);
+    dct_json_str(f, S->scenario_path);
     fputs("}", f);
     fputs(",\n \"scenario\":{\"name\":", f);
-    json_str(f, S->scenario ? S->scenario->name : NULL);
+    dct_json_str(f, S->scenario ? S->scenario->name : NULL);
     fputs(",\"file\":", f);
-    json_str(f, S->scenario_path);
+    dct_json_str(f, S->scenario_path);
     fputs(",\"t_first_failure_s\":", f);
-    json_num(f, S->t_fail >= 0 ? S->t_fail : NAN);
+    dct_json_num(f, S->t_fail >= 0 ? S->t_fail : NAN);
     fputs(",\"time_to_throttle_s\":", f);
-    json_num(f, S->t_throttle >= 0 ? S->t_throttle - S->t_fail : NAN);
+    dct_json_num(f, S->t_throttle >= 0 ? S->t_throttle - S->t_fail : NAN);
     fputs("}", f);
     fprintf(f,
             ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
@@ -1047,7 +969,7 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
             st.n_steps, st.n_rhs, st.n_jac, st.n_lin_setups,
             st.n_err_test_fails, st.n_nonlin_iters, st.n_nonlin_conv_fails,
             st.n_roots, st.n_breakpoints, st.n_smooth_bp, st.n_colors);
-    json_num(f, st.last_h);
+    dct_json_num(f, st.last_h);
     fprintf(f, "},\n \"exit_status\":%d}\n", status);
 }
 
@@ -1748,7 +1670,7 @@ int dct_cmd_simulate(int argc, char **argv)
         fputs("t_s", g);
         for (size_t k = 0; k < S->n_grid; k++) {
             putc(',', g);
-            csv_field(g, dct_model_output_name(S->model, S->grid_col[k]));
+            dct_csv_field(g, dct_model_output_name(S->model, S->grid_col[k]));
         }
         putc('\n', g);
     }
@@ -1756,7 +1678,7 @@ int dct_cmd_simulate(int argc, char **argv)
     fputs("t_s", ts);
     for (size_t k = 0; k < S->n_sel; k++) {
         putc(',', ts);
-        csv_field(ts, dct_model_output_name(S->model, S->sel[k]));
+        dct_csv_field(ts, dct_model_output_name(S->model, S->sel[k]));
     }
     putc('\n', ts);
     fputs("t_s,component,event\n", dct_afile_fp(S->f[F_EV]));
@@ -1775,7 +1697,7 @@ int dct_cmd_simulate(int argc, char **argv)
         snprintf(name, sizeof name, "%s.%s_pct", md->type,
                  md->id + strlen(md->component) + 1);
         putc(',', mof);
-        csv_field(mof, name);
+        dct_csv_field(mof, name);
         i = 0;
     }
     putc('\n', mof);

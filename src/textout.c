@@ -1,0 +1,86 @@
+/* textout.c - values written into JSON and CSV outputs (textout.h). */
+#include "config.h"
+#include "textout.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A JSON string: escapes, and U+FFFD for bytes that are not UTF-8, so the
+ * document stays valid whatever the input held.  NULL gives null. */
+void dct_json_str(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)s;
+    putc('"', f);
+    while (*p) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            if (c == '"' || c == '\\')
+                fprintf(f, "\\%c", (int)c);
+            else if (c == '\n')
+                fputs("\\n", f);
+            else if (c == '\t')
+                fputs("\\t", f);
+            else if (c == '\r')
+                fputs("\\r", f);
+            else if (c < 0x20)
+                fprintf(f, "\\u%04x", c);
+            else
+                putc((int)c, f);
+            p++;
+            continue;
+        }
+        size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                     : c >= 0xE0 && c <= 0xEF ? 3
+                     : c >= 0xF0 && c <= 0xF4 ? 4
+                                              : 0;
+        unsigned lo = 0x80, hi = 0xBF;   /* range of the second byte */
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+        else if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+        int is_ok = len > 0 && p[1] >= lo && p[1] <= hi;
+        for (size_t k = 2; is_ok && k < len; k++)
+            is_ok = p[k] >= 0x80 && p[k] <= 0xBF;
+        if (!is_ok) {
+            fputs("\\ufffd", f);
+            p++;
+            continue;
+        }
+        fwrite(p, 1, len, f);
+        p += len;
+    }
+    putc('"', f);
+}
+
+/* A JSON number, or null when not finite. */
+void dct_json_num(FILE *f, double x)
+{
+    if (isfinite(x))
+        fprintf(f, "%.10g", x);
+    else
+        fputs("null", f);
+}
+
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+void dct_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    putc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}
