@@ -66,8 +66,6 @@ struct dct_solver {
     SUNLinearSolver LS;
 
     /* --- plain workspaces, sized at creation --- */
-    sunindextype *jptr;         /* augmented CSC pattern: N + 1 */
-    sunindextype *jind;         /* nnz + nq */
     int *rootsfound;            /* nroots */
     double *ypert, *fpert, *inc;/* FD Jacobian: n each */
     double *f0;                 /* n: f(t, y) for dct_solver_fd_jacobian */
@@ -153,6 +151,23 @@ static int roots_wrap(realtype t, N_Vector y, realtype *g, void *user_data)
     return rc;
 }
 
+/* The augmented CSC pattern into IP (N + 1) and IV (nnz + nq): the model's
+ * pattern, then one diagonal entry per quadrature. */
+static void set_pattern(const dct_solver *s, sunindextype *ip,
+                        sunindextype *iv)
+{
+    const dct_ode *o = s->ode;
+    size_t n = s->n, nnz = (size_t)s->nnz;
+    for (size_t j = 0; j <= n; j++)
+        ip[j] = (sunindextype)o->colptr[j];
+    for (size_t p = 0; p < nnz; p++)
+        iv[p] = (sunindextype)o->rowind[p];
+    for (size_t k = 0; k < s->nq; k++) {   /* quadratures: diagonal only */
+        iv[nnz + k] = (sunindextype)(n + k);
+        ip[n + k + 1] = (sunindextype)(nnz + k + 1);
+    }
+}
+
 /* The Jacobian's values on the pattern by finite differences over the
  * colours: one RHS evaluation per colour, column j perturbed by
  * max(sqrt(eps) |y_j|, sqrt(eps) / w_j) (CVODE's increment; w_j the error
@@ -221,9 +236,9 @@ static int jac_wrap(realtype t, N_Vector y, N_Vector fy, SUNMatrix J,
     sunindextype *ip = SM_INDEXPTRS_S(J), *iv = SM_INDEXVALS_S(J);
     double *val = SM_DATA_S(J);
 
-    /* CVLS zeroes the whole matrix, pattern included: restore it. */
-    memcpy(ip, s->jptr, (s->N + 1) * sizeof *ip);
-    memcpy(iv, s->jind, (size_t)(s->nnz + (long)s->nq) * sizeof *iv);
+    /* CVLS zeroes the whole matrix, pattern included: restore it from
+     * the model's, the quadratures' diagonal after it */
+    set_pattern(s, ip, iv);
     for (size_t k = 0; k < s->nq; k++)
         val[s->nnz + (long)k] = 0.0;    /* dq'/dq = 0 */
 
@@ -434,8 +449,6 @@ dct_solver *dct_solver_new(const dct_ode *ode, const double *y0, double t0,
     int flag;
 
     /* plain workspaces */
-    s->jptr = malloc((N + 1) * sizeof *s->jptr);
-    s->jind = malloc((nnz + s->nq) * sizeof *s->jind);
     s->rootsfound = malloc((ode->nroots ? ode->nroots : 1) *
                            sizeof *s->rootsfound);
     s->ypert = malloc(n * sizeof *s->ypert);
@@ -443,17 +456,9 @@ dct_solver *dct_solver_new(const dct_ode *ode, const double *y0, double t0,
     s->inc = malloc(n * sizeof *s->inc);
     s->f0 = malloc(n * sizeof *s->f0);
     s->color_cols = malloc(n * sizeof *s->color_cols);
-    if (!s->jptr || !s->jind || !s->rootsfound || !s->ypert || !s->fpert ||
-        !s->inc || !s->f0 || !s->color_cols)
+    if (!s->rootsfound || !s->ypert || !s->fpert || !s->inc || !s->f0 ||
+        !s->color_cols)
         goto oom;
-    for (size_t j = 0; j <= n; j++)
-        s->jptr[j] = (sunindextype)ode->colptr[j];
-    for (size_t p = 0; p < nnz; p++)
-        s->jind[p] = (sunindextype)ode->rowind[p];
-    for (size_t k = 0; k < s->nq; k++) {   /* quadratures: diagonal only */
-        s->jind[nnz + k] = (sunindextype)(n + k);
-        s->jptr[n + k + 1] = (sunindextype)(nnz + k + 1);
-    }
     if (!ode->jac && color_columns(s))
         goto oom;
 
@@ -564,8 +569,6 @@ void dct_solver_free(dct_solver *s)
     free(s->fpert);
     free(s->ypert);
     free(s->rootsfound);
-    free(s->jind);
-    free(s->jptr);
     free(s);
 }
 
