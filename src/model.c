@@ -192,6 +192,21 @@ int dct_model_add_output(dct_model *m, dct_mcomp *c, const char *name)
     return 0;
 }
 
+/* S kept once by the model: margin definitions borrow the copy.  NULL
+ * when out of memory. */
+static const char *intern(dct_model *m, const char *s)
+{
+    for (size_t i = 0; i < m->n_strs; i++)
+        if (strcmp(m->strs[i], s) == 0)
+            return m->strs[i];
+    if (grow((void **)&m->strs, &m->cap_strs, m->n_strs, sizeof *m->strs))
+        return NULL;
+    char *c = strdup(s);
+    if (c)
+        m->strs[m->n_strs++] = c;
+    return c;
+}
+
 int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
                          const char *unit, const char *label, double limit,
                          int is_upper, const char *suffix)
@@ -205,12 +220,18 @@ int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
     m->cap_mar = cap;
     dct_margin_def *d = &m->mar[m->n_mar];
     memset(d, 0, sizeof *d);
-    snprintf(d->id, sizeof d->id, "%s.%s.%s", c->id, quantity, suffix);
+    char id[256];
+    snprintf(id, sizeof id, "%s.%s.%s", c->id, quantity, suffix);
+    if (!(d->id = strdup(id)))
+        return -1;
     d->component = c->id;
     d->type = c->ct->name;
-    d->quantity = quantity;
-    d->unit = unit;
-    d->label = label;
+    /* the callers' texts may live on their stack (a label with a number) */
+    if (!(d->quantity = intern(m, quantity)) || !(d->unit = intern(m, unit)) ||
+        !(d->label = intern(m, label))) {
+        free(d->id);
+        return -1;
+    }
     d->limit = limit;
     d->is_upper = is_upper;
     if (c->n_margins == 0)
@@ -1116,6 +1137,11 @@ void dct_model_free(dct_model *m)
         free(m->out_name[i]);
     free(m->out_name);
     free(m->out_comp);
+    for (size_t i = 0; i < m->n_mar; i++)
+        free(m->mar[i].id);
+    for (size_t i = 0; i < m->n_strs; i++)
+        free(m->strs[i]);
+    free(m->strs);
     free(m->mar);
     free(m->mar_comp);
     free(m->mar_src);

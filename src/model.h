@@ -60,9 +60,10 @@ enum {
 /* One margin: a quantity with a limit.  margin = limit - worst for an
  * upper limit, worst - limit for a lower one, in UNIT. */
 typedef struct dct_margin_def {
-    char id[96];          /* "A01.T_j_hot.throttle" */
-    /* borrowed: the component's id (valid while the model lives) and
-     * string literals of the component code */
+    char *id;             /* "A01.T_j_hot.throttle" (owned by the model,
+                             or by the run for its ramp margins) */
+    /* borrowed, valid while the model lives: the component's id, and
+     * texts the model keeps once for all its margins */
     const char *component;
     const char *type;     /* the component's type: "rack", "cdu", ... */
     const char *quantity; /* "T_j_hot" */

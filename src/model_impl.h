@@ -151,6 +151,9 @@ struct dct_model {
     dct_margin_def *mar;
     dct_mcomp **mar_comp;
     size_t n_mar, cap_mar;
+    char **strs;               /* margin quantities, units and labels, each
+                                  text once (dct_margin_def borrows them) */
+    size_t n_strs, cap_strs;
     /* roots */
     dct_mcomp **root_comp;
     size_t n_root, cap_root;

@@ -1461,7 +1461,10 @@ static int alloc_run(sim *S)
                 if (S->grid_trace && isfinite(lim)) {
                     r = S->n_mg_model + k_ramp;
                     dct_margin_def *d = &S->ramp_def[k_ramp++];
-                    snprintf(d->id, sizeof d->id, "%s.ramp.limit", c->id);
+                    char id[256];
+                    snprintf(id, sizeof id, "%s.ramp.limit", c->id);
+                    if (!(d->id = strdup(id)))
+                        return -1;
                     d->component = c->id;
                     d->type = "grid";
                     d->quantity = "ramp";
@@ -1814,6 +1817,8 @@ done:
     free(S->order);
     free(S->grid_col);
     free(S->sets);
+    for (size_t i = 0; S->ramp_def && i < S->n_mg - S->n_mg_model; i++)
+        free(S->ramp_def[i].id);
     free(S->ramp_def);
     free(S->ramp_of);
     free(S->ma);
