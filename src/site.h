@@ -40,7 +40,8 @@ struct dct_comp {
                                  NAN when absent */
     char **s;                 /* [n_params] text as written, or NULL */
     unsigned char *given;     /* [n_params] 1 when given on this element */
-    dct_reflist *ref;         /* [n_params] resolved REF/REFS targets */
+    dct_reflist *ref;         /* [n_params] resolved REF/REFS targets;
+                                 NULL for a type without references */
     char *model_name;         /* model= on an instance (owned), or NULL */
     char *source;             /* source= on a model (owned), or NULL */
     dct_comp *model;          /* resolved model, or NULL */

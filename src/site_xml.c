@@ -98,11 +98,17 @@ dct_comp *dct_site_add(dct_site *s, dct_type t, int is_model,
     c->file = file;
     c->line = line;
     if (np) {
+        /* reference lists only for the types that have references (a
+         * rack has none: 10,000 racks would carry 4.8 MB of them) */
+        int has_ref = 0;
+        for (size_t i = 0; i < np; i++)
+            has_ref |= dct_etypes[t].params[i].kind == DCT_PK_REF ||
+                       dct_etypes[t].params[i].kind == DCT_PK_REFS;
         c->q = malloc(np * sizeof *c->q);
         c->s = calloc(np, sizeof *c->s);
         c->given = calloc(np, 1);
-        c->ref = calloc(np, sizeof *c->ref);
-        if (!c->q || !c->s || !c->given || !c->ref) {
+        c->ref = has_ref ? calloc(np, sizeof *c->ref) : NULL;
+        if (!c->q || !c->s || !c->given || (has_ref && !c->ref)) {
             free(c->q), free(c->s), free(c->given), free(c->ref), free(c);
             return NULL;
         }
@@ -121,7 +127,8 @@ static void comp_free(dct_comp *c)
     size_t np = dct_etypes[c->type].n_params;
     for (size_t i = 0; i < np; i++) {
         free(c->s[i]);
-        free(c->ref[i].v);
+        if (c->ref)
+            free(c->ref[i].v);
     }
     free(c->q), free(c->s), free(c->given), free(c->ref);
     free(c->id), free(c->model_name), free(c->source), free(c->pts);
