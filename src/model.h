@@ -60,8 +60,9 @@ enum {
 /* One margin: a quantity with a limit.  margin = limit - worst for an
  * upper limit, worst - limit for a lower one, in UNIT. */
 typedef struct dct_margin_def {
-    char *id;             /* "A01.T_j_hot.throttle" (owned by the model,
-                             or by the run for its ramp margins) */
+    char *id;             /* "A01.T_j_hot.throttle" (in the model's text
+                             arena, or owned by the run for its ramp
+                             margins) */
     /* borrowed, valid while the model lives: the component's id, and
      * texts the model keeps once for all its margins */
     const char *component;

@@ -151,6 +151,8 @@ struct dct_model {
     dct_margin_def *mar;
     dct_mcomp **mar_comp;
     size_t n_mar, cap_mar;
+    char **blocks;             /* text arena: output names, margin ids */
+    size_t n_blocks, cap_blocks, block_used;
     char **strs;               /* margin quantities, units and labels, each
                                   text once (dct_margin_def borrows them) */
     size_t n_strs, cap_strs;
