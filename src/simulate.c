@@ -90,8 +90,7 @@ typedef struct sim_margin {
     double t_worst;      /* [s] */
     double t_viol;       /* [s] first time below zero, NAN when never */
     double violated_s;   /* [s] total time below zero */
-    double prev_t, prev_m;
-    int has_prev;
+    double prev_t, prev_m;   /* the last sample; prev_t NAN before it */
 } sim_margin;
 
 typedef struct sim_input {
@@ -214,8 +213,9 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
         g->t_worst = t;
     }
     double t_cross = t;
-    int is_ordered = !g->has_prev || t >= g->prev_t;
-    if (g->has_prev && is_ordered) {
+    int has_prev = !isnan(g->prev_t);
+    int is_ordered = !has_prev || t >= g->prev_t;
+    if (has_prev && is_ordered) {
         /* linear interpolation of the margin between the samples */
         double dt = t - g->prev_t, m0 = g->prev_m;
         if (is_jump) {
@@ -245,7 +245,6 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
     if (is_ordered) {
         g->prev_t = t;
         g->prev_m = m;
-        g->has_prev = 1;
     }
     return 0;
 }
@@ -1485,6 +1484,7 @@ static int alloc_run(sim *S)
                      ? dct_model_margin(S->model, i)
                      : &S->ramp_def[i - S->n_mg_model];
         g->worst = INFINITY;
+        g->prev_t = NAN;
         g->worst_val = NAN;
         g->t_worst = NAN;
         g->t_viol = NAN;
