@@ -72,6 +72,18 @@ check "lowest SOC $smin % is 60 % less the DR hour's 3.4 %" num_in "$smin" 56.2 
 # with smoothing the grid-side ramp is far below the 20 %/s stimulus
 check "grid ramp under the 20 %/s stimulus is below 5 %/s" \
     num_in "$(field "$j" t4-ramp-stimulus measured)" 0 5
+# round trip through the converter twice (eta-conv 0.983): at most
+# 0.983^2 = 96.63 %, the cells' own losses at 0.03 C taking a little more
+check "round-trip efficiency $(field "$j" rte measured) % within 95-96.63 %" \
+    num_in "$(field "$j" rte measured)" 95 96.63
+# the cells' heat at 0.03 C through r-th 1 K/W: within 0.1 K of the 25 degC
+# container coolant
+check "cell temperature near the 25 degC coolant" \
+    num_in "$(field "$j" t-cell measured)" 25 25.1
+# the racks' whole swing (4 x 92 kW) is far under the 2 MW rating: never
+# above it
+check "no time above the rating" \
+    num_in "$(field "$j" overload-time measured)" 0 0
 if [ "$has_gnuplot" -eq 1 ]; then
     for p in "$tmp"/r/plots/*.png; do
         check "$p is a PNG" sh -c "head -c 8 '$p' | od -An -c | grep -q 'P   N   G'"
