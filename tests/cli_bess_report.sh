@@ -118,6 +118,15 @@ check "fast DR (53 kW) still within the 115 kW" \
     test "$(field "$j" t6-dr-fast status)" = pass
 
 # ------------------------------------------------------------- criteria
+# the shipped NVIDIA-only file: every check names its test; no step run
+run bess-report "$site" --bess bess-1 \
+    --criteria "$top_srcdir/models/criteria/nvidia-tests.xml" --out "$tmp/nv" -q
+check "nvidia-tests.xml: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "nvidia-tests.xml: 20 checks, each with its NVIDIA test" \
+    test "$(grep -c '^  {"id":' "$tmp/nv/report.json")" -eq 20 -a \
+    "$(grep -c '"nvidia_test":null' "$tmp/nv/report.json")" -eq 0
+check "nvidia-tests.xml: no run for the checks it leaves out" \
+    test ! -d "$tmp/nv/runs/step"
 # a subset: only its run is made
 cat >"$tmp/one.xml" <<'EOF'
 <criteria name="one">
