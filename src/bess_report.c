@@ -535,7 +535,7 @@ static int read_site(rpt *R)
 
 /* ----------------------------------------------------- writing inputs */
 
-static int write_text(rpt *R, const char *path, const char *text)
+static int write_text(const char *path, const char *text)
 {
     dct_afile *af = dct_afile_open(path);
     if (!af) {
@@ -549,7 +549,6 @@ static int write_text(rpt *R, const char *path, const char *text)
                 strerror(errno));
         return -1;
     }
-    (void)R;
     return 0;
 }
 
@@ -598,7 +597,7 @@ static int write_profile(rpt *R, int k, const double *t, const double *x,
     sb_printf(&b, "t_s,%s\n", is_watts ? "P_W" : "u");
     for (size_t i = 0; i < n; i++)
         sb_printf(&b, "%.9g,%.9g\n", t[i], x[i]);
-    int rc = b.oom ? -1 : write_text(R, ri->profile, b.s);
+    int rc = b.oom ? -1 : write_text(ri->profile, b.s);
     free(b.s);
     return rc;
 }
@@ -616,7 +615,7 @@ static int write_scenario(rpt *R, int k, const char *events)
                   "<scenario name=\"bess-report-%s\" description=\"%s\">\n"
                   "%s</scenario>\n",
               run_defs[k].name, run_defs[k].title, events);
-    int rc = b.oom ? -1 : write_text(R, ri->scenario, b.s);
+    int rc = b.oom ? -1 : write_text(ri->scenario, b.s);
     free(b.s);
     return rc;
 }
@@ -632,10 +631,10 @@ static void sb_events(sbuf *b, const char *const *ids, int n, double t,
 
 /* ---------------------------------------------------------- the runs */
 
-/* Run `dctwin simulate` for run K with the options OPTS (NULL-ended
- * pairs and flags) after the common ones.  Returns the exit status. */
-static int simulate(rpt *R, int k, const char *duration, const char *step,
-                    const char *const *opts)
+/* Run `dctwin simulate` for run K over DURATION, a row every STEP, with
+ * its generated profile and scenario and the user's --set.  Returns the
+ * exit status. */
+static int simulate(rpt *R, int k, const char *duration, const char *step)
 {
     runinfo *ri = &R->run[k];
     char *av[160];
@@ -684,8 +683,6 @@ static int simulate(rpt *R, int k, const char *duration, const char *step,
         av[ac++] = "--set";
         av[ac++] = R->sets[i];
     }
-    for (int i = 0; opts && opts[i] && ac < 150; i++)
-        av[ac++] = (char *)opts[i];
     av[ac] = NULL;
     size_t cn = 0;
     cn += (size_t)snprintf(ri->cmd, sizeof ri->cmd, "dctwin");
@@ -840,7 +837,7 @@ static int write_xy(rpt *R, const char *name, const char *xn,
     sb_printf(&b, "%s,%s\n", xn, yn);
     for (size_t i = 0; i < n; i++)
         sb_printf(&b, "%.9g,%.9g\n", x[i], y[i]);
-    int rc = b.oom ? -1 : write_text(R, path, b.s);
+    int rc = b.oom ? -1 : write_text(path, b.s);
     free(b.s);
     return rc;
 }
@@ -1107,7 +1104,7 @@ static void eval_step(rpt *R)
     for (size_t i = ib; i < i1; i++)
         sb_printf(&b, "%.9g,%.9g,%.9g\n", ts[i], pl[i], pb[i]);
     snprintf(ev, sizeof ev, "%s/evidence/step-response.csv", R->out);
-    if (!b.oom && write_text(R, ev, b.s) == 0) {
+    if (!b.oom && write_text(ev, b.s) == 0) {
         const char *yc[] = {"load_kW", "battery_kW", NULL};
         const char *yt[] = {"bus load", "battery", NULL};
         plot_xy(R, "step-response", ev, "Load step: battery response",
@@ -1173,8 +1170,8 @@ static void eval_dr(rpt *R, int k, const char *id, double frac,
     plot_xy(R, name, csv, run_defs[k].title, "t [s]", "P [kW]", "t_s", yc,
             yt, 1, 1, R->n_grids == 1 ? level : NAN,
             "90 % of the requested cut", plot);
-    double at_end = pg[index_at(ts, n, t_end) < n ? index_at(ts, n, t_end)
-                                                  : n - 1];
+    size_t ie = index_at(ts, n, t_end);
+    double at_end = pg[ie < n ? ie : n - 1];
     measured(R, id, tt, plot, "import %.4g kW before the request, %.4g kW "
              "requested cut, %.4g kW at %.0f s (level %.4g kW)", p0, req,
              at_end, t_end, level);
@@ -1629,13 +1626,13 @@ static int do_run(rpt *R, int k)
     double u_swing = R->p_max_sum - R->p_idle_sum;
     switch (k) {
     case RUN_TRAIN:
-        return simulate(R, k, "120s", "10ms", NULL);
+        return simulate(R, k, "120s", "10ms");
     case RUN_SLOW:
     case RUN_FAST:
     case RUN_UPS:
         if (sweep_profile(R, k))
             return DCT_EXIT_OUTPUT;
-        return simulate(R, k, "120s", "10ms", NULL);
+        return simulate(R, k, "120s", "10ms");
     case RUN_RAMP: {
         double tr = fmax((u_swing / R->p_max_sum) / 0.2, 0.01);
         t[0] = 0, x[0] = 0;
@@ -1644,7 +1641,7 @@ static int do_run(rpt *R, int k)
         t[3] = T_HOLD + 100, x[3] = 1;
         if (write_profile(R, k, t, x, 4, 0))
             return DCT_EXIT_OUTPUT;
-        return simulate(R, k, "75s", "10ms", NULL);
+        return simulate(R, k, "75s", "10ms");
     }
     case RUN_STEP:
         t[0] = 0, x[0] = 0;
@@ -1653,7 +1650,7 @@ static int do_run(rpt *R, int k)
         t[3] = T_HOLD + 100, x[3] = 1;
         if (write_profile(R, k, t, x, 4, 0))
             return DCT_EXIT_OUTPUT;
-        return simulate(R, k, "64s", "1ms", NULL);
+        return simulate(R, k, "64s", "1ms");
     case RUN_DR_FAST:
     case RUN_DR_SLOW: {
         int is_fast = k == RUN_DR_FAST;
@@ -1668,7 +1665,7 @@ static int do_run(rpt *R, int k)
             sb_printf(&ev, "  <event t=\"130 s\" set=\"%s.peak-cap=%s\"/>\n",
                       R->bess_id, DR_CAP_NONE);
         rc = ev.oom || write_scenario(R, k, ev.s) ? DCT_EXIT_OUTPUT
-             : simulate(R, k, is_fast ? "40s" : "135s", "10ms", NULL);
+             : simulate(R, k, is_fast ? "40s" : "135s", "10ms");
         break;
     }
     case RUN_DIP:
@@ -1680,18 +1677,18 @@ static int do_run(rpt *R, int k)
                       R->rects[g], u, R->rects[g], u);
         }
         rc = ev.oom || write_scenario(R, k, ev.s) ? DCT_EXIT_OUTPUT
-             : simulate(R, k, "8s", "1ms", NULL);
+             : simulate(R, k, "8s", "1ms");
         break;
     case RUN_LOSS:
         sb_events(&ev, R->grids, R->n_grids, 10, 1);
         sb_events(&ev, R->grids, R->n_grids, 60, 0);
         rc = ev.oom || write_scenario(R, k, ev.s) ? DCT_EXIT_OUTPUT
-             : simulate(R, k, "80s", "10ms", NULL);
+             : simulate(R, k, "80s", "10ms");
         break;
     case RUN_GEN:
         sb_events(&ev, R->grids, R->n_grids, 2, 1);
         rc = ev.oom || write_scenario(R, k, ev.s) ? DCT_EXIT_OUTPUT
-             : simulate(R, k, "100s", "10ms", NULL);
+             : simulate(R, k, "100s", "10ms");
         break;
     case RUN_ISLAND: {
         double per = R->p_bess / (double)R->n_racks;
@@ -1708,7 +1705,7 @@ static int do_run(rpt *R, int k)
         sb_events(&ev, R->gens, R->n_gens, 0, 1);
         sb_events(&ev, R->grids, R->n_grids, T_HOLD, 1);
         rc = ev.oom || write_scenario(R, k, ev.s) ? DCT_EXIT_OUTPUT
-             : simulate(R, k, "80s", "2ms", NULL);
+             : simulate(R, k, "80s", "2ms");
         break;
     }
     case RUN_LIMIT: {
@@ -1719,7 +1716,7 @@ static int do_run(rpt *R, int k)
         t[3] = T_HOLD + 100, x[3] = us;
         if (write_profile(R, k, t, x, 4, 0))
             return DCT_EXIT_OUTPUT;
-        return simulate(R, k, "85s", "10ms", NULL);
+        return simulate(R, k, "85s", "10ms");
     }
     case RUN_DAY: {
         if (day_profile(R))
@@ -1732,7 +1729,7 @@ static int do_run(rpt *R, int k)
                   R->bess_id, fmax(pl - 0.3 * R->p_max_sum, 0), R->bess_id,
                   DR_CAP_NONE);
         rc = ev.oom || write_scenario(R, k, ev.s) ? DCT_EXIT_OUTPUT
-             : simulate(R, k, "24h", "10s", NULL);
+             : simulate(R, k, "24h", "10s");
         break;
     }
     }

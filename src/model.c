@@ -1103,15 +1103,6 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
             m->mar_comp = mc;
         m->cap_mar = m->n_mar;    /* safe for both, shrunk or not */
     }
-    if (m->n_out && m->n_out < m->cap_out) {
-        char **on = realloc(m->out_name, m->n_out * sizeof *on);
-        dct_mcomp **oc = realloc(m->out_comp, m->n_out * sizeof *oc);
-        if (on)
-            m->out_name = on;
-        if (oc)
-            m->out_comp = oc;
-        m->cap_out = m->n_out;
-    }
     m->ode = (dct_ode){
         .n = m->n,
         .colptr = m->colptr,
