@@ -2052,6 +2052,77 @@ static int binding_pct(const char *dir, double *pct)
     return rc;
 }
 
+/* Every kind of margin violated in the run in DIR (margins.csv, worst
+ * first), each with its worst member and how many members violate it:
+ * what must change for one more rack. */
+static void print_violated(const char *dir, long n_added)
+{
+    char path[4200], line[1024];
+    snprintf(path, sizeof path, "%s/margins.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    enum { MAXK = 64 };
+    struct {
+        char kind[96], id[128], unit[16];
+        double margin;
+        int n;
+    } k[MAXK];
+    int nk = 0, more = 0;
+    int is_head = 1;
+    while (fgets(line, sizeof line, f)) {
+        if (is_head) {
+            is_head = 0;
+            continue;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        char *fld[12];
+        int nf = 0;
+        fld[nf++] = line;
+        for (char *p = line; *p && nf < 12; p++)
+            if (*p == ',') {
+                *p = '\0';
+                fld[nf++] = p + 1;
+            }
+        char *end = NULL;
+        double mg = nf >= 8 ? strtod(fld[7], &end) : NAN;
+        if (!end || end == fld[7] || !(mg < 0))
+            continue;
+        /* the kind: the id less its component ("A01.T_j_hot.throttle" ->
+         * "T_j_hot.throttle") */
+        const char *kind = fld[0] + strlen(fld[1]);
+        kind += *kind == '.';
+        int j = 0;
+        while (j < nk && strcmp(k[j].kind, kind) != 0)
+            j++;
+        if (j == nk) {
+            if (nk == MAXK) {
+                more = 1;
+                continue;
+            }
+            snprintf(k[j].kind, sizeof k[j].kind, "%.95s", kind);
+            snprintf(k[j].id, sizeof k[j].id, "%.127s", fld[0]);
+            k[j].margin = mg;
+            snprintf(k[j].unit, sizeof k[j].unit, "%.15s", fld[3]);
+            k[j].n = 0;
+            nk++;
+        }
+        k[j].n++;
+    }
+    fclose(f);
+    if (nk == 0)
+        return;
+    printf("violated with %ld added (%d kind%s%s):\n", n_added, nk,
+           nk == 1 ? "" : "s", more ? ", and more" : "");
+    for (int j = 0; j < nk; j++) {
+        printf("  %-36s margin %.5g%s%s", k[j].id, k[j].margin,
+               *k[j].unit ? " " : "", k[j].unit);
+        if (k[j].n > 1)
+            printf("  (%d components)", k[j].n);
+        printf("\n");
+    }
+}
+
 /* The continuous search: f(x) for x racks' worth added, ceil(x) racks at
  * x / ceil(x) of their power and flow. */
 typedef struct cap_fn {
@@ -2354,6 +2425,7 @@ int dct_cmd_capacity(int argc, char **argv)
         if (isfinite(x_root))
             printf("; continuous root %.3g racks", x_root);
         printf(")\n");
+        print_violated(d_fail, lo + 1);
     }
     printf("\nmargins with %ld added:\n", lo);
     print_run_table(d_pass, "margins.txt");

@@ -224,6 +224,7 @@ run capacity "$row" --add gb200-nvl72 --duration 10min
 [ "$rc" -eq 0 ] || fail "capacity gb200-row exited $rc"
 n=$(sed -n 's/^capacity: \([0-9]*\) more racks\{0,1\} of gb200-nvl72 fit.*binding margin is .*/\1/p' "$tmp/out")
 [ -n "$n" ] || fail "capacity gb200-row printed no count and binding margin: $(head -n 1 "$tmp/out")"
+cp "$tmp/out" "$tmp/caprow"
 if [ -n "$n" ]; then
     run simulate "$row" --add gb200-nvl72 --add-count "$n" --duration 10min \
         -q --out "$tmp/caprn"
@@ -231,6 +232,18 @@ if [ -n "$n" ]; then
     run simulate "$row" --add gb200-nvl72 --add-count $((n + 1)) \
         --duration 10min -q --out "$tmp/caprn1"
     [ "$rc" -eq 1 ] || fail "gb200-row: $((n + 1)) exits $rc, not 1"
+    # every kind violated at N + 1 is listed, with its worst member's margin
+    # as the N + 1 run has it: the row's CDU flow and the hall's CRAHs
+    grep -q "^violated with $((n + 1)) added (2 kinds):" "$tmp/caprow" ||
+        fail "gb200-row: no list of the 2 violated kinds: $(sed -n 2p "$tmp/caprow")"
+    for id in cdu-1.cdus_running.group hall.Q_crah.capacity; do
+        m=$(awk -F, -v id="$id" '$1 == id { print $8 }' "$tmp/caprn1/margins.csv")
+        awk -v m="$m" 'BEGIN { exit !(m < 0) }' ||
+            fail "gb200-row: $id is not violated at $((n + 1)) ($m)"
+        l=$(grep "^  $id  *margin " "$tmp/caprow" | awk '{ print $3 }')
+        awk -v a="$l" -v b="$m" 'BEGIN { d = a - b; exit !(a != "" && d * d < 1e-6 * b * b) }' ||
+            fail "gb200-row: capacity lists $id at '$l', the run has $m"
+    done
 fi
 # --scenario: a warmer afternoon (28 degC from 1 min) fits fewer racks,
 # and the answer holds under the same scenario
