@@ -196,7 +196,9 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     c->port.T = x[S_TS];
     c->port.mdot = w * u->ms_rated;
     c->port.T2 = x[S_TP];
-    c->port.mdot2 = c->failed ? 0 : primary_flow(u, x[S_YV]);
+    /* a failed CDU, or a facility loop whose pumps stopped, moves no
+     * facility water */
+    c->port.mdot2 = c->failed || u->loop->failed ? 0 : primary_flow(u, x[S_YV]);
     double vdot = c->port.mdot / DCT_RHO_TCS;
     c->port.P_aux = vdot * u->dp_rated * w * w / u->eta;
     c->port.P_heat = c->port.P_aux;

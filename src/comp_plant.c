@@ -498,6 +498,7 @@ void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set)
 
 typedef struct hall {
     double c_air, n_cap, n_cap_n, t_chw, t_rated, p_fan, cop;
+    double n_units;             /* CRAH units of all the hall's groups */
     double t_rec, t_allowed;
     double q_crah, q_in;
 } hall;
@@ -524,6 +525,7 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             continue;
         double n = cr->q[DCT_CRAH_COUNT];
         int sp = dct_redundancy_spares(cr->s[DCT_CRAH_REDUNDANCY], (int)n);
+        h->n_units += n;
         h->n_cap += n * cr->q[DCT_CRAH_CAPACITY];
         h->n_cap_n += (n - sp) * cr->q[DCT_CRAH_CAPACITY];
         h->p_fan += n * cr->q[DCT_CRAH_FAN_POWER];
@@ -553,9 +555,20 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     return 0;
 }
 
-static double crah_q(const hall *h, double T)
+/* The CRAH units in service as a fraction of all of them: a scenario's
+ * fail= of the hall-air stops them all (the chilled water is lost), with
+ * units= that many (of the mean capacity). */
+static double crah_avail(const dct_mcomp *c, const hall *h)
 {
-    return h->n_cap * dct_clamp((T - h->t_chw) / (h->t_rated - h->t_chw), 0, 1);
+    if (c->failed || h->n_units <= 0)
+        return 0;
+    return fmax(h->n_units - c->units_out, 0) / h->n_units;
+}
+
+static double crah_q(const hall *h, double avail, double T)
+{
+    return avail * h->n_cap *
+           dct_clamp((T - h->t_chw) / (h->t_rated - h->t_chw), 0, 1);
 }
 
 static void hall_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
@@ -571,10 +584,12 @@ static void hall_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     double q_in = 0;
     for (size_t i = 0; i < m->n_comp; i++)
         q_in += m->comp[i].port.Q_air;
-    double q = crah_q(h, y[c->off]);
-    double fr = h->n_cap > 0 ? q / h->n_cap : 0;
+    double a = crah_avail(c, h);
+    double q = crah_q(h, a, y[c->off]);
+    /* fan power of the units running, each at its share of the duty */
+    double fr = a > 0 && h->n_cap > 0 ? q / (a * h->n_cap) : 0;
     c->port.Q = q;
-    c->port.P_aux = h->p_fan * fr * fr * fr + q / h->cop;
+    c->port.P_aux = a * h->p_fan * fr * fr * fr + q / h->cop;
     h->q_crah = q;
     h->q_in = q_in;
     ydot[c->off] = (q_in - q) / h->c_air;

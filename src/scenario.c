@@ -23,7 +23,8 @@ static int is_failable(dct_type t)
 {
     return t == DCT_T_GRID || t == DCT_T_RECTIFIER || t == DCT_T_BUSWAY ||
            t == DCT_T_BESS || t == DCT_T_GENERATOR || t == DCT_T_CDU ||
-           t == DCT_T_HEAT_REJECTION;
+           t == DCT_T_HEAT_REJECTION || t == DCT_T_FACILITY_LOOP ||
+           t == DCT_T_HALL_AIR;
 }
 
 /* What set= may change while a run goes on: the outdoor conditions and
@@ -350,8 +351,17 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                           "%s", id, s->name ? s->name : "?");
             else if (!is_failable(c->type))
                 dct_error(d, path, line, "'%s' cannot fail: only a grid, "
-                          "rectifier, busway, bess, generator, cdu or "
-                          "heat-rejection can", id);
+                          "rectifier, busway, bess, generator, cdu, "
+                          "heat-rejection, facility-loop or hall-air can",
+                          id);
+            else if (units && c->type != DCT_T_RECTIFIER &&
+                     c->type != DCT_T_HEAT_REJECTION &&
+                     c->type != DCT_T_HALL_AIR && c->type != DCT_T_CDU &&
+                     c->type != DCT_T_GENERATOR)
+                dct_error(d, path, line, "units= with '%s': a %s fails "
+                          "whole (units= goes with a rectifier, "
+                          "heat-rejection, hall-air, cdu or generator)", id,
+                          dct_etypes[c->type].name);
         }
         if (sc->n_ev == cap) {
             size_t nc = cap ? 2 * cap : 8;

@@ -119,6 +119,52 @@ check "weather: the facility supply follows (above 35 degC)" \
 check "weather: the hot day violates a margin (got $rc)" [ "$rc" -eq 1 ]
 check "the weather event is logged" grep -q '^60,ambient,weather-file$' "$tmp/wx/events.csv"
 
+# ------------------------- fail= of a facility loop and of the hall air
+# the facility pumps stop for 30 s: no facility water reaches the CDU, the
+# racks' supply rises and the GPUs throttle; restored, the flow comes back
+printf '<scenario name="fws-stop"><event t="60 s" fail="fws"/><event t="90 s" restore="fws"/></scenario>\n' \
+    >"$tmp/fws.xml"
+run simulate "$row" --scenario "$tmp/fws.xml" --duration 300s --output-step 1s -q \
+    --out "$tmp/fws"
+check "facility pumps lost for 30 s: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+ts="$tmp/fws/timeseries.csv"
+check "no facility water at 75 s" near "$(at "$ts" cdu-1.flow_primary_Lpm 75)" 0 0
+check "no loop flow at 75 s" near "$(at "$ts" fws.flow_Lpm 75)" 0 0
+check "facility water back at 120 s" \
+    awk -v x="$(at "$ts" cdu-1.flow_primary_Lpm 120)" 'BEGIN { exit !(x > 100) }'
+check "the racks' supply rises while it is lost (above 40 degC at 89 s)" \
+    awk -v x="$(at "$ts" cdu-1.T_supply_degC 89)" 'BEGIN { exit !(x > 40) }'
+tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after fws failed at 60 s)$/\1/p' "$tmp/fws/margins.txt")
+check "the time to throttle after the loss of facility water: $tt s (0 < t < 30)" \
+    awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 30) }'
+# the chilled water is lost for 60 s: every CRAH stops and the hall air
+# warms at Q_in / C_h, C_h = 1.16 x 1006 x 800 m3 x 5 = 4.668 MJ/K, Q_in
+# the CRAH duty just before (constant load)
+printf '<scenario name="chw"><event t="60 s" fail="hall"/><event t="120 s" restore="hall"/></scenario>\n' \
+    >"$tmp/chw.xml"
+run simulate "$row" --scenario "$tmp/chw.xml" --duration 200s --output-step 1s -q \
+    --out "$tmp/chw"
+ts="$tmp/chw/timeseries.csv"
+check "no CRAH duty while the hall air has failed" near "$(at "$ts" hall.Q_crah_kW 90)" 0 0
+q=$(at "$ts" hall.Q_crah_kW 59)
+t1=$(at "$ts" hall.T_degC 60)
+t2=$(at "$ts" hall.T_degC 110)
+check "the hall warms at Q_in / C_h: ($t2 - $t1) / 50 s against $q kW / 4.668 MJ/K" \
+    awk -v a="$t1" -v b="$t2" -v q="$q" 'BEGIN { r = (b - a) / 50 / (q * 1e3 / (1.16 * 1006 * 800 * 5)); exit !(r > 0.995 && r < 1.005) }'
+check "the CRAHs run again after the restore" \
+    awk -v x="$(at "$ts" hall.Q_crah_kW 121)" 'BEGIN { exit !(x > 0) }'
+# one of the three CRAHs lost: the other two settle where
+# 2/3 Q_tot (T - 18) / (27 - 18) = Q_in, i.e. T = 18 + 9 Q_in / 150 kW
+printf '<scenario name="crah"><event t="60 s" fail="hall" units="1"/></scenario>\n' \
+    >"$tmp/crah.xml"
+run simulate "$row" --scenario "$tmp/crah.xml" --duration 1h --output-step 1min -q \
+    --out "$tmp/crah"
+check "one CRAH of an N+1 hall lost: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+ts="$tmp/crah/timeseries.csv"
+q=$(at "$ts" hall.Q_crah_kW 3600)
+check "two CRAHs: the hall settles at 18 + 9 x $q / 150 degC" \
+    near "$(at "$ts" hall.T_degC 3600)" "$(awk -v q="$q" 'BEGIN { print 18 + 9 * q / 150 }')" 0.01
+
 # ---------------------------------------------------------------- errors
 bad() { # bad NAME EVENT-ATTRIBUTES MESSAGE
     printf '<scenario name="%s">\n  <event t="10 s" %s/>\n</scenario>\n' "$1" "$2" \
@@ -132,6 +178,8 @@ bad no-target 'scale="0.5" target="nosuch"' 'target="nosuch": not a row or rack'
 bad bad-scale 'scale="1.5"' 'scale="1.5": expected a number from 0 to 1'
 bad no-weather 'weather="nosuch.csv"' 'cannot open weather file'
 bad target-alone 'fail="cdu-1" target="A"' 'target= goes with profile= or scale='
+bad units-busway 'fail="bw-a" units="1"' "units= with 'bw-a': a busway fails whole"
+bad not-failable 'fail="A01"' "'A01' cannot fail"
 printf 't_s,T_db\n0,25\n10,30\n' >"$tmp/badwx.csv"
 bad bad-header 'weather="badwx.csv"' "weather header must be"
 
