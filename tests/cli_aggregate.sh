@@ -9,7 +9,6 @@
 test_name=cli_aggregate
 . "${top_srcdir:-.}/tests/testlib.sh"
 
-json() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$1" | head -n 1; }
 # Largest relative difference of two timeseries (same header and rows).
 maxrel() {
     awk -f "$top_srcdir/tests/maxdiff.awk" "$1" "$2" | awk '{ print $3 }'

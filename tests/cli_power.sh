@@ -20,7 +20,6 @@ near() {
     awk -v a="$1" -v b="$2" -v t="$3" \
         'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "missing" && d <= t) }'
 }
-json() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$1" | head -n 1; }
 margin_row() { tr '{' '\n' <"$1" | grep "\"id\":\"$2\""; }
 
 site="$top_srcdir/sites/gb200-row.xml"

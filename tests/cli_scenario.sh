@@ -165,6 +165,63 @@ q=$(at "$ts" hall.Q_crah_kW 3600)
 check "two CRAHs: the hall settles at 18 + 9 x $q / 150 degC" \
     near "$(at "$ts" hall.T_degC 3600)" "$(awk -v q="$q" 'BEGIN { print 18 + 9 * q / 150 }')" 0.01
 
+# -------------------------- other heat rejection: chillers and a tower
+# The A.1 row with its dry coolers replaced by 2 x chiller-1mw (N+1, the
+# spare on standby), then by one cooling-tower-3mw; constant full load.
+sed -e 's|model="drycooler-600kw" count="3"|model="chiller-1mw" count="2"|' \
+    "$top_srcdir/sites/gb200-row.xml" >"$tmp/chill.xml"
+grep -q 'model="chiller-1mw" count="2"' "$tmp/chill.xml" ||
+    fail "the chiller site was not made"
+cat >"$tmp/chill-scn.xml" <<'XML'
+<scenario name="chiller-loss">
+  <event t="10 min" fail="dry" units="1"/>
+  <event t="20 min" fail="dry"/>
+  <event t="21 min" restore="dry"/>
+</scenario>
+XML
+run simulate "$tmp/chill.xml" --scenario "$tmp/chill-scn.xml" --duration 40min \
+    --output-step 1min -q --out "$tmp/ch"
+check "chillers: the whole plant lost for 1 min violates a margin (got $rc)" [ "$rc" -eq 1 ]
+ts="$tmp/ch/timeseries.csv"
+check "chillers hold the facility supply at 31 degC" \
+    near "$(at "$ts" fws.T_supply_degC 540)" 31 0.05
+# Carnot chiller: COP = 0.3 T_ev / max(T_db + 5 + 2 - T_ev, 10 K),
+# T_ev = T_hr - 2 K; at 25 degC air and 31 degC water the lift is the
+# 10 K floor: COP = 0.3 x 302.15 / 10 = 9.06 (P = Q / COP + nothing else)
+q=$(at "$ts" dry.Q_kW 540)
+p=$(at "$ts" dry.P_kW 540)
+th=$(at "$ts" dry.T_out_degC 540)
+check "chiller power is Q / COP: $p kW for $q kW at $th degC" \
+    awk -v q="$q" -v p="$p" -v t="$th" 'BEGIN { tev = t + 273.15 - 2; lift = 25 + 5 + 2 - (t - 2); if (lift < 10) lift = 10
+        cop = 0.3 * tev / lift; r = p / (q / cop); exit !(r > 0.999 && r < 1.001) }'
+# the running chiller trips at 10 min: the standby one takes over
+check "the standby chiller takes over (31 degC at 15 min)" \
+    near "$(at "$ts" fws.T_supply_degC 900)" 31 0.05
+check "no heat rejected while the plant has failed" near "$(at "$ts" dry.Q_kW 1260)" 0 0
+check "the loop warms while the plant has failed (above 31.5 degC at 21 min)" \
+    awk -v x="$(at "$ts" fws.T_supply_degC 1260)" 'BEGIN { exit !(x > 31.5) }'
+check "restored, the chillers pull it back (31 degC at 40 min)" \
+    near "$(at "$ts" fws.T_supply_degC 2400)" 31 0.05
+cl=$(json "$tmp/ch/run.json" energy_closure_rel)
+check "chillers: energy closes ($cl)" awk -v x="$cl" 'BEGIN { if (x < 0) x = -x; exit !(x < 1e-4) }'
+
+sed -e 's|model="drycooler-600kw" count="3"|model="cooling-tower-3mw" count="1"|' \
+    -e 's|redundancy="N+1" spares="standby"/>|/>|' \
+    "$top_srcdir/sites/gb200-row.xml" >"$tmp/tower.xml"
+run simulate "$tmp/tower.xml" --duration 30min --output-step 1min -q --out "$tmp/tw"
+check "a cooling tower carries the row (got $rc)" [ "$rc" -eq 0 ]
+ts="$tmp/tw/timeseries.csv"
+check "the tower works against the 18 degC wet bulb" \
+    near "$(at "$ts" dry.T_air_degC 1800)" 18 1e-9
+# a 3 MW tower on 0.93 MW: even at its minimum fan speed it cools the
+# water below the setpoint (there is no bypass); the fan stays at 10 %
+check "the oversized tower runs at its minimum fan speed" \
+    near "$(at "$ts" dry.fan_pct 1800)" 10 1e-6
+check "and cools the facility water below its 31 degC setpoint" \
+    awk -v x="$(at "$ts" fws.T_supply_degC 1800)" 'BEGIN { exit !(x > 18 && x < 30) }'
+cl=$(json "$tmp/tw/run.json" energy_closure_rel)
+check "tower: energy closes ($cl)" awk -v x="$cl" 'BEGIN { if (x < 0) x = -x; exit !(x < 1e-4) }'
+
 # ---------------------------------------------------------------- errors
 bad() { # bad NAME EVENT-ATTRIBUTES MESSAGE
     printf '<scenario name="%s">\n  <event t="10 s" %s/>\n</scenario>\n' "$1" "$2" \

@@ -36,6 +36,8 @@ run() {
     rc=$?
     set -e
 }
+# The first value of KEY in the JSON file F (a number or a literal).
+json() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$1" | head -n 1; }
 finish() {
     echo "$pass passed, $fails failed"
     [ "$fails" -eq 0 ]
