@@ -362,7 +362,10 @@ typedef struct busway {
     double r_per_m, length, alpha, t_ref, t_max, ampacity, c_th, r_th;
     dct_mcomp *bus, *hall;
     dct_mcomp **rack;         /* racks it feeds */
-    double *share;            /* fraction of each rack's power it carries */
+    double *share;            /* fraction of each rack's power it carries
+                                 with every busway of the row in service */
+    double *scale;            /* the fraction now: share / the rack's feed,
+                                 0 while this busway has failed */
     size_t n_rack;
     double v_brk;             /* [V] constant power down to here */
     /* scratch */
@@ -413,7 +416,8 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     }
     b->rack = calloc(nr + 1, sizeof *b->rack);
     b->share = calloc(nr + 1, sizeof *b->share);
-    if (!b->rack || !b->share)
+    b->scale = calloc(nr + 1, sizeof *b->scale);
+    if (!b->rack || !b->share || !b->scale)
         return -1;
     for (size_t i = 0; i < m->n_comp; i++) {
         dct_mcomp *r = &m->comp[i];
@@ -423,6 +427,7 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         for (size_t k = 0; k < bl->n; k++)
             if (bl->v[k] == sc) {
                 b->rack[b->n_rack] = r;
+                b->scale[b->n_rack] = 1.0 / (double)bl->n;
                 b->share[b->n_rack++] = 1.0 / (double)bl->n;
                 if (dct_rack_dep_power(m, c, r) ||
                     dct_rack_dep_power(m, b->bus, r))
@@ -452,12 +457,42 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     return 0;
 }
 
+void dct_busway_feeds(dct_model *m)
+{
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct != &dct_ctype_busway)
+            continue;
+        busway *b = c->data;
+        for (size_t k = 0; k < b->n_rack; k++)
+            dct_rack_feed_clear(b->rack[k]);
+    }
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct != &dct_ctype_busway || c->failed)
+            continue;
+        busway *b = c->data;
+        for (size_t k = 0; k < b->n_rack; k++)
+            dct_rack_feed_add(b->rack[k], b->share[k]);
+    }
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct != &dct_ctype_busway)
+            continue;
+        busway *b = c->data;
+        for (size_t k = 0; k < b->n_rack; k++) {
+            double f = dct_rack_feed(b->rack[k]);
+            b->scale[k] = c->failed || f <= 0 ? 0 : b->share[k] / f;
+        }
+    }
+}
+
 static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     busway *b = c->data;
     double p = 0;
     for (size_t k = 0; k < b->n_rack; k++)
-        p += b->share[k] * b->rack[k]->port.P_in;
+        p += b->scale[k] * b->rack[k]->port.P_in;
     double v = c->failed ? 0 : bus_voltage(b->bus, y);
     double tc = y[c->off];
     double r = b->r_per_m * b->length * (1 + b->alpha * (tc - b->t_ref));
@@ -537,7 +572,14 @@ static double bw_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 1: return y[c->off] - DCT_T0;
     case 2: return b->v_end;
     case 3: return c->port.P_loss / 1e3;
-    case 4: return fmax(b->p - b->i * b->v_end, 0) / 1e3;
+    case 4: {
+        /* below the break voltage, and the racks left dark when every
+         * busway of their row has failed (this one's share of them) */
+        double dark = 0;
+        for (size_t j = 0; j < b->n_rack; j++)
+            dark += b->share[j] * dct_rack_dark_demand(b->rack[j]);
+        return (fmax(b->p - b->i * b->v_end, 0) + dark) / 1e3;
+    }
     }
     return 0;
 }
@@ -577,6 +619,7 @@ static void bw_free(dct_mcomp *c)
     if (b) {
         free(b->rack);
         free(b->share);
+        free(b->scale);
     }
     free(b);
 }

@@ -41,10 +41,15 @@ typedef struct rack {
      * x[s_cap] stored energy [J] and x[s_cap + 1] input power [W] */
     int has_cap;
     size_t s_cap;
+    /* the share of its busways in service (dct_busway_feeds); -1 when
+     * its row lists no busway.  0: every feed has failed, the rack is
+     * dark */
+    double feed;
     double e_bank, tau_cap;  /* [J] whole rack, [s] */
     /* per-evaluation scratch, filled by ports() */
     double p_settle;           /* [W] mean demand of the settling window */
     double p_dem, p_gpu_dem, g_mean, g_hot, mdot, t_in, t_pin, r_ci, r_ci_h;
+    double p_want;             /* [W] its demand, dark or not */
 } rack;
 
 /* Throttle factor g(T) of GPU power (piecewise linear, continuous). */
@@ -75,6 +80,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = r;
     r->k = c->tindex;
+    r->feed = -1;
     r->nseg = (int)q[DCT_RACK_SEGMENTS];
     r->p_max = q[DCT_RACK_P_MAX];
     r->p_idle = q[DCT_RACK_P_IDLE];
@@ -186,6 +192,36 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     return 0;
 }
 
+/* The share of a rack's busways in service: cleared to 0, then the
+ * share of each busway in service added (dct_busway_feeds). */
+void dct_rack_feed_clear(dct_mcomp *c)
+{
+    rack *r = c->data;
+    if (r)
+        r->feed = 0;
+}
+
+void dct_rack_feed_add(dct_mcomp *c, double share)
+{
+    rack *r = c->data;
+    if (r)
+        r->feed += share;
+}
+
+double dct_rack_feed(const dct_mcomp *c)
+{
+    const rack *r = c->data;
+    return r ? r->feed : -1;
+}
+
+/* The demand a dark rack does not get (an aggregated member's is its
+ * representative's). */
+double dct_rack_dark_demand(const dct_mcomp *c)
+{
+    const rack *r = (c->rep ? c->rep : c)->data;
+    return r && r->feed == 0 ? r->p_want : 0;
+}
+
 int dct_rack_dep_outlet(dct_model *m, const dct_mcomp *a, long as,
                         const dct_mcomp *rc)
 {
@@ -244,6 +280,10 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
                    : dct_profile_power(m->profiles, r->k,
                                        m->is_settling ? 0 : t, r->p_idle,
                                        r->p_max);
+    /* every busway of its row has failed: no power, no heat */
+    r->p_want = r->p_dem;
+    if (r->feed == 0)
+        r->p_dem = 0;
     r->p_gpu_dem = r->p_gpu * r->p_dem / r->p_max;
     r->g_mean = throttle(r, x[S_TJ]);
     r->g_hot = throttle(r, x[S_TJH]);
@@ -297,7 +337,8 @@ static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
          * damped (dctwin-models(7), RACK) */
         double e = x[r->s_cap] - 0.5 * r->e_bank;
         double pin = x[r->s_cap + 1];
-        dx[r->s_cap] = pin - c->port.P_el;
+        /* dark, the bank gets nothing from its feeds */
+        dx[r->s_cap] = (r->feed == 0 ? 0 : pin) - c->port.P_el;
         dx[r->s_cap + 1] = (c->port.P_el - pin) / r->tau_cap -
                            e / (4 * r->tau_cap * r->tau_cap);
     }

@@ -459,6 +459,7 @@ static int model_next_bp(double t, double *tb, void *ctx)
 static void apply_events(dct_model *m, double t)
 {
     const dct_scenario *sc = m->scenario;
+    int feeds = 0;
     while (sc && m->next_event < sc->n_ev && sc->ev[m->next_event].t <= t) {
         const dct_event *e = &sc->ev[m->next_event++];
         /* profile and scale events live in the profile set; the weather
@@ -487,6 +488,8 @@ static void apply_events(dct_model *m, double t)
             continue;
         }
         int is_fail = e->kind == DCT_EV_FAIL;
+        if (c->ct == &dct_ctype_busway)
+            feeds = 1;
         if (e->units > 0) {
             c->units_out += is_fail ? e->units : -e->units;
             if (c->units_out < 0)
@@ -503,6 +506,8 @@ static void apply_events(dct_model *m, double t)
         }
         c->failed = is_fail;
     }
+    if (feeds)
+        dct_busway_feeds(m);
 }
 
 /* f is continuous across TB unless a load jumps, a scenario event falls
@@ -557,6 +562,7 @@ void dct_model_start(dct_model *m)
         m->comp[i].units_out = 0;
         m->comp[i].t_unit_out = -1;
     }
+    dct_busway_feeds(m);
     apply_events(m, 0.0);
 }
 

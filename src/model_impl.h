@@ -215,6 +215,15 @@ int dct_model_add_root(dct_model *m, dct_mcomp *c);
  * P_el) depends on: its capacitor tier's input power, or its GPU
  * junction states through the throttle. */
 int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
+/* A rack's feed: the share of its row's busways in service (-1: none). */
+void dct_rack_feed_clear(dct_mcomp *rack);
+void dct_rack_feed_add(dct_mcomp *rack, double share);
+double dct_rack_feed(const dct_mcomp *rack);
+double dct_rack_dark_demand(const dct_mcomp *rack);
+/* After a busway fails or is restored: each rack's feed, and each
+ * busway's part of its racks' power (a failed busway's share moves to
+ * the row's others; a rack with none left is dark). */
+void dct_busway_feeds(dct_model *m);
 /* ... state AS of A (DCT_DEP_ALL: all) on a rack's outlet temperature
  * (its last liquid segment, not its last state when it has a capacitor
  * tier). */

@@ -150,6 +150,44 @@ m0=$(margin_row "$tmp/bess-qual-nosmoothing/margins.json" utility.ramp.limit |
 check "ramp margin met with smoothing ($m1 MW/s), not without ($m0 MW/s)" \
     awk -v a="$m1" -v b="$m0" 'BEGIN { exit !(a != "" && b != "" && a > 0 && b < 0) }'
 
+# ------------------------------------------------------ a busway lost
+# gb200-row's only busway fails for 10 s: its 8 racks are dark (no
+# power, no heat: the GPUs cool), its 8 x 132 kW are reported unserved,
+# and restored they come back; the energy still closes
+printf '<scenario name="bw"><event t="60 s" fail="bw-a"/><event t="70 s" restore="bw-a"/></scenario>\n' \
+    >"$tmp/bw.xml"
+run simulate "$site" --scenario "$tmp/bw.xml" --duration 120s --output-step 1s -q \
+    --out "$tmp/bw"
+f="$tmp/bw/timeseries.csv"
+check "a dark row draws nothing (A01 at 65 s)" near "$(col "$f" A01.P_kW 66)" 0 0
+check "the busway carries nothing" near "$(col "$f" bw-a.I_A 66)" 0 0
+check "its 8 x 132 kW are unserved" near "$(col "$f" bw-a.P_unserved_kW 66)" 1056 1e-6
+tj0=$(col "$f" A01.T_j_hot_degC 60)
+tj1=$(col "$f" A01.T_j_hot_degC 70)
+check "dark GPUs cool ($tj0 -> $tj1 degC)" awk -v a="$tj0" -v b="$tj1" 'BEGIN { exit !(b < a - 20) }'
+check "restored, the row draws 132 kW a rack again" near "$(col "$f" A01.P_kW 80)" 132 1e-6
+check "nothing unserved after the restore" near "$(col "$f" bw-a.P_unserved_kW 80)" 0 1e-6
+cl=$(json "$tmp/bw/run.json" energy_closure_rel)
+check "busway lost: energy closes ($cl)" awk -v x="$cl" 'BEGIN { if (x < 0) x = -x; exit !(x < 1e-4) }'
+el=$(json "$tmp/bw/run.json" electrical_closure_rel)
+check "busway lost: the bus's energy closes ($el)" awk -v x="$el" 'BEGIN { if (x < 0) x = -x; exit !(x < 1e-6) }'
+# the reference hall feeds each row from two busways: one lost, the other
+# carries the whole row, twice its 1,497 A, past its 1,500 A ampacity
+printf '<scenario name="bw2"><event t="60 s" fail="bw-a1"/><event t="70 s" restore="bw-a1"/></scenario>\n' \
+    >"$tmp/bw2.xml"
+run simulate "$top_srcdir/sites/reference-hall.xml" --scenario "$tmp/bw2.xml" \
+    --duration 120s --output-step 1s -q --probe 'bw-a1.*,bw-a2.*,A01.P_kW' \
+    --out "$tmp/bw2"
+check "one of row A's busways lost: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+f="$tmp/bw2/timeseries.csv"
+i0=$(col "$f" bw-a2.I_A 59)
+i1=$(col "$f" bw-a2.I_A 64)
+check "the other carries the row: $i1 A, a little more than 2 x $i0 A" \
+    awk -v a="$i0" -v b="$i1" 'BEGIN { r = b / (2 * a); exit !(r > 1 && r < 1.01) }'
+check "row A stays powered" near "$(col "$f" A01.P_kW 64)" 132 1e-6
+check "the ampacity margin of bw-a2 is violated" \
+    sh -c "tr '{' '\n' <'$tmp/bw2/margins.json' | grep '\"id\":\"bw-a2.I.ampacity\"' | grep -q '\"margin\":-'"
+
 # ------------------------------------------------ a rectifier unit trip
 run simulate "$top_srcdir/sites/reference-hall.xml" \
     --scenario "$top_srcdir/sites/scenarios/rectifier-n-1.xml" \
