@@ -188,6 +188,19 @@ check "row A stays powered" near "$(col "$f" A01.P_kW 64)" 132 1e-6
 check "the ampacity margin of bw-a2 is violated" \
     sh -c "tr '{' '\n' <'$tmp/bw2/margins.json' | grep '\"id\":\"bw-a2.I.ampacity\"' | grep -q '\"margin\":-'"
 
+# ------------------------------------- a generator set out before a loss
+# the reference hall's 3 x 4 MW sets with one out: after the grid loss the
+# two left give 8 MW and the battery carries the rest of the bus load
+printf '<scenario name="g"><event t="0 s" fail="gen" units="1"/><event t="30 s" fail="utility"/></scenario>\n' \
+    >"$tmp/g.xml"
+run simulate "$top_srcdir/sites/reference-hall.xml" --scenario "$tmp/g.xml" \
+    --duration 120s --output-step 5s -q --probe 'gen.*,bess.P*,dc-1.V_V' --out "$tmp/g"
+f="$tmp/g/timeseries.csv"
+check "two sets of three: 8 MW available" near "$(col "$f" gen.P_available_kW last)" 8000 1e-3
+pl=$(col "$f" bess.P_load_kW last)
+pb=$(col "$f" bess.P_kW last)
+check "the battery carries the rest: $pb kW of $pl kW" near "$pb" "$(awk -v l="$pl" 'BEGIN { print l - 8000 }')" 1
+
 # ------------------------------------------------ a rectifier unit trip
 run simulate "$top_srcdir/sites/reference-hall.xml" \
     --scenario "$top_srcdir/sites/scenarios/rectifier-n-1.xml" \
