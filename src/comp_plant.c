@@ -358,6 +358,18 @@ static void hr_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     (void)m, (void)t;
 }
 
+/* Heat one unit rejects with water flow MU through it and air-flow
+ * fraction A: crossflow eps-NTU, both streams unmixed. */
+static double hr_unit_q(const heatrej *h, double mu, double a, double t_in)
+{
+    double cw = mu * DCT_CP_W, ca = h->ca_r * a;
+    double haw = h->ha_w * pow(mu / h->mdot_r, 0.8);
+    double haa = h->ha_a * pow(a, 0.8);
+    double ua = 1 / (1 / haw + 1 / haa);
+    double cmin = fmin(cw, ca), cr = cmin / fmax(cw, ca);
+    return dct_eps_crossflow(ua / cmin, cr) * cmin * (t_in - h->t_air);
+}
+
 static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
                       double *ydot)
 {
@@ -394,17 +406,16 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
         if (n == 0)
             yf = 0;
         dx[H_X] = (h->kp / h->ti) * e + (yf - uu) / h->ti;
+        /* units whose fans have stopped (fans=) stay in the water path
+         * on free convection alone */
+        int nf = c->fans_out < n ? c->fans_out : n;
         double a = h->f_free + (1 - h->f_free) * yf;
         if (n > 0 && mdot > 0) {
             double mu = mdot / n;
-            double cw = mu * DCT_CP_W, ca = h->ca_r * a;
-            double haw = h->ha_w * pow(mu / h->mdot_r, 0.8);
-            double haa = h->ha_a * pow(a, 0.8);
-            double ua = 1 / (1 / haw + 1 / haa);
-            double cmin = fmin(cw, ca), cr = cmin / fmax(cw, ca);
-            q = n * dct_eps_crossflow(ua / cmin, cr) * cmin * (t_in - h->t_air);
+            q = (n - nf) * hr_unit_q(h, mu, a, t_in) +
+                nf * hr_unit_q(h, mu, h->f_free, t_in);
         }
-        p = n * h->p_fan * yf * yf * yf;
+        p = (n - nf) * h->p_fan * yf * yf * yf;
         h->y_f = yf;
     }
     dx[H_T] = (cw_all * (t_in - x[H_T]) - q) / h->c_vol;

@@ -262,6 +262,32 @@ static int rect_running(const dct_mcomp *c, const rect *r)
     return c->failed || r->grid->failed || n < 0 ? 0 : n;
 }
 
+/* The units running as a continuous count: units a scenario restores
+ * soft-start, their share of the droop gain and of the rating rising
+ * linearly over SOFT_START_S (a breakpoint at its end). */
+static double rect_units(const dct_mcomp *c, const rect *r, double t)
+{
+    int n = rect_running(c, r);
+    double ne = n;
+    if (n > 0 && c->units_in > 0 && c->t_unit_in >= 0 &&
+        t < c->t_unit_in + SOFT_START_S) {
+        double f = dct_clamp((t - c->t_unit_in) / SOFT_START_S, 0, 1);
+        ne = fmax(n - c->units_in * (1 - f), 0);
+    }
+    return ne;
+}
+
+static int rect_next_bp(const dct_model *m, const dct_mcomp *c, double t,
+                        double *tb)
+{
+    double te = c->t_unit_in + SOFT_START_S;
+    (void)m;
+    if (c->units_in <= 0 || c->t_unit_in < 0 || !(te > t))
+        return 0;
+    *tb = te;
+    return 1;
+}
+
 static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     rect *r = c->data;
@@ -285,7 +311,7 @@ static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
     rect *r = c->data;
     const double *x = y + c->off;
     double v = bus_voltage(r->bus, y);
-    int n = rect_running(c, r);
+    double n = rect_units(c, r, t);
     /* available power: 0 without input, restored at the restart rate;
      * with a ramp limiter it follows the power the droop asks for (plus
      * 2 % of rating of headroom) and rises at most at the limit */
@@ -295,7 +321,7 @@ static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
     double target = pmax;
     if (isfinite(r->ramp))
         target = fmin(pmax, fmax(iref, 0) * v + 0.02 * pmax);
-    ydot[c->off + R_PA] = n ? fmin(r->restart,
+    ydot[c->off + R_PA] = n > 0 ? fmin(r->restart,
                                    (target - x[R_PA]) / RAMP_END_TAU)
                             : -x[R_PA] / r->tau;
     double imax = n * r->i_lim;
@@ -353,7 +379,7 @@ static void rect_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_rectifier = {
     "rectifier", rect_setup, rect_init, rect_ports, rect_derivs, rect_stored,
-    rect_output, rect_margin, NULL, NULL, rect_free, NULL,
+    rect_output, rect_margin, NULL, NULL, rect_free, rect_next_bp,
 };
 
 /* ---------------------------------------------------------------- busway */

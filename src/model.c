@@ -490,12 +490,22 @@ static void apply_events(dct_model *m, double t)
         int is_fail = e->kind == DCT_EV_FAIL;
         if (c->ct == &dct_ctype_busway)
             feeds = 1;
+        if (e->fans > 0) {
+            c->fans_out += is_fail ? e->fans : -e->fans;
+            if (c->fans_out < 0)
+                c->fans_out = 0;
+            continue;
+        }
         if (e->units > 0) {
             c->units_out += is_fail ? e->units : -e->units;
             if (c->units_out < 0)
                 c->units_out = 0;
             if (is_fail)
                 c->t_unit_out = e->t;
+            else {
+                c->t_unit_in = e->t;
+                c->units_in = e->units;
+            }
             continue;
         }
         if (c->ct == &dct_ctype_grid) {
@@ -561,6 +571,9 @@ void dct_model_start(dct_model *m)
         m->comp[i].failed = 0;
         m->comp[i].units_out = 0;
         m->comp[i].t_unit_out = -1;
+        m->comp[i].fans_out = 0;
+        m->comp[i].t_unit_in = -1;
+        m->comp[i].units_in = 0;
     }
     dct_busway_feeds(m);
     apply_events(m, 0.0);

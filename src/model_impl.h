@@ -98,6 +98,10 @@ struct dct_mcomp {
                                   units, CDU pumps, generator sets, BESS
                                   containers */
     double t_unit_out;         /* [s] time of the last unit failure */
+    double t_unit_in;          /* [s] time of the last unit restore */
+    int units_in;              /* the units that restore brought back */
+    int fans_out;              /* heat-rejection units without their fans
+                                  (scenario events with fans=) */
     /* Exact aggregation (dctwin-models(7), NUMERICAL METHOD): a rack
      * identical to an earlier one (same parameters, profile and phase,
      * CDU group and busways), or a CDU identical to an earlier one of its

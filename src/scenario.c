@@ -271,15 +271,17 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
             const char *an = (const char *)a->name;
             if (strcmp(an, "t") && strcmp(an, "fail") &&
                 strcmp(an, "restore") && strcmp(an, "units") &&
+                strcmp(an, "fans") &&
                 strcmp(an, "set") && strcmp(an, "profile") &&
                 strcmp(an, "scale") && strcmp(an, "target") &&
                 strcmp(an, "weather"))
                 dct_error(d, path, line, "<event> has no attribute '%s' "
-                          "(expected t, fail, restore, units, set, profile, "
-                          "scale, target, weather)", an);
+                          "(expected t, fail, restore, units, fans, set, "
+                          "profile, scale, target, weather)", an);
         }
         char *t = dct_xml_attr(n, "t"), *fa = dct_xml_attr(n, "fail"), *re = dct_xml_attr(n, "restore");
         char *un = dct_xml_attr(n, "units"), *se = dct_xml_attr(n, "set");
+        char *fn = dct_xml_attr(n, "fans");
         char *pr = dct_xml_attr(n, "profile"), *scl = dct_xml_attr(n, "scale");
         char *tg = dct_xml_attr(n, "target"), *wx = dct_xml_attr(n, "weather");
         double scale = NAN;
@@ -314,6 +316,18 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                           "number from 1 to 100000", un);
             free(un);
         }
+        long fans = 0;
+        if (fn) {
+            char *end = NULL;
+            fans = strtol(fn, &end, 10);
+            if (!*fn || *end || fans < 1 || fans > 100000)
+                dct_error(d, path, line, "fans=\"%s\": expected a whole "
+                          "number from 1 to 100000", fn);
+            free(fn);
+            if (units)
+                dct_error(d, path, line, "fans= and units= together: a "
+                          "unit is either lost or loses its fans");
+        }
         double ts = 0;
         char err[160];
         if (!t)
@@ -341,8 +355,9 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                 free(wp);
             }
         }
-        if (se && units)
-            dct_error(d, path, line, "units= goes with fail= or restore=");
+        if ((se || pr || wx || is_scale) && (units || fans))
+            dct_error(d, path, line, "%s goes with fail= or restore=",
+                      units ? "units=" : "fans=");
         const char *id = fa ? fa : re;
         if (id) {
             const dct_comp *c = dct_site_get(s, id);
@@ -354,6 +369,12 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                           "rectifier, busway, bess, generator, cdu, "
                           "heat-rejection, facility-loop or hall-air can",
                           id);
+            else if (fans && (c->type != DCT_T_HEAT_REJECTION ||
+                              strcmp(c->s[DCT_HEAT_REJECTION_TYPE],
+                                     "chiller") == 0))
+                dct_error(d, path, line, "fans= with '%s': only the units "
+                          "of a dry cooler or cooling tower have fans to "
+                          "lose", id);
             else if (units && c->type != DCT_T_RECTIFIER &&
                      c->type != DCT_T_HEAT_REJECTION &&
                      c->type != DCT_T_HALL_AIR && c->type != DCT_T_CDU &&
@@ -379,6 +400,7 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         e->kind = fa ? DCT_EV_FAIL : re ? DCT_EV_RESTORE : se ? DCT_EV_SET
                   : pr ? DCT_EV_PROFILE : wx ? DCT_EV_WEATHER : DCT_EV_SCALE;
         e->units = (int)units;
+        e->fans = (int)fans;
         e->target = id ? strdup(id) : tg;
         if (id)
             free(tg);

@@ -39,6 +39,8 @@ typedef struct dct_event {
     char *target;             /* component id (owned); profile and scale
                                  events: a row or rack, NULL for all */
     int units;                /* units of the component: 0, all of it */
+    int fans;                 /* heat-rejection units whose fans stop
+                                 (fans=); 0: none */
     int param;                /* DCT_EV_SET: parameter index of the
                                  target's type (ambient: DCT_AMBIENT_*) */
     double value;             /* DCT_EV_SET: the new value, SI */

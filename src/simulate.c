@@ -455,6 +455,10 @@ static int flush_scenario(sim *S, double t)
                      dct_etypes[is_grid ? DCT_T_GRID
                                 : !c ? DCT_T_AMBIENT
                                      : c->type].params[e->param].name);
+        else if (e->fans > 0)
+            snprintf(what, sizeof what, "%s-%d",
+                     e->kind == DCT_EV_FAIL ? "fans-stopped"
+                                            : "fans-restarted", e->fans);
         else
             snprintf(what, sizeof what, "%s",
                      e->kind == DCT_EV_FAIL

@@ -215,6 +215,27 @@ l5=$(col "$tmp/rn1/timeseries.csv" sst.load_pct 70)
 check "load per unit rises 5/4 with one unit out ($l5 -> $l4 %)" \
     awk -v a="$l4" -v b="$l5" 'BEGIN { r = a / b; exit !(r > 1.24 && r < 1.26) }'
 
+# gb200-row has two units (N+1): the one left carries the row, and the one
+# restored soft-starts over 1 s: the bus recharges without a spike at the
+# grid (before, the droop gain doubled in one step and the grid saw
+# 1.94 MW for a millisecond against its 1.5 MW contract)
+run simulate "$site" --scenario "$top_srcdir/sites/scenarios/rectifier-n-1.xml" \
+    --duration 11min --output-step 0.01s -q --probe 'utility.P_kW,sst.*,dc-1.V_V' \
+    --out "$tmp/rn2"
+check "gb200-row, one of two units out and back: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+pmax=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "utility.P_kW") k = i; next }
+    $k > m { m = $k } END { print m }' "$tmp/rn2/timeseries.csv")
+p0=$(col "$tmp/rn2/timeseries.csv" utility.P_kW 1)
+check "no grid spike at the return: peak $pmax kW, steady $p0 kW" \
+    awk -v a="$pmax" -v b="$p0" 'BEGIN { exit !(a < 1.01 * b) }'
+v0=$(col "$tmp/rn2/timeseries.csv" dc-1.V_V 60001)
+v1=$(col "$tmp/rn2/timeseries.csv" dc-1.V_V 60051)
+v2=$(col "$tmp/rn2/timeseries.csv" dc-1.V_V 60201)
+# half way through, the droop gain of 1.5 units: the droop is 1/n of one
+# unit's, so the bus has come (1 - 1/1.5) / (1 - 1/2) = 2/3 of the way
+check "half way through the soft start the bus is 2/3 of the way back ($v0, $v1, $v2 V)" \
+    awk -v a="$v0" -v b="$v1" -v c="$v2" 'BEGIN { f = (b - a) / (c - a); exit !(f > 0.66 && f < 0.673) }'
+
 # ------------------------------------------------ rectifier ramp limiter
 # 2 MW/s on the rectifiers: without the battery the bus cannot follow a
 # training edge and collapses (a margin, not a NaN); with smoothing it holds

@@ -222,6 +222,37 @@ check "and cools the facility water below its 31 degC setpoint" \
 cl=$(json "$tmp/tw/run.json" energy_closure_rel)
 check "tower: energy closes ($cl)" awk -v x="$cl" 'BEGIN { if (x < 0) x = -x; exit !(x < 1e-4) }'
 
+# ---------------- the fans of a dry cooler stop on a hot afternoon
+run simulate "$top_srcdir/sites/gb200-row.xml" \
+    --scenario "$top_srcdir/sites/scenarios/dry-cooler-fan-loss-hot.xml" \
+    --duration 1h --output-step 1min -q --out "$tmp/df"
+check "fans of a dry cooler lost at 33 degC: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "the fan stop is logged at 10 min" \
+    grep -q '^600,dry,fans-stopped-1$' "$tmp/df/events.csv"
+check "and the restart at 50 min" \
+    grep -q '^3000,dry,fans-restarted-1$' "$tmp/df/events.csv"
+f="$tmp/df/timeseries.csv"
+# two units run (the spare stands by), fans at full speed on the hot day:
+# P = n_fans p_fan y^3 = 2 x 24 kW, then 1 x 24 kW with one unit's stopped
+check "both running units' fans at full speed: 48 kW" \
+    near "$(at "$f" dry.P_kW 540)" 48 1e-6
+check "one unit's fans stopped: 24 kW" near "$(at "$f" dry.P_kW 1800)" 24 1e-6
+check "the loop runs warmer without them" \
+    awk -v a="$(at "$f" fws.T_supply_degC 540)" -v b="$(at "$f" fws.T_supply_degC 2940)" 'BEGIN { exit !(b > a + 5) }'
+check "the GPUs throttle" \
+    awk -v x="$(at "$f" A01.gpu_power_pct 2940)" 'BEGIN { exit !(x < 100) }'
+check "restarted, the fans run again" near "$(at "$f" dry.P_kW 3540)" 48 1e-6
+tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after dry failed at 600 s)$/\1/p' "$tmp/df/margins.txt")
+check "the time to throttle after the fan stop: $tt s" \
+    awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 3000) }'
+cl=$(json "$tmp/df/run.json" energy_closure_rel)
+check "fans stopped: energy closes ($cl)" awk -v x="$cl" 'BEGIN { if (x < 0) x = -x; exit !(x < 1e-4) }'
+
+printf '<scenario><event t="10 s" fail="dry" fans="1"/></scenario>\n' >"$tmp/chfan.xml"
+run simulate "$tmp/chill.xml" --scenario "$tmp/chfan.xml" --duration 20s -q --out "$tmp/o-chfan"
+check "fans= on chillers: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+check "fans= on chillers: says why" grep -q "only the units of a dry cooler or cooling tower have fans" "$tmp/err"
+
 # ---------------------------------------------------------------- errors
 bad() { # bad NAME EVENT-ATTRIBUTES MESSAGE
     printf '<scenario name="%s">\n  <event t="10 s" %s/>\n</scenario>\n' "$1" "$2" \
@@ -235,6 +266,9 @@ bad no-target 'scale="0.5" target="nosuch"' 'target="nosuch": not a row or rack'
 bad bad-scale 'scale="1.5"' 'scale="1.5": expected a number from 0 to 1'
 bad no-weather 'weather="nosuch.csv"' 'cannot open weather file'
 bad target-alone 'fail="cdu-1" target="A"' 'target= goes with profile= or scale='
+bad fans-units 'fail="dry" fans="1" units="1"' 'fans= and units= together'
+bad fans-bad 'fail="dry" fans="0"' 'fans="0": expected a whole number'
+bad fans-cdu 'fail="cdu-1" fans="1"' "fans= with 'cdu-1'"
 bad units-busway 'fail="bw-a" units="1"' "units= with 'bw-a': a busway fails whole"
 bad not-failable 'fail="A01"' "'A01' cannot fail"
 printf 't_s,T_db\n0,25\n10,30\n' >"$tmp/badwx.csv"
