@@ -2223,9 +2223,19 @@ static void help(void)
            "dctwin-bess-report(1).\n");
 }
 
+static int is_readable(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
 /* The default criteria file: DCTWIN_MODELS_PATH's criteria/default.xml,
- * else the installed one. */
-static const char *default_criteria(char *buf, size_t n)
+ * else the one beside the model libraries SITE includes (a source tree's
+ * models/), else the installed one. */
+static const char *default_criteria(const dct_site *site, char *buf,
+                                    size_t n)
 {
     const char *mp = getenv("DCTWIN_MODELS_PATH");
     if (mp && *mp) {
@@ -2235,12 +2245,18 @@ static const char *default_criteria(char *buf, size_t n)
         for (char *dir = strtok_r(tmp, ":", &save); dir;
              dir = strtok_r(NULL, ":", &save)) {
             snprintf(buf, n, "%s/criteria/default.xml", dir);
-            FILE *f = fopen(buf, "r");
-            if (f) {
-                fclose(f);
+            if (is_readable(buf))
                 return buf;
-            }
         }
+    }
+    /* files[0] is the site; the others are the libraries it includes */
+    for (size_t i = 1; site && i < site->n_files; i++) {
+        const char *f = site->files[i];
+        const char *sl = strrchr(f, '/');
+        int dl = sl ? (int)(sl - f) : 1;
+        snprintf(buf, n, "%.*s/criteria/default.xml", dl, sl ? f : ".");
+        if (is_readable(buf))
+            return buf;
     }
     snprintf(buf, n, "%s/models/criteria/default.xml", DCT_PKGDATADIR);
     return buf;
@@ -2370,15 +2386,15 @@ int dct_cmd_bess_report(int argc, char **argv)
         free(R);
         return rc < 0 ? DCT_EXIT_OK : rc;
     }
-    if (!R->crit_path)
-        R->crit_path = default_criteria(crit, sizeof crit);
     const char *known[N_CHECKS];
     for (size_t i = 0; i < N_CHECKS; i++)
         known[i] = check_defs[i].id;
-    R->cr = dct_criteria_load(R->crit_path, known, N_CHECKS, &R->d);
-    if (R->cr)
-        R->site = dct_site_load_set(R->site_path, R->sets,
-                                    (size_t)R->n_sets, &R->d);
+    R->site = dct_site_load_set(R->site_path, R->sets, (size_t)R->n_sets,
+                                &R->d);
+    if (R->site && !R->crit_path)
+        R->crit_path = default_criteria(R->site, crit, sizeof crit);
+    if (R->site)
+        R->cr = dct_criteria_load(R->crit_path, known, N_CHECKS, &R->d);
     if (!R->cr || !R->site) {
         dct_diag_print(&R->d, stderr);
         rc = DCT_EXIT_INPUT;

@@ -21,8 +21,14 @@ has_gnuplot=0
 command -v gnuplot >/dev/null 2>&1 && has_gnuplot=1
 
 # ------------------------------------------------------ the default report
+# without DCTWIN_MODELS_PATH: the criteria beside the site's libraries
+mp_save=${DCTWIN_MODELS_PATH-}
+unset DCTWIN_MODELS_PATH
 run bess-report "$site" --bess bess-1 --out "$tmp/r"
+[ -n "$mp_save" ] && export DCTWIN_MODELS_PATH="$mp_save"
 j="$tmp/r/report.json"
+check "the default criteria come from the site's models/ (a source tree)" \
+    grep -q '"criteria":{"file":"[^"]*models/criteria/default.xml"' "$j"
 check "default report exits 0 (got $rc; $(head -c 300 "$tmp/err"))" [ "$rc" -eq 0 ]
 check "report.json and report.html written" [ -s "$j" ] && [ -s "$tmp/r/report.html" ]
 check "all_pass true" grep -q '"all_pass":true' "$j"
