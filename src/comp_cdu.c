@@ -292,13 +292,14 @@ static double output(dct_model *m, dct_mcomp *c, size_t k, double t,
 {
     cdu *u = c->data;
     const double *x = y + c->off;
-    (void)m, (void)t;
+    (void)m;
     switch (k) {
     case 0: return x[S_TS] - DCT_T0;
     case 1: return x[S_TR] - DCT_T0;
     case 2: return u->q_hx / 1e3;
     case 3: return 100 * x[S_YV];
-    case 4: return 100 * x[S_W];
+    case 4: /* the speed the pumps run at: 0 once they have stopped */
+        return 100 * fmin(fmax(x[S_W], 0), pump_capacity(c, u, t));
     case 5: return c->port.mdot / DCT_RHO_TCS * 60e3;
     case 6: return c->port.P_aux / 1e3;
     case 7: return x[S_TP] - DCT_T0;
