@@ -239,6 +239,7 @@ typedef struct heatrej {
     dct_mcomp *loop;
     /* scratch */
     double q, y_f, t_air, p_chiller, cop;
+    double headroom;            /* [K] ambient headroom (hr_derivs) */
 } heatrej;
 
 #define CHILLER_TAU 60.0   /* [s] chiller capacity loop (Modelica Carnot) */
@@ -338,6 +339,16 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              (h->n - h->spares) * h->rating / 1e3, 1,
                              "capacity"))
         return -1;
+    if ((h->kind != HR_CHILLER || h->cap_slope > 0) &&
+        dct_model_add_margin(m, c, "T_air_headroom", "K",
+                             h->kind == HR_CHILLER
+                                 ? "dry bulb the running chillers' capacity "
+                                   "allows at this load, less the dry bulb"
+                                 : "air temperature at which the running "
+                                   "units at full fan hold the setpoint, "
+                                   "less the air temperature",
+                             0, 0, "ambient"))
+        return -1;
     if (dct_model_add_root(m, c))
         return -1;
     return 0;
@@ -358,16 +369,22 @@ static void hr_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     (void)m, (void)t;
 }
 
-/* Heat one unit rejects with water flow MU through it and air-flow
- * fraction A: crossflow eps-NTU, both streams unmixed. */
-static double hr_unit_q(const heatrej *h, double mu, double a, double t_in)
+/* eps C_min [W/K] of one unit with water flow MU through it and air-flow
+ * fraction A: crossflow eps-NTU, both streams unmixed; its heat is this
+ * times (T_in - T_air). */
+static double hr_unit_k(const heatrej *h, double mu, double a)
 {
     double cw = mu * DCT_CP_W, ca = h->ca_r * a;
     double haw = h->ha_w * pow(mu / h->mdot_r, 0.8);
     double haa = h->ha_a * pow(a, 0.8);
     double ua = 1 / (1 / haw + 1 / haa);
     double cmin = fmin(cw, ca), cr = cmin / fmax(cw, ca);
-    return dct_eps_crossflow(ua / cmin, cr) * cmin * (t_in - h->t_air);
+    return dct_eps_crossflow(ua / cmin, cr) * cmin;
+}
+
+static double hr_unit_q(const heatrej *h, double mu, double a, double t_in)
+{
+    return hr_unit_k(h, mu, a) * (t_in - h->t_air);
 }
 
 static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
@@ -392,6 +409,14 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
         double t_cd = m->T_db + AIR_APPROACH;
         double cap = n * h->rating *
                      dct_clamp(1 - h->cap_slope * (m->T_db - h->t_air_r), 0, 2);
+        /* ambient headroom: the dry bulb at which the capacity falls to
+         * the load, the heat the water brings back over its supply */
+        double need = cw_all * (t_in - h->loop->port.T);
+        h->headroom = n > 0 && h->cap_slope > 0
+                          ? h->t_air_r +
+                                (1 - need / (n * h->rating)) / h->cap_slope -
+                                m->T_db
+                          : h->t_set - t_in;
         double req = cw_all * (t_in - h->t_set) + h->c_vol * e / CHILLER_TAU;
         q = dct_clamp(req, 0, cap);
         double t_ev = x[H_T] - REFRIG_APPROACH;
@@ -414,7 +439,16 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
             double mu = mdot / n;
             q = (n - nf) * hr_unit_q(h, mu, a, t_in) +
                 nf * hr_unit_q(h, mu, h->f_free, t_in);
-        }
+            /* ambient headroom: the air temperature at which the running
+             * units, their fans at full speed, would reject the load (the
+             * heat the water brings back over its supply) with the water
+             * leaving at its setpoint, less the air temperature now */
+            double k_full = (n - nf) * hr_unit_k(h, mu, 1.0) +
+                            nf * hr_unit_k(h, mu, h->f_free);
+            double load = cw_all * (t_in - h->loop->port.T);
+            h->headroom = h->t_set + load / cw_all - load / k_full - h->t_air;
+        } else
+            h->headroom = n > 0 ? t_in - h->t_air : h->t_set - t_in;
         p = (n - nf) * h->p_fan * yf * yf * yf;
         h->y_f = yf;
     }
@@ -462,7 +496,8 @@ static double hr_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
 {
     heatrej *h = c->data;
     (void)m, (void)t;
-    return k == 0 ? y[c->off + H_T] - DCT_T0 : h->q / 1e3;
+    return k == 0 ? y[c->off + H_T] - DCT_T0
+           : k == 1 ? h->q / 1e3 : h->headroom;
 }
 
 static double hr_root(dct_model *m, dct_mcomp *c, size_t k, double t,

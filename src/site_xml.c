@@ -1401,11 +1401,28 @@ static void apply_set(parse_ctx *p, const char *assign)
     *dot = '\0';
     const char *target = buf, *param = dot + 1, *val = eq + 1;
     int is_glob = strpbrk(target, "*?[") != NULL;
+    /* "ambient" is the site's <ambient> element, which has no id; a site
+     * without one gets one (its other attributes at their defaults) */
+    int is_amb = strcmp(target, "ambient") == 0;
+    if (is_amb) {
+        size_t k = 0;
+        while (k < p->site->n_comps &&
+               (p->site->comps[k]->type != DCT_T_AMBIENT ||
+                p->site->comps[k]->is_model))
+            k++;
+        if (k == p->site->n_comps &&
+            !dct_site_add(p->site, DCT_T_AMBIENT, 0, p->site->file, 0)) {
+            dct_error(p->d, p->file, 0, "out of memory");
+            return;
+        }
+    }
     size_t n_hit = 0;
     for (size_t k = 0; k < p->site->n_comps; k++) {
         dct_comp *c = p->site->comps[k];
-        if (!c->id || (is_glob ? c->is_model || fnmatch(target, c->id, 0)
-                               : strcmp(c->id, target)))
+        if (is_amb ? c->type != DCT_T_AMBIENT || c->is_model
+                   : !c->id || (is_glob ? c->is_model ||
+                                              fnmatch(target, c->id, 0)
+                                        : strcmp(c->id, target)))
             continue;
         const dct_etype *e = &dct_etypes[c->type];
         char elem[64];
@@ -1417,7 +1434,7 @@ static void apply_set(parse_ctx *p, const char *assign)
         if (!pr || (c->is_model && !(pr->flags & DCT_PF_MODEL))) {
             dct_error(p->d, p->file, 0, "'%s': <%s> %s has no parameter "
                       "'%s' (see dctwin-site(5))",
-                      assign, elem, c->id, param);
+                      assign, elem, c->id ? c->id : "", param);
             return;
         }
         if (pr->kind == DCT_PK_REF || pr->kind == DCT_PK_REFS ||

@@ -165,6 +165,35 @@ run simulate "$top_srcdir/sites/gb200-row.xml" --scenario "$tmp/badset.xml" \
 check "set= of a parameter that cannot change: exit 3 (got $rc)" [ "$rc" -eq 3 ]
 check "and says so" grep -q 'cannot change during a run' "$tmp/err"
 
+# ---------------- ambient headroom: where the dry coolers run out of fan
+# gb200-row at its design point: the two running dry coolers at full fan
+# would hold the supply at 31 degC up to 25 + H degC of air.  A steady run
+# 0.1 K below that holds it and leaves the fans below full speed; 0.1 K
+# above it they saturate and the supply drifts above 31 degC (exit 1: the
+# headroom is negative, though the supply is within T_out's 1 K).
+run simulate "$top_srcdir/sites/gb200-row.xml" --duration 30min -q --out "$tmp/hr0"
+h=$(awk -F, '$1 == "dry.T_air_headroom.ambient" { print $7 }' "$tmp/hr0/margins.csv")
+check "gb200-row has an ambient headroom ($h K)" \
+    awk -v x="$h" 'BEGIN { exit !(x > 1 && x < 4) }'
+for d in -0.1 0.1; do
+    ta=$(awk -v h="$h" -v d="$d" 'BEGIN { printf "%.4f", 25 + h + d }')
+    run simulate "$top_srcdir/sites/gb200-row.xml" --set "ambient.dry-bulb=${ta}degC" \
+        --duration 3h --output-step 30min -q --out "$tmp/hr$d"
+    f=$(last "$tmp/hr$d/timeseries.csv" dry.fan_pct)
+    t=$(last "$tmp/hr$d/timeseries.csv" dry.T_out_degC)
+    if [ "$d" = -0.1 ]; then
+        check "at $ta degC the fans hold it: $f %, $t degC (exit $rc)" \
+            awk -v f="$f" -v t="$t" -v rc="$rc" 'BEGIN { exit !(f < 100 && t < 31.001 && rc == 0) }'
+    else
+        check "at $ta degC the fans saturate: $f %, $t degC (exit $rc)" \
+            awk -v f="$f" -v t="$t" -v rc="$rc" 'BEGIN { exit !(f == 100 && t > 31.01 && t < 32 && rc == 1) }'
+    fi
+done
+# --set on the <ambient> element, which has no id
+run simulate "$top_srcdir/sites/gb200-row.xml" --set ambient.dry-bulb=3kg \
+    --duration 1min -q --out "$tmp/hrbad"
+check "--set ambient.dry-bulb with a wrong unit: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+
 # --------------------------- a dry cooler lost on a hot afternoon
 run simulate "$top_srcdir/sites/gb200-row.xml" \
     --scenario "$top_srcdir/sites/scenarios/dry-cooler-loss-hot.xml" \
