@@ -18,6 +18,22 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+/* The whole number of units of attribute NAME (TEXT; NULL: 0). */
+static long unit_count(const char *name, const char *text, const char *path,
+                       long line, dct_diag *d)
+{
+    if (!text)
+        return 0;
+    char *end = NULL;
+    long n = strtol(text, &end, 10);
+    if (!*text || *end || n < 1 || n > 100000) {
+        dct_error(d, path, line, "%s=\"%s\": expected a whole number from "
+                  "1 to 100000", name, text);
+        return 0;
+    }
+    return n;
+}
+
 /* Component types a scenario may fail and restore. */
 static int is_failable(dct_type t)
 {
@@ -307,27 +323,13 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                 dct_error(d, path, line, "target=\"%s\": not a row or rack "
                           "of site %s", tg, s->name ? s->name : "?");
         }
-        long units = 0;
-        if (un) {
-            char *end = NULL;
-            units = strtol(un, &end, 10);
-            if (!*un || *end || units < 1 || units > 100000)
-                dct_error(d, path, line, "units=\"%s\": expected a whole "
-                          "number from 1 to 100000", un);
-            free(un);
-        }
-        long fans = 0;
-        if (fn) {
-            char *end = NULL;
-            fans = strtol(fn, &end, 10);
-            if (!*fn || *end || fans < 1 || fans > 100000)
-                dct_error(d, path, line, "fans=\"%s\": expected a whole "
-                          "number from 1 to 100000", fn);
-            free(fn);
-            if (units)
-                dct_error(d, path, line, "fans= and units= together: a "
-                          "unit is either lost or loses its fans");
-        }
+        long units = unit_count("units", un, path, line, d);
+        long fans = unit_count("fans", fn, path, line, d);
+        free(un);
+        free(fn);
+        if (fans && units)
+            dct_error(d, path, line, "fans= and units= together: a unit "
+                      "is either lost or loses its fans");
         double ts = 0;
         char err[160];
         if (!t)

@@ -2056,6 +2056,19 @@ static int binding_pct(const char *dir, double *pct)
     return rc;
 }
 
+/* Split LINE in place at its commas into at most MAX fields. */
+static int split_csv(char *line, char **fld, int max)
+{
+    int nf = 0;
+    fld[nf++] = line;
+    for (char *p = line; *p && nf < max; p++)
+        if (*p == ',') {
+            *p = '\0';
+            fld[nf++] = p + 1;
+        }
+    return nf;
+}
+
 /* Every kind of margin violated in the run in DIR (margins.csv, worst
  * first), each with its worst member and how many members violate it:
  * what must change for one more rack. */
@@ -2081,13 +2094,7 @@ static void print_violated(const char *dir, long n_added)
         }
         line[strcspn(line, "\r\n")] = '\0';
         char *fld[12];
-        int nf = 0;
-        fld[nf++] = line;
-        for (char *p = line; *p && nf < 12; p++)
-            if (*p == ',') {
-                *p = '\0';
-                fld[nf++] = p + 1;
-            }
+        int nf = split_csv(line, fld, 12);
         char *end = NULL;
         double mg = nf >= 8 ? strtod(fld[7], &end) : NAN;
         if (!end || end == fld[7] || !(mg < 0))
@@ -2234,13 +2241,7 @@ static void binding_of(const char *dir, char *buf, size_t n)
     /* the first data row is the binding margin */
     if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f)) {
         char *fld[12];
-        int nf = 0;
-        fld[nf++] = line;
-        for (char *p = line; *p && nf < 12; p++)
-            if (*p == ',') {
-                *p = '\0';
-                fld[nf++] = p + 1;
-            }
+        int nf = split_csv(line, fld, 12);
         if (nf >= 8) {
             /* ids are at most 95 characters (dct_margin_def) */
             snprintf(id, sizeof id, "%.100s", fld[0]);
