@@ -38,6 +38,12 @@ run() {
 }
 # The first value of KEY in the JSON file F (a number or a literal).
 json() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$1" | head -n 1; }
+# check that the run in DIR closes its energy balance within 1e-4
+closes() { # closes DIR LABEL
+    cl=$(json "$1/run.json" energy_closure_rel)
+    check "$2: energy closes ($cl)" \
+        awk -v x="$cl" 'BEGIN { if (x < 0) x = -x; exit !(x != "" && x < 1e-4) }'
+}
 finish() {
     echo "$pass passed, $fails failed"
     [ "$fails" -eq 0 ]
