@@ -349,6 +349,18 @@ static void cdu_free(dct_mcomp *c)
     free(c->data);
 }
 
+const dct_group *dct_cdu_group(const dct_mcomp *c)
+{
+    const cdu *u = c->data;
+    return u ? u->g : NULL;
+}
+
+double dct_cdu_heat_capacity(const dct_mcomp *c)
+{
+    const cdu *u = c->data;
+    return u ? u->c_r + u->c_s + u->c_p : 0;
+}
+
 void dct_cdu_set_setpoint(dct_mcomp *c, double t_set)
 {
     cdu *u = c->data;

@@ -39,6 +39,11 @@ typedef struct loop {
     size_t n_cdu;
     dct_mcomp *hr;
     double t_ret_mix;
+    double t_need;              /* [s] ride-through required, 0: none */
+    double c_store;             /* [J/K] loop, CDUs and racks */
+    const dct_group **grp;      /* the groups its CDUs serve, each once;
+                                   NULL until the first ride-through */
+    size_t n_grp;
 } loop;
 
 static const char *w_classes[] = {"W17", "W27", "W32", "W40", "W45"};
@@ -99,7 +104,69 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (dct_model_add_margin(m, c, "T_supply", "degC", lab,
                              l->t_class - DCT_T0, 1, "w-class"))
         return -1;
+    l->t_need = q[DCT_FACILITY_LOOP_RIDE_THROUGH];
+    if (l->t_need > 0 && l->n_cdu &&
+        dct_model_add_margin(m, c, "ride_through", "s",
+                             "time the stored heat capacity carries the IT "
+                             "heat to the GPUs' soft throttle with the heat "
+                             "rejection lost",
+                             l->t_need, 0, "heat-rejection-loss"))
+        return -1;
     return 0;
+}
+
+static double hr_heat_capacity(const dct_mcomp *hr);
+
+/* The groups served by the loop's CDUs, each once, into G (at most
+ * n_cdu); returns how many. */
+static size_t loop_groups(const loop *l, const dct_group **g)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_cdu; i++) {
+        const dct_group *gi = dct_cdu_group(l->cdu[i]);
+        size_t k = 0;
+        while (k < n && g[k] != gi)
+            k++;
+        if (gi && k == n)
+            g[n++] = gi;
+    }
+    return n;
+}
+
+/* Ride-through after a loss of heat rejection, the pumps running [s]:
+ * the heat capacity of the loop's water (pipes, tank, heat-rejection
+ * units), its CDUs and its racks' coolant times the smallest headroom of
+ * a hot GPU to its soft throttle, over the heat the CDUs move: the whole
+ * water warming as one (dctwin-models(7), MARGINS). */
+static double loop_ride_through(dct_model *m, loop *l, const double *y)
+{
+    if (!l->grp) {
+        /* the first time: the groups and the heat capacity (the racks
+         * are set up after the loop) */
+        if (!(l->grp = calloc(l->n_cdu ? l->n_cdu : 1, sizeof *l->grp)))
+            return 0;
+        l->n_grp = loop_groups(l, l->grp);
+        double cs = 2.0 * l->nseg * l->c_seg + l->ntank * l->c_tank +
+                    hr_heat_capacity(l->hr);
+        for (size_t i = 0; i < l->n_cdu; i++)
+            cs += dct_cdu_heat_capacity(l->cdu[i]);
+        for (size_t k = 0; k < l->n_grp; k++)
+            for (size_t i = 0; i < l->grp[k]->n_rack; i++)
+                cs += dct_rack_coolant_capacity(l->grp[k]->rack[i]);
+        l->c_store = cs;
+    }
+    double dt = INFINITY, q = 0;
+    for (size_t k = 0; k < l->n_grp; k++)
+        for (size_t i = 0; i < l->grp[k]->n_rack; i++)
+            dt = fmin(dt, dct_rack_soft_headroom(l->grp[k]->rack[i], y));
+    for (size_t i = 0; i < l->n_cdu; i++) {
+        const dct_mcomp *u = l->cdu[i]->rep ? l->cdu[i]->rep : l->cdu[i];
+        q += u->port.Q;
+    }
+    (void)m;
+    if (!(dt > 0))
+        return 0;
+    return q > 0 ? fmin(l->c_store * dt / q, 1e9) : 1e9;
 }
 
 static void loop_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
@@ -209,15 +276,19 @@ static double loop_output(dct_model *m, dct_mcomp *c, size_t k, double t,
 static double loop_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
                           const double *y)
 {
-    (void)m, (void)t, (void)k;
+    (void)t;
+    if (k == 1)
+        return loop_ride_through(m, c->data, y);
     return y[c->off + c->n_states - 1] - DCT_T0;
 }
 
 static void loop_free(dct_mcomp *c)
 {
     loop *l = c->data;
-    if (l)
+    if (l) {
         free(l->cdu);
+        free(l->grp);
+    }
     free(l);
 }
 
@@ -241,6 +312,13 @@ typedef struct heatrej {
     double q, y_f, t_air, p_chiller, cop;
     double headroom;            /* [K] ambient headroom (hr_derivs) */
 } heatrej;
+
+/* [J/K] the water of the heat rejection's units */
+static double hr_heat_capacity(const dct_mcomp *hr)
+{
+    const heatrej *h = hr && hr->ct == &dct_ctype_heatrej ? hr->data : NULL;
+    return h ? h->c_vol : 0;
+}
 
 #define CHILLER_TAU 60.0   /* [s] chiller capacity loop (Modelica Carnot) */
 #define REFRIG_APPROACH 2.0 /* [K] evaporator/condenser approach */

@@ -214,6 +214,19 @@ double dct_rack_feed(const dct_mcomp *c)
     return r ? r->feed : -1;
 }
 
+double dct_rack_coolant_capacity(const dct_mcomp *c)
+{
+    const rack *r = (c->rep ? c->rep : c)->data;
+    return r ? r->c_seg * r->nseg : 0;
+}
+
+double dct_rack_soft_headroom(const dct_mcomp *c, const double *y)
+{
+    const dct_mcomp *s = c->rep ? c->rep : c;
+    const rack *r = s->data;
+    return r ? r->t_soft - y[s->off + S_TJH] : 0;
+}
+
 /* The demand a dark rack does not get (an aggregated member's is its
  * representative's). */
 double dct_rack_dark_demand(const dct_mcomp *c)

@@ -410,7 +410,10 @@ typedef enum dct_type {
     X(TANK_VOLUME, "tank-volume", DCT_PK_Q, "m3", 0, 1e4, 0, NULL, 0,       \
       "chilled-water storage tank in the supply line (0: none)")            \
     X(TANK_NODES, "tank-nodes", DCT_PK_INT, "", 1, 20, 4, NULL, 0,          \
-      "mixed layers of the stratified tank, in series")
+      "mixed layers of the stratified tank, in series")                    \
+    X(RIDE_THROUGH, "ride-through", DCT_PK_Q, "s", 0, 86400, 0, NULL, 0,    \
+      "time the loop must carry the IT heat on its stored heat after its "  \
+      "heat rejection is lost, its pumps running (0: no margin)")
 
 #define DCT_CDU_PARAMS(X)                                                   \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \

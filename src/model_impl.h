@@ -219,6 +219,14 @@ int dct_model_add_root(dct_model *m, dct_mcomp *c);
  * P_el) depends on: its capacitor tier's input power, or its GPU
  * junction states through the throttle. */
 int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
+/* For the facility loop's ride-through margin: a CDU's group and heat
+ * capacity [J/K]; a rack's coolant heat capacity [J/K] and its hot GPU's
+ * headroom to the soft throttle [K] (an aggregated member's are its
+ * representative's). */
+const dct_group *dct_cdu_group(const dct_mcomp *cdu);
+double dct_cdu_heat_capacity(const dct_mcomp *cdu);
+double dct_rack_coolant_capacity(const dct_mcomp *rack);
+double dct_rack_soft_headroom(const dct_mcomp *rack, const double *y);
 /* A rack's feed: the share of its row's busways in service (-1: none). */
 void dct_rack_feed_clear(dct_mcomp *rack);
 void dct_rack_feed_add(dct_mcomp *rack, double share);
