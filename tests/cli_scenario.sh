@@ -134,7 +134,7 @@ check "facility water back at 120 s" \
     awk -v x="$(at "$ts" cdu-1.flow_primary_Lpm 120)" 'BEGIN { exit !(x > 100) }'
 check "the racks' supply rises while it is lost (above 40 degC at 89 s)" \
     awk -v x="$(at "$ts" cdu-1.T_supply_degC 89)" 'BEGIN { exit !(x > 40) }'
-tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after fws failed at 60 s)$/\1/p' "$tmp/fws/margins.txt")
+tt=$(throttle_after "$tmp/fws" fws 60)
 check "the time to throttle after the loss of facility water: $tt s (0 < t < 30)" \
     awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 30) }'
 # the chilled water is lost for 60 s: every CRAH stops and the hall air
@@ -240,7 +240,7 @@ check "the loop runs warmer without them" \
 check "the GPUs throttle" \
     awk -v x="$(at "$f" A01.gpu_power_pct 2940)" 'BEGIN { exit !(x < 100) }'
 check "restarted, the fans run again" near "$(at "$f" dry.P_kW 3540)" 48 1e-6
-tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after dry failed at 600 s)$/\1/p' "$tmp/df/margins.txt")
+tt=$(throttle_after "$tmp/df" dry 600)
 check "the time to throttle after the fan stop: $tt s" \
     awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 3000) }'
 closes "$tmp/df" "fans stopped"

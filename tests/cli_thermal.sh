@@ -107,7 +107,7 @@ check "the racks throttle during the failover" \
 check "and recover" grep -q ',A01,throttle-end$' "$tmp/pf/events.csv"
 # time to throttle: the first throttle after the failure, within the 5 s
 # failover (no flow: the coolant in the racks heats in seconds)
-tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after cdu-1 failed at 60 s)$/\1/p' "$tmp/pf/margins.txt")
+tt=$(throttle_after "$tmp/pf" cdu-1 60)
 check "pump failure: time to throttle $tt s, within the 5 s failover" \
     awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 5) }'
 check "pump failure: run.json has the time to throttle" \
@@ -216,7 +216,7 @@ check "t_rt = C_st (85 - T_jh) / Q_hx: $trt s ($hd K, $q kW)" \
 printf '<scenario name="hr-loss"><event t="60 s" fail="dry"/></scenario>\n' >"$tmp/hrl.xml"
 run simulate "$top_srcdir/sites/gb200-row.xml" --set fws.ride-through=30s \
     --scenario "$tmp/hrl.xml" --duration 5min --output-step 1min -q --out "$tmp/rt2"
-tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s .*/\1/p' "$tmp/rt2/margins.txt")
+tt=$(throttle_after "$tmp/rt2" dry 60)
 check "heat rejection lost: throttles after $tt s, 1 to 1.6 x the $trt s estimated" \
     awk -v a="$tt" -v e="$trt" 'BEGIN { exit !(a != "" && a >= e && a <= 1.6 * e) }'
 run simulate "$top_srcdir/sites/gb200-row.xml" --set fws.ride-through=2min \
@@ -254,9 +254,9 @@ check "run.json names the scenario" \
     grep -q '"scenario":{"name":"cdu-fail-2"' "$tmp/cf2/run.json"
 # one survivor of 2500 kW for 4134 kW of liquid heat: beyond the rating
 check "two CDUs lost: the survivor exceeds its rating" \
-    sh -c "tr '{' '\n' <'$tmp/cf2/margins.json' | grep '\"id\":\"cdu-ab3.Q.capacity\"' | grep -q '\"margin\":-'"
+    margin_neg "$tmp/cf2" cdu-ab3.Q.capacity
 check "two CDUs lost: the junction margin is negative" \
-    sh -c "tr '{' '\n' <'$tmp/cf2/margins.json' | grep '\"id\":\"[AB][0-9]*.T_j_hot.throttle\"' | grep -q '\"margin\":-'"
+    margin_neg "$tmp/cf2" '[AB][0-9]*.T_j_hot.throttle'
 check "two CDUs lost: rows C and D keep their margins" \
     sh -c "! grep -q ',margin-violated:[CD][0-9]*\.' '$tmp/cf2/events.csv'"
 check "two CDUs lost: rows A and B throttle, C and D do not" \
@@ -265,7 +265,7 @@ check "two CDUs lost: rows A and B throttle, C and D do not" \
 # the survivor's pumps ramp from 51 % to 100 % at 1/30 s, the racks' flow
 # falls to 66 % and the supply rises: the hot GPU reaches 85 degC ~9.5 s
 # after the loss (sites/reference-hall.xml)
-tt2=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after cdu-ab1 failed at 60 s)$/\1/p' "$tmp/cf2/margins.txt")
+tt2=$(throttle_after "$tmp/cf2" cdu-ab1 60)
 check "two CDUs lost: time to throttle $tt2 s (5 < t < 20)" \
     awk -v x="$tt2" 'BEGIN { exit !(x != "" && x > 5 && x < 20) }'
 check "the throttle delay is an event" \
@@ -283,7 +283,7 @@ run simulate "$top_srcdir/sites/reference-hall.xml" \
     --scenario "$top_srcdir/sites/scenarios/cdu-fail-2.xml" --duration 20min \
     --set fws.supply-setpoint=32degC --output-step 1min -q --out "$tmp/cf3"
 check "two CDUs lost at a 32 degC facility supply: exit 1 (got $rc)" [ "$rc" -eq 1 ]
-tt=$(sed -n 's/^time to throttle: \([0-9.]*\) s (.*after cdu-ab1 failed at 60 s)$/\1/p' "$tmp/cf3/margins.txt")
+tt=$(throttle_after "$tmp/cf3" cdu-ab1 60)
 check "at 32 degC the time to throttle is reported: $tt s" \
     awk -v x="$tt" 'BEGIN { exit !(x != "" && x > 0 && x < 20) }'
 p31=$(last "$tmp/cf2/timeseries.csv" A01.gpu_power_pct)

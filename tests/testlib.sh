@@ -38,6 +38,14 @@ run() {
 }
 # The first value of KEY in the JSON file F (a number or a literal).
 json() { sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$1" | head -n 1; }
+# True when a margin of the run in DIR whose id matches the grep
+# pattern RE is negative in margins.json.
+margin_neg() { tr '{' '\n' <"$1/margins.json" | grep "\"id\":\"$2\"" | grep -q '"margin":-'; }
+# The time to throttle of the run in DIR, given that ID failed first, at
+# T s ("" when the header says otherwise).
+throttle_after() {
+    sed -n "s/^time to throttle: \([0-9.]*\) s (.*after $2 failed at $3 s)\$/\1/p" "$1/margins.txt"
+}
 # check that the run in DIR closes its energy balance within 1e-4
 closes() { # closes DIR LABEL
     cl=$(json "$1/run.json" energy_closure_rel)
