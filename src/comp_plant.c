@@ -310,7 +310,6 @@ typedef struct heatrej {
     dct_mcomp *loop;
     /* scratch */
     double q, y_f, t_air, p_chiller, cop;
-    double headroom;            /* [K] ambient headroom (hr_derivs) */
 } heatrej;
 
 /* [J/K] the water of the heat rejection's units */
@@ -465,6 +464,44 @@ static double hr_unit_q(const heatrej *h, double mu, double a, double t_in)
     return hr_unit_k(h, mu, a) * (t_in - h->t_air);
 }
 
+/* Units in service: spares on standby run only to replace a failed
+ * unit; none while the plant has failed. */
+static int hr_running(const dct_mcomp *c, const heatrej *h)
+{
+    int n = h->n - c->units_out;
+    if (h->is_standby && n > h->n - h->spares)
+        n = h->n - h->spares;
+    return c->failed || n < 0 ? 0 : n;
+}
+
+/* Ambient headroom [K] (dctwin-models(7), HEAT REJECTION), for the
+ * margin only: the air temperature at which the running units, fans at
+ * full speed (chillers: their capacity), would carry the load - the heat
+ * the water brings back over its supply - with the water leaving at its
+ * setpoint, less the air temperature now. */
+static double hr_headroom(const dct_model *m, const dct_mcomp *c,
+                          const heatrej *h)
+{
+    int n = hr_running(c, h);
+    double mdot = h->loop->port.mdot, t_in = h->loop->port.T2;
+    double cw_all = mdot * DCT_CP_W;
+    double load = cw_all * (t_in - h->loop->port.T);
+    if (h->kind == HR_CHILLER)
+        return n > 0 && h->cap_slope > 0
+                   ? h->t_air_r + (1 - load / (n * h->rating)) / h->cap_slope -
+                         m->T_db
+                   : h->t_set - t_in;
+    if (n == 0)
+        return h->t_set - t_in;
+    if (!(mdot > 0))
+        return t_in - h->t_air;
+    double mu = mdot / n;
+    int nf = c->fans_out < n ? c->fans_out : n;
+    double k_full = (n - nf) * hr_unit_k(h, mu, 1.0) +
+                    nf * hr_unit_k(h, mu, h->f_free);
+    return h->t_set + load / cw_all - load / k_full - h->t_air;
+}
+
 static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
                       double *ydot)
 {
@@ -472,12 +509,7 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     const double *x = y + c->off;
     double *dx = ydot + c->off;
     double mdot = h->loop->port.mdot, t_in = h->loop->port.T2;
-    /* units in service: spares on standby do not run */
-    int n = h->n - c->units_out;
-    if (h->is_standby && n > h->n - h->spares)
-        n = h->n - h->spares;   /* spares start only to replace a unit */
-    if (c->failed || n < 0)
-        n = 0;
+    int n = hr_running(c, h);
     double cw_all = mdot * DCT_CP_W;
     double q = 0, p = 0;
     double e = x[H_T] - h->t_set;
@@ -487,14 +519,6 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
         double t_cd = m->T_db + AIR_APPROACH;
         double cap = n * h->rating *
                      dct_clamp(1 - h->cap_slope * (m->T_db - h->t_air_r), 0, 2);
-        /* ambient headroom: the dry bulb at which the capacity falls to
-         * the load, the heat the water brings back over its supply */
-        double need = cw_all * (t_in - h->loop->port.T);
-        h->headroom = n > 0 && h->cap_slope > 0
-                          ? h->t_air_r +
-                                (1 - need / (n * h->rating)) / h->cap_slope -
-                                m->T_db
-                          : h->t_set - t_in;
         double req = cw_all * (t_in - h->t_set) + h->c_vol * e / CHILLER_TAU;
         q = dct_clamp(req, 0, cap);
         double t_ev = x[H_T] - REFRIG_APPROACH;
@@ -517,16 +541,7 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
             double mu = mdot / n;
             q = (n - nf) * hr_unit_q(h, mu, a, t_in) +
                 nf * hr_unit_q(h, mu, h->f_free, t_in);
-            /* ambient headroom: the air temperature at which the running
-             * units, their fans at full speed, would reject the load (the
-             * heat the water brings back over its supply) with the water
-             * leaving at its setpoint, less the air temperature now */
-            double k_full = (n - nf) * hr_unit_k(h, mu, 1.0) +
-                            nf * hr_unit_k(h, mu, h->f_free);
-            double load = cw_all * (t_in - h->loop->port.T);
-            h->headroom = h->t_set + load / cw_all - load / k_full - h->t_air;
-        } else
-            h->headroom = n > 0 ? t_in - h->t_air : h->t_set - t_in;
+        }
         p = (n - nf) * h->p_fan * yf * yf * yf;
         h->y_f = yf;
     }
@@ -575,7 +590,7 @@ static double hr_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     heatrej *h = c->data;
     (void)m, (void)t;
     return k == 0 ? y[c->off + H_T] - DCT_T0
-           : k == 1 ? h->q / 1e3 : h->headroom;
+           : k == 1 ? h->q / 1e3 : hr_headroom(m, c, h);
 }
 
 static double hr_root(dct_model *m, dct_mcomp *c, size_t k, double t,

@@ -203,6 +203,14 @@ check "the loop warms while the plant has failed (above 31.5 degC at 21 min)" \
 check "restored, the chillers pull it back (31 degC at 40 min)" \
     near "$(at "$ts" fws.T_supply_degC 2400)" 31 0.05
 closes "$tmp/ch" "chillers"
+# the chillers' ambient headroom: capacity n Q_rat (1 - 0.01 (T_db - 35))
+# falls to the load Q at T_db = 35 + (1 - Q / 1 MW) / 0.01, one chiller
+# running (the other stands by)
+run simulate "$tmp/chill.xml" --duration 20min --output-step 1min -q --out "$tmp/ch0"
+h=$(awk -F, '$1 == "dry.T_air_headroom.ambient" { print $7 }' "$tmp/ch0/margins.csv")
+q=$(at "$tmp/ch0/timeseries.csv" dry.Q_kW 1200)
+check "chillers: ambient headroom $h K = 35 + (1 - $q / 1000) / 0.01 - 25" \
+    awk -v h="$h" -v q="$q" 'BEGIN { e = 35 + (1 - q / 1000) / 0.01 - 25; d = h - e; exit !(d * d < 0.01) }'
 
 sed -e 's|model="drycooler-600kw" count="3"|model="cooling-tower-3mw" count="1"|' \
     -e 's|redundancy="N+1" spares="standby"/>|/>|' \
