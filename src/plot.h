@@ -87,6 +87,11 @@ int dct_plot_render(const char *template_name, const char *const *vars,
 int dct_plot_run(const char *rundir, const char *format, const char *outdir,
                  dct_diag *d);
 
+/* dct_plot_run with SHOWN, not RUNDIR, as the run's name in the plot
+ * titles: simulate --plot draws its run before it is published. */
+int dct_plot_run_as(const char *rundir, const char *shown,
+                    const char *format, const char *outdir, dct_diag *d);
+
 /* `dctwin plot RUNDIR [--format png|svg|pdf] [--out DIR]` (cli.c). */
 int dct_cmd_plot(int argc, char **argv);
 
