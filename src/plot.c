@@ -1641,7 +1641,7 @@ int dct_plot_run_as(const char *rundir, const char *shown,
     /* the data is all there: from here a missing gnuplot ends quietly */
     char *exe = find_gnuplot();
     if (!exe) {
-        rc = no_gnuplot(d, rundir);
+        rc = no_gnuplot(d, shown);
         goto done;
     }
     free(exe);
