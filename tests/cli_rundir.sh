@@ -86,7 +86,7 @@ done
 # what the old code left: the files of one run with another's run.json
 run simulate "$site" --duration 10s -q --out "$tmp/a"
 mkdir "$tmp/mix"
-cp "$tmp/a"/*.csv "$tmp/a"/margins.* "$tmp/mix/"
+cp "$tmp/a"/*.csv "$tmp/a"/margins.json "$tmp/a"/margins.txt "$tmp/mix/"
 cp "$tmp/r/run.json" "$tmp/mix/"
 run margins "$tmp/mix"
 check "margins DIR without a manifest: exit 3 (exit $rc)" test "$rc" = 3
