@@ -37,6 +37,7 @@ int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_profile(int argc, char **argv);
 int dct_cmd_capacity(int argc, char **argv);
 int dct_cmd_bess_report(int argc, char **argv);
+int dct_cmd_outputs(int argc, char **argv);
 
 static const dct_cmd commands[] = {
     {"validate", "FILE...",
@@ -51,6 +52,9 @@ static const dct_cmd commands[] = {
     {"capacity", "SITE --add MODEL",
      "how many more racks of MODEL fit before a margin binds",
      dct_cmd_capacity},
+    {"outputs", "SITE [options]",
+     "list the output columns and margins a run of SITE would produce",
+     dct_cmd_outputs},
     {"bess-report", "SITE --bess ID",
      "BESS compliance checks: report.html, report.json, evidence, plots",
      dct_cmd_bess_report},
