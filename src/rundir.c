@@ -186,6 +186,11 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
         rd->out[--len] = '\0';
     const char *sl = strrchr(rd->out, '/');
     const char *base = sl ? sl + 1 : rd->out;
+    if (!*out) {
+        dct_error(d, NULL, 0, "--out '': expected the name of a directory");
+        *status = 2;
+        goto fail;
+    }
     if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
         strcmp(rd->out, "/") == 0) {
         dct_error(d, NULL, 0, "--out '%s': expected the name of the run "
@@ -449,8 +454,9 @@ int dct_rundir_check(const char *dir, int *lock_fd, int is_write,
     if (lock_fd) {
         fd = lock_dir(dir, is_write ? LOCK_EX : LOCK_SH, 1);
         if (fd == -2) {
-            dct_error(d, dir, 0, "a run is being written into this "
-                                 "directory (it is locked); try again when "
+            dct_error(d, dir, 0, "another dctwin holds this run "
+                                 "directory (a run being written into it, "
+                                 "or plots); it is locked: try again when "
                                  "it has finished");
             return -1;
         }
