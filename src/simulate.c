@@ -136,6 +136,7 @@ typedef struct sim {
     int no_aggregate;    /* --no-aggregate */
     char *out_dir;       /* owned */
     dct_rundir *rd;      /* the run directory being written */
+    int is_gt_in_run;    /* --grid-trace names a file of the run directory */
     char **probe_args;   /* owned copies, split in place at ',' */
     size_t n_probe_args;
     /* objects */
@@ -1529,6 +1530,28 @@ static int open_out(sim *S, int k)
     return S->f[k] ? 0 : -1;
 }
 
+/* The file --grid-trace writes to, malloc'd: in the temporary run
+ * directory when it names a file of the run directory (rundir/grid.csv,
+ * which the plots draw), so that it is published with the run. */
+static char *grid_trace_path(sim *S)
+{
+    const char *gt = S->grid_trace, *sl = strrchr(gt, '/');
+    char *dir = sl ? strndup(gt, (size_t)(sl - gt) + 1) : strdup(".");
+    struct stat a, b;
+    S->is_gt_in_run = dir && stat(dir, &a) == 0 &&
+                      stat(S->out_dir, &b) == 0 && a.st_dev == b.st_dev &&
+                      a.st_ino == b.st_ino;
+    free(dir);
+    if (!S->is_gt_in_run)
+        return strdup(gt);
+    const char *tmp = dct_rundir_tmp(S->rd), *base = sl ? sl + 1 : gt;
+    size_t n = strlen(tmp) + strlen(base) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", tmp, base);
+    return p;
+}
+
 /* Write the result files after the run and commit all.  Returns 0 or -1
  * (message printed). */
 static int write_results(sim *S, int status)
@@ -1564,8 +1587,8 @@ static int write_results(sim *S, int status)
             rc = -1;
         }
     for (int k = 0; k < N_FILES && !rc; k++) {
-        if (!S->f[k] || k == F_GT)   /* --grid-trace: after the directory */
-            continue;
+        if (!S->f[k] || (k == F_GT && !S->is_gt_in_run))
+            continue;   /* --grid-trace elsewhere: after the directory */
         char *path = strdup(dct_afile_path(S->f[k]));
         int c = dct_afile_commit(S->f[k]);
         S->f[k] = NULL;
@@ -1664,8 +1687,13 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
-    S->rd = dct_rundir_begin(S->out_dir, (const char *const *)file_names,
-                             N_FILES, &rc, &d);
+    /* the names a run writes, the grid trace's when it goes there */
+    const char *names[N_FILES + 1];
+    memcpy(names, file_names, sizeof file_names);
+    names[N_FILES] = S->grid_trace && strrchr(S->grid_trace, '/')
+                         ? strrchr(S->grid_trace, '/') + 1
+                         : S->grid_trace ? S->grid_trace : "grid.csv";
+    S->rd = dct_rundir_begin(S->out_dir, names, N_FILES + 1, &rc, &d);
     if (!S->rd) {
         dct_diag_print(&d, stderr);
         goto done;
@@ -1676,12 +1704,15 @@ int dct_cmd_simulate(int argc, char **argv)
         goto done;
     }
     if (S->grid_trace) {
-        if (!(S->f[F_GT] = dct_afile_open(S->grid_trace))) {
+        char *gt = grid_trace_path(S);
+        if (!gt || !(S->f[F_GT] = dct_afile_open(gt))) {
             fprintf(stderr, "dctwin: %s: cannot create: %s\n",
                     S->grid_trace, strerror(errno));
+            free(gt);
             rc = DCT_EXIT_OUTPUT;
             goto done;
         }
+        free(gt);
         FILE *g = dct_afile_fp(S->f[F_GT]);
         fputs("t_s", g);
         for (size_t k = 0; k < S->n_grid; k++) {

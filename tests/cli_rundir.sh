@@ -125,6 +125,16 @@ check "--out holding a file no run writes: named" grep -q "holds 'notes.txt'" "$
 check "--out holding a file no run writes: kept" test "$(cat "$tmp/a/notes.txt")" = mine
 rm "$tmp/a/notes.txt"
 
+# --- --grid-trace DIR/grid.csv: a file of the run, published with it -------
+for k in 1 2; do
+    run simulate "$top_srcdir/sites/bess-qual.xml" --duration 5s -q \
+        --grid-trace "$tmp/g/grid.csv" --out "$tmp/g"
+    check "--grid-trace into the run directory, run $k (exit $rc)" test "$rc" = 0
+    check "--grid-trace into the run directory, run $k: in its manifest" \
+        grep -q '  grid.csv$' "$tmp/g/manifest.sha256"
+    check "--grid-trace into the run directory, run $k: whole" whole "$tmp/g"
+done
+
 # --- two runs into one --out ----------------------------------------------
 # one holds the lock: the other is refused at once and touches nothing
 set +e
