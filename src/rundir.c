@@ -224,10 +224,21 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
                                  "directory it points to)");
         goto fail;
     }
-    if (mkdir(rd->out, 0777) == 0) {
+    /* each directory made is tracked before a signal can come */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int mk = mkdir(rd->out, 0777);
+    int e = errno;
+    if (mk == 0) {
         rd->is_created = 1;
         rd->slot_out = dct_afile_track_dir(rd->out, 0);
-    } else if (errno != EEXIST) {
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    errno = e;
+    if (mk != 0 && errno != EEXIST) {
         dct_error(d, rd->out, 0, "cannot create the run directory: %s",
                   strerror(errno));
         goto fail;
@@ -242,7 +253,7 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
         goto fail;
     }
     if (rd->lock_fd < 0) {
-        int e = errno;
+        e = errno;
         dct_error(d, rd->out, 0, "%s",
                   e == ELOOP || e == ENOTDIR
                       ? (lstat(rd->out, &st) == 0 && S_ISLNK(st.st_mode)
@@ -264,22 +275,24 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
         goto fail;
     }
     remove_stale(rd->parent, base);
-    int mk = mkdir(rd->tmp, 0777);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    mk = mkdir(rd->tmp, 0777);
     if (mk != 0 && errno == EEXIST) {
         /* a leftover of an earlier process of the same PID */
         dct_fs_remove_tree(rd->tmp, 1);
         mk = mkdir(rd->tmp, 0777);
     }
+    e = errno;
+    if (mk == 0 && (rd->slot_tmp = dct_afile_track_dir(rd->tmp, 1)) < 0) {
+        e = errno;
+        rmdir(rd->tmp);
+        mk = -1;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    errno = e;
     if (mk != 0) {
         dct_error(d, rd->tmp, 0, "cannot create the temporary run "
                                  "directory: %s", strerror(errno));
-        goto fail;
-    }
-    rd->slot_tmp = dct_afile_track_dir(rd->tmp, 1);
-    if (rd->slot_tmp < 0) {
-        dct_error(d, rd->tmp, 0, "cannot track the temporary run "
-                                 "directory: %s", strerror(errno));
-        rmdir(rd->tmp);
         goto fail;
     }
     *status = 0;

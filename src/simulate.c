@@ -35,6 +35,7 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1918,11 +1919,24 @@ static int make_tmp_dir(const char *what, char *buf, size_t n, int depth,
     snprintf(prefix, sizeof prefix, "dctwin-%s", what);
     dct_rundir_remove_stale(tmp, prefix, depth);
     snprintf(buf, n, "%s/%s.%ld.XXXXXX", tmp, prefix, (long)getpid());
-    if (mkdtemp(buf) && (*slot = dct_afile_track_dir(buf, depth)) >= 0)
+    /* tracked before a signal can come */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int is_made = mkdtemp(buf) != NULL;
+    int e = errno;
+    if (is_made && (*slot = dct_afile_track_dir(buf, depth)) < 0) {
+        e = errno;
+        rmdir(buf);
+        is_made = 0;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (is_made)
         return 0;
     fprintf(stderr, "dctwin: %s: cannot make a temporary directory: %s\n",
-            what, strerror(errno));
-    rmdir(buf);
+            what, strerror(e));
     return -1;
 }
 
