@@ -288,6 +288,9 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
         rmdir(rd->tmp);
         mk = -1;
     }
+    /* the new directory keeps the old one's permissions */
+    if (mk == 0 && !rd->is_created && fstat(rd->lock_fd, &st) == 0)
+        chmod(rd->tmp, st.st_mode & 07777);
     sigprocmask(SIG_SETMASK, &old, NULL);
     errno = e;
     if (mk != 0) {

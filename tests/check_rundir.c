@@ -109,8 +109,12 @@ START_TEST(test_new_and_replace)
     /* a second run replaces the first as a whole: a plot of the first
      * goes with it */
     put(out, "temperatures.png", "x");
+    ck_assert_int_eq(chmod(out, 0750), 0);
     one_run("t_s\n1\n");
     ck_assert(!exists(out, "temperatures.png"));
+    struct stat st;
+    ck_assert_int_eq(stat(out, &st), 0);
+    ck_assert_int_eq(st.st_mode & 07777, 0750);   /* its permissions kept */
     ck_assert_int_eq(n_entries(out), 3);
     ck_assert_int_eq(n_entries(base), 1);
     dct_diag_clear(&d);
