@@ -36,6 +36,7 @@
 #include "component.h"
 #include "criteria.h"
 #include "diag.h"
+#include "escape.h"
 #include "fsutil.h"
 #include "plot.h"
 #include "sigproc.h"
@@ -196,7 +197,7 @@ typedef struct rpt {
     double p_idle_sum, p_max_sum;
     double day_train_s;       /* seconds of training in the day profile */
     runinfo run[N_RUNS];
-    result res[N_CHECKS + 16];
+    result *res;              /* one per check of the criteria file */
     size_t n_res;
     int no_gnuplot;
     dct_diag d;
@@ -1759,18 +1760,10 @@ static void evaluate(rpt *R, int k)
 
 /* ------------------------------------------------------------ writing */
 
+/* Every input text in the report goes through escape.h. */
 static void html_str(FILE *f, const char *s)
 {
-    for (const char *p = s ? s : ""; *p; p++) {
-        switch (*p) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: putc(*p, f);
-        }
-    }
+    dct_esc_html(f, s);
 }
 
 static void html_num(FILE *f, double x)
@@ -2027,8 +2020,10 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
                "<th>Status</th><th>Basis</th></tr>\n");
     for (size_t i = 0; i < R->n_res; i++) {
         const result *r = &R->res[i];
-        fprintf(f, "<tr class=\"%s\"><td><a href=\"#%s\">",
-                status_word[r->status], r->c->id);
+        fprintf(f, "<tr class=\"%s\"><td><a href=\"#",
+                status_word[r->status]);
+        dct_esc_html_id(f, r->c->id);
+        fprintf(f, "\">");
         html_str(f, r->c->name);
         fprintf(f, "</a></td><td>");
         if (r->c->nvidia_test)
@@ -2057,10 +2052,14 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
     fprintf(f, "<h2>Checks</h2>\n");
     for (size_t i = 0; i < R->n_res; i++) {
         const result *r = &R->res[i];
-        fprintf(f, "<section id=\"%s\">\n<h3>", r->c->id);
+        fprintf(f, "<section id=\"");
+        dct_esc_html_id(f, r->c->id);
+        fprintf(f, "\">\n<h3>");
         html_str(f, r->c->name);
-        fprintf(f, " <small>(%s: %s)</small></h3>\n<p><b>Metric.</b> ",
-                r->c->id, status_word[r->status]);
+        fprintf(f, " <small>(");
+        html_str(f, r->c->id);
+        fprintf(f, ": %s)</small></h3>\n<p><b>Metric.</b> ",
+                status_word[r->status]);
         html_str(f, r->c->metric);
         fprintf(f, "</p>\n<p><b>Basis.</b> ");
         html_str(f, r->c->basis);
@@ -2403,6 +2402,11 @@ int dct_cmd_bess_report(int argc, char **argv)
     if ((rc = read_site(R)))
         goto done;
     /* the checks of the file, in its order; thresholds from the site */
+    if (!(R->res = calloc(R->cr->n ? R->cr->n : 1, sizeof *R->res))) {
+        fprintf(stderr, "dctwin: bess-report: out of memory\n");
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
     for (size_t i = 0; i < R->cr->n; i++) {
         const dct_criterion *c = &R->cr->c[i];
         result *r = &R->res[R->n_res++];
@@ -2526,6 +2530,7 @@ done:
     dct_criteria_free(R->cr);
     dct_site_free(R->site);
     dct_diag_clear(&R->d);
+    free(R->res);
     free(R);
     return rc;
 }

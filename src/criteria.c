@@ -3,6 +3,7 @@
 #include "criteria.h"
 #include "xmlread.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,20 @@ static void free_one(dct_criterion *c)
     free(c->criterion);
 }
 
+#define MAX_ID_LEN 64
+
+/* A check id: it names a section of report.html and a line of the
+ * summary, so it is kept to a plain word. */
+static int is_check_id(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!isalnum((unsigned char)s[n]) && s[n] != '_' && s[n] != '-' &&
+            s[n] != '.')
+            return 0;
+    return n >= 1 && n <= MAX_ID_LEN;
+}
+
 /* Fill C from the <check> element N; errors at LINE of PATH. */
 static void read_check(dct_criterion *c, xmlNodePtr n, const char *path,
                        const char *const *known, size_t n_known,
@@ -79,6 +94,12 @@ static void read_check(dct_criterion *c, xmlNodePtr n, const char *path,
                   "not-simulated, or no status for a simulated check)", id,
                   status);
     c->not_simulated = status != NULL;
+    if (c->id && !is_check_id(c->id)) {
+        dct_error(d, path, line, "<check> id '%.64s' (expected 1 to %d "
+                  "letters, digits, '.', '-' or '_')", c->id, MAX_ID_LEN);
+        c->not_simulated = 1;   /* no more messages quoting it */
+        id = "?";
+    }
     size_t b = 0;
     while (c->basis && b < 4 && strcmp(c->basis, dct_criteria_bases[b]))
         b++;

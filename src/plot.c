@@ -848,7 +848,8 @@ static int classify(prun *R)
         return -1;
     for (size_t i = 0; i < R->n_cols; i++)
         by[i] = &R->cols[i];
-    qsort(by, R->n_cols, sizeof *by, cmp_comp);
+    if (R->n_cols > 1)
+        qsort(by, R->n_cols, sizeof *by, cmp_comp);
     for (size_t a = 0, b; a < R->n_cols; a = b) {
         unsigned kind = 0;
         for (b = a; b < R->n_cols && cmp_comp(&by[a], &by[b]) == 0; b++) {
@@ -935,7 +936,8 @@ static int select_lines(prun *R)
         if (G->is_band) {
             worst_sort_base = R->cols;
             worst_sign = G->def->worst;
-            qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
+            if (G->n > 1)
+                qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
             G->n_lines = (size_t)G->def->n_worst;
         }
         for (size_t j = 0; j < G->n_lines; j++) {

@@ -637,7 +637,8 @@ static int sort_margins(sim *S)
             k[i].key = INFINITY;
         k[i].i = i;
     }
-    qsort(k, S->n_mg, sizeof *k, cmp_key);
+    if (S->n_mg > 1)
+        qsort(k, S->n_mg, sizeof *k, cmp_key);
     for (size_t i = 0; i < S->n_mg; i++)
         S->order[i] = k[i].i;
     free(k);
@@ -750,7 +751,8 @@ static size_t kind_of(const sim *S, size_t *kind)
     for (size_t i = 0; i < S->n_mg; i++)
         idx[i] = i;
     kind_sim = S;
-    qsort(idx, S->n_mg, sizeof *idx, cmp_kind);
+    if (S->n_mg > 1)
+        qsort(idx, S->n_mg, sizeof *idx, cmp_kind);
     size_t nk = 0;
     for (size_t i = 0; i < S->n_mg; i++) {
         if (i && !same_kind(S->mg[idx[i - 1]].def, S->mg[idx[i]].def))

@@ -21,6 +21,7 @@
  */
 #include "config.h"
 #include "site.h"
+#include "fsutil.h"
 #include "schema.h"
 #include "units.h"
 
@@ -326,9 +327,12 @@ static char *read_capped(const char *path, size_t *len, dct_diag *d,
                   DCT_MAX_FILE_BYTES / 1048576);
         return NULL;
     }
-    FILE *f = fopen(path, "rb");
+    /* opened without blocking and checked again: the file named may have
+     * been replaced by a FIFO since stat */
+    char why[200];
+    FILE *f = dct_open_regular(path, DCT_MAX_FILE_BYTES, why, sizeof why);
     if (!f) {
-        dct_error(d, ef, el, "cannot open '%s': %s", path, strerror(errno));
+        dct_error(d, ef, el, "cannot open '%s': %s", path, why);
         return NULL;
     }
     /* Read at most the size seen by stat (plus one byte to notice a file

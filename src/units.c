@@ -487,6 +487,45 @@ int dct_quantity_parse(const char *text, const char *expect, double *si,
     return 0;
 }
 
+int dct_number_parse(const char *text, const char **end, double *v)
+{
+    const char *p = text;
+    size_t n_digits = 0;
+    if (*p == '+' || *p == '-')
+        p++;
+    while (is_digit(*p))
+        p++, n_digits++;
+    if (*p == '.') {
+        p++;
+        while (is_digit(*p))
+            p++, n_digits++;
+    }
+    if (n_digits == 0)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        if (*q == '+' || *q == '-')
+            q++;
+        if (is_digit(*q)) {
+            while (is_digit(*q))
+                q++;
+            p = q;
+        }
+    }
+    char buf[128];
+    if ((size_t)(p - text) >= sizeof buf)
+        return -1;
+    memcpy(buf, text, (size_t)(p - text));
+    buf[p - text] = '\0';
+    errno = 0;
+    double x = strtod(buf, NULL);
+    if ((errno == ERANGE && fabs(x) > 1.0) || !isfinite(x))
+        return -1;
+    *v = x;
+    *end = p;
+    return 0;
+}
+
 const char *dct_unit_dim_name(const char *unit)
 {
     dct_dim d;

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "xmlread.h"
 #include "site.h"
+#include "fsutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,14 +37,10 @@ xmlDocPtr dct_xml_read(const char *path, const char *root, const char *what,
     xmlDocPtr doc = NULL;
     FILE *f = NULL;
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-        !(f = fopen(path, "rb"))) {
-        dct_error(d, path, 0, "cannot read the %s file", what);
-        goto done;
-    }
-    if (st.st_size > DCT_MAX_FILE_BYTES) {
-        dct_error(d, path, 0, "the file is %lld bytes, more than the %ld "
-                  "allowed", (long long)st.st_size, DCT_MAX_FILE_BYTES);
+    char why[200] = "cannot get its size";
+    if (!(f = dct_open_regular(path, DCT_MAX_FILE_BYTES, why, sizeof why)) ||
+        fstat(fileno(f), &st) != 0) {
+        dct_error(d, path, 0, "cannot read the %s file: %s", what, why);
         goto done;
     }
     size_t len = (size_t)st.st_size;
