@@ -2224,7 +2224,8 @@ static void help(void)
 
 static int is_readable(const char *path)
 {
-    FILE *f = fopen(path, "r");
+    char why[200];
+    FILE *f = dct_open_regular(path, 0, why, sizeof why);
     if (f)
         fclose(f);
     return f != NULL;

@@ -585,9 +585,23 @@ static int initial_events(sim *S)
         return 0;
     double *g = calloc(S->ode->nroots, sizeof *g);
     int *found = calloc(S->ode->nroots, sizeof *found);
-    int rc = -1;
-    if (!g || !found || S->ode->roots(0.0, S->y0, g, S->ode->ctx) != 0)
+    int rc = CB_WRITE;
+    if (!g || !found)
         goto out;
+    if (S->ode->roots(0.0, S->y0, g, S->ode->ctx) != 0) {
+        for (size_t i = 0; i < S->n_y; i++)
+            if (!isfinite(S->y0[i])) {
+                dct_error(S->d, NULL, 0, "the initial state is not finite "
+                          "(state %zu = %g): an input drives the model "
+                          "outside what it can represent", i, S->y0[i]);
+                break;
+            }
+        if (!S->d->n_errors)
+            dct_error(S->d, NULL, 0, "the events at t = 0 cannot be "
+                      "evaluated (the model has failed)");
+        rc = CB_NONFINITE;
+        goto out;
+    }
     for (size_t i = 0; i < S->ode->nroots; i++)
         found[i] = g[i] > 0;
     rc = on_root(0.0, S->y0, found, S);
@@ -1733,9 +1747,17 @@ int dct_cmd_simulate(int argc, char **argv)
     dct_model_start(S->model);
     S->u0 = dct_model_stored_energy(S->model, S->y0);
     S->w0 = dct_model_electric_energy(S->model, S->y0);
-    if (initial_events(S) != 0) {
+    errno = 0;
+    if ((r = initial_events(S)) != 0) {
+        dct_diag_print(&d, stderr);
+        if (r != CB_WRITE) {
+            fprintf(stderr, "dctwin: simulate: the run cannot start; no "
+                            "results written\n");
+            rc = DCT_EXIT_SOLVER;
+            goto done;
+        }
         fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
-                strerror(errno));
+                errno ? strerror(errno) : "the output stream failed");
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
@@ -1755,7 +1777,7 @@ int dct_cmd_simulate(int argc, char **argv)
     S->wall_s = now_s() - S->wall0;
     if (r == CB_WRITE) {
         fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
-                strerror(errno));
+                errno ? strerror(errno) : "the output stream failed");
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
@@ -1875,9 +1897,10 @@ static int print_run_table(const char *dir, const char *file)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    FILE *f = fopen(path, "r");
+    char why[200];
+    FILE *f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why);
     if (!f) {
-        fprintf(stderr, "dctwin: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "dctwin: %s: %s\n", path, why);
         return DCT_EXIT_INPUT;
     }
     int c;
@@ -1885,8 +1908,8 @@ static int print_run_table(const char *dir, const char *file)
         putchar(c);
     fclose(f);
     snprintf(path, sizeof path, "%s/margins.json", dir);
-    if (!(f = fopen(path, "r"))) {
-        fprintf(stderr, "dctwin: %s: %s\n", path, strerror(errno));
+    if (!(f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why))) {
+        fprintf(stderr, "dctwin: %s: %s\n", path, why);
         return DCT_EXIT_INPUT;
     }
     char buf[256];

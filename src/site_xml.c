@@ -22,6 +22,7 @@
 #include "config.h"
 #include "site.h"
 #include "fsutil.h"
+#include "xmlread.h"
 #include "schema.h"
 #include "units.h"
 
@@ -382,13 +383,7 @@ static void on_xml_error(void *ud, xmlErrorPtr e)
     /* libxml2 messages may hold newlines ("...!\nBytes: 0x.."): keep the
      * diagnostic on one line. */
     char msg[512];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    size_t l = strlen(msg);
-    while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-        msg[--l] = '\0';
-    for (char *q = msg; *q; q++)
-        if (*q == '\n' || *q == '\r' || *q == '\t')
-            *q = ' ';
+    dct_xml_message(e->message ? e->message : "XML error", msg, sizeof msg);
     dct_error(x->d, x->file, e->line > 0 ? e->line : 0, "%s: %s", x->prefix,
               msg);
 }
@@ -1280,6 +1275,8 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
     }
     char msg[256];
     long bad_line = prescan(buf, len, msg, sizeof msg);
+    if (!bad_line)
+        bad_line = dct_xml_check_shape(buf, len, msg, sizeof msg);
     if (bad_line) {
         dct_error(p->d, file, bad_line, "%s", msg);
         free(buf);

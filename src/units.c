@@ -447,8 +447,16 @@ int dct_quantity_parse(const char *text, const char *expect, double *si,
         return -1;
     }
 
-    if (dct_unit_parse(ubuf, &udim, &uscale, &uoffset, err, errlen) != 0)
+    if (ubuf[0] == '/') {
+        /* "10/K": a number per unit, read as "10 1/K" */
+        char rbuf[UNIT_MAX + 2];
+        snprintf(rbuf, sizeof rbuf, "1%s", ubuf);
+        if (dct_unit_parse(rbuf, &udim, &uscale, &uoffset, err, errlen) != 0)
+            return -1;
+    } else if (dct_unit_parse(ubuf, &udim, &uscale, &uoffset, err,
+                              errlen) != 0) {
         return -1;
+    }
 
     if (edim.is_abs_temp) {
         /* An absolute temperature: degC, or K read as absolute. */
