@@ -2305,7 +2305,14 @@ static int parse_args(rpt *R, int argc, char **argv)
             break;
         }
         case 'f': R->fmt = optarg; break;
-        case 'o': R->out = optarg; break;
+        case 'o':
+            if (!*optarg) {
+                fprintf(stderr, "dctwin: bess-report: --out '': expected a "
+                                "directory name\n");
+                return DCT_EXIT_USAGE;
+            }
+            R->out = optarg;
+            break;
         case 'q': R->quiet = 1; break;
         case 'h': help(); return -1;
         case ':':
@@ -2340,9 +2347,11 @@ static int parse_args(rpt *R, int argc, char **argv)
 
 static void print_summary(const rpt *R)
 {
+    char sb[512], cb[512];
     printf("BESS report: battery %s on site %s (criteria %s)\n", R->bess_id,
-           R->site->name ? R->site->name : "?",
-           R->cr->name ? R->cr->name : R->cr->file);
+           dct_esc_term(sb, sizeof sb, R->site->name ? R->site->name : "?"),
+           dct_esc_term(cb, sizeof cb, R->cr->name ? R->cr->name
+                                                   : R->cr->file));
     printf("%-18s %-5s %12s %12s %12s %-7s %s\n", "check", "test",
            "measured", "threshold", "margin", "unit", "status");
     for (size_t i = 0; i < R->n_res; i++) {

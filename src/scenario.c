@@ -412,6 +412,13 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                           "whole (units= goes with a rectifier, "
                           "heat-rejection, hall-air, cdu or generator)", id,
                           dct_etypes[c->type].name);
+            else if (units) {
+                int ic = dct_param_lookup(c->type, "count");
+                double n_inst = ic >= 0 ? c->q[ic] : NAN;
+                if (isfinite(n_inst) && units > n_inst)
+                    dct_error(d, path, line, "units=\"%ld\": '%s' has %.0f "
+                              "installed", units, id, n_inst);
+            }
         }
         if (sc->n_ev == cap) {
             size_t nc = cap ? 2 * cap : 8;

@@ -1201,6 +1201,11 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             }
             break;
         case O_OUT:
+            if (!*optarg) {
+                fprintf(stderr, "dctwin: simulate: --out '': expected a "
+                                "directory name\n");
+                return DCT_EXIT_USAGE;
+            }
             free(S->out_dir);
             if (!(S->out_dir = strdup(optarg))) {
                 fprintf(stderr, "dctwin: simulate: out of memory\n");
@@ -1334,8 +1339,10 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
     if (rows > SIM_MAX_ROWS) {
         fprintf(stderr, "dctwin: simulate: %g s in steps of %g s would give "
                         "%.0f rows; at most %.0f are written (use a longer "
-                        "--output-step)\n",
-                S->duration, S->out_step, rows, SIM_MAX_ROWS);
+                        "%s)\n",
+                S->duration, S->grid_trace ? S->grid_step : S->out_step,
+                rows, SIM_MAX_ROWS,
+                S->grid_trace ? "--grid-step" : "--output-step");
         return DCT_EXIT_USAGE;
     }
     return -1;

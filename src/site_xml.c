@@ -1445,6 +1445,15 @@ static void apply_set(parse_ctx *p, const char *assign)
                       assign, param);
             return;
         }
+        if (c->type == DCT_T_RACK && i == DCT_RACK_COUNT) {
+            /* racks are expanded while the file is read: one record per
+             * rack, each its own component by now */
+            dct_error(p->d, p->file, 0, "'%s': a <rack>'s count is the "
+                      "number of racks the element stands for, fixed when "
+                      "the site is read; it cannot be changed with --set "
+                      "(edit the site, or see dctwin capacity)", assign);
+            return;
+        }
         if (set_param(p, c, i, elem, val, 0) != 0)
             return;
     }
