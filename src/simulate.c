@@ -20,6 +20,7 @@
 #include "textout.h"
 #include "cli.h"
 #include "diag.h"
+#include "envelope.h"
 #include "model.h"
 #include "plot.h"
 #include "site.h"
@@ -138,6 +139,7 @@ typedef struct sim {
     dct_diag *d;
     dct_site *site;
     dct_model *model;
+    dct_envelope *env;   /* the models' validity envelope */
     dct_solver *solver;
     const dct_ode *ode;
     sim_input *inputs;
@@ -418,6 +420,9 @@ static int on_output(double t, const double *y, void *ud)
                       dct_model_output_name(S->model, i), t);
             return CB_NONFINITE;
         }
+    if (dct_envelope_check(S->env, t, S->out, dct_afile_fp(S->f[F_EV]),
+                           S->d) != 0)
+        return CB_WRITE;
     FILE *f = dct_afile_fp(S->f[F_TS]);
     fprintf(f, "%.9g", t);
     for (size_t k = 0; k < S->n_sel; k++)
@@ -913,6 +918,8 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     dct_json_num(f, S->rtol);
     fputs(",\"atol\":", f);
     dct_json_num(f, S->atol);
+    fputs(",\n \"validity\":", f);
+    dct_envelope_json(f, S->env);
     fprintf(f, ",\n \"model\":{\"n_states\":%zu,\"n_outputs\":%zu,"
                "\"n_margins\":%zu,\"n_racks\":%zu,\"n_rack_groups\":%zu}",
             S->n_y, S->n_out, S->n_mg, S->site->n_racks,
@@ -1469,8 +1476,9 @@ static int alloc_run(sim *S)
     S->mg = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->mg);
     S->order = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->order);
     S->grid_col = calloc(S->n_out ? S->n_out : 1, sizeof *S->grid_col);
+    S->env = dct_envelope_new(S->site, S->model);
     if (!S->y0 || !S->out || !S->sel || !S->mval || !S->mg || !S->order ||
-        !S->grid_col)
+        !S->grid_col || !S->env)
         return -1;
     /* the grids' power columns: "<grid id>.P_kW" of every grid record */
     size_t k_ramp = 0;
@@ -1797,7 +1805,9 @@ int dct_cmd_simulate(int argc, char **argv)
         goto done;
     }
 
-    /* results */
+    /* results; the warnings of the run (the validity envelope) first */
+    dct_diag_print(&d, stderr);
+    dct_diag_clear(&d);
     copy_margin_sources(S);
     if (sort_margins(S) != 0) {
         rc = DCT_EXIT_OUTPUT;
@@ -1812,6 +1822,10 @@ int dct_cmd_simulate(int argc, char **argv)
         print_stats(S);
     if (dct_verbosity >= 1) {
         write_margins_txt(stdout, S);
+        char env[400];
+        dct_envelope_summary(S->env, env, sizeof env);
+        if (*env)
+            printf("%s\n", env);
         fflush(stdout);
     }
     rc = status;
@@ -1831,6 +1845,7 @@ done:
     if (rc >= DCT_EXIT_USAGE && S->is_dir_created && S->out_dir)
         rmdir(S->out_dir);   /* only when still empty */
     dct_solver_free(S->solver);
+    dct_envelope_free(S->env);
     if (S->model)
         dct_model_free(S->model);
     dct_site_free(S->site);
