@@ -241,7 +241,7 @@ check "events.csv: the junction once (T_j and T_j_hot are one kind)" \
 check "a warning names the range" \
     grep -q 'warning: coolant A01 = 10[0-9.]* degC at t = .*(the model is valid from -9.8 to 100 degC' "$tmp/err"
 check "the summary says the model left its valid range" \
-    grep -q '^warning: the model left its valid range (2 components\?' "$tmp/out"
+    grep -q '^warning: the model left its valid range (2 ranges of components left; first coolant A01' "$tmp/out"
 check "run.json says so" \
     grep -q '"validity":{"left":true,"n":2,"first":{"t_s":[0-9.e+]*,"component":"A01","kind":"coolant"' "$tmp/af/run.json"
 check "a run inside the envelope says nothing" \
