@@ -229,6 +229,14 @@ sane "simulate --out ''" 2 "--out '': expected a directory name"
 hrun simulate "$site" --grid-trace "$tmp/gt.csv" --grid-step 1e-9s --duration 10s --out "$tmp/o" -q
 sane "--grid-step 1e-9s" 2 "10 s in steps of 1e-09 s would give"
 
+# the smallest bus capacitance the validation accepts settles (it was
+# 1e-6 F, which failed with exit 4); below it, a validation error
+hrun validate "$site" --set 'dc-1.capacitance=1e-6 F'
+sane "capacitance 1e-6 F" 3 "capacitance' = '1e-6 F' is out of range \(expected 0.01 F to 1000 F\)"
+hrun simulate "$top_srcdir/sites/reference-hall.xml" \
+    --set 'dc-1.capacitance=0.01 F' --duration 2s --out "$tmp/cap" -q
+status "the largest shipped site at the minimum capacitance 0.01 F" 0
+
 # ------------------------------------------------- the validity envelope
 printf '<scenario name="all-cooling-lost">\n<event t="10 s" fail="cdu-1"/>\n<event t="10 s" fail="dry"/>\n<event t="10 s" fail="hall"/>\n</scenario>\n' \
     >"$tmp/allfail.xml"
