@@ -58,6 +58,7 @@
 int dct_cmd_simulate(int argc, char **argv);
 
 #define MAX_IDS 16
+#define MAX_SETS 64   /* --set options */
 #define PATH_N 4096
 #define DR_CAP_NONE "9e9W"   /* peak-shave cap far above any load */
 /* [s] the report's stimuli start after this hold at their first level:
@@ -183,7 +184,7 @@ typedef struct runinfo {
 
 typedef struct rpt {
     const char *site_path, *bess_id, *crit_path, *profile, *out, *fmt;
-    char *sets[64];
+    char *sets[MAX_SETS];
     int n_sets, quiet;
     unsigned long seed;
     dct_site *site;
@@ -427,14 +428,17 @@ static void judge(result *r)
 
 /* ----------------------------------------------------------- the site */
 
-static const char *add_id(const char **v, int *n, const char *id)
+/* Add ID to the list V of *N ids (at most MAX_IDS) unless there; sets
+ * *IS_FULL when it does not fit. */
+static void add_id(const char **v, int *n, const char *id, int *is_full)
 {
     for (int k = 0; k < *n; k++)
         if (strcmp(v[k], id) == 0)
-            return v[k];
+            return;
     if (*n < MAX_IDS)
         v[(*n)++] = id;
-    return id;
+    else
+        *is_full = 1;
 }
 
 /* Cell OCV at SOC from the battery's table (linear). */
@@ -489,6 +493,7 @@ static int read_site(rpt *R)
     R->band_low = R->bus->q[DCT_DC_BUS_BAND_LOW];
     R->contract = 0;
     R->ramp_limit = NAN;
+    int is_full = 0;
     for (size_t i = 0; i < s->n_comps; i++) {
         const dct_comp *c = s->comps[i];
         if (c->is_model)
@@ -497,7 +502,7 @@ static int read_site(rpt *R)
             c->ref[DCT_RECTIFIER_BUS].v[0] == R->bus) {
             const dct_comp *g = c->ref[DCT_RECTIFIER_GRID].v[0];
             int n0 = R->n_grids;
-            add_id(R->grids, &R->n_grids, g->id);
+            add_id(R->grids, &R->n_grids, g->id, &is_full);
             if (R->n_grids > n0) {
                 R->contract += g->q[DCT_GRID_CONTRACT];
                 double rl = g->q[DCT_GRID_RAMP_LIMIT];
@@ -508,11 +513,13 @@ static int read_site(rpt *R)
             if (R->n_rects < MAX_IDS) {
                 R->rect_count[R->n_rects] = (int)c->q[DCT_RECTIFIER_COUNT];
                 R->rects[R->n_rects++] = c->id;
+            } else {
+                is_full = 1;
             }
         }
         if (c->type == DCT_T_GENERATOR &&
             c->ref[DCT_GENERATOR_BUS].v[0] == R->bus) {
-            add_id(R->gens, &R->n_gens, c->id);
+            add_id(R->gens, &R->n_gens, c->id, &is_full);
             R->gen_rating +=
                 c->q[DCT_GENERATOR_COUNT] * c->q[DCT_GENERATOR_RATING];
         }
@@ -521,6 +528,13 @@ static int read_site(rpt *R)
             R->p_idle_sum += c->q[DCT_RACK_P_IDLE];
             R->p_max_sum += c->q[DCT_RACK_P_MAX];
         }
+    }
+    if (is_full) {
+        fprintf(stderr, "dctwin: bess-report: %s: bus '%s' has more than %d "
+                        "grids, rectifier groups or generators; the report "
+                        "handles at most %d of each\n",
+                R->site_path, R->bus->id, MAX_IDS, MAX_IDS);
+        return DCT_EXIT_INPUT;
     }
     if (R->n_grids == 0 || R->n_racks == 0) {
         fprintf(stderr, "dctwin: bess-report: %s: battery '%s' is on bus "
@@ -638,7 +652,7 @@ static void sb_events(sbuf *b, const char *const *ids, int n, double t,
 static int simulate(rpt *R, int k, const char *duration, const char *step)
 {
     runinfo *ri = &R->run[k];
-    char *av[160];
+    char *av[24 + 2 * MAX_SETS];   /* 21 fixed at most, 2 per --set */
     int ac = 0;
     char probe[2048];
     size_t pn = 0;
@@ -651,7 +665,14 @@ static int simulate(rpt *R, int k, const char *duration, const char *step)
         pn += (size_t)snprintf(probe + pn, sizeof probe - pn, ",%s.P_kW",
                                R->gens[g]);
     if (k == RUN_LOSS && pn < sizeof probe)
-        snprintf(probe + pn, sizeof probe - pn, ",*.P_unserved_kW");
+        pn += (size_t)snprintf(probe + pn, sizeof probe - pn,
+                               ",*.P_unserved_kW");
+    if (pn >= sizeof probe) {
+        fprintf(stderr, "dctwin: bess-report: the ids of the bus's grids "
+                        "and generators are longer than the %zu bytes of a "
+                        "probe list\n", sizeof probe - 1);
+        return DCT_EXIT_INPUT;
+    }
     snprintf(ri->dir, sizeof ri->dir, "%s/runs/%s", R->out,
              run_defs[k].name);
     av[ac++] = "simulate";
@@ -2285,8 +2306,9 @@ static int parse_args(rpt *R, int argc, char **argv)
         case 'c': R->crit_path = optarg; break;
         case 'p': R->profile = optarg; break;
         case 's':
-            if (R->n_sets >= 64) {
-                fprintf(stderr, "dctwin: bess-report: more than 64 --set\n");
+            if (R->n_sets >= MAX_SETS) {
+                fprintf(stderr, "dctwin: bess-report: more than %d --set\n",
+                        MAX_SETS);
                 return DCT_EXIT_USAGE;
             }
             R->sets[R->n_sets++] = optarg;

@@ -1,6 +1,7 @@
 /* criteria.c - read and check a criteria file (criteria.h). */
 #include "config.h"
 #include "criteria.h"
+#include "units.h"
 #include "xmlread.h"
 
 #include <ctype.h>
@@ -24,13 +25,15 @@ static const char *const check_attrs[] = {
 /* A number that is the whole of TEXT. */
 static int parse_num(const char *text, double *x)
 {
-    char *end;
-    if (!text || !*text)
+    const char *end;
+    if (!text)
         return -1;
-    *x = strtod(text, &end);
+    text += strspn(text, " ");
+    if (dct_number_parse(text, &end, x))   /* decimal, no hex or inf */
+        return -1;
     while (*end == ' ')
         end++;
-    return *end || !isfinite(*x) ? -1 : 0;
+    return *end ? -1 : 0;
 }
 
 static void free_one(dct_criterion *c)

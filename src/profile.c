@@ -713,9 +713,10 @@ static int mix_parse(const dct_comp *pc, char (*names)[128], double *fr,
     double sum = 0;
     const char *p = fs;
     while (*p) {
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p)
+        const char *end;
+        double v;
+        p += strspn(p, " \t\n");
+        if (dct_number_parse(p, &end, &v))   /* decimal, as in the XML */
             break;
         if (nf < MAX_MIX)
             fr[nf] = v;

@@ -329,9 +329,10 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         char *tg = dct_xml_attr(n, "target"), *wx = dct_xml_attr(n, "weather");
         double scale = NAN;
         if (scl) {
-            char *end = NULL;
-            scale = strtod(scl, &end);
-            if (!*scl || *end || !(scale >= 0 && scale <= 1))
+            const char *end = scl;
+            if (dct_number_parse(scl, &end, &scale))
+                scale = NAN;
+            if (*end || !(scale >= 0 && scale <= 1))
                 dct_error(d, path, line, "scale=\"%s\": expected a number "
                           "from 0 to 1", scl);
             free(scl);
