@@ -84,10 +84,10 @@ void dct_esc_html_id(FILE *f, const char *s)
     for (; *p; p++) {
         unsigned c = *p;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-            (c >= '0' && c <= '9') || c == '-' || c == '_')
+            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')
             putc((int)c, f);
         else
-            fprintf(f, ".%02X", c);
+            fprintf(f, "~%02X", c);
     }
 }
 

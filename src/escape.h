@@ -25,9 +25,10 @@
 void dct_esc_html(FILE *f, const char *s);
 
 /* S as an HTML id (and the fragment of an href="#..." to it): ASCII letters,
- * digits, '-' and '_' are kept, every other byte is written as "." and two
- * hex digits, so distinct strings give distinct ids and the result needs no
- * further escaping in an attribute or a URL.  An empty S gives "_". */
+ * digits, '-', '_' and '.' are kept, every other byte (and '~') is written
+ * as "~" and two hex digits, so distinct strings give distinct ids and the
+ * result needs no further escaping in an attribute or a URL.  An empty S
+ * gives "_". */
 void dct_esc_html_id(FILE *f, const char *s);
 
 /* S made safe for a terminal into BUF (N bytes, N >= 1, always

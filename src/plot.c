@@ -691,7 +691,7 @@ static FILE *open_in(const char *path, long max_bytes, dct_diag *d)
     char why[200];
     FILE *f = dct_open_regular(path, max_bytes, why, sizeof why);
     if (!f && d)
-        dct_error(d, path, 0, "cannot read: %s", why);
+        dct_error(d, path, 0, "cannot open: %s", why);
     return f;
 }
 
