@@ -1,6 +1,7 @@
 /* fsutil.c - digests and directories for run and report outputs. */
 #include "config.h"
 #include "fsutil.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -173,4 +174,19 @@ ssize_t dct_getline_max(char **line, size_t *cap, FILE *f, size_t max)
         return -1;
     (*line)[len] = '\0';
     return has_nul ? -3 : (ssize_t)len;
+}
+
+ssize_t dct_text_line(char **line, size_t *cap, FILE *f, size_t max,
+                      const char *path, long ln, struct dct_diag *d)
+{
+    ssize_t n = dct_getline_max(line, cap, f, max);
+    if (n == -1 && ferror(f)) {
+        dct_error(d, path, ln, "read error");
+        return -2;
+    }
+    if (n == -2)
+        dct_error(d, path, ln, "line longer than %zu bytes", max);
+    else if (n == -3)
+        dct_error(d, path, ln, "NUL byte: not a text file");
+    return n < -1 ? -2 : n;
 }

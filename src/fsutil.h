@@ -14,6 +14,8 @@ int dct_mkdir_p(const char *dir, int *is_created);
 #include <stdio.h>
 #include <sys/types.h>
 
+struct dct_diag;
+
 /* Limits of the text files dctwin reads (traces, weather, the CSV tables
  * of a run directory): the longest line and the largest file. */
 #define DCT_MAX_LINE_BYTES (64L * 1024 * 1024)
@@ -35,5 +37,11 @@ FILE *dct_open_regular(const char *path, long max_bytes, char *why,
  * bytes (the rest of the line is left unread); -3 when it holds a NUL
  * byte (not text). */
 ssize_t dct_getline_max(char **line, size_t *cap, FILE *f, size_t max);
+
+/* dct_getline_max for a text input PATH whose next line is line LN: its
+ * length, -1 at the end of the file, or -2 with the error ("line longer
+ * than MAX bytes", "NUL byte", "read error") recorded in D at PATH:LN. */
+ssize_t dct_text_line(char **line, size_t *cap, FILE *f, size_t max,
+                      const char *path, long ln, struct dct_diag *d);
 
 #endif

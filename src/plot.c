@@ -700,18 +700,7 @@ static FILE *open_in(const char *path, long max_bytes, dct_diag *d)
 static ssize_t next_line(char **line, size_t *cap, FILE *f, const char *path,
                          long ln, dct_diag *d)
 {
-    ssize_t n = dct_getline_max(line, cap, f, DCT_MAX_LINE_BYTES);
-    if (n == -1 && ferror(f)) {
-        dct_error(d, path, ln, "read error");
-        return -2;
-    }
-    if (n < -1) {
-        dct_error(d, path, ln, n == -2 ? "line longer than %ld bytes"
-                                       : "NUL byte: not a text file (%ld)",
-                  DCT_MAX_LINE_BYTES);
-        return -2;
-    }
-    return n;
+    return dct_text_line(line, cap, f, DCT_MAX_LINE_BYTES, path, ln, d);
 }
 
 /* Read the header of FILE into a malloc'd array of N malloc'd names.

@@ -148,14 +148,10 @@ static int trace_read(trace *tr, const char *path, const char *from,
     char *buf = NULL;
     size_t bcap = 0;
     long ln = 1;
-    ssize_t len = dct_getline_max(&buf, &bcap, f, TRACE_LINE_MAX);
-    if (len == -1) {
-        dct_error(d, path, 1, ferror(f) ? "read error" : "empty trace file");
-        goto fail;
-    }
+    ssize_t len = dct_text_line(&buf, &bcap, f, TRACE_LINE_MAX, path, 1, d);
     if (len < 0) {
-        dct_error(d, path, 1, "%s", len == -2 ? "line longer than 4096 bytes"
-                                              : "NUL byte: not a text file");
+        if (len == -1)
+            dct_error(d, path, 1, "empty trace file");
         goto fail;
     }
     buf[strcspn(buf, "\r\n")] = '\0';
@@ -173,16 +169,12 @@ static int trace_read(trace *tr, const char *path, const char *from,
     }
     size_t cap = 0;
     for (;;) {
-        len = dct_getline_max(&buf, &bcap, f, TRACE_LINE_MAX);
+        len = dct_text_line(&buf, &bcap, f, TRACE_LINE_MAX, path, ln + 1, d);
         if (len == -1)
             break;
         ln++;
-        if (len < 0) {
-            dct_error(d, path, ln, "%s", len == -2
-                                       ? "line longer than 4096 bytes"
-                                       : "NUL byte: not a text file");
+        if (len < 0)
             goto fail;
-        }
         if (buf[strspn(buf, " \t\r\n")] == '\0')
             continue;
         const char *e1, *e2;
@@ -234,10 +226,6 @@ static int trace_read(trace *tr, const char *path, const char *from,
         tr->t[tr->n] = t;
         tr->v[tr->n] = v;
         tr->n++;
-    }
-    if (ferror(f)) {
-        dct_error(d, path, ln, "read error");
-        goto fail;
     }
     free(buf);
     buf = NULL;

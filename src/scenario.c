@@ -142,14 +142,11 @@ static int weather_read(dct_scenario *sc, const char *path, const char *from,
     long ln = 1;
     int has_wb = 0, rc = -1;
     size_t cap = 0;
-    ssize_t len = dct_getline_max(&buf, &bcap, f, WEATHER_LINE_MAX);
-    if (len == -1) {
-        dct_error(d, path, 1, ferror(f) ? "read error" : "empty weather file");
-        goto out;
-    }
+    ssize_t len = dct_text_line(&buf, &bcap, f, WEATHER_LINE_MAX, path, 1,
+                                d);
     if (len < 0) {
-        dct_error(d, path, 1, "%s", len == -2 ? "line longer than 4096 bytes"
-                                              : "NUL byte: not a text file");
+        if (len == -1)
+            dct_error(d, path, 1, "empty weather file");
         goto out;
     }
     buf[strcspn(buf, "\r\n")] = '\0';
@@ -164,16 +161,13 @@ static int weather_read(dct_scenario *sc, const char *path, const char *from,
         goto out;
     }
     for (;;) {
-        len = dct_getline_max(&buf, &bcap, f, WEATHER_LINE_MAX);
+        len = dct_text_line(&buf, &bcap, f, WEATHER_LINE_MAX, path, ln + 1,
+                            d);
         if (len == -1)
             break;
         ln++;
-        if (len < 0) {
-            dct_error(d, path, ln, "%s", len == -2
-                                       ? "line longer than 4096 bytes"
-                                       : "NUL byte: not a text file");
+        if (len < 0)
             goto out;
-        }
         if (buf[strspn(buf, " \t\r\n")] == '\0')
             continue;
         double v[3] = {0, 0, 0};
@@ -240,10 +234,6 @@ static int weather_read(dct_scenario *sc, const char *path, const char *from,
             dct_error(d, path, 0, "cannot interpolate the weather file");
             goto out;
         }
-    }
-    if (ferror(f)) {
-        dct_error(d, path, ln, "read error");
-        goto out;
     }
     rc = 0;
 out:
