@@ -150,15 +150,19 @@ ssize_t dct_getline_max(char **line, size_t *cap, FILE *f, size_t max)
 {
     size_t len = 0;
     int has_nul = 0, c;
-    while ((c = getc(f)) != EOF) {
-        if (len > max)
+    flockfile(f);
+    while ((c = getc_unlocked(f)) != EOF) {
+        if (len > max) {
+            funlockfile(f);
             return -2;
+        }
         if (len + 2 > *cap) {
             size_t nc = *cap ? 2 * *cap : 256;
             if (nc > max + 2)
                 nc = max + 2;
             char *p = realloc(*line, nc);
             if (!p) {
+                funlockfile(f);
                 errno = ENOMEM;
                 return -1;
             }
@@ -170,6 +174,7 @@ ssize_t dct_getline_max(char **line, size_t *cap, FILE *f, size_t max)
         if (c == '\n')
             break;
     }
+    funlockfile(f);
     if (len == 0)
         return -1;
     (*line)[len] = '\0';
