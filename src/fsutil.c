@@ -263,9 +263,10 @@ int dct_fs_remove_tree(const char *path, int max_depth)
     return rc;
 }
 
-static const char *file_kind(mode_t m)
+const char *dct_file_kind(mode_t m)
 {
-    return S_ISDIR(m)    ? "a directory"
+    return S_ISLNK(m)    ? "a symbolic link"
+           : S_ISDIR(m)  ? "a directory"
            : S_ISFIFO(m) ? "a FIFO"
            : S_ISCHR(m)  ? "a character device"
            : S_ISBLK(m)  ? "a block device"
@@ -290,7 +291,7 @@ FILE *dct_open_regular(const char *path, long max_bytes, char *why,
         return NULL;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(why, n, "is %s, not a regular file", file_kind(st.st_mode));
+        snprintf(why, n, "is %s, not a regular file", dct_file_kind(st.st_mode));
         close(fd);
         errno = EINVAL;
         return NULL;

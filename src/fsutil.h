@@ -28,6 +28,10 @@ struct dct_diag;
  * and the reason in WHY (N bytes, NUL-terminated): "is a FIFO, not a
  * regular file", "is 9.2 GiB, more than the 512 MiB allowed", or
  * strerror(errno). */
+/* What a file of mode M is, for a message: "a directory", "a FIFO", "a
+ * symbolic link" (from lstat), ... */
+const char *dct_file_kind(mode_t m);
+
 FILE *dct_open_regular(const char *path, long max_bytes, char *why,
                        size_t n);
 
