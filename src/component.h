@@ -515,7 +515,7 @@ typedef enum dct_type {
     X(P_MAX, "p-max", DCT_PK_Q, "W", 1e3, 1e7, NAN, NULL,                   \
       DCT_PF_MODEL | DCT_PF_REQ, "rack power at full load (u = 1)")         \
     X(P_IDLE, "p-idle", DCT_PK_Q, "W", 0, 1e7, NAN, NULL,                   \
-      DCT_PF_MODEL | DCT_PF_REQ, "rack power at idle (u = 0)")              \
+      DCT_PF_MODEL | DCT_PF_REQ, "rack power at idle, the least it draws")   \
     X(N_GPU, "n-gpu", DCT_PK_INT, "", 1, 10000, NAN, NULL,                  \
       DCT_PF_MODEL | DCT_PF_REQ, "accelerator packages per rack")           \
     X(P_GPU, "p-gpu", DCT_PK_Q, "W", 1, 1e5, NAN, NULL,                     \

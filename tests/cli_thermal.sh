@@ -79,11 +79,12 @@ run simulate "$top_srcdir/sites/reference-hall.xml" --profile llm-training \
     --duration 30s --output-step 0.1s -q --probe 'A01.P_kW,hall.*' \
     --out "$tmp/hall"
 check "reference-hall llm-training exits 0 (got $rc)" [ "$rc" -eq 0 ]
-# the square wave: 0.5 Hz, full power, then 30 % of it (P = P_idle +
-# u (P_max - P_idle), P_idle 40 kW, P_max 132 kW)
-check "reference-hall rack power swings 132 kW / 67.6 kW" \
+# the square wave: 0.5 Hz, full power, then 30 % of it, the levels
+# dctwin(1) and its source state as fractions of p-max: P = max(P_idle,
+# u P_max), P_idle 40 kW, P_max 132 kW, so 132 kW and max(40, 39.6) kW
+check "reference-hall GB200 rack power swings 100 % / 30 % of p-max (132 kW / 40 kW)" \
     awk -F, 'NR > 1 { if ($2 > hi) hi = $2; if (lo == "" || $2 < lo) lo = $2 }
-        END { exit !(hi > 131.9 && hi < 132.1 && lo > 67.5 && lo < 67.7) }' \
+        END { exit !(hi > 131.99 && hi < 132.01 && lo > 39.99 && lo < 40.01) }' \
         "$tmp/hall/timeseries.csv"
 grep -q '"realtime_ratio":[0-9]' "$tmp/hall/run.json" && ok ||
     fail "reference-hall run.json lacks a realtime_ratio"
@@ -294,14 +295,14 @@ check "one CDU lost: no throttle" \
     grep -q '^time to throttle: none' "$tmp/cf1/margins.txt"
 
 # ------------------------------------------------- a CSV load trace
-printf 't_s,u\n0,0.3\n30,0.3\n31,1\n60,1\n' >"$tmp/trace.csv"
+printf 't_s,u\n0,0.5\n30,0.5\n31,1\n60,1\n' >"$tmp/trace.csv"
 run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/trace.csv" \
     --duration 1min --output-step 1s -q --probe 'A01.P_kW' --out "$tmp/csv"
 check "CSV trace runs (got $rc)" [ "$rc" -le 1 ]
 p10=$(awk -F, '$1 == 10 { print $2 }' "$tmp/csv/timeseries.csv")
 p45=$(awk -F, '$1 == 45 { print $2 }' "$tmp/csv/timeseries.csv")
-# P = P_idle + u (P_max - P_idle) = 40 + u 92 kW
-check "CSV u = 0.3 gives 67.6 kW ($p10)" near "$p10" 67.6 0.001
+# P = max(P_idle, u P_max) = max(40, u 132) kW
+check "CSV u = 0.5 gives 66 kW ($p10)" near "$p10" 66 0.001
 check "CSV u = 1 gives 132 kW ($p45)" near "$p45" 132 0.001
 printf 't_s,P_W\n0,50000\n60,110000\n' >"$tmp/tracew.csv"
 run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/tracew.csv" \
