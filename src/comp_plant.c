@@ -677,6 +677,13 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                   "hall-air %s: the CRAH t-rated must be above t-chw", c->id);
         return -1;
     }
+    /* the racks' air-side heat goes with their trip latch */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *r = &m->comp[i];
+        if (r->ct == &dct_ctype_rack &&
+            dct_rack_dep_trip(m, c, r->rep ? r->rep : r))
+            return -1;
+    }
     const char *outs[] = {"T_degC", "Q_crah_kW", "P_crah_kW"};
     for (size_t i = 0; i < 3; i++)
         if (dct_model_add_output(m, c, outs[i]))

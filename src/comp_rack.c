@@ -11,11 +11,29 @@
  *   T_pin = T_in + f_man (T_out - T_in)     (manifold pre-heat)
  *   T_pin,hot = T_in + f_man,hot (T_out - T_in)   (the hot GPU's plate)
  *   C_seg dT_k/dt = mdot c_p (T_{k-1} - T_k) + Q_liq / n_seg
- *   Q_liq = (N-1)(T_c - T_pin)/R_ci(V) + (T_ch - T_pin)/R_ci(m V) + Q_oth
+ *   Q_liq = (N-1)(T_c - T_pin)/R_ci(V) + (T_ch - T_pin,hot)/R_ci(m V)
+ *           + Q_oth
  *   Q_oth = f_liq P_dem - N P_gpu_dem,  Q_air = (1 - f_liq) P_dem
  *
  * g(T) is 1 below t-soft, falls linearly to 0.5 at t-slow and to 0 at
- * t-trip (dctwin-models(7)).  Equations and sources: dctwin-models(7). */
+ * t-trip (dctwin-models(7)).
+ *
+ * Rack trip (BMC/PSU over-temperature shutdown): a latch z in [0, 1],
+ * P_dem scaled by 1 - s(z), s(z) = z^2 (3 - 2 z),
+ *   tau_z dz/dt = (1 - c)(max(a, h(z)) - z) - c tau_z min(1, z/z0)/t_rs
+ *   a = max(ramp((T_jh - T_trip)/dT), ramp((T_out - T_ct)/dT))
+ *   h(z) = ramp((z - z0)/z0)   (the latch: above z0 the trip completes)
+ *   c = [t_rs > 0] ramp((T_soft - T_jh)/dT) ramp((T_ret,max - T_out)/dT)
+ * with ramp(x) = min(max(x, 0), 1).
+ *
+ * Capacitor tier (power-shelf storage): a rate-limited input command
+ * P_c, the bank covering the difference within its energy window,
+ *   dP_c/dt = clamp((P_t - P_c)/tau_f, -r, r),
+ *   P_t = clamp(P_el + (E_bank/2 - E)/tau_E, 0, P_max)
+ *   P_in = P_el - w (P_el - P_c),   dE/dt = P_in - P_el
+ *   w = ramp(E / E_band) when discharging, ramp((E_bank - E)/E_band)
+ *       when charging: an empty or full bank hands the load to the input.
+ * Equations and sources: dctwin-models(7). */
 #include "config.h"
 #include "model_impl.h"
 
@@ -23,6 +41,19 @@
 #include <string.h>
 
 enum { S_TJ, S_TC, S_TJH, S_TCH, S_TL };
+
+/* rack trip: temperature band of the trip and restart ramps [K], time
+ * constant of the shutdown [s], latch threshold (dctwin-models(7), Rack
+ * trip) [A] */
+#define TRIP_DT 0.5
+#define TRIP_TAU 1.0
+#define TRIP_Z0 0.05
+/* capacitor tier: input tracking time constant [s], bank recharge time
+ * constant [s], share of the bank over which an emptying or filling bank
+ * hands the load to the input (dctwin-models(7), Capacitor tier) [A] */
+#define CAP_TAU_F 0.005
+#define CAP_TAU_E 1.0
+#define CAP_BAND 0.05
 
 typedef struct rack {
     size_t k;              /* index among the site's racks (profiles) */
@@ -32,24 +63,31 @@ typedef struct rack {
     double v_plate_design; /* [m3/s] per plate at design flow */
     double a, b, r_jc, c_j, c_cp, c_seg, f_man, f_man_hot, mal;
     double t_soft, t_slow, t_trip, t_sup_min, t_sup_max, t_ret_max;
+    double t_ct, t_restart;  /* [K] coolant trip, [s] restart (0: none) */
+    size_t s_trip;           /* the trip latch z (0 running, 1 off) */
     /* required flow per watt vs supply temperature (GSL linear interp) */
     dct_curve req;         /* required flow per watt against T_supply */
     int has_req;
     dct_group *g;
     unsigned char *own;    /* own block of the Jacobian pattern */
     /* capacitor tier of the power shelves (cap-energy > 0): states
-     * x[s_cap] stored energy [J] and x[s_cap + 1] input power [W] */
+     * x[s_cap] stored energy [J] and x[s_cap + 1] the input command P_c
+     * [W] */
     int has_cap;
     size_t s_cap;
     /* the share of its busways in service (dct_busway_feeds); -1 when
      * its row lists no busway.  0: every feed has failed, the rack is
      * dark */
     double feed;
-    double e_bank, tau_cap;  /* [J] whole rack, [s] */
+    double e_bank, ramp;     /* [J] whole rack, [W/s] input rate limit */
     /* per-evaluation scratch, filled by ports() */
     double p_settle;           /* [W] mean demand of the settling window */
     double p_dem, p_gpu_dem, g_mean, g_hot, mdot, t_in, t_pin, r_ci, r_ci_h;
     double p_want;             /* [W] its demand, dark or not */
+    double on;                 /* 1 - z: the share not tripped */
+    double p_bank;             /* [W] what the capacitor bank delivers */
+    /* the first margin of each optional group (setup) */
+    size_t mk_cap, mk_req, mk_trip;
 } rack;
 
 /* Throttle factor g(T) of GPU power (piecewise linear, continuous). */
@@ -113,6 +151,8 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     r->t_sup_min = q[DCT_RACK_T_SUPPLY_MIN];
     r->t_sup_max = q[DCT_RACK_T_SUPPLY_MAX];
     r->t_ret_max = q[DCT_RACK_T_RETURN_MAX];
+    r->t_ct = q[DCT_RACK_T_COOLANT_TRIP];
+    r->t_restart = q[DCT_RACK_TRIP_RESTART];
     if (c->sc->n_pts >= 2) {
         /* linear between the table's points */
         if (dct_curve_init(&r->req, c->sc->pts, c->sc->n_pts,
@@ -121,16 +161,20 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             return -1;
         r->has_req = 1;
     }
-    c->n_states = (size_t)(S_TL + r->nseg);
-    /* the capacitor tier: E_bank = cap-energy x n-gpu.  A step dP of the
-     * load moves the bank by at most 2 tau dP / e = 0.736 tau dP from half
-     * charge; tau = 0.6 E_bank / (P_max - P_idle) keeps a full idle-to-peak
-     * step inside the bank (0.44 E_bank) */
+    r->s_trip = (size_t)(S_TL + r->nseg);
+    c->n_states = r->s_trip + 1;
+    /* the capacitor tier: E_bank = cap-energy x n-gpu.  An idle-to-peak
+     * step dP taken at the rate r costs the bank dP^2 / (2 r); the default
+     * r = 2 dP^2 / E_bank makes that a quarter of the bank, half of what
+     * it holds at its reference charge E_bank / 2 */
     r->e_bank = q[DCT_RACK_CAP_ENERGY] * r->n_gpu;
     if (r->e_bank > 0 && r->p_max > r->p_idle) {
+        double dp = r->p_max - r->p_idle;
         r->has_cap = 1;
         r->s_cap = c->n_states;
-        r->tau_cap = 0.6 * r->e_bank / (r->p_max - r->p_idle);
+        r->ramp = q[DCT_RACK_CAP_RAMP_RATE] > 0
+                      ? q[DCT_RACK_CAP_RAMP_RATE]
+                      : 2 * dp * dp / r->e_bank;
         c->n_states += 2;
     }
     if (own_pattern(c, r))
@@ -159,7 +203,8 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         if (dct_model_add_output(m, c, outs[i]))
             return -1;
     if (r->has_cap && (dct_model_add_output(m, c, "P_in_kW") ||
-                       dct_model_add_output(m, c, "E_cap_pct")))
+                       dct_model_add_output(m, c, "E_cap_pct") ||
+                       dct_model_add_output(m, c, "E_cap_J")))
         return -1;
     if (dct_model_add_margin(m, c, "T_j_hot", "degC",
                              "GPU junction below the throttle point",
@@ -174,19 +219,32 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "TCS return at most the rack's maximum",
                              r->t_ret_max - DCT_T0, 1, "max"))
         return -1;
+    r->mk_cap = c->n_margins;
     if (r->has_cap &&
         (dct_model_add_margin(m, c, "E_cap", "%", "capacitor bank above "
                               "empty", 0, 0, "empty") ||
          dct_model_add_margin(m, c, "E_cap", "%", "capacitor bank below "
-                              "full", 100, 1, "full")))
+                              "full", 100, 1, "full") ||
+         dct_model_add_margin(m, c, "P_in", "kW", "rack input at most its "
+                              "p-max", r->p_max / 1e3, 1, "p-max")))
         return -1;
+    r->mk_req = c->n_margins;
     if (r->has_req && dct_model_add_margin(m, c, "flow", "%",
                                        "rack flow over the flow required at "
                                        "its supply temperature",
                                        100, 0, "required"))
         return -1;
-    /* roots: hot GPU crossing t-soft, t-slow and t-trip */
-    for (int i = 0; i < 3; i++)
+    r->mk_trip = c->n_margins;
+    if (dct_model_add_margin(m, c, "T_return", "degC", "rack coolant below "
+                             "its over-temperature shutdown",
+                             r->t_ct - DCT_T0, 1, "trip") ||
+        dct_model_add_margin(m, c, "in_service", "%", "rack in service, "
+                             "not shut down by its BMC/PSU (100 % running, "
+                             "0 % tripped)", 50, 0, "trip"))
+        return -1;
+    /* roots: hot GPU crossing t-soft, t-slow and t-trip; the rack trip
+     * latch crossing 1/2 */
+    for (int i = 0; i < 4; i++)
         if (dct_model_add_root(m, c))
             return -1;
     return 0;
@@ -245,17 +303,33 @@ int dct_rack_dep_outlet(dct_model *m, const dct_mcomp *a, long as,
 int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rc)
 {
     const rack *r = rc->data;
-    if (r->has_cap)
-        return dct_model_dep(m, a, rc, (long)r->s_cap + 1);
-    return dct_model_dep(m, a, rc, S_TJ) || dct_model_dep(m, a, rc, S_TJH);
+    if (r->has_cap && (dct_model_dep(m, a, rc, (long)r->s_cap) ||
+                       dct_model_dep(m, a, rc, (long)r->s_cap + 1)))
+        return -1;
+    return dct_model_dep(m, a, rc, S_TJ) || dct_model_dep(m, a, rc, S_TJH) ||
+           dct_model_dep(m, a, rc, (long)r->s_trip);
+}
+
+int dct_rack_dep_trip(dct_model *m, const dct_mcomp *a, const dct_mcomp *rc)
+{
+    const rack *r = rc->data;
+    return dct_model_dep(m, a, rc, (long)r->s_trip);
+}
+
+double dct_rack_cap_energy(const dct_mcomp *c, const double *y)
+{
+    const dct_mcomp *s = c->rep ? c->rep : c;
+    const rack *r = s->data;
+    return r && r->has_cap ? y[s->off + r->s_cap] : 0;
 }
 
 /* The rack's own Jacobian block: which of its states each derivative
  * reads (derivs below; check_model tests it against plain differences).
  * The plates read their junction, themselves and the outlet (the
  * manifold pre-heat); the liquid reads both plates, its upstream segment,
- * itself and the outlet; the capacitor tier reads the throttled power
- * (both junctions). */
+ * itself and the outlet; the trip latch reads the hot GPU and the outlet,
+ * and every power the latch; the capacitor tier reads the throttled power
+ * (both junctions, the latch) and itself. */
 static int own_pattern(dct_mcomp *c, rack *r)
 {
     size_t n = c->n_states, out = S_TL + (size_t)r->nseg - 1;
@@ -263,18 +337,20 @@ static int own_pattern(dct_mcomp *c, rack *r)
     if (!r->own)
         return -1;
 #define DEP(a, b) (r->own[(size_t)(a) * n + (size_t)(b)] = 1)
-    DEP(S_TJ, S_TJ), DEP(S_TJ, S_TC);
+    size_t z = r->s_trip;
+    DEP(S_TJ, S_TJ), DEP(S_TJ, S_TC), DEP(S_TJ, z);
     DEP(S_TC, S_TJ), DEP(S_TC, S_TC), DEP(S_TC, out);
-    DEP(S_TJH, S_TJH), DEP(S_TJH, S_TCH);
+    DEP(S_TJH, S_TJH), DEP(S_TJH, S_TCH), DEP(S_TJH, z);
     DEP(S_TCH, S_TJH), DEP(S_TCH, S_TCH), DEP(S_TCH, out);
     for (size_t k = S_TL; k <= out; k++) {
-        DEP(k, S_TC), DEP(k, S_TCH), DEP(k, k), DEP(k, out);
+        DEP(k, S_TC), DEP(k, S_TCH), DEP(k, k), DEP(k, out), DEP(k, z);
         if (k > S_TL)
             DEP(k, k - 1);
     }
+    DEP(z, S_TJH), DEP(z, out), DEP(z, z);
     if (r->has_cap)
         for (size_t a = r->s_cap; a < r->s_cap + 2; a++) {
-            DEP(a, S_TJ), DEP(a, S_TJH);
+            DEP(a, S_TJ), DEP(a, S_TJH), DEP(a, z);
             DEP(a, r->s_cap), DEP(a, r->s_cap + 1);
         }
 #undef DEP
@@ -297,6 +373,14 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     r->p_want = r->p_dem;
     if (r->feed == 0)
         r->p_dem = 0;
+    /* tripped by its BMC/PSU: the whole rack's power goes, through the
+     * smoothstep s(z) = z^2 (3 - 2 z), flat at both ends (a running or a
+     * tripped rack does not feel the latch's solver noise) */
+    {
+        double z = dct_clamp(x[r->s_trip], 0, 1);
+        r->on = 1 - z * z * (3 - 2 * z);
+    }
+    r->p_dem *= r->on;
     r->p_gpu_dem = r->p_gpu * r->p_dem / r->p_max;
     r->g_mean = throttle(r, x[S_TJ]);
     r->g_hot = throttle(r, x[S_TJH]);
@@ -304,9 +388,25 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
                  (1 - r->g_hot) * r->p_gpu_dem;
     c->port.P_el = r->p_dem - cut;
     c->port.Q_air = (1 - r->f_liq) * r->p_dem;
-    /* what the rack draws at its 800 V input: the IT power, or with the
-     * capacitor tier its low-passed input power */
-    c->port.P_in = r->has_cap ? x[r->s_cap + 1] : c->port.P_el;
+    /* what the rack draws at its 800 V input: the IT power, less what the
+     * capacitor bank delivers (its share w of the gap between the load
+     * and the rate-limited command P_c; an emptying or filling bank hands
+     * the load to the input) */
+    r->p_bank = 0;
+    if (r->has_cap && r->feed != 0) {
+        double e = x[r->s_cap], gap = c->port.P_el - x[r->s_cap + 1];
+        double band = CAP_BAND * r->e_bank;
+        double w = gap > 0 ? dct_clamp(e / band, 0, 1)
+                           : dct_clamp((r->e_bank - e) / band, 0, 1);
+        r->p_bank = w * gap;
+        /* the input is limited at the rack's rating, the bank covering
+         * the rest (the command P_c approaches p-max from below; this
+         * keeps the solver's overshoot of it out of the input) */
+        double lim = fmax(c->port.P_el, r->p_max);
+        if (c->port.P_el - r->p_bank > lim)
+            r->p_bank = c->port.P_el - lim;
+    }
+    c->port.P_in = c->port.P_el - r->p_bank;
     c->port.T = x[S_TL + r->nseg - 1];
 }
 
@@ -343,17 +443,32 @@ static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
             (mdot * DCT_CP_TCS * (prev - tk) + q_liq / r->nseg) / r->c_seg;
         prev = tk;
     }
+    /* the trip latch: towards max(a, h(z)), or back to 0 over the restart
+     * time once cooled (dctwin-models(7), Rack trip) */
+    {
+        double z = x[r->s_trip];
+        double a = fmax(dct_clamp((x[S_TJH] - r->t_trip) / TRIP_DT, 0, 1),
+                        dct_clamp((t_out - r->t_ct) / TRIP_DT, 0, 1));
+        double h = dct_clamp((z - TRIP_Z0) / TRIP_Z0, 0, 1);
+        double cool = r->t_restart > 0
+                          ? dct_clamp((r->t_soft - x[S_TJH]) / TRIP_DT, 0, 1) *
+                                dct_clamp((r->t_ret_max - t_out) / TRIP_DT, 0, 1)
+                          : 0;
+        dx[r->s_trip] = (1 - cool) * (fmax(a, h) - z) / TRIP_TAU -
+                        (cool > 0 ? cool * fmin(1, fmax(z, 0) / TRIP_Z0) /
+                                        r->t_restart
+                                  : 0);
+    }
     if (r->has_cap) {
-        /* dE/dt = P_in - P_el; the input follows the IT power with the
-         * bank's time constant and pulls the bank back to half charge:
-         * e'' + e'/tau + e/(4 tau^2) = 0 for a constant load, critically
-         * damped (dctwin-models(7), RACK) */
-        double e = x[r->s_cap] - 0.5 * r->e_bank;
-        double pin = x[r->s_cap + 1];
-        /* dark, the bank gets nothing from its feeds */
-        dx[r->s_cap] = (r->feed == 0 ? 0 : pin) - c->port.P_el;
-        dx[r->s_cap + 1] = (c->port.P_el - pin) / r->tau_cap -
-                           e / (4 * r->tau_cap * r->tau_cap);
+        /* dE/dt = P_in - P_el; the command P_c tracks the load plus the
+         * bank's recharge, at most p-max, at most at the ramp rate */
+        double e = x[r->s_cap], pc = x[r->s_cap + 1];
+        double want = dct_clamp(c->port.P_el +
+                                    (0.5 * r->e_bank - e) / CAP_TAU_E,
+                                0, r->p_max);
+        dx[r->s_cap] = -r->p_bank;
+        dx[r->s_cap + 1] = dct_clamp((want - pc) / CAP_TAU_F, -r->ramp,
+                                     r->ramp);
     }
     r->mdot = mdot;
     r->t_in = t_in;
@@ -380,6 +495,7 @@ static void init(dct_model *m, dct_mcomp *c, double *y)
     x[S_TJH] = x[S_TCH] + pg * r->r_jc;
     for (int k = 0; k < r->nseg; k++)
         x[S_TL + k] = t_in + dt * (k + 1) / r->nseg;
+    x[r->s_trip] = 0;
     if (r->has_cap) {
         x[r->s_cap] = 0.5 * r->e_bank;
         x[r->s_cap + 1] = p;
@@ -417,6 +533,7 @@ static double output(dct_model *m, dct_mcomp *c, size_t k, double t,
     }
     case 7: return c->port.P_in / 1e3;
     case 8: return 100 * x[r->s_cap] / r->e_bank;
+    case 9: return x[r->s_cap];
     }
     (void)m, (void)t;
     return 0;
@@ -427,22 +544,26 @@ static double margin(dct_model *m, dct_mcomp *c, size_t k, double t,
 {
     rack *r = c->data;
     const double *x = y + c->off;
-    if (r->has_cap && (k == 4 || k == 5))
+    if (r->has_cap && (k == r->mk_cap || k == r->mk_cap + 1))
         return 100 * x[r->s_cap] / r->e_bank;
-    if (r->has_cap && k == 6)
-        k = 4;
-    switch (k) {
-    case 0:
-    case 1: return x[S_TJH] - DCT_T0;
-    case 2: return r->t_in - DCT_T0;
-    case 3: return x[S_TL + r->nseg - 1] - DCT_T0;
-    case 4: {
+    if (r->has_cap && k == r->mk_cap + 2)
+        return c->port.P_in / 1e3;
+    if (r->has_req && k == r->mk_req) {
         /* required flow [m3/s] = table(T_in) [m3/s/W] x rack power */
         double need = dct_curve_eval(&r->req, r->t_in) *
                       c->port.P_el;
         double have = r->mdot / DCT_RHO_TCS;
         return need > 0 ? 100 * have / need : 1e3;
     }
+    if (k == r->mk_trip)
+        return x[S_TL + r->nseg - 1] - DCT_T0;
+    if (k == r->mk_trip + 1)
+        return 100 * (1 - x[r->s_trip]);
+    switch (k) {
+    case 0:
+    case 1: return x[S_TJH] - DCT_T0;
+    case 2: return r->t_in - DCT_T0;
+    case 3: return x[S_TL + r->nseg - 1] - DCT_T0;
     }
     (void)m, (void)t;
     return 0;
@@ -454,14 +575,17 @@ static double root(dct_model *m, dct_mcomp *c, size_t k, double t,
     rack *r = c->data;
     double T = y[c->off + S_TJH];
     (void)m, (void)t;
+    if (k == 3)
+        return y[c->off + r->s_trip] - 0.5;
     return k == 0 ? T - r->t_soft : (k == 1 ? T - r->t_slow : T - r->t_trip);
 }
 
 static const char *root_event(const dct_mcomp *c, size_t k, int dir)
 {
-    static const char *up[] = {"throttle", "hw-slowdown", "trip"};
+    static const char *up[] = {"throttle", "hw-slowdown", "trip",
+                               "rack-trip"};
     static const char *down[] = {"throttle-end", "hw-slowdown-end",
-                                 "trip-end"};
+                                 "trip-end", "rack-restart"};
     (void)c;
     return dir > 0 ? up[k] : down[k];
 }

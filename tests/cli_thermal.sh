@@ -89,6 +89,43 @@ check "reference-hall GB200 rack power swings 100 % / 30 % of p-max (132 kW / 40
 grep -q '"realtime_ratio":[0-9]' "$tmp/hall/run.json" && ok ||
     fail "reference-hall run.json lacks a realtime_ratio"
 
+# ------------------------------------- rack trip on lost facility water
+# (dctwin-models(7), Rack trip): the facility loop lost for 15 min drove
+# the rack coolant to 177 degC; now every rack trips (BMC/PSU, whole-rack
+# power to zero) when its return passes t-coolant-trip, nothing passes
+# 100 degC, the trips are in events.csv and run.json, exit 1
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/facility-loop-loss.xml" \
+    --duration 20min --output-step 1s -q --out "$tmp/fl"
+check "facility-loop-loss exits 1 (got $rc)" [ "$rc" -eq 1 ]
+check "every rack trips: 72 rack-trip events" \
+    [ "$(grep -c ',rack-trip$' "$tmp/fl/events.csv")" -eq 72 ]
+check "run.json counts 72 rack trips" \
+    [ "$(json "$tmp/fl/run.json" rack_trips)" = 72 ]
+check "no temperature above 100 degC in any output" \
+    awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) if ($i ~ /degC$/) c[i] = 1; next }
+        { for (i in c) if ($i >= 100) bad = 1 } END { exit bad }' \
+        "$tmp/fl/timeseries.csv"
+check "no degC margin's worst value at or above 100 degC (solver steps)" \
+    sh -c "! tr '{' '\n' <'$tmp/fl/margins.json' | grep '\"unit\":\"degC\"' |
+           sed -n 's/.*\"worst\":\([^,]*\),.*/\1/p' | awk '\$1 >= 100 { f = 1 } END { exit !f }'"
+check "a tripped rack draws nothing (A01 at 10 min)" \
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "A01.P_kW") k = i; next }
+        $1 == 600 { exit !(k && $k + 0 < 1e-6 && $k + 0 > -1e-6) }' \
+        "$tmp/fl/timeseries.csv"
+check "the rack trip margins are violated" \
+    sh -c "margin_neg() { tr '{' '\n' <'$tmp/fl/margins.json' | grep \"\\\"id\\\":\\\"\$1\\\"\" | grep -q '\"margin\":-'; }
+           margin_neg A01.in_service.trip && margin_neg A01.T_return.trip"
+# with trip-restart the racks come back once the water is restored
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/facility-loop-loss.xml" \
+    --set gb200-nvl72.trip-restart=60s --duration 25min --output-step 10s -q \
+    --probe 'A01.P_kW' --out "$tmp/fl2"
+check "trip-restart=60s: 72 restarts after the restore" \
+    [ "$(json "$tmp/fl2/run.json" rack_restarts)" = 72 ]
+check "restarted, A01 draws 132 kW again at 25 min" \
+    awk -F, '$1 == 1500 { exit !($2 > 131.9) }' "$tmp/fl2/timeseries.csv"
+
 # ------------------------------- pump failure: failover, then recovery
 run simulate "$top_srcdir/sites/gb200-row.xml" \
     --scenario "$top_srcdir/sites/scenarios/pump-failure.xml" \
