@@ -604,3 +604,88 @@ const dct_ctype dct_ctype_rack = {
     "rack", setup, init, ports, derivs, stored, output, margin, root,
     root_event, rack_free, NULL,
 };
+
+/* ----------------------------------------------------- design point */
+
+/* The hot GPU's steady junction temperature [K] of rack SC at full load,
+ * supply T_IN [K] and coolant flow MDOT [kg/s], unthrottled: the closed
+ * form of init() (dctwin-models(7), Design point). */
+static double design_tjh(const dct_comp *sc, double t_in, double mdot)
+{
+    const double *q = sc->q;
+    double mdot_des = q[DCT_RACK_FLOW] * DCT_RHO_TCS;
+    double v = q[DCT_RACK_PLATE_FLOW] * (mdot_des > 0 ? mdot / mdot_des : 0);
+    double vmin = 1e-3 * q[DCT_RACK_PLATE_FLOW];
+    double vh = q[DCT_RACK_MALDISTRIBUTION] * v;
+    double rch = q[DCT_RACK_R_CI_A] + q[DCT_RACK_R_CI_B] / (vh > vmin ? vh : vmin);
+    double dt = mdot > 0 ? q[DCT_RACK_F_LIQ] * q[DCT_RACK_P_MAX] /
+                               (mdot * DCT_CP_TCS)
+                         : 0;
+    return t_in + q[DCT_RACK_F_MAN_HOT] * dt +
+           q[DCT_RACK_P_GPU] * (rch + q[DCT_RACK_R_JC]);
+}
+
+/* Whether rows A and B share a CDU (are in one CDU group). */
+static int share_cdu(const dct_comp *a, const dct_comp *b)
+{
+    const dct_reflist *x = &a->ref[DCT_ROW_CDU], *y = &b->ref[DCT_ROW_CDU];
+    for (size_t i = 0; i < x->n; i++)
+        for (size_t j = 0; j < y->n; j++)
+            if (x->v[i] == y->v[j])
+                return 1;
+    return 0;
+}
+
+size_t dct_rack_design_points(const dct_site *s, dct_diag *d)
+{
+    size_t n_warn = 0;
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *row = s->comps[i];
+        if (row->is_model || row->type != DCT_T_ROW ||
+            row->ref[DCT_ROW_CDU].n == 0)
+            continue;
+        /* the group's rated flow over its racks' design flow */
+        double avail = 0, need = 0;
+        const dct_reflist *cl = &row->ref[DCT_ROW_CDU];
+        for (size_t j = 0; j < cl->n; j++)
+            avail += cl->v[j]->q[DCT_CDU_FLOW_SECONDARY];
+        for (size_t j = 0; j < s->n_comps; j++) {
+            const dct_comp *r = s->comps[j];
+            if (!r->is_model && r->type == DCT_T_RACK && r->parent &&
+                r->parent->type == DCT_T_ROW && share_cdu(r->parent, row))
+                need += r->q[DCT_RACK_FLOW] * DCT_RHO_TCS;
+        }
+        double share = need > avail && need > 0 ? avail / need : 1;
+        const dct_comp *cdu = cl->v[0];
+        double t_in = cdu->q[DCT_CDU_SUPPLY_SETPOINT];
+        const dct_comp *worst = NULL;
+        double tw = 0, mw = 0;
+        size_t n = 0;
+        for (size_t j = 0; j < s->n_comps; j++) {
+            const dct_comp *r = s->comps[j];
+            if (r->is_model || r->type != DCT_T_RACK || r->parent != row)
+                continue;
+            double mdot = share * r->q[DCT_RACK_FLOW] * DCT_RHO_TCS;
+            double t = design_tjh(r, t_in, mdot);
+            if (t > r->q[DCT_RACK_T_SOFT]) {
+                n++;
+                if (!worst || t > tw)
+                    worst = r, tw = t, mw = mdot;
+            }
+        }
+        if (!worst)
+            continue;
+        dct_warning(d, row->file, row->line,
+                    "row %s: %zu rack%s would throttle at full load: at "
+                    "%s's supply setpoint %.2f degC and %.1f L/min a rack, "
+                    "the hot GPU of %s (%s) reaches %.2f degC, above its "
+                    "t-soft %.2f degC (design point, dctwin-models(7)); "
+                    "a lower supply setpoint or more flow avoids it",
+                    row->id, n, n == 1 ? "" : "s", cdu->id, t_in - DCT_T0,
+                    mw / DCT_RHO_TCS * 60e3, worst->id,
+                    worst->model_name ? worst->model_name : "inline",
+                    tw - DCT_T0, worst->q[DCT_RACK_T_SOFT] - DCT_T0);
+        n_warn++;
+    }
+    return n_warn;
+}
