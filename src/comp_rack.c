@@ -3,10 +3,14 @@
  *
  * States (per rack): T_j, T_c (mean GPU junction and cold-plate case),
  * T_jh, T_ch (the hot GPU: the plate with the least flow), T_l[k] (rack
- * liquid segments, tanks in series; the last is the rack outlet).
+ * liquid segments, tanks in series; the last is the rack outlet), z (the
+ * trip latch), and with a capacitor tier E (bank energy) and P_c (input
+ * command).
  *
- *   C_j  dT_j/dt  = g(T_j) P_gpu - (T_j - T_c)/R_jc
- *   C_cp dT_c/dt  = (T_j - T_c)/R_jc - (T_c - T_pin)/R_ci(V_plate)
+ *   P_gpu_dem = P_gpu P_dem / P_max       (one GPU's demand)
+ *   C_j  dT_j/dt  = g(T_j) P_gpu_dem - (T_j - T_c)/R_jc
+ *   C_cp dT_c/dt  = (T_j - T_c)/R_jc - (T_c - T_pin)/R_ci(V)
+ *   (the hot GPU likewise with T_jh, T_ch, T_pin,hot and R_ci(m V))
  *   R_ci(V) = a + b/V                       (OCP cold-plate fit, K/W)
  *   T_pin = T_in + f_man (T_out - T_in)     (manifold pre-heat)
  *   T_pin,hot = T_in + f_man,hot (T_out - T_in)   (the hot GPU's plate)
@@ -30,7 +34,8 @@
  * P_c, the bank covering the difference within its energy window,
  *   dP_c/dt = clamp((P_t - P_c)/tau_f, -r, r),
  *   P_t = clamp(P_el + (E_bank/2 - E)/tau_E, 0, P_max)
- *   P_in = P_el - w (P_el - P_c),   dE/dt = P_in - P_el
+ *   P_in = min(P_el - w (P_el - P_c), max(P_el, P_max)),
+ *   dE/dt = P_in - P_el
  *   w = ramp(E / E_band) when discharging, ramp((E_bank - E)/E_band)
  *       when charging: an empty or full bank hands the load to the input.
  * Equations and sources: dctwin-models(7). */
