@@ -4,8 +4,8 @@
  * States (per rack): T_j, T_c (mean GPU junction and cold-plate case),
  * T_jh, T_ch (the hot GPU: the plate with the least flow), T_l[k] (rack
  * liquid segments, tanks in series; the last is the rack outlet), z (the
- * trip latch), and with a capacitor tier E (bank energy) and P_c (input
- * command).
+ * trip latch), and with a capacitor tier E (bank energy), P_c (input
+ * command) and P_m (the load's running mean).
  *
  *   P_gpu_dem = P_gpu P_dem / P_max       (one GPU's demand)
  *   C_j  dT_j/dt  = g(T_j) P_gpu_dem - (T_j - T_c)/R_jc
@@ -33,7 +33,9 @@
  * Capacitor tier (power-shelf storage): a rate-limited input command
  * P_c, the bank covering the difference within its energy window,
  *   dP_c/dt = clamp((P_t - P_c)/tau_f, -r, r),
- *   P_t = clamp(P_el + (E_bank/2 - E)/tau_E, 0, P_max)
+ *   P_t = clamp(P_el + (E_ref - E)/tau_E, 0, P_max)
+ *   E_ref = E_bank (1/2 - (1/2 - 2 b) tanh((P_el - P_m) / (0.05 P_max)))
+ *   dP_m/dt = (P_el - P_m) / tau_m   (the load's running mean)
  *   P_in = min(P_el - w (P_el - P_c), max(P_el, P_max)),
  *   dE/dt = P_in - P_el
  *   w = ramp(E / E_band) when discharging, ramp((E_bank - E)/E_band)
@@ -59,6 +61,11 @@ enum { S_TJ, S_TC, S_TJH, S_TCH, S_TL };
 #define CAP_TAU_F 0.005
 #define CAP_TAU_E 1.0
 #define CAP_BAND 0.05
+/* the running mean of the load [s], and the width of the load's excess
+ * over it [share of p-max] over which the bank's reference charge moves
+ * from nearly full (load below its mean) to nearly empty (above) [A] */
+#define CAP_TAU_M 10.0
+#define CAP_DP_S 0.05
 
 typedef struct rack {
     size_t k;              /* index among the site's racks (profiles) */
@@ -180,7 +187,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         r->ramp = q[DCT_RACK_CAP_RAMP_RATE] > 0
                       ? q[DCT_RACK_CAP_RAMP_RATE]
                       : 2 * dp * dp / r->e_bank;
-        c->n_states += 2;
+        c->n_states += 3;
     }
     if (own_pattern(c, r))
         return -1;
@@ -354,9 +361,9 @@ static int own_pattern(dct_mcomp *c, rack *r)
     }
     DEP(z, S_TJH), DEP(z, out), DEP(z, z);
     if (r->has_cap)
-        for (size_t a = r->s_cap; a < r->s_cap + 2; a++) {
+        for (size_t a = r->s_cap; a < r->s_cap + 3; a++) {
             DEP(a, S_TJ), DEP(a, S_TJH), DEP(a, z);
-            DEP(a, r->s_cap), DEP(a, r->s_cap + 1);
+            DEP(a, r->s_cap), DEP(a, r->s_cap + 1), DEP(a, r->s_cap + 2);
         }
 #undef DEP
     c->own = r->own;
@@ -467,11 +474,19 @@ static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     if (r->has_cap) {
         /* dE/dt = P_in - P_el; the command P_c tracks the load plus the
          * bank's recharge, at most p-max, at most at the ramp rate */
-        double e = x[r->s_cap], pc = x[r->s_cap + 1];
-        double want = dct_clamp(c->port.P_el +
-                                    (0.5 * r->e_bank - e) / CAP_TAU_E,
-                                0, r->p_max);
+        double e = x[r->s_cap], pc = x[r->s_cap + 1], pm = x[r->s_cap + 2];
+        /* the charge management: the bank's reference charge is high
+         * while the load is below its running mean (it charges in
+         * low-demand periods) and low while above (it discharges in the
+         * peaks), half at the mean */
+        double e_ref = r->e_bank *
+                       (0.5 - (0.5 - 2 * CAP_BAND) *
+                                  tanh((c->port.P_el - pm) /
+                                       (CAP_DP_S * r->p_max)));
+        double want = dct_clamp(c->port.P_el + (e_ref - e) / CAP_TAU_E, 0,
+                                r->p_max);
         dx[r->s_cap] = -r->p_bank;
+        dx[r->s_cap + 2] = (c->port.P_el - pm) / CAP_TAU_M;
         dx[r->s_cap + 1] = dct_clamp((want - pc) / CAP_TAU_F, -r->ramp,
                                      r->ramp);
     }
@@ -504,6 +519,7 @@ static void init(dct_model *m, dct_mcomp *c, double *y)
     if (r->has_cap) {
         x[r->s_cap] = 0.5 * r->e_bank;
         x[r->s_cap + 1] = p;
+        x[r->s_cap + 2] = p;
     }
 }
 

@@ -274,22 +274,26 @@ check "E_cap_J = E_cap_pct x 4680 J / 100" \
 cl=$(json "$tmp/cap/run.json" electrical_closure_rel)
 check "gb300-row electrical closure $cl <= 1e-5" \
     awk -v c="$cl" 'BEGIN { exit !(c != "" && c + 0 <= 1e-5) }'
-# grid-side peak over 4-20 s, with and without the bank: the bank must
-# not raise it (the old filter's overshoot raised it); with 4.68 kJ it
-# cannot lower it much either: at most 2.34 kJ over a 1 s compute phase,
-# 2.3 kW of 140 kW
+# grid-side peak-to-average over 4-20 s, with and without the bank: the
+# bank charges in the low phases and discharges in the peaks, so it falls
+# (the old filter's overshoot raised the peak); with 4.68 kJ by little:
+# at most 0.8 E_bank over a 1 s compute phase, 3.7 kW of 140 kW
 par() {
     awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
-        $1 >= 4 { if ($k > m) m = $k }
-        END { printf "%.6f\n", m }' "$1"
+        $1 >= 4 { s += $k; n++; if ($k > m) m = $k }
+        END { printf "%.6f\n", m / (s / n) }' "$1"
 }
 run simulate "$top_srcdir/tests/data/gb300-row.xml" --profile training \
     --set gb300-nvl72.cap-energy=0J --duration 20s --output-step 0.001s -q \
     --probe 'utility.P_kW' --out "$tmp/nocap"
 p1=$(par "$tmp/cap/timeseries.csv" utility.P_kW)
 p0=$(par "$tmp/nocap/timeseries.csv" utility.P_kW)
-check "grid peak with the bank $p1 kW <= without $p0 kW" \
-    awk -v a="$p1" -v b="$p0" 'BEGIN { exit !(a <= b * (1 + 1e-5)) }'
+check "grid peak-to-average falls with the bank: $p1 < $p0" \
+    awk -v a="$p1" -v b="$p0" 'BEGIN { exit !(a < b) }'
+# and the rack input peaks below p-max: the bank shaves the compute phase
+check "A01's input peak below 140 kW with the bank" \
+    awk -F, 'NR > 1 && $1 >= 4 && $3 > m { m = $3 } END { exit !(m < 140) }' \
+    "$tmp/cap/timeseries.csv"
 # at a configured rate of 3 MW/s against 5 ms load edges (19.6 MW/s) the
 # input ramps at that rate, and the bank (4.68 kJ, 98^2/(2 x 3) = 1.6 kJ a
 # step) stays inside its window
@@ -307,18 +311,18 @@ check "the bank stays above 5 % at 3 MW/s" \
     awk -F, 'NR > 1 && ($4 < 5 || $4 > 100) { bad = 1 } END { exit bad }' \
     "$tmp/cap3/timeseries.csv"
 # at 1 MW/s a step would take 4.8 kJ, more than the bank holds: it empties
-# and the input follows the load (its slope far above 1 MW/s), the bank
-# never below 0 and the input never above p-max
+# and the input follows the load (its slope twice the 1 MW/s limit and
+# more), the bank never below 0 and the input never above p-max
 run simulate "$top_srcdir/tests/data/gb300-row.xml" --profile training \
     --set training.edge=5ms --set gb300-nvl72.cap-ramp-rate=1MW/s \
     --duration 10s --output-step 0.001s -q \
     --probe 'A01.P_kW,A01.P_in_kW,A01.E_cap_pct' --out "$tmp/cap1"
 check "cap-ramp-rate=1MW/s runs (got $rc)" [ "$rc" -le 1 ]
-check "an emptied bank hands the load to the input (slope > 5 MW/s, E >= 0, P_in <= 140 kW)" \
+check "an emptied bank hands the load to the input (slope > 2 MW/s, E >= 0, P_in <= 140 kW)" \
     awk -F, 'NR > 2 && $1 > 2 { d = ($3 - p) / ($1 - t); if (d > m) m = d
                                if ($4 < 0 || $3 > 140) bad = 1; if ($4 < 1) low = 1 }
         { p = $3; t = $1 }
-        END { exit !(!bad && low && m > 5000) }' "$tmp/cap1/timeseries.csv"
+        END { exit !(!bad && low && m > 2000) }' "$tmp/cap1/timeseries.csv"
 check "E_cap.empty margin never violated" \
     sh -c "! tr '{' '\n' <'$tmp/cap1/margins.json' | grep '\"id\":\"A0[1-8].E_cap.empty\"' | grep -q '\"margin\":-'"
 
