@@ -297,11 +297,15 @@ check "A01's input peak below 140 kW with the bank" \
 # at a configured rate of 3 MW/s against 5 ms load edges (19.6 MW/s) the
 # input ramps at that rate, and the bank (4.68 kJ, 98^2/(2 x 3) = 1.6 kJ a
 # step) stays inside its window
-run simulate "$top_srcdir/tests/data/gb300-row.xml" --profile training \
-    --set training.edge=5ms --set gb300-nvl72.cap-ramp-rate=3MW/s \
-    --duration 10s --output-step 0.001s -q \
-    --probe 'A01.P_kW,A01.P_in_kW,A01.E_cap_pct' --out "$tmp/cap3"
-check "cap-ramp-rate=3MW/s runs (got $rc)" [ "$rc" -le 1 ]
+# capsim RATE DIR: the GB300 row, 5 ms load edges, input limited at RATE
+capsim() {
+    run simulate "$top_srcdir/tests/data/gb300-row.xml" --profile training \
+        --set training.edge=5ms --set "gb300-nvl72.cap-ramp-rate=$1" \
+        --duration 10s --output-step 0.001s -q \
+        --probe 'A01.P_kW,A01.P_in_kW,A01.E_cap_pct' --out "$2"
+    check "cap-ramp-rate=$1 runs (got $rc)" [ "$rc" -le 1 ]
+}
+capsim 3MW/s "$tmp/cap3"
 # (slopes of 1 ms samples printed to 6 digits, 0.001 kW: within 1 %)
 check "the input ramps at the configured 3 MW/s (max slope within 1 %)" \
     awk -F, 'NR > 2 && $1 > 2 { d = ($3 - p) / ($1 - t); if (d < 0) d = -d; if (d > m) m = d }
@@ -313,11 +317,7 @@ check "the bank stays above 5 % at 3 MW/s" \
 # at 1 MW/s a step would take 4.8 kJ, more than the bank holds: it empties
 # and the input follows the load (its slope twice the 1 MW/s limit and
 # more), the bank never below 0 and the input never above p-max
-run simulate "$top_srcdir/tests/data/gb300-row.xml" --profile training \
-    --set training.edge=5ms --set gb300-nvl72.cap-ramp-rate=1MW/s \
-    --duration 10s --output-step 0.001s -q \
-    --probe 'A01.P_kW,A01.P_in_kW,A01.E_cap_pct' --out "$tmp/cap1"
-check "cap-ramp-rate=1MW/s runs (got $rc)" [ "$rc" -le 1 ]
+capsim 1MW/s "$tmp/cap1"
 check "an emptied bank hands the load to the input (slope > 2 MW/s, E >= 0, P_in <= 140 kW)" \
     awk -F, 'NR > 2 && $1 > 2 { d = ($3 - p) / ($1 - t); if (d > m) m = d
                                if ($4 < 0 || $3 > 140) bad = 1; if ($4 < 1) low = 1 }
