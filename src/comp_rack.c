@@ -25,7 +25,7 @@
  * Rack trip (BMC/PSU over-temperature shutdown): a latch z in [0, 1],
  * P_dem scaled by 1 - s(z), s(z) = z^2 (3 - 2 z),
  *   tau_z dz/dt = (1 - c)(max(a, h(z)) - z) - c tau_z min(1, z/z0)/t_rs
- *   a = max(ramp((T_jh - T_trip)/dT), ramp((T_out - T_ct)/dT))
+ *   a = max(ramp((T_jh - T_trip)/dT + 1), ramp((T_out - T_ct)/dT))
  *   h(z) = ramp((z - z0)/z0)   (the latch: above z0 the trip completes)
  *   c = [t_rs > 0] ramp((T_soft - T_jh)/dT) ramp((T_ret,max - T_out)/dT)
  * with ramp(x) = min(max(x, 0), 1).
@@ -459,7 +459,9 @@ static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
      * time once cooled (dctwin-models(7), Rack trip) */
     {
         double z = x[r->s_trip];
-        double a = fmax(dct_clamp((x[S_TJH] - r->t_trip) / TRIP_DT, 0, 1),
+        /* the GPUs shut down at t-trip (g = 0 there), the coolant limit
+         * is passed above t-coolant-trip */
+        double a = fmax(dct_clamp((x[S_TJH] - r->t_trip) / TRIP_DT + 1, 0, 1),
                         dct_clamp((t_out - r->t_ct) / TRIP_DT, 0, 1));
         double h = dct_clamp((z - TRIP_Z0) / TRIP_Z0, 0, 1);
         double cool = r->t_restart > 0

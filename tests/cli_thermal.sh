@@ -116,6 +116,16 @@ check "a tripped rack draws nothing (A01 at 10 min)" \
 check "the rack trip margins are violated" \
     sh -c "margin_neg() { tr '{' '\n' <'$tmp/fl/margins.json' | grep \"\\\"id\\\":\\\"\$1\\\"\" | grep -q '\"margin\":-'; }
            margin_neg A01.in_service.trip && margin_neg A01.T_return.trip"
+# with the coolant limit out of reach (95 degC) the GPUs trip the racks:
+# the hot GPU reaches t-trip (92 degC, the trip starts 0.5 K below)
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/facility-loop-loss.xml" \
+    --set gb200-nvl72.t-coolant-trip=95degC --duration 20min -q \
+    --probe 'A01.T_j_hot_degC' --output-step 1s --out "$tmp/flg"
+check "GPU-driven: 72 rack trips" [ "$(json "$tmp/flg/run.json" rack_trips)" = 72 ]
+check "GPU-driven: the hot GPU between 91.5 and 92 degC at most" \
+    awk -F, 'NR > 1 && $2 > m { m = $2 } END { exit !(m >= 91.5 && m <= 92) }' \
+    "$tmp/flg/timeseries.csv"
 # with trip-restart the racks come back once the water is restored
 run simulate "$top_srcdir/sites/reference-hall.xml" \
     --scenario "$top_srcdir/sites/scenarios/facility-loop-loss.xml" \
