@@ -1743,7 +1743,12 @@ static int do_run(rpt *R, int k)
         break;
     }
     case RUN_LIMIT: {
-        double us = u_swing > 0 ? fmin(1, 1.3 * R->p_bess / u_swing) : 1;
+        /* a step from idle (u = 0) of 1.3 x the battery's power: u is a
+         * fraction of p-max (dctwin-models(7), LOAD PROFILES) */
+        double us = u_swing > 0
+                        ? fmin(1, (R->p_idle_sum + 1.3 * R->p_bess) /
+                                      R->p_max_sum)
+                        : 1;
         t[0] = 0, x[0] = 0;
         t[1] = T_HOLD, x[1] = 0;
         t[2] = T_HOLD + 0.001, x[2] = us;
@@ -1757,7 +1762,7 @@ static int do_run(rpt *R, int k)
             return DCT_EXIT_OUTPUT;
         /* a demand-response hour: the grid import cut by 30 % of the
          * peak IT load from 14 to 15 h */
-        double pl = R->p_idle_sum + DAY_U_TRAIN * u_swing;
+        double pl = fmax(R->p_idle_sum, DAY_U_TRAIN * R->p_max_sum);
         sb_printf(&ev, "  <event t=\"14 h\" set=\"%s.peak-cap=%.9gW\"/>\n"
                        "  <event t=\"15 h\" set=\"%s.peak-cap=%s\"/>\n",
                   R->bess_id, fmax(pl - 0.3 * R->p_max_sum, 0), R->bess_id,

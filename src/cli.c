@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "component.h"
 #include "diag.h"
+#include "model.h"
 #include "plot.h"
 #include "redundancy.h"
 #include "schema.h"
@@ -206,6 +207,8 @@ static int cmd_validate(int argc, char **argv)
         dct_diag d;
         dct_diag_init(&d);
         dct_site *s = dct_site_load_set(argv[i], sets, n_sets, &d);
+        if (s)
+            dct_rack_design_points(s, &d);
         dct_diag_print(&d, stderr);
         if (!s) {
             fprintf(stderr, "dctwin: %s: %zu error%s\n", argv[i], d.n_errors,

@@ -1147,7 +1147,14 @@ double dct_profile_power(const dct_profile_set *ps, size_t k, double t,
     const inst *in = &ps->inst[u->inst];
     if (in->shape == SH_CSV && in->tr->is_watts)
         return u->scale * trace_eval(in->tr, t - u->origin);
-    return p_idle + dct_profile_u(ps, k, t) * (p_max - p_idle);
+    return dct_profile_level_power(dct_profile_u(ps, k, t), p_idle, p_max);
+}
+
+double dct_profile_level_power(double u, double p_idle, double p_max)
+{
+    /* u is a fraction of p-max; a running rack draws at least its idle
+     * power (dctwin-models(7), LOAD PROFILES) */
+    return fmax(p_idle, u * p_max);
 }
 
 static void take(double b, double t, double *best)

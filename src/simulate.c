@@ -123,6 +123,10 @@ typedef struct sim {
     const char *fail_id; /* its target (borrowed from the scenario) */
     double t_throttle;   /* [s] first GPU throttle at or after it, or -1 */
     const char *throttle_id;  /* the rack that throttled first */
+    long n_rack_trips;   /* racks shut down by over-temperature (rack-trip) */
+    long n_rack_restarts;
+    double t_rack_trip;  /* [s] the first, or -1 */
+    const char *rack_trip_id;
     const char *grid_trace;     /* --grid-trace FILE, or NULL */
     const char *plot_format;    /* --plot: png, svg or pdf; NULL: no plots */
     double grid_step;    /* [s] its step */
@@ -514,6 +518,13 @@ static int on_root(double t, const double *y, const int *found, void *ud)
             dct_csv_field(f, ev ? ev : "");
             if (putc('\n', f) == EOF || ferror(f))
                 return CB_WRITE;
+            /* rack trips (dctwin-models(7), Rack trip), for run.json */
+            if (ev && strcmp(ev, "rack-trip") == 0 && S->n_rack_trips++ == 0) {
+                S->t_rack_trip = t;
+                S->rack_trip_id = comp;
+            }
+            if (ev && strcmp(ev, "rack-restart") == 0)
+                S->n_rack_restarts++;
             /* time to throttle: the first GPU throttle after a failure */
             if (S->t_fail >= 0 && S->t_throttle < 0 && ev &&
                 strcmp(ev, "throttle") == 0) {
@@ -811,6 +822,11 @@ static void write_margins_txt(FILE *f, const sim *S)
     else if (S->t_fail >= 0)
         fprintf(f, "time to throttle: none (no GPU throttled after %s "
                    "failed at %.6g s)\n", S->fail_id, S->t_fail);
+    if (S->n_rack_trips > 0)
+        fprintf(f, "rack trips: %ld (the first %s at %.6g s), restarts: "
+                   "%ld\n", S->n_rack_trips,
+                S->rack_trip_id ? S->rack_trip_id : "?", S->t_rack_trip,
+                S->n_rack_restarts);
     if (S->n_mg == 0) {
         fputs("no margins\n", f);
         return;
@@ -992,6 +1008,10 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     fputs(",\"time_to_throttle_s\":", f);
     dct_json_num(f, S->t_throttle >= 0 ? S->t_throttle - S->t_fail : NAN);
     fputs("}", f);
+    fprintf(f, ",\n \"rack_trips\":%ld,\"rack_restarts\":%ld,"
+               "\"t_first_rack_trip_s\":",
+            S->n_rack_trips, S->n_rack_restarts);
+    dct_json_num(f, S->t_rack_trip >= 0 ? S->t_rack_trip : NAN);
     fprintf(f,
             ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
             "\"n_lin_setups\":%ld,\"n_err_test_fails\":%ld,"
@@ -1653,7 +1673,7 @@ int dct_cmd_simulate(int argc, char **argv)
     S->rtol = SIM_RTOL;
     S->atol = SIM_ATOL;
     S->seed = SIM_SEED;
-    S->t_fail = S->t_throttle = -1;
+    S->t_fail = S->t_throttle = S->t_rack_trip = -1;
     int rc = DCT_EXIT_OK;
 
     S->sets = calloc((size_t)argc + 1, sizeof *S->sets);

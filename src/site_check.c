@@ -321,6 +321,7 @@ static void check_consistency(dct_comp *c, dct_diag *d)
                       q[DCT_RACK_F_LIQ] * q[DCT_RACK_P_MAX]);
         order3(c, DCT_RACK_T_SOFT, DCT_RACK_T_SLOW, DCT_RACK_T_TRIP, d);
         order3(c, DCT_RACK_T_SUPPLY_MIN, DCT_RACK_T_SUPPLY_MAX, -1, d);
+        order3(c, DCT_RACK_T_RETURN_MAX, DCT_RACK_T_COOLANT_TRIP, -1, d);
         if (q[DCT_RACK_PLATE_FLOW] > q[DCT_RACK_FLOW])
             dct_error(d, c->file, c->line,
                       "rack %s: plate-flow exceeds the rack flow", nm);
