@@ -1774,7 +1774,8 @@ static void html_str(FILE *f, const char *s)
 }
 
 /* The citation keys of SOURCE (each "[KEY]" of dctwin-sources(7): a
- * capital, then capitals, digits and at least one hyphen), each once,
+ * capital, then capitals, digits and hyphens, at least one hyphen and
+ * two characters before the first, as tests/sources.sh), each once,
  * space-separated, for the Basis column; nothing when it cites none. */
 static void html_keys(FILE *f, const char *source)
 {
@@ -1787,7 +1788,7 @@ static void html_keys(FILE *f, const char *source)
         while ((p[len] >= 'A' && p[len] <= 'Z') ||
                (p[len] >= '0' && p[len] <= '9') || p[len] == '-')
             hyphens += p[len++] == '-';
-        if (p[len] != ']' || !hyphens || p[len - 1] == '-')
+        if (p[len] != ']' || !hyphens || p[2] == '-' || p[len - 1] == '-')
             continue;
         len++; /* with the ']' */
         int seen = 0;

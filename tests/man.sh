@@ -2,7 +2,8 @@
 # man.sh - the manual pages are clean roff and in step with the program.
 #
 #  1. Lint: `groff -man -ww -z` (and again for a terminal, -Tutf8) prints
-#     nothing for man/dctwin.1, man/dctwin-site.5 and man/dctwin-models.7.
+#     nothing for man/dctwin.1, man/dctwin-bess-report.1,
+#     man/dctwin-site.5, man/dctwin-models.7 and man/dctwin-sources.7.
 #     Any warning fails.  Without groff the test is skipped (exit 77).
 #  2. The section ELEMENTS of dctwin-site.5, between the lines
 #       .\" BEGIN GENERATED ELEMENTS
@@ -29,6 +30,7 @@ man1="$top_srcdir/man/dctwin.1"
 man5="$top_srcdir/man/dctwin-site.5"
 man7="$top_srcdir/man/dctwin-models.7"
 man1b="$top_srcdir/man/dctwin-bess-report.1"
+man7s="$top_srcdir/man/dctwin-sources.7"
 begin='.\" BEGIN GENERATED ELEMENTS'
 end='.\" END GENERATED ELEMENTS'
 
@@ -47,7 +49,7 @@ ok() { pass=$((pass + 1)); }
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # ---- 1. lint -------------------------------------------------------------
-for f in "$man1" "$man5" "$man7" "$man1b"; do
+for f in "$man1" "$man5" "$man7" "$man1b" "$man7s"; do
     if [ ! -f "$f" ]; then
         fail "$f: missing"
         continue
