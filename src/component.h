@@ -671,6 +671,9 @@ int dct_etype_lookup(const char *name, int *is_model);
 
 /* Index of parameter NAME in type T, or -1. */
 int dct_param_lookup(dct_type t, const char *name);
+/* The parameter of type T nearest to the misspelt NAME (suggest.h), or
+ * NULL. */
+const char *dct_param_suggest(dct_type t, const char *name);
 
 /* Whether CHILD may appear inside PARENT (model elements included). */
 int dct_etype_allows_child(dct_type parent, int parent_is_model,
