@@ -13,7 +13,9 @@
 #  3. Every element the schema defines (`dctwin doc schema`, each
 #     <element name="...">) has an entry .SS "<name>" in dctwin-site.5.
 #  4. Every command of `dctwin --help` and every long option of
-#     `dctwin simulate --help` appears in dctwin.1.
+#     `dctwin simulate --help` appears in dctwin.1, every command has a
+#     line in its SYNOPSIS, and no .TP tag of COMMANDS runs on to a
+#     second input line (it would render split into the body text).
 #
 # Environment (set by make check): DCTWIN, top_srcdir.
 #
@@ -124,6 +126,31 @@ while read -r c; do
         fail "$man1: command '$c' of 'dctwin --help' is not in COMMANDS"
     fi
 done <"$tmp/commands"
+
+# ... and each has a line ".B dctwin COMMAND" in the SYNOPSIS
+awk '/^\.SH /{ f = ($0 == ".SH SYNOPSIS") } f' "$man1" >"$tmp/synopsis.roff"
+while read -r c; do
+    if grep -q -E -e "^\.B dctwin $(roffname "$c" | sed 's/\\/\\\\/g')( |\$)" \
+        "$tmp/synopsis.roff"; then
+        ok
+    else
+        fail "$man1: command '$c' of 'dctwin --help' is not in the SYNOPSIS"
+    fi
+done <"$tmp/commands"
+
+# ---- 4b. a .TP tag of COMMANDS is one input line, so that it renders
+# whole: a tag continued on the next line (".TP", ".BR ...", ".IR ...")
+# would run into the body text ("profile list [--site" / "site] List").
+awk '/^\.SH /{ f = ($0 == ".SH COMMANDS") }
+     f && tp == 2 && /^\.(B|I|R)(R|I|B)? +[^A-Z]/ &&
+         !/^\.(B|I) /{ print FILENAME ":" NR ": " $0 }
+     { tp = (tp == 1) ? 2 : ($0 == ".TP") ? 1 : 0 }' "$man1" >"$tmp/tags"
+if [ -s "$tmp/tags" ]; then
+    fail "$man1: .TP tags continued on a second line (put the tag on one line):"
+    cat "$tmp/tags" >&2
+else
+    ok
+fi
 
 "$DCTWIN" simulate --help |
     sed -n 's/^  \(-[a-z], \)*--\([a-z][a-z-]*\).*/\2/p' >"$tmp/options"
