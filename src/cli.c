@@ -82,7 +82,9 @@ static void usage(FILE *f)
                 commands[i].doc);
     fprintf(f, "\nExit status: 0 ok, 1 a margin or check failed, 2 usage, "
                "3 input error,\n4 solver failure, 5 output failure.\n"
-               "See dctwin(1), dctwin-site(5), dctwin-models(7).\n");
+               "See dctwin(1), dctwin-bess-report(1) (the BESS report), "
+               "dctwin-site(5),\ndctwin-models(7) and dctwin-sources(7) "
+               "(the bibliography).\n");
 }
 
 /* ------------------------------------------------------------ validate */
@@ -404,7 +406,13 @@ int dct_cli_main(int argc, char **argv)
         return DCT_EXIT_OK;
     }
     if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
-        printf("dctwin %s\n", PACKAGE_VERSION);
+        printf("dctwin %s\n"
+               "License GPLv3+: GNU GPL version 3 or later "
+               "<https://gnu.org/licenses/gpl.html>.\n"
+               "This is free software: you are free to change and "
+               "redistribute it.\n"
+               "There is NO WARRANTY, to the extent permitted by law.\n",
+               PACKAGE_VERSION);
         return DCT_EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++)

@@ -187,6 +187,14 @@ run --version
 if [ "$rc" -eq 0 ] && grep -q '^dctwin [0-9]' "$tmp/out"; then ok; else
     fail "--version: exit status $rc, or no version on stdout"
 fi
+if grep -q '^License GPLv3+' "$tmp/out"; then ok; else
+    fail "--version does not state the licence (GPLv3+, see LICENSE)"
+fi
+run --help
+if grep -q 'dctwin-bess-report(1)' "$tmp/out" &&
+    grep -q 'dctwin-sources(7)' "$tmp/out"; then ok; else
+    fail "--help does not point to dctwin-bess-report(1) and dctwin-sources(7)"
+fi
 run validate --help
 if [ "$rc" -eq 0 ] && grep -q 'Usage' "$tmp/out"; then ok; else
     fail "validate --help: exit status $rc"
