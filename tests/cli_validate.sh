@@ -213,6 +213,12 @@ if [ "$rc" -eq 0 ] && grep -q '^ *p-max  *132 kW' "$tmp/out"; then ok; else
     fail "models show gb200-nvl72: exit status $rc, or no p-max 132 kW"
     show_err
 fi
+# each parameter with its meaning, the doc of the component table
+if grep -q '^ *p-max  *132 kW  *rack power at full load (u = 1)$' "$tmp/out" &&
+    grep -q '^ *t-soft  *85 degC  *junction temperature where power capping starts$' "$tmp/out"; then ok; else
+    fail "models show gb200-nvl72 does not give each parameter's meaning"
+    sed 's/^/    /' "$tmp/out" >&2
+fi
 run models show nosuch
 if [ "$rc" -ne 0 ] && grep -q "nosuch" "$tmp/err"; then ok; else
     fail "models show nosuch: exit status $rc, expected an error naming it"
