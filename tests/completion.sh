@@ -16,11 +16,8 @@
 # Without bash the test is skipped (exit 77).
 #
 # Environment (set by make check): DCTWIN, top_srcdir.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${DCTWIN:?DCTWIN must name the dctwin binary}"
-: "${top_srcdir:=.}"
+test_name=completion
+. "${top_srcdir:-.}/tests/testlib.sh"
 
 if ! command -v bash >/dev/null 2>&1; then
     echo "completion.sh: bash not found; completion not checked" >&2
@@ -28,10 +25,6 @@ if ! command -v bash >/dev/null 2>&1; then
 fi
 
 comp="$top_srcdir/completion/dctwin.bash"
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # complete LINE...: the words of the command line, the last one the word
 # being completed ('' for a TAB after a space); prints COMPREPLY, one a
@@ -73,18 +66,15 @@ expect_has() {
 
 if [ ! -f "$comp" ]; then
     fail "$comp: missing"
-    echo "$pass passed, $fails failed"
-    exit 1
+    finish
 fi
 if bash -n "$comp"; then ok; else fail "$comp: bash syntax error"; fi
 
 expect "dctwin sim<TAB>" "simulate" "$DCTWIN" sim
 expect "dctwin v<TAB>" "validate" "$DCTWIN" v
 # every command of --help, and nothing else
-"$DCTWIN" --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' | sort |
-    tr '\n' ' ' | sed 's/ $//' >"${TMPDIR:-/tmp}/completion.$$"
-want=$(cat "${TMPDIR:-/tmp}/completion.$$")
-rm -f "${TMPDIR:-/tmp}/completion.$$"
+want=$("$DCTWIN" --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' | sort |
+    tr '\n' ' ' | sed 's/ $//')
 expect "dctwin <TAB>" "$want" "$DCTWIN" ''
 expect "dctwin --v<TAB>" "--version" "$DCTWIN" --v
 expect "dctwin simulate --sc<TAB>" "--scenario" "$DCTWIN" simulate --sc
@@ -114,5 +104,4 @@ expect "dctwin simulate S --scenario .../grid<TAB>" \
     "$top_srcdir/sites/scenarios/grid-loss.xml" \
     "$DCTWIN" simulate site.xml --scenario "$top_srcdir/sites/scenarios/grid"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -29,25 +29,14 @@
 #     the research notes thermal.md, electrical.md,
 #     bess-qualification.md, anchors.md, DESIGN.md or shared/reference.
 #
-# Environment (set by make check): top_srcdir.
-set -eu
-LC_ALL=C
-export LC_ALL
-: "${top_srcdir:=.}"
+# Environment (set by make check): DCTWIN (for tests/testlib.sh), top_srcdir.
+test_name=sources
+. "${top_srcdir:-.}/tests/testlib.sh"
 cd "$top_srcdir"
 
 bib=man/dctwin-sources.7
 txt=SOURCES
 key_re='\[[A-Z][A-Z0-9]+(-[A-Z0-9]+)+\]'
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sources.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-pass=0
-fails=0
-ok() { pass=$((pass + 1)); }
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # The shipped files that may cite (not the bibliography itself).
 {
@@ -67,8 +56,7 @@ keys_of() { sed 's/\\-/-/g' "$@" | grep -o -E "$key_re" | sort -u; }
 # ---- the entries -------------------------------------------------------
 if [ ! -f "$bib" ]; then
     fail "$bib: missing"
-    echo "$pass passed, $fails failed"
-    exit 1
+    finish
 fi
 sed 's/\\-/-/g' "$bib" | sed -n 's/^\.B \(\[[^]]*\]\)$/\1/p' | sort >"$tmp/entries"
 sort -u "$tmp/entries" >"$tmp/entries.u"
@@ -145,5 +133,4 @@ while read -r f; do
     fi
 done <"$tmp/all"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish
