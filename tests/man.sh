@@ -114,7 +114,8 @@ while read -r el; do
 done <"$tmp/elements"
 
 # ---- 4. commands and options of the program are in dctwin(1) -------------
-"$DCTWIN" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' >"$tmp/commands"
+# (one space after the name: "bess-report" fills its column)
+"$DCTWIN" --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' >"$tmp/commands"
 if [ ! -s "$tmp/commands" ]; then
     fail "'dctwin --help' lists no command"
 fi
