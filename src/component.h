@@ -233,8 +233,8 @@ typedef enum dct_type {
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
     X(NOMINAL, "nominal", DCT_PK_Q, "V", 10, 2000, 800, NULL, 0,            \
       "nominal bus voltage")                                                \
-    X(CAPACITANCE, "capacitance", DCT_PK_Q, "F", 1e-6, 1e3, 0.5, NULL, 0,   \
-      "total bus capacitance")                                              \
+    X(CAPACITANCE, "capacitance", DCT_PK_Q, "F", 0.01, 1e3, 0.5, NULL, 0,   \
+      "total bus capacitance (its minimum: dctwin-models(7), DC bus)")     \
     X(BAND_LOW, "band-low", DCT_PK_Q, "V", 0, 2000, 760, NULL, 0,           \
       "lower edge of the operating band")                                   \
     X(BAND_HIGH, "band-high", DCT_PK_Q, "V", 0, 2000, 840, NULL, 0,         \

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE 1   /* syscall(2), RENAME_EXCHANGE */
 #include "config.h"
 #include "fsutil.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -260,4 +261,108 @@ int dct_fs_remove_tree(const char *path, int max_depth)
     }
     errno = err;
     return rc;
+}
+
+const char *dct_file_kind(mode_t m)
+{
+    return S_ISLNK(m)    ? "a symbolic link"
+           : S_ISDIR(m)  ? "a directory"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a regular file";
+}
+
+FILE *dct_open_regular(const char *path, long max_bytes, char *why,
+                       size_t n)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(why, n, "%s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        snprintf(why, n, "%s", strerror(e));
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, n, "is %s, not a regular file", dct_file_kind(st.st_mode));
+        close(fd);
+        errno = EINVAL;
+        return NULL;
+    }
+    if (max_bytes > 0 && st.st_size > max_bytes) {
+        snprintf(why, n, "is %.1f MiB, more than the %.0f MiB allowed",
+                 (double)st.st_size / 1048576.0,
+                 (double)max_bytes / 1048576.0);
+        close(fd);
+        errno = EFBIG;
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = NULL;
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+        !(f = fdopen(fd, "r"))) {
+        int e = errno;
+        snprintf(why, n, "%s", strerror(e));
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    return f;
+}
+
+ssize_t dct_getline_max(char **line, size_t *cap, FILE *f, size_t max)
+{
+    size_t len = 0;
+    int has_nul = 0, c;
+    flockfile(f);
+    while ((c = getc_unlocked(f)) != EOF) {
+        if (len > max) {
+            funlockfile(f);
+            return -2;
+        }
+        if (len + 2 > *cap) {
+            size_t nc = *cap ? 2 * *cap : 256;
+            if (nc > max + 2)
+                nc = max + 2;
+            char *p = realloc(*line, nc);
+            if (!p) {
+                funlockfile(f);
+                errno = ENOMEM;
+                return -1;
+            }
+            *line = p;
+            *cap = nc;
+        }
+        (*line)[len++] = (char)c;
+        has_nul |= c == 0;
+        if (c == '\n')
+            break;
+    }
+    funlockfile(f);
+    if (len == 0)
+        return -1;
+    (*line)[len] = '\0';
+    return has_nul ? -3 : (ssize_t)len;
+}
+
+ssize_t dct_text_line(char **line, size_t *cap, FILE *f, size_t max,
+                      const char *path, long ln, struct dct_diag *d)
+{
+    ssize_t n = dct_getline_max(line, cap, f, max);
+    if (n == -1 && ferror(f)) {
+        dct_error(d, path, ln, "read error");
+        return -2;
+    }
+    if (n == -2)
+        dct_error(d, path, ln, "line longer than %zu bytes", max);
+    else if (n == -3)
+        dct_error(d, path, ln, "NUL byte: not a text file");
+    return n < -1 ? -2 : n;
 }

@@ -17,6 +17,7 @@
 #include "plot.h"
 #include "atomic_file.h"
 #include "rundir.h"
+#include "fsutil.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -771,21 +772,41 @@ static size_t csv_count(const char *line)
     return n;
 }
 
+/* Open the run-directory file PATH: a regular file only (a FIFO or a
+ * device would block or never end), of at most MAX_BYTES (0: any size,
+ * for the files read as a stream).  NULL with an error in D (when D). */
+static FILE *open_in(const char *path, long max_bytes, dct_diag *d)
+{
+    char why[200];
+    FILE *f = dct_open_regular(path, max_bytes, why, sizeof why);
+    if (!f && d)
+        dct_error(d, path, 0, "cannot open: %s", why);
+    return f;
+}
+
+/* The next line of F (LN its number) at most DCT_MAX_LINE_BYTES long:
+ * its length, -1 at the end, -2 on an error recorded in D. */
+static ssize_t next_line(char **line, size_t *cap, FILE *f, const char *path,
+                         long ln, dct_diag *d)
+{
+    return dct_text_line(line, cap, f, DCT_MAX_LINE_BYTES, path, ln, d);
+}
+
 /* Read the header of FILE into a malloc'd array of N malloc'd names.
  * Returns NULL (error recorded) when FILE cannot be read. */
 static char **read_header(const char *file, size_t *n, dct_diag *d)
 {
-    FILE *f = fopen(file, "r");
-    if (!f) {
-        dct_error(d, file, 0, "cannot open: %s", strerror(errno));
+    FILE *f = open_in(file, 0, d);
+    if (!f)
         return NULL;
-    }
     char *line = NULL;
     size_t cap = 0;
     char **names = NULL, **f2 = NULL;
     size_t m = 0;
-    if (getline(&line, &cap, f) < 0) {
-        dct_error(d, file, 1, "empty file: expected a header line");
+    ssize_t len = next_line(&line, &cap, f, file, 1, d);
+    if (len < 0) {
+        if (len == -1)
+            dct_error(d, file, 1, "empty file: expected a header line");
         goto fail;
     }
     m = csv_count(line);
@@ -832,15 +853,23 @@ fail:
  * missing file is no error: the plots then have no limit lines. */
 static int read_limits(prun *R, dct_diag *d)
 {
-    FILE *f = fopen(R->mg_path, "r");
-    if (!f)
+    struct stat st;
+    if (stat(R->mg_path, &st) != 0 && errno == ENOENT)
         return 0;
+    FILE *f = open_in(R->mg_path, DCT_MAX_CSV_BYTES, d);
+    if (!f)
+        return -1;
     char *line = NULL;
     size_t cap = 0;
     long ln = 0;
     int rc = 0;
-    while (getline(&line, &cap, f) >= 0) {
+    ssize_t len;
+    while ((len = next_line(&line, &cap, f, R->mg_path, ln + 1, d)) != -1) {
         char *fl[12];
+        if (len == -2) {
+            rc = -1;
+            break;
+        }
         if (++ln == 1)
             continue;
         size_t k = csv_split(line, fl, 12);
@@ -937,7 +966,8 @@ static int classify(prun *R)
         return -1;
     for (size_t i = 0; i < R->n_cols; i++)
         by[i] = &R->cols[i];
-    qsort(by, R->n_cols, sizeof *by, cmp_comp);
+    if (R->n_cols > 1)
+        qsort(by, R->n_cols, sizeof *by, cmp_comp);
     for (size_t a = 0, b; a < R->n_cols; a = b) {
         unsigned kind = 0;
         for (b = a; b < R->n_cols && cmp_comp(&by[a], &by[b]) == 0; b++) {
@@ -1024,7 +1054,8 @@ static int select_lines(prun *R)
         if (G->is_band) {
             worst_sort_base = R->cols;
             worst_sign = G->def->worst;
-            qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
+            if (G->n > 1)
+                qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
             G->n_lines = (size_t)G->def->n_worst;
         }
         for (size_t j = 0; j < G->n_lines; j++) {
@@ -1069,11 +1100,9 @@ static void write_data_row(prun *R, FILE *f, const double *v)
  * only the columns drawn, so that gnuplot reads a narrow file. */
 static int read_rows(prun *R, FILE *out, dct_diag *d)
 {
-    FILE *f = fopen(R->ts_path, "r");
-    if (!f) {
-        dct_error(d, R->ts_path, 0, "cannot open: %s", strerror(errno));
+    FILE *f = open_in(R->ts_path, 0, d);
+    if (!f)
         return DCT_PLOT_EINPUT;
-    }
     if (out) {
         fputs("t_s", out);
         for (size_t i = 0; i < R->n_out; i++)
@@ -1094,7 +1123,13 @@ static int read_rows(prun *R, FILE *out, dct_diag *d)
     }
     for (size_t i = 0; i < R->n_cols && !out; i++)
         R->cols[i].lo = INFINITY, R->cols[i].hi = -INFINITY;
-    while (!rc && getline(&line, &cap, f) >= 0) {
+    ssize_t len;
+    while (!rc && (len = next_line(&line, &cap, f, R->ts_path, ln + 1, d)) !=
+                      -1) {
+        if (len == -2) {
+            rc = DCT_PLOT_EINPUT;
+            break;
+        }
         if (++ln == 1)
             continue;
         char *p = line;
@@ -1143,7 +1178,7 @@ static int read_rows(prun *R, FILE *out, dct_diag *d)
 static char *site_name(const char *rundir)
 {
     char *path = path_join(rundir, "run.json");
-    FILE *f = path ? fopen(path, "r") : NULL;
+    FILE *f = path ? open_in(path, 0, NULL) : NULL;
     free(path);
     if (!f)
         return NULL;
@@ -1449,7 +1484,7 @@ static int render_margins_time(prun *R, const char *format,
     }
     size_t nc = 0;
     char **names = read_header(file, &nc, d);
-    FILE *f = names && nc > 1 ? fopen(file, "r") : NULL;
+    FILE *f = names && nc > 1 ? open_in(file, 0, d) : NULL;
     double *lo = f ? malloc(nc * sizeof *lo) : NULL;
     int rc = 0;
     if (!lo)
@@ -1459,7 +1494,14 @@ static int render_margins_time(prun *R, const char *format,
     char *line = NULL;
     size_t cap = 0;
     int is_head = 1;
-    while (getline(&line, &cap, f) >= 0) {
+    ssize_t len;
+    long ln = 0;
+    while ((len = next_line(&line, &cap, f, file, ++ln, d)) != -1) {
+        if (len == -2) {
+            free(line);
+            rc = DCT_PLOT_EINPUT;
+            goto done;
+        }
         if (is_head) {
             is_head = 0;
             continue;

@@ -71,6 +71,11 @@ int dct_cmd_plot(int argc, char **argv)
             }
             break;
         case 'o':
+            if (!*optarg) {
+                fprintf(stderr, "dctwin: plot: --out '': expected a "
+                                "directory name\n");
+                return DCT_EXIT_USAGE;
+            }
             out = optarg;
             break;
         case 'q':

@@ -509,10 +509,13 @@ int dct_rundir_check(const char *dir, int *lock_fd, int is_write,
             goto done;
         }
         char *p = str_printf("%s/%s", dir, name, 0);
-        if (!p || lstat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int is_there = p && lstat(p, &st) == 0;
+        if (!is_there || !S_ISREG(st.st_mode)) {
             dct_error(d, dir, 0, "incomplete run directory: %s, listed in "
-                                 "%s, is missing; run it again",
-                      name, DCT_RUNDIR_MANIFEST);
+                                 "%s, is %s%s; run it again",
+                      name, DCT_RUNDIR_MANIFEST,
+                      is_there ? dct_file_kind(st.st_mode) : "missing",
+                      is_there ? ", not a regular file" : "");
             free(p);
             goto done;
         }

@@ -23,6 +23,7 @@
 #include "textout.h"
 #include "cli.h"
 #include "diag.h"
+#include "envelope.h"
 #include "model.h"
 #include "plot.h"
 #include "site.h"
@@ -144,6 +145,7 @@ typedef struct sim {
     dct_diag *d;
     dct_site *site;
     dct_model *model;
+    dct_envelope *env;   /* the models' validity envelope */
     dct_solver *solver;
     const dct_ode *ode;
     sim_input *inputs;
@@ -425,6 +427,9 @@ static int on_output(double t, const double *y, void *ud)
                       dct_model_output_name(S->model, i), t);
             return CB_NONFINITE;
         }
+    if (dct_envelope_check(S->env, t, S->out, dct_afile_fp(S->f[F_EV]),
+                           S->d) != 0)
+        return CB_WRITE;
     FILE *f = dct_afile_fp(S->f[F_TS]);
     fprintf(f, "%.9g", t);
     for (size_t k = 0; k < S->n_sel; k++)
@@ -592,9 +597,23 @@ static int initial_events(sim *S)
         return 0;
     double *g = calloc(S->ode->nroots, sizeof *g);
     int *found = calloc(S->ode->nroots, sizeof *found);
-    int rc = -1;
-    if (!g || !found || S->ode->roots(0.0, S->y0, g, S->ode->ctx) != 0)
+    int rc = CB_WRITE;
+    if (!g || !found)
         goto out;
+    if (S->ode->roots(0.0, S->y0, g, S->ode->ctx) != 0) {
+        for (size_t i = 0; i < S->n_y; i++)
+            if (!isfinite(S->y0[i])) {
+                dct_error(S->d, NULL, 0, "the initial state is not finite "
+                          "(state %zu = %g): an input drives the model "
+                          "outside what it can represent", i, S->y0[i]);
+                break;
+            }
+        if (!S->d->n_errors)
+            dct_error(S->d, NULL, 0, "the events at t = 0 cannot be "
+                      "evaluated (the model has failed)");
+        rc = CB_NONFINITE;
+        goto out;
+    }
     for (size_t i = 0; i < S->ode->nroots; i++)
         found[i] = g[i] > 0;
     rc = on_root(0.0, S->y0, found, S);
@@ -644,7 +663,8 @@ static int sort_margins(sim *S)
             k[i].key = INFINITY;
         k[i].i = i;
     }
-    qsort(k, S->n_mg, sizeof *k, cmp_key);
+    if (S->n_mg > 1)
+        qsort(k, S->n_mg, sizeof *k, cmp_key);
     for (size_t i = 0; i < S->n_mg; i++)
         S->order[i] = k[i].i;
     free(k);
@@ -757,7 +777,8 @@ static size_t kind_of(const sim *S, size_t *kind)
     for (size_t i = 0; i < S->n_mg; i++)
         idx[i] = i;
     kind_sim = S;
-    qsort(idx, S->n_mg, sizeof *idx, cmp_kind);
+    if (S->n_mg > 1)
+        qsort(idx, S->n_mg, sizeof *idx, cmp_kind);
     size_t nk = 0;
     for (size_t i = 0; i < S->n_mg; i++) {
         if (i && !same_kind(S->mg[idx[i - 1]].def, S->mg[idx[i]].def))
@@ -904,6 +925,8 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     dct_json_num(f, S->rtol);
     fputs(",\"atol\":", f);
     dct_json_num(f, S->atol);
+    fputs(",\n \"validity\":", f);
+    dct_envelope_json(f, S->env);
     fprintf(f, ",\n \"model\":{\"n_states\":%zu,\"n_outputs\":%zu,"
                "\"n_margins\":%zu,\"n_racks\":%zu,\"n_rack_groups\":%zu}",
             S->n_y, S->n_out, S->n_mg, S->site->n_racks,
@@ -1192,6 +1215,11 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             }
             break;
         case O_OUT:
+            if (!*optarg) {
+                fprintf(stderr, "dctwin: simulate: --out '': expected a "
+                                "directory name\n");
+                return DCT_EXIT_USAGE;
+            }
             free(S->out_dir);
             if (!(S->out_dir = strdup(optarg))) {
                 fprintf(stderr, "dctwin: simulate: out of memory\n");
@@ -1326,8 +1354,10 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
     if (rows > SIM_MAX_ROWS) {
         fprintf(stderr, "dctwin: simulate: %g s in steps of %g s would give "
                         "%.0f rows; at most %.0f are written (use a longer "
-                        "--output-step)\n",
-                S->duration, S->out_step, rows, SIM_MAX_ROWS);
+                        "%s)\n",
+                S->duration, S->grid_trace ? S->grid_step : S->out_step,
+                rows, SIM_MAX_ROWS,
+                S->grid_trace ? "--grid-step" : "--output-step");
         return DCT_EXIT_USAGE;
     }
     return -1;
@@ -1454,8 +1484,9 @@ static int alloc_run(sim *S)
     S->mg = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->mg);
     S->order = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->order);
     S->grid_col = calloc(S->n_out ? S->n_out : 1, sizeof *S->grid_col);
+    S->env = dct_envelope_new(S->site, S->model);
     if (!S->y0 || !S->out || !S->sel || !S->mval || !S->mg || !S->order ||
-        !S->grid_col)
+        !S->grid_col || !S->env)
         return -1;
     /* the grids' power columns: "<grid id>.P_kW" of every grid record */
     size_t k_ramp = 0;
@@ -1773,9 +1804,17 @@ int dct_cmd_simulate(int argc, char **argv)
     dct_model_start(S->model);
     S->u0 = dct_model_stored_energy(S->model, S->y0);
     S->w0 = dct_model_electric_energy(S->model, S->y0);
-    if (initial_events(S) != 0) {
+    errno = 0;
+    if ((r = initial_events(S)) != 0) {
+        dct_diag_print(&d, stderr);
+        if (r != CB_WRITE) {
+            fprintf(stderr, "dctwin: simulate: the run cannot start; no "
+                            "results written\n");
+            rc = DCT_EXIT_SOLVER;
+            goto done;
+        }
         fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
-                strerror(errno));
+                errno ? strerror(errno) : "the output stream failed");
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
@@ -1795,7 +1834,7 @@ int dct_cmd_simulate(int argc, char **argv)
     S->wall_s = now_s() - S->wall0;
     if (r == CB_WRITE) {
         fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
-                strerror(errno));
+                errno ? strerror(errno) : "the output stream failed");
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
@@ -1808,7 +1847,9 @@ int dct_cmd_simulate(int argc, char **argv)
         goto done;
     }
 
-    /* results */
+    /* results; the warnings of the run (the validity envelope) first */
+    dct_diag_print(&d, stderr);
+    dct_diag_clear(&d);
     copy_margin_sources(S);
     if (sort_margins(S) != 0) {
         rc = DCT_EXIT_OUTPUT;
@@ -1851,6 +1892,10 @@ int dct_cmd_simulate(int argc, char **argv)
         print_stats(S);
     if (dct_verbosity >= 1) {
         write_margins_txt(stdout, S);
+        char env[400];
+        dct_envelope_summary(S->env, env, sizeof env);
+        if (*env)
+            printf("%s\n", env);
         fflush(stdout);
     }
     rc = status;
@@ -1860,6 +1905,7 @@ done:
         dct_afile_abort(S->f[k]);
     dct_rundir_abort(S->rd);   /* a run that did not finish */
     dct_solver_free(S->solver);
+    dct_envelope_free(S->env);
     if (S->model)
         dct_model_free(S->model);
     dct_site_free(S->site);
@@ -1948,9 +1994,10 @@ static int print_run_table(const char *dir, const char *file)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    FILE *f = fopen(path, "r");
+    char why[200];
+    FILE *f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why);
     if (!f) {
-        fprintf(stderr, "dctwin: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "dctwin: %s: %s\n", path, why);
         return DCT_EXIT_INPUT;
     }
     int c;
@@ -1958,8 +2005,8 @@ static int print_run_table(const char *dir, const char *file)
         putchar(c);
     fclose(f);
     snprintf(path, sizeof path, "%s/margins.json", dir);
-    if (!(f = fopen(path, "r"))) {
-        fprintf(stderr, "dctwin: %s: %s\n", path, strerror(errno));
+    if (!(f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why))) {
+        fprintf(stderr, "dctwin: %s: %s\n", path, why);
         return DCT_EXIT_INPUT;
     }
     char buf[256];

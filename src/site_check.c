@@ -324,6 +324,13 @@ static void check_consistency(dct_comp *c, dct_diag *d)
         if (q[DCT_RACK_PLATE_FLOW] > q[DCT_RACK_FLOW])
             dct_error(d, c->file, c->line,
                       "rack %s: plate-flow exceeds the rack flow", nm);
+        /* R_ci = a + b/V is a resistance between the cold plate and its
+         * coolant: zero would be an infinite heat transfer */
+        if (!(q[DCT_RACK_R_CI_A] > 0) && !(q[DCT_RACK_R_CI_B] > 0))
+            dct_error(d, c->file, c->line,
+                      "rack %s: r-ci-a and r-ci-b are both 0: the "
+                      "case-to-inlet resistance a + b/V must be positive",
+                      nm);
         break;
     }
     case DCT_T_DC_BUS:

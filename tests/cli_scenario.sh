@@ -269,7 +269,7 @@ bad() { # bad NAME EVENT-ATTRIBUTES MESSAGE
 bad no-profile 'profile="nosuch"' 'profile="nosuch": not a profile'
 bad no-target 'scale="0.5" target="nosuch"' 'target="nosuch": not a row or rack'
 bad bad-scale 'scale="1.5"' 'scale="1.5": expected a number from 0 to 1'
-bad no-weather 'weather="nosuch.csv"' 'cannot open weather file'
+bad no-weather 'weather="nosuch.csv"' 'cannot read weather file'
 bad target-alone 'fail="cdu-1" target="A"' 'target= goes with profile= or scale='
 bad fans-units 'fail="dry" fans="1" units="1"' 'fans= and units= together'
 bad fans-bad 'fail="dry" fans="0"' 'fans="0": expected a whole number'
