@@ -28,8 +28,8 @@
 
 enum { S_TR, S_TS, S_TP, S_YV, S_XI, S_W, N_S };
 
-#define TAU_ACT 2.0   /* [s] valve actuator time constant (Modelica) */
-#define TAU_PUMP 1.0  /* [s] pump speed loop (Modelica pump tau) */
+#define TAU_ACT 2.0   /* [s] valve actuator time constant [LBNL-MBL-2026] */
+#define TAU_PUMP 1.0  /* [s] pump speed loop [LBNL-MBL-2026] */
 #define W_MIN 0.15    /* pump minimum speed (Vertiv CoolChip) */
 
 typedef struct cdu {

@@ -325,7 +325,8 @@ static double hr_heat_capacity(const dct_mcomp *hr)
     return h ? h->c_vol : 0;
 }
 
-#define CHILLER_TAU 60.0   /* [s] chiller capacity loop (Modelica Carnot) */
+/* [s] chiller capacity loop ([LBNL-MBL-2026] Carnot.mo) */
+#define CHILLER_TAU 60.0
 #define REFRIG_APPROACH 2.0 /* [K] evaporator/condenser approach */
 #define AIR_APPROACH 5.0    /* [K] air-cooled condenser approach */
 

@@ -11,7 +11,7 @@
  *   C_j  dT_j/dt  = g(T_j) P_gpu_dem - (T_j - T_c)/R_jc
  *   C_cp dT_c/dt  = (T_j - T_c)/R_jc - (T_c - T_pin)/R_ci(V)
  *   (the hot GPU likewise with T_jh, T_ch, T_pin,hot and R_ci(m V))
- *   R_ci(V) = a + b/V                       (OCP cold-plate fit, K/W)
+ *   R_ci(V) = a + b/V                       ([OCP-OAI-LC-2023] fit, K/W)
  *   T_pin = T_in + f_man (T_out - T_in)     (manifold pre-heat)
  *   T_pin,hot = T_in + f_man,hot (T_out - T_in)   (the hot GPU's plate)
  *   C_seg dT_k/dt = mdot c_p (T_{k-1} - T_k) + Q_liq / n_seg

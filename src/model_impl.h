@@ -21,7 +21,7 @@
 
 /* Fluids (SI).  TCS: propylene glycol 25 % at 35 degC; facility water at
  * 35 degC; air at 25 degC.  Sources in dctwin-models(7). */
-#define DCT_CP_TCS 3957.0     /* J/(kg K), PG25 at 35 degC (Melinder) */
+#define DCT_CP_TCS 3957.0     /* J/(kg K), PG25 at 35 degC [MELINDER-2010] */
 #define DCT_RHO_TCS 1012.5    /* kg/m3, PG25 at 35 degC */
 #define DCT_CP_W 4180.0       /* J/(kg K), water */
 #define DCT_RHO_W 994.0       /* kg/m3, water at 35 degC */

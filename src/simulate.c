@@ -56,7 +56,7 @@ int dct_cmd_simulate(int argc, char **argv);
 #define SIM_OUTPUT_STEP_S 1.0
 #define SIM_GRID_STEP_S 0.01
 /* [s] the grid ramp is the slope of a moving average over this window
- * (electrical.md §6, C1) */
+ * (the grid-side ramp checks of dctwin-bess-report(1)) */
 #define RAMP_WINDOW_S 0.1
 #define SIM_RTOL 1e-5
 #define SIM_ATOL 1e-4
@@ -396,7 +396,8 @@ static int on_output(double t, const double *y, void *ud)
             if (g)
                 fprintf(g, ",%.9g", pk);
             /* ramp margin: the slope of the power's moving average over
-             * RAMP_WINDOW_S (electrical.md §6, C1), from the grid trace */
+             * RAMP_WINDOW_S (as the bess-report ramp checks), from the grid
+             * trace */
             size_t r = S->ramp_of[k];
             if (r == SIZE_MAX || !S->grid_trace)
                 continue;

@@ -26,7 +26,7 @@ run profile list
 check "profile list names the library" grep -q '^training-smoothed  *llm-training' "$tmp/out"
 run profile show sync-training
 check "profile show exits 0 (got $rc)" [ "$rc" -eq 0 ]
-check "profile show prints the source" grep -q '^source: electrical.md' "$tmp/out"
+check "profile show prints the source" grep -q '^source: square wave in lockstep \[MSFT-PWRSTAB-2025\]' "$tmp/out"
 check "profile show prints the period" grep -q '^  period  *1.5  *s' "$tmp/out"
 run profile export ups-test --duration 8s --step 1s --model gb200-nvl72
 check "profile export --model exits 0 (got $rc)" [ "$rc" -eq 0 ]
