@@ -65,6 +65,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = u;
     c->n_states = N_S;
+    c->n_temp = S_YV;        /* T_r, T_s, T_p */
     u->cap = q[DCT_CDU_CAPACITY];
     u->approach = q[DCT_CDU_APPROACH];
     u->ms_rated = q[DCT_CDU_FLOW_SECONDARY];

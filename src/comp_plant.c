@@ -71,6 +71,7 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     l->ntank = v_tank > 0 ? (int)q[DCT_FACILITY_LOOP_TANK_NODES] : 0;
     l->c_tank = l->ntank ? v_tank / l->ntank * DCT_RHO_W * DCT_CP_W : 0;
     c->n_states = (size_t)(2 * l->nseg + l->ntank);
+    c->n_temp = c->n_states;
     l->cdu = calloc(m->n_comp, sizeof *l->cdu);
     if (!l->cdu)
         return -1;
@@ -332,6 +333,7 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = h;
     c->n_states = H_N;
+    c->n_temp = 1;           /* H_T */
     const char *ty = sc->s[DCT_HEAT_REJECTION_TYPE];
     h->kind = strcmp(ty, "dry-cooler") == 0
                   ? HR_DRY
@@ -650,6 +652,7 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = h;
     c->n_states = 1;
+    c->n_temp = 1;
     h->c_air = DCT_RHO_AIR * DCT_CP_AIR * q[DCT_HALL_AIR_VOLUME] *
                q[DCT_HALL_AIR_MASS_FACTOR];
     h->t_rec = q[DCT_HALL_AIR_T_RECOMMENDED];

@@ -407,6 +407,7 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = b;
     c->n_states = 1;
+    c->n_temp = 1;           /* the conductor */
     b->r_per_m = q[DCT_BUSWAY_RESISTANCE];
     b->length = q[DCT_BUSWAY_LENGTH];
     b->alpha = q[DCT_BUSWAY_ALPHA];
@@ -821,6 +822,8 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = b;
     c->n_states = B_N;
+    c->temp0 = B_T;
+    c->n_temp = 1;
     static const char *ctl[] = {"none", "smoothing", "ramp-limit",
                                 "peak-shave", "backup"};
     const char *cw = sc->s[DCT_BESS_CONTROL];

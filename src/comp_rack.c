@@ -122,6 +122,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         r->has_req = 1;
     }
     c->n_states = (size_t)(S_TL + r->nseg);
+    c->n_temp = c->n_states;   /* the capacitor tier's states follow */
     /* the capacitor tier: E_bank = cap-energy x n-gpu.  A step dP of the
      * load moves the bank by at most 2 tau dP / e = 0.736 tau dP from half
      * charge; tau = 0.6 E_bank / (P_max - P_idle) keeps a full idle-to-peak

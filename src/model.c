@@ -1108,6 +1108,17 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
     }
     if (build_pattern(m) || link_aliases(m))
         goto oom;
+    /* error control: a temperature on its rise above the site's design
+     * ambient dry bulb, the sink every heat path ends in (NUMERICS in
+     * dctwin-models(7)) */
+    if (!(m->y_ref = calloc(m->n, sizeof *m->y_ref)))
+        goto oom;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        for (size_t k = c->temp0; k < c->temp0 + c->n_temp &&
+                                  k < c->n_states; k++)
+            m->y_ref[c->off + k] = m->T_db;
+    }
     /* the dependencies served the pattern only; the margin tables are
      * final: give back what the doubling left over */
     free(m->dep);
@@ -1136,6 +1147,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .at_breakpoint = model_at_bp,
         .is_smooth_bp = model_is_smooth_bp,
         .ctx = m,
+        .y_ref = m->y_ref,
     };
     if (setup_dense_rows(m))
         goto oom;
@@ -1186,6 +1198,7 @@ void dct_model_free(dct_model *m)
     free(m->mar_src);
     free(m->root_comp);
     free(m->scratch);
+    free(m->y_ref);
     dct_profile_set_free(m->profiles);
     free(m);
 }

@@ -86,6 +86,10 @@ struct dct_mcomp {
     const char *id;
     size_t off;                /* first state index */
     size_t n_states;
+    /* its temperature states [K], k in [temp0, temp0 + n_temp): their
+     * error is controlled on their rise above the design ambient dry
+     * bulb (NUMERICS in dctwin-models(7)); set by setup */
+    size_t temp0, n_temp;
     dct_port port;
     size_t out0, n_out;        /* output columns */
     size_t mar0, n_margins;    /* margins */
@@ -167,6 +171,8 @@ struct dct_model {
     dct_profile_set *profiles;
     dct_ode ode;
     double *scratch;           /* [n] RHS scratch for outputs/margins */
+    double *y_ref;             /* [n] the states' error references
+                                  (dct_ode.y_ref) */
     int is_settling;           /* 1: racks draw their mean power, 2: their
                                   t = 0 power; no breakpoints
                                   (dct_model_set_settling) */

@@ -64,7 +64,8 @@ int dct_cmd_simulate(int argc, char **argv);
 
 /* Settling (INITIAL STATE in dctwin-models(7)): integrate in chunks of
  * SETTLE_CHUNK_S until no state moves more than the solver's tolerance,
- * SETTLE_TOL (rtol |y| + atol) over a chunk, for at most SETTLE_MAX_S. */
+ * SETTLE_TOL (rtol |y - y_ref| + atol, dct_solver_state_tol) over a
+ * chunk, for at most SETTLE_MAX_S. */
 #define SETTLE_CHUNK_S 1800.0
 #define SETTLE_PREROLL_S 2.0
 /* Ten tolerances: a controller may hunt by a few (a fan PI on a loop with
@@ -544,10 +545,12 @@ static int settle(sim *S, const dct_solver_opts *so)
             goto out;
         const double *y = dct_solver_state(sv);
         /* the change over the chunk in units of the solver's own
-         * tolerance, rtol |y| + atol (as CVODE weighs its errors) */
+         * tolerance, rtol |y - y_ref| + atol (as CVODE weighs its
+         * errors) */
         double dmax = 0;
         for (size_t i = 0; i < S->n_y; i++) {
-            double w = so->rtol * fabs(y[i]) + so->atol;
+            double w = dct_solver_state_tol(S->ode, so->rtol, so->atol, i,
+                                            y[i]);
             dmax = fmax(dmax, fabs(y[i] - prev[i]) / w);
             prev[i] = y[i];
         }
