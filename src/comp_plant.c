@@ -105,6 +105,7 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (dct_model_add_margin(m, c, "T_supply", "degC", lab,
                              l->t_class - DCT_T0, 1, "w-class"))
         return -1;
+    dct_model_margin_nominal(m, c, "T_supply", l->t_set - DCT_T0);
     l->t_need = q[DCT_FACILITY_LOOP_RIDE_THROUGH];
     if (l->t_need > 0 && l->n_cdu &&
         dct_model_add_margin(m, c, "ride_through", "s",
@@ -113,6 +114,7 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "rejection lost",
                              l->t_need, 0, "heat-rejection-loss"))
         return -1;
+    dct_model_margin_design(m, c, "ride_through");
     return 0;
 }
 
@@ -428,6 +430,8 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                                    "less the air temperature",
                              0, 0, "ambient"))
         return -1;
+    dct_model_margin_nominal(m, c, "T_out", h->t_set - DCT_T0);
+    dct_model_margin_design(m, c, "T_air_headroom");
     if (dct_model_add_root(m, c))
         return -1;
     return 0;
@@ -694,6 +698,7 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "CRAH duty within the rating without spares",
                              h->n_cap_n / 1e3, 1, "capacity"))
         return -1;
+    dct_model_margin_nominal(m, c, "T", h->t_chw - DCT_T0);
     return 0;
 }
 

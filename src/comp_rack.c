@@ -181,6 +181,16 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
          dct_model_add_margin(m, c, "E_cap", "%", "capacitor bank below "
                               "full", 100, 1, "full")))
         return -1;
+    /* temperatures: the range above the supply setpoint of the rack's
+     * CDUs, the coolant the rack is designed for; the capacitor tier:
+     * either way from half charge, where it rests */
+    if (r->g->n_cdu) {
+        double t_sup = r->g->cdu[0]->sc->q[DCT_CDU_SUPPLY_SETPOINT] - DCT_T0;
+        dct_model_margin_nominal(m, c, "T_j_hot", t_sup);
+        dct_model_margin_nominal(m, c, "T_supply", t_sup);
+        dct_model_margin_nominal(m, c, "T_return", t_sup);
+    }
+    dct_model_margin_nominal(m, c, "E_cap", 50);
     if (r->has_req && dct_model_add_margin(m, c, "flow", "%",
                                        "rack flow over the flow required at "
                                        "its supply temperature",

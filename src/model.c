@@ -255,11 +255,36 @@ int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
         return -1;
     d->limit = limit;
     d->is_upper = is_upper;
+    d->range = fabs(limit);
     if (c->n_margins == 0)
         c->mar0 = m->n_mar;
     c->n_margins++;
     m->mar_comp[m->n_mar++] = c;
     return 0;
+}
+
+void dct_model_margin_nominal(dct_model *m, const dct_mcomp *c,
+                              const char *quantity, double nominal)
+{
+    for (size_t i = c->mar0; c->n_margins && i < c->mar0 + c->n_margins;
+         i++)
+        if (strcmp(m->mar[i].quantity, quantity) == 0)
+            m->mar[i].range = fabs(m->mar[i].limit - nominal);
+}
+
+void dct_model_margin_design_last(dct_model *m)
+{
+    if (m->n_mar)
+        m->mar[m->n_mar - 1].is_design = 1;
+}
+
+void dct_model_margin_design(dct_model *m, const dct_mcomp *c,
+                             const char *quantity)
+{
+    for (size_t i = c->mar0; c->n_margins && i < c->mar0 + c->n_margins;
+         i++)
+        if (strcmp(m->mar[i].quantity, quantity) == 0)
+            m->mar[i].is_design = 1;
 }
 
 int dct_model_add_root(dct_model *m, dct_mcomp *c)

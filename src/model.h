@@ -72,6 +72,13 @@ typedef struct dct_margin_def {
     const char *label;    /* what it means, for people */
     double limit;         /* in UNIT */
     int is_upper;         /* 1: value must stay <= limit */
+    /* the allowed range the margin's percentage is taken against, in
+     * UNIT: |limit - nominal| (MARGINS in dctwin-models(7)); 0: none */
+    double range;
+    /* 1: a design margin, one that holds under a hypothetical event (a
+     * ride-through, N-1, the ambient headroom); 0: a margin of what the
+     * run did */
+    int is_design;
 } dct_margin_def;
 
 dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,

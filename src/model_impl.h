@@ -219,6 +219,17 @@ int dct_model_add_output(dct_model *m, dct_mcomp *c, const char *name);
 int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
                          const char *unit, const char *label, double limit,
                          int is_upper, const char *suffix);
+/* The range of C's margins of QUANTITY (so far): |limit - NOMINAL|,
+ * the headroom their percentage is taken against (by default |limit|,
+ * for quantities with a physical zero). */
+void dct_model_margin_nominal(dct_model *m, const dct_mcomp *c,
+                              const char *quantity, double nominal);
+/* Mark C's margins of QUANTITY (so far) as design margins: they hold
+ * under a hypothetical event, not what the run did. */
+void dct_model_margin_design(dct_model *m, const dct_mcomp *c,
+                             const char *quantity);
+/* ... the margin added last. */
+void dct_model_margin_design_last(dct_model *m);
 int dct_model_add_root(dct_model *m, dct_mcomp *c);
 
 /* Declare that the states of A depend on what a rack's port P_in (and
