@@ -313,6 +313,7 @@ typedef struct heatrej {
     dct_mcomp *loop;
     /* scratch */
     double q, y_f, t_air, p_chiller, cop;
+    double byp;        /* fraction of the flow bypassing the units */
 } heatrej;
 
 /* [J/K] the water of the heat rejection's units */
@@ -407,8 +408,8 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         if (dct_cdu_dep_primary(m, c, l->cdu[i]))
             return -1;
     const char *outs[] = {"T_out_degC", "Q_kW", "fan_pct", "P_kW",
-                          "T_air_degC"};
-    for (size_t i = 0; i < 5; i++)
+                          "T_air_degC", "bypass_pct"};
+    for (size_t i = 0; i < 6; i++)
         if (dct_model_add_output(m, c, outs[i]))
             return -1;
     if (dct_model_add_margin(m, c, "T_out", "degC",
@@ -534,22 +535,30 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
         dx[H_X] = -x[H_X]; /* unused state kept at zero */
         h->y_f = cap > 0 ? q / cap : 0;
     } else {
+        /* split range (dctwin-models(7), HEAT REJECTION): u in
+         * [f_min, 1] the fan speed; in [0, f_min) the fans cycle at
+         * f_min, on for the duty u / f_min of the time; in [-1, 0) the
+         * fans are off and the bypass valve sends -u of the flow round
+         * the units */
         double uu = h->kp * e + x[H_X];
-        double yf = dct_clamp(uu, h->fan_min, 1);
-        if (n == 0)
-            yf = 0;
-        dx[H_X] = (h->kp / h->ti) * e + (yf - uu) / h->ti;
+        double uc = n == 0 ? 0 : dct_clamp(uu, -1, 1);
+        dx[H_X] = (h->kp / h->ti) * e + (uc - uu) / h->ti;
+        double speed = fmax(uc, h->fan_min);
+        double duty = uc >= h->fan_min ? 1 : uc > 0 ? uc / h->fan_min : 0;
+        h->byp = uc < 0 ? -uc : 0;
         /* units whose fans have stopped (fans=) stay in the water path
          * on free convection alone */
         int nf = c->fans_out < n ? c->fans_out : n;
-        double a = h->f_free + (1 - h->f_free) * yf;
-        if (n > 0 && mdot > 0) {
-            double mu = mdot / n;
-            q = (n - nf) * hr_unit_q(h, mu, a, t_in) +
-                nf * hr_unit_q(h, mu, h->f_free, t_in);
+        double a = h->f_free + (1 - h->f_free) * speed;
+        if (n > 0 && mdot > 0 && h->byp < 1) {
+            double mu = (1 - h->byp) * mdot / n;
+            double q_off = hr_unit_q(h, mu, h->f_free, t_in);
+            q = (n - nf) * (duty * hr_unit_q(h, mu, a, t_in) +
+                            (1 - duty) * q_off) +
+                nf * q_off;
         }
-        p = (n - nf) * h->p_fan * yf * yf * yf;
-        h->y_f = yf;
+        p = (n - nf) * h->p_fan * duty * speed * speed * speed;
+        h->y_f = duty * speed;
     }
     dx[H_T] = (cw_all * (t_in - x[H_T]) - q) / h->c_vol;
     h->q = q;
@@ -586,6 +595,7 @@ static double hr_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 2: return 100 * h->y_f;
     case 3: return c->port.P_aux / 1e3;
     case 4: return h->t_air - DCT_T0;
+    case 5: return 100 * h->byp;
     }
     return 0;
 }
