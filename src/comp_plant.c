@@ -505,7 +505,7 @@ static double hr_headroom(const dct_model *m, const dct_mcomp *c,
     double mu = mdot / n;
     int nf = c->fans_out < n ? c->fans_out : n;
     double k_full = (n - nf) * hr_unit_k(h, mu, 1.0) +
-                    nf * hr_unit_k(h, mu, h->f_free);
+                    (nf ? nf * hr_unit_k(h, mu, h->f_free) : 0);
     return h->t_set + load / cw_all - load / k_full - h->t_air;
 }
 
@@ -552,7 +552,9 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
         double a = h->f_free + (1 - h->f_free) * speed;
         if (n > 0 && mdot > 0 && h->byp < 1) {
             double mu = (1 - h->byp) * mdot / n;
-            double q_off = hr_unit_q(h, mu, h->f_free, t_in);
+            /* one unit on free convection: only when some unit is */
+            double q_off = duty < 1 || nf > 0
+                               ? hr_unit_q(h, mu, h->f_free, t_in) : 0;
             q = (n - nf) * (duty * hr_unit_q(h, mu, a, t_in) +
                             (1 - duty) * q_off) +
                 nf * q_off;

@@ -152,6 +152,11 @@ typedef struct sim {
     size_t n_inputs;
     size_t n_y, n_out, n_sel, n_mg;
     size_t n_mg_model;   /* the model's margins come first in mg */
+    size_t *own;         /* [n_own] the model's margins that are their
+                            own source (dct_model_margin_source), the
+                            only ones sampled: an aggregated member's
+                            record is its representative's */
+    size_t n_own;
     dct_margin_def *ramp_def;   /* [n_grid] the grids' ramp margins */
     size_t *ramp_of;     /* [n_grid] their index in mg, or SIZE_MAX */
     double *ring, *ma;   /* [n_grid][n_win] last grid powers [kW], and
@@ -206,8 +211,10 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
         return CB_NONFINITE;
     }
     double m = g->def->is_upper ? g->def->limit - v : v - g->def->limit;
-    g->vmin = fmin(g->vmin, v);
-    g->vmax = fmax(g->vmax, v);
+    if (v < g->vmin)
+        g->vmin = v;
+    if (v > g->vmax)
+        g->vmax = v;
     if (m < g->worst) {
         g->worst = m;
         g->worst_val = v;
@@ -268,11 +275,10 @@ static int sample_margins(sim *S, double t, const double *y)
                   tb <= t;
     S->last_sample_t = t;
     S->has_sample = 1;
-    for (size_t i = 0; i < S->n_mg_model; i++) {
+    for (size_t k = 0; k < S->n_own; k++) {
         /* a member of an aggregated group has its representative's
          * values: its record is copied at the end (copy_margin_sources) */
-        if (dct_model_margin_source(S->model, i) != i)
-            continue;
+        size_t i = S->own[k];
         int was_ok = isnan(S->mg[i].t_viol);
         int rc = update_margin(S, &S->mg[i], t, S->mval[i], is_jump, tb);
         if (rc)
@@ -1733,8 +1739,15 @@ static int alloc_run(sim *S)
                 S->grid_col[S->n_grid++] = k;
             }
     }
-    for (size_t i = 0; i < S->n_mg_model; i++)
-        S->has_members |= dct_model_margin_source(S->model, i) != i;
+    if (!(S->own = malloc((S->n_mg_model ? S->n_mg_model : 1) *
+                          sizeof *S->own)))
+        return -1;
+    for (size_t i = 0; i < S->n_mg_model; i++) {
+        int is_own = dct_model_margin_source(S->model, i) == i;
+        S->has_members |= !is_own;
+        if (is_own)
+            S->own[S->n_own++] = i;
+    }
     for (size_t i = 0; i < S->n_mg; i++) {
         sim_margin *g = &S->mg[i];
         g->def = i < S->n_mg_model
@@ -2070,6 +2083,7 @@ done:
     free(S->sel);
     free(S->mval);
     free(S->mkind);
+    free(S->own);
     free(S->kind_col);
     free(S->kmin);
     free(S->mg);
