@@ -972,23 +972,17 @@ static void txt_row(FILE *f, const sim_margin *g, size_t n_kind,
         fprintf(f, "  %s\n", of);
         return;
     }
-    txt_cell(f, md->label, TW_LABEL, 0);
-    putc(' ', f);
-    txt_cell(f, md->component, TW_WHERE, 0);
-    putc(' ', f);
-    txt_cell(f, worst, TW_NUM, 1);
-    putc(' ', f);
-    txt_cell(f, limit, TW_NUM, 1);
-    putc(' ', f);
-    txt_cell(f, margin, TW_NUM, 1);
-    putc(' ', f);
-    txt_cell(f, unit, TW_UNIT, 0);
-    putc(' ', f);
-    txt_cell(f, pct, TW_PCT, 1);
-    putc(' ', f);
-    txt_cell(f, viol, TW_VIOL, 1);
-    putc(' ', f);
-    txt_cell(f, of, TW_OF, 1);
+    const struct { const char *s; int width, is_right; } cell[] = {
+        {md->label, TW_LABEL, 0}, {md->component, TW_WHERE, 0},
+        {worst, TW_NUM, 1},       {limit, TW_NUM, 1},
+        {margin, TW_NUM, 1},      {unit, TW_UNIT, 0},
+        {pct, TW_PCT, 1},         {viol, TW_VIOL, 1},
+        {of, TW_OF, 1}};
+    for (size_t k = 0; k < sizeof cell / sizeof cell[0]; k++) {
+        if (k)
+            putc(' ', f);
+        txt_cell(f, cell[k].s, cell[k].width, cell[k].is_right);
+    }
     putc('\n', f);
 }
 
@@ -2189,8 +2183,9 @@ int dct_cmd_margins(int argc, char **argv)
             printf("Usage: dctwin margins SITE|RUNDIR [--format "
                    "text|json|csv] [SIMULATE OPTION]...\n"
                    "Simulate SITE (any option of 'dctwin simulate' but "
-                   "--out) and print its\nmargin table, binding margin "
-                   "first; or print the table of the run in RUNDIR.\n"
+                   "--out, --wide included) and\nprint its margin table, "
+                   "binding margin first; or print the table of the run\n"
+                   "in RUNDIR.\n"
                    "Exit status: 0 all margins met, 1 some margin "
                    "negative, 2 usage, 3 input\nerror, 4 solver failure, "
                    "5 output failure.\n");
@@ -2226,6 +2221,15 @@ int dct_cmd_margins(int argc, char **argv)
     }
     /* a run directory: print its table; the status follows all_ok */
     struct stat st;
+    if (ac == 3 && strcmp(av[2], "--wide") == 0 && stat(av[1], &st) == 0 &&
+        S_ISDIR(st.st_mode)) {
+        /* the run's table was written when it ran */
+        fprintf(stderr, "dctwin: margins: --wide applies to a new run; "
+                        "every column of %s is in its margins.csv (--format "
+                        "csv)\n", av[1]);
+        free(av);
+        return DCT_EXIT_USAGE;
+    }
     if (ac == 2 && stat(av[1], &st) == 0 && S_ISDIR(st.st_mode)) {
         int rc = print_run_table(av[1], file);
         free(av);

@@ -123,6 +123,9 @@ check "--wide: full labels" \
 check "--wide: the ids" grep -q '^A01.T_j_hot.throttle ' "$tmp/out"
 w=$(width "$tmp/out")
 check "--wide is wider than 100 columns ($w)" [ "$w" -gt 100 ]
+run margins "$tmp/pct" --wide
+check "margins RUNDIR --wide is a usage error (got $rc)" [ "$rc" -eq 2 ]
+check "margins RUNDIR --wide points to margins.csv" grep -q 'margins.csv' "$tmp/err"
 # the violated time of a kind: the CDU-fail run in hours, minutes or s
 run margins "$top_srcdir/sites/reference-hall.xml" \
     --scenario "$top_srcdir/sites/scenarios/cdu-fail-2.xml" --duration 30min
