@@ -1315,6 +1315,19 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
     }
 }
 
+void dct_model_margin_values_of(dct_model *m, double t, const double *y,
+                                const size_t *idx, size_t n_idx,
+                                double *val)
+{
+    if (refresh(m, t, y))
+        return;
+    for (size_t k = 0; k < n_idx; k++) {
+        size_t i = idx[k];
+        dct_mcomp *c = m->mar_comp[i];
+        val[i] = c->ct->margin(m, c, i - c->mar0, t, y);
+    }
+}
+
 size_t dct_model_margin_source(const dct_model *m, size_t i)
 {
     return m->mar_src[i];

@@ -117,6 +117,12 @@ const dct_margin_def *dct_model_margin(const dct_model *m, size_t i);
 void dct_model_margin_values(dct_model *m, double t, const double *y,
                              double *val);
 
+/* The same for the N_IDX margins IDX[k] only, each its own source
+ * (dct_model_margin_source): VAL[IDX[k]] is set, nothing else. */
+void dct_model_margin_values_of(dct_model *m, double t, const double *y,
+                                const size_t *idx, size_t n_idx,
+                                double *val);
+
 /* The margin whose value margin I always has: for a member of an
  * aggregated group (NUMERICAL METHOD in dctwin-models(7)) the same margin
  * of its representative, which comes earlier; otherwise I itself. */

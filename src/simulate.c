@@ -198,10 +198,23 @@ static double now_s(void)
 
 /* --------------------------------------------------------- the run */
 
-/* Update margin G with its value V at T; IS_JUMP: a breakpoint TB lies in
- * (previous sample, T]. */
+/* Whether a breakpoint lies in (previous sample, T], into *TB: found
+ * once per sample, when a margin below zero needs it (*IS_JUMP -1 until
+ * then). */
+static int jump_of(sim *S, double t, int *is_jump, double *tb)
+{
+    if (*is_jump < 0)
+        *is_jump = S->has_sample && S->ode->next_breakpoint &&
+                   S->ode->next_breakpoint(S->last_sample_t, tb,
+                                           S->ode->ctx) &&
+                   *tb <= t;
+    return *is_jump;
+}
+
+/* Update margin G with its value V at T; *IS_JUMP (jump_of): a
+ * breakpoint *TB lies in (previous sample, T]. */
 static int update_margin(sim *S, sim_margin *g, double t, double v,
-                         int is_jump, double tb)
+                         int *is_jump, double *tb)
 {
     if (!isfinite(v)) {
         dct_error(S->d, NULL, 0,
@@ -223,14 +236,14 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
     double t_cross = t;
     int has_prev = !isnan(g->prev_t);
     int is_ordered = !has_prev || t >= g->prev_t;
-    if (has_prev && is_ordered) {
+    if (has_prev && is_ordered && (m < 0 || g->prev_m < 0)) {
         /* linear interpolation of the margin between the samples */
         double dt = t - g->prev_t, m0 = g->prev_m;
-        if (is_jump) {
+        if (jump_of(S, t, is_jump, tb)) {
             if (m0 < 0)
-                g->violated_s += tb - g->prev_t + (m < 0 ? t - tb : 0);
+                g->violated_s += *tb - g->prev_t + (m < 0 ? t - *tb : 0);
             else if (m < 0)
-                t_cross = tb;
+                t_cross = *tb;
         } else if (m0 < 0 && m < 0) {
             g->violated_s += dt;
         } else if (m0 < 0) {
@@ -260,33 +273,35 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
 /* Update every margin of the model with the sample at (t, y). */
 static int member_violations(sim *S, size_t i);
 
-static int sample_margins(sim *S, double t, const double *y)
+static int sample_margins(sim *S, double t, const double *y, int all)
 {
     if (S->n_mg_model == 0)
         return 0;
-    dct_model_margin_values(S->model, t, y, S->mval);
+    /* a member of an aggregated group has its representative's values:
+     * its record is copied at the end (copy_margin_sources); all values
+     * for the rows of margins-over-time.csv */
+    if (all)
+        dct_model_margin_values(S->model, t, y, S->mval);
+    else
+        dct_model_margin_values_of(S->model, t, y, S->own, S->n_own,
+                                   S->mval);
     /* a sample at a breakpoint follows a discontinuity (a load step, a
      * failure): a margin that changed sign since the last sample did so
      * there, not somewhere between the samples */
     double tb = 0;
-    int is_jump = S->has_sample && S->ode->next_breakpoint &&
-                  S->ode->next_breakpoint(S->last_sample_t, &tb,
-                                          S->ode->ctx) &&
-                  tb <= t;
-    S->last_sample_t = t;
-    S->has_sample = 1;
+    int is_jump = -1;
     for (size_t k = 0; k < S->n_own; k++) {
-        /* a member of an aggregated group has its representative's
-         * values: its record is copied at the end (copy_margin_sources) */
         size_t i = S->own[k];
         int was_ok = isnan(S->mg[i].t_viol);
-        int rc = update_margin(S, &S->mg[i], t, S->mval[i], is_jump, tb);
+        int rc = update_margin(S, &S->mg[i], t, S->mval[i], &is_jump, &tb);
         if (rc)
             return rc;
         if (was_ok && !isnan(S->mg[i].t_viol) && S->has_members &&
             (rc = member_violations(S, i)) != 0)
             return rc;
     }
+    S->last_sample_t = t;
+    S->has_sample = 1;
     return 0;
 }
 
@@ -402,7 +417,9 @@ static int on_output(double t, const double *y, void *ud)
             if (call >= (long)S->n_win) {
                 double ramp = fabs(S->ma[k] - ma_old) * 1e3 /
                               S->grid_step / 1e6;
-                int rc = update_margin(S, &S->mg[r], t, ramp, 0, 0);
+                int no_jump = 0;
+                double tb = 0;
+                int rc = update_margin(S, &S->mg[r], t, ramp, &no_jump, &tb);
                 if (rc)
                     return rc;
             }
@@ -416,7 +433,7 @@ static int on_output(double t, const double *y, void *ud)
         S->gt_prev_p = p;
     }
     if (call % S->out_every != 0)
-        return sample_margins(S, t, y);
+        return sample_margins(S, t, y, 0);
     for (size_t i = 0; i < S->n_out; i++)
         if (!isfinite(S->out[i])) {
             dct_error(S->d, NULL, 0,
@@ -432,7 +449,7 @@ static int on_output(double t, const double *y, void *ud)
     if (putc('\n', f) == EOF || ferror(f))
         return CB_WRITE;
     S->n_rows++;
-    int rc = sample_margins(S, t, y);
+    int rc = sample_margins(S, t, y, 1);
     return rc ? rc : write_margin_row(S, t);
 }
 
@@ -507,7 +524,7 @@ static int on_step(double t, const double *y, void *ud)
 {
     sim *S = ud;
     progress(S, t, 0);
-    return sample_margins(S, t, y);
+    return sample_margins(S, t, y, 0);
 }
 
 static int on_root(double t, const double *y, const int *found, void *ud)
@@ -542,7 +559,7 @@ static int on_root(double t, const double *y, const int *found, void *ud)
             }
         }
     }
-    return sample_margins(S, t, y);
+    return sample_margins(S, t, y, 0);
 }
 
 /* Replace the initial estimate in S->y0 by the steady state under the
