@@ -39,6 +39,7 @@
 #include "diag.h"
 #include "fsutil.h"
 #include "plot.h"
+#include "rundir.h"
 #include "sigproc.h"
 #include "textout.h"
 #include "site.h"
@@ -696,6 +697,16 @@ static int simulate(rpt *R, int k, const char *duration, const char *step)
     optind = 0;
     ri->rc = dct_cmd_simulate(ac, av);
     ri->done = 1;
+    if (ri->rc == DCT_EXIT_OK || ri->rc == DCT_EXIT_MARGIN) {
+        /* only a complete run directory is read */
+        dct_diag dd;
+        dct_diag_init(&dd);
+        if (dct_rundir_check(ri->dir, NULL, 0, &dd) != 0) {
+            dct_diag_print(&dd, stderr);
+            ri->rc = DCT_EXIT_INPUT;
+        }
+        dct_diag_clear(&dd);
+    }
     char path[PATH_N + 32];
     snprintf(path, sizeof path, "%s/timeseries.csv", ri->dir);
     if ((ri->rc == DCT_EXIT_OK || ri->rc == DCT_EXIT_MARGIN) &&

@@ -7,9 +7,11 @@
  * step, root and output time updates each margin's worst value, first
  * violation and time below zero, and root events and first violations are
  * streamed to events.csv.  After a successful run margins.json,
- * margins.txt and run.json are written, and all five files are renamed into
- * place together (atomic_file.h): a failed or interrupted run leaves no
- * partial file.  Nothing is allocated inside the callbacks.
+ * margins.txt and run.json are written; all of it goes into a temporary
+ * directory that is sealed with a manifest and published as the run
+ * directory in one rename (rundir.h): a failed or interrupted run leaves
+ * no partial file and no partial directory.  Nothing is allocated inside
+ * the callbacks.
  *
  * Exit status: 0 all margins met, 1 a margin is negative, 2 usage, 3 input,
  * 4 solver (including a non-finite output), 5 output.
@@ -17,6 +19,7 @@
 #include "config.h"
 #include "atomic_file.h"
 #include "fsutil.h"
+#include "rundir.h"
 #include "textout.h"
 #include "cli.h"
 #include "diag.h"
@@ -32,6 +35,7 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -139,7 +143,8 @@ typedef struct sim {
     int no_aggregate;    /* --no-aggregate */
     int is_wide;         /* --wide: the margin table with every column */
     char *out_dir;       /* owned */
-    int is_dir_created;  /* we made the leaf of out_dir */
+    dct_rundir *rd;      /* the run directory being written */
+    int is_gt_in_run;    /* --grid-trace names a file of the run directory */
     char **probe_args;   /* owned copies, split in place at ',' */
     size_t n_probe_args;
     /* objects */
@@ -1789,17 +1794,40 @@ static int alloc_run(sim *S)
 /* Open a temporary for file K of the run directory. */
 static int open_out(sim *S, int k)
 {
-    size_t n = strlen(S->out_dir) + strlen(file_names[k]) + 2;
+    const char *dir = dct_rundir_tmp(S->rd);
+    size_t n = strlen(dir) + strlen(file_names[k]) + 2;
     char *path = malloc(n);
     if (!path)
         return -1;
-    snprintf(path, n, "%s/%s", S->out_dir, file_names[k]);
+    snprintf(path, n, "%s/%s", dir, file_names[k]);
     S->f[k] = dct_afile_open(path);
     if (!S->f[k])
         fprintf(stderr, "dctwin: %s: cannot create: %s\n", path,
                 strerror(errno));
     free(path);
     return S->f[k] ? 0 : -1;
+}
+
+/* The file --grid-trace writes to, malloc'd: in the temporary run
+ * directory when it names a file of the run directory (rundir/grid.csv,
+ * which the plots draw), so that it is published with the run. */
+static char *grid_trace_path(sim *S)
+{
+    const char *gt = S->grid_trace, *sl = strrchr(gt, '/');
+    char *dir = sl ? strndup(gt, (size_t)(sl - gt) + 1) : strdup(".");
+    struct stat a, b;
+    S->is_gt_in_run = dir && stat(dir, &a) == 0 &&
+                      stat(S->out_dir, &b) == 0 && a.st_dev == b.st_dev &&
+                      a.st_ino == b.st_ino;
+    free(dir);
+    if (!S->is_gt_in_run)
+        return strdup(gt);
+    const char *tmp = dct_rundir_tmp(S->rd), *base = sl ? sl + 1 : gt;
+    size_t n = strlen(tmp) + strlen(base) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", tmp, base);
+    return p;
 }
 
 /* Write the result files after the run and commit all.  Returns 0 or -1
@@ -1837,8 +1865,8 @@ static int write_results(sim *S, int status)
             rc = -1;
         }
     for (int k = 0; k < N_FILES && !rc; k++) {
-        if (!S->f[k])
-            continue;
+        if (!S->f[k] || (k == F_GT && !S->is_gt_in_run))
+            continue;   /* --grid-trace elsewhere: after the directory */
         char *path = strdup(dct_afile_path(S->f[k]));
         int c = dct_afile_commit(S->f[k]);
         S->f[k] = NULL;
@@ -1849,8 +1877,11 @@ static int write_results(sim *S, int status)
         }
         free(path);
     }
-    if (!rc)
-        dct_afile_sync_dir(S->out_dir);
+    if (!rc && dct_rundir_seal(S->rd, S->d) != 0) {
+        dct_diag_print(S->d, stderr);
+        dct_diag_clear(S->d);
+        rc = -1;
+    }
     return rc;
 }
 
@@ -1934,10 +1965,15 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
-    if (dct_mkdir_p(S->out_dir, &S->is_dir_created) != 0) {
-        fprintf(stderr, "dctwin: %s: cannot create the run directory: %s\n",
-                S->out_dir, strerror(errno));
-        rc = DCT_EXIT_OUTPUT;
+    /* the names a run writes, the grid trace's when it goes there */
+    const char *names[N_FILES + 1];
+    memcpy(names, file_names, sizeof file_names);
+    names[N_FILES] = S->grid_trace && strrchr(S->grid_trace, '/')
+                         ? strrchr(S->grid_trace, '/') + 1
+                         : S->grid_trace ? S->grid_trace : "grid.csv";
+    S->rd = dct_rundir_begin(S->out_dir, names, N_FILES + 1, &rc, &d);
+    if (!S->rd) {
+        dct_diag_print(&d, stderr);
         goto done;
     }
     if (open_out(S, F_TS) != 0 || open_out(S, F_EV) != 0 ||
@@ -1946,12 +1982,15 @@ int dct_cmd_simulate(int argc, char **argv)
         goto done;
     }
     if (S->grid_trace) {
-        if (!(S->f[F_GT] = dct_afile_open(S->grid_trace))) {
+        char *gt = grid_trace_path(S);
+        if (!gt || !(S->f[F_GT] = dct_afile_open(gt))) {
             fprintf(stderr, "dctwin: %s: cannot create: %s\n",
                     S->grid_trace, strerror(errno));
+            free(gt);
             rc = DCT_EXIT_OUTPUT;
             goto done;
         }
+        free(gt);
         FILE *g = dct_afile_fp(S->f[F_GT]);
         fputs("t_s", g);
         for (size_t k = 0; k < S->n_grid; k++) {
@@ -2056,6 +2095,34 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
+    if (S->plot_format) {
+        /* the plots are part of the run: one that fails publishes
+         * nothing; a missing gnuplot is only a warning */
+        int p = dct_plot_run_as(dct_rundir_tmp(S->rd), S->out_dir,
+                                S->plot_format, NULL, &d);
+        dct_diag_print(&d, stderr);
+        dct_diag_clear(&d);
+        if (p < 0) {
+            fprintf(stderr, "dctwin: %s: nothing written (a plot failed)\n",
+                    S->out_dir);
+            rc = DCT_EXIT_OUTPUT;
+            goto done;
+        }
+    }
+    int c = dct_rundir_commit(S->rd, &d);
+    S->rd = NULL;
+    if (c == 0 && S->f[F_GT]) {
+        c = dct_afile_commit(S->f[F_GT]);
+        S->f[F_GT] = NULL;
+        if (c != 0)
+            dct_error(&d, S->grid_trace, 0, "cannot rename into place: %s",
+                      strerror(errno));
+    }
+    if (c != 0) {
+        dct_diag_print(&d, stderr);
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
     if (dct_verbosity >= 2)
         print_stats(S);
     if (dct_verbosity >= 1) {
@@ -2063,21 +2130,11 @@ int dct_cmd_simulate(int argc, char **argv)
         fflush(stdout);
     }
     rc = status;
-    if (S->plot_format) {
-        /* the results are in place: a plot that fails is an output
-         * failure, a missing gnuplot only a warning */
-        int p = dct_plot_run(S->out_dir, S->plot_format, NULL, &d);
-        dct_diag_print(&d, stderr);
-        dct_diag_clear(&d);
-        if (p < 0)
-            rc = DCT_EXIT_OUTPUT;
-    }
 
 done:
     for (int k = 0; k < N_FILES; k++)
         dct_afile_abort(S->f[k]);
-    if (rc >= DCT_EXIT_USAGE && S->is_dir_created && S->out_dir)
-        rmdir(S->out_dir);   /* only when still empty */
+    dct_rundir_abort(S->rd);   /* a run that did not finish */
     dct_solver_free(S->solver);
     if (S->model)
         dct_model_free(S->model);
@@ -2124,25 +2181,40 @@ static int is_plot_option(const char *a)
  * what is missing). */
 static void remove_run(const char *dir)
 {
-    for (int k = 0; k < N_FILES; k++) {
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s", dir, file_names[k]);
-        unlink(path);
-    }
-    rmdir(dir);
+    dct_rundir_remove(dir);
 }
 
-/* A new private run directory "$TMPDIR/dctwin-WHAT.XXXXXX" in BUF.
- * Returns 0, or -1 with a message. */
-static int make_tmp_dir(const char *what, char *buf, size_t n)
+/* A new private directory "$TMPDIR/dctwin-WHAT.PID.XXXXXX" in BUF,
+ * removed with what it holds (DEPTH levels) by SIGINT/SIGTERM: its
+ * atomic_file.h slot in *SLOT.  Such directories of processes that are
+ * gone (SIGKILL) are removed first.  Returns 0, or -1 with a message. */
+static int make_tmp_dir(const char *what, char *buf, size_t n, int depth,
+                        int *slot)
 {
     const char *tmp = getenv("TMPDIR");
-    snprintf(buf, n, "%s/dctwin-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp",
-             what);
-    if (mkdtemp(buf))
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "dctwin-%s", what);
+    dct_rundir_remove_stale(tmp, prefix, depth);
+    snprintf(buf, n, "%s/%s.%ld.XXXXXX", tmp, prefix, (long)getpid());
+    /* tracked before a signal can come */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int is_made = mkdtemp(buf) != NULL;
+    int e = errno;
+    if (is_made && (*slot = dct_afile_track_dir(buf, depth)) < 0) {
+        e = errno;
+        rmdir(buf);
+        is_made = 0;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (is_made)
         return 0;
     fprintf(stderr, "dctwin: %s: cannot make a temporary directory: %s\n",
-            what, strerror(errno));
+            what, strerror(e));
     return -1;
 }
 
@@ -2248,12 +2320,21 @@ int dct_cmd_margins(int argc, char **argv)
         return DCT_EXIT_USAGE;
     }
     if (ac == 2 && stat(av[1], &st) == 0 && S_ISDIR(st.st_mode)) {
-        int rc = print_run_table(av[1], file);
+        dct_diag d;
+        dct_diag_init(&d);
+        int lock = -1;
+        int rc = dct_rundir_check(av[1], &lock, 0, &d) == 0
+                     ? print_run_table(av[1], file)
+                     : DCT_EXIT_INPUT;
+        dct_rundir_unlock(lock);
+        dct_diag_print(&d, stderr);
+        dct_diag_clear(&d);
         free(av);
         return rc;
     }
     char tdir[4096];
-    if (make_tmp_dir("margins", tdir, sizeof tdir) != 0) {
+    int slot = -1;
+    if (make_tmp_dir("margins", tdir, sizeof tdir, 1, &slot) != 0) {
         free(av);
         return DCT_EXIT_OUTPUT;
     }
@@ -2265,6 +2346,7 @@ int dct_cmd_margins(int argc, char **argv)
         print_run_table(tdir, file) >= DCT_EXIT_USAGE)
         rc = DCT_EXIT_OUTPUT;
     remove_run(tdir);
+    dct_afile_untrack_dir(slot);
     free(av);
     return rc;
 }
@@ -2639,7 +2721,8 @@ int dct_cmd_capacity(int argc, char **argv)
         av[ac++] = (char *)row;
     }
     char base[4096];
-    if (make_tmp_dir("capacity", base, sizeof base) != 0) {
+    int slot = -1;
+    if (make_tmp_dir("capacity", base, sizeof base, 2, &slot) != 0) {
         free(av);
         return DCT_EXIT_OUTPUT;
     }
@@ -2730,6 +2813,7 @@ out:
     remove_run(d_pass);
     remove_run(d_fail);
     rmdir(base);
+    dct_afile_untrack_dir(slot);
     free(av);
     return rc;
 }
