@@ -36,6 +36,9 @@ int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_profile(int argc, char **argv);
 int dct_cmd_capacity(int argc, char **argv);
 int dct_cmd_bess_report(int argc, char **argv);
+int dct_cmd_contingency(int argc, char **argv);
+int dct_cmd_sweep(int argc, char **argv);
+int dct_cmd_compare(int argc, char **argv);
 
 static const dct_cmd commands[] = {
     {"validate", "FILE...",
@@ -50,6 +53,16 @@ static const dct_cmd commands[] = {
     {"capacity", "SITE --add MODEL",
      "how many more racks of MODEL fit before a margin binds",
      dct_cmd_capacity},
+    {"contingency", "SITE [options]",
+     "every single (or double) failure, ranked worst first (-j, mpirun)",
+     dct_cmd_contingency},
+    {"sweep", "SITE --vary ID.PARAM=LIST",
+     "runs over a grid or Latin hypercube of parameters; what moves the "
+     "margin",
+     dct_cmd_sweep},
+    {"compare", "RUNDIR RUNDIR...",
+     "runs side by side: margins, energy ledger, overlay plots",
+     dct_cmd_compare},
     {"bess-report", "SITE --bess ID",
      "BESS compliance checks: report.html, report.json, evidence, plots",
      dct_cmd_bess_report},

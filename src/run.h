@@ -11,7 +11,8 @@
  *
  * The run writes its run directory (dctwin-run(5)) to OUT_DIR, or, when
  * OUT_DIR is NULL, to a private temporary directory that is removed
- * before dct_run returns.
+ * before dct_run returns: in $TMPDIR, else in /dev/shm (a tmpfs, where
+ * the files' syncs cost nothing), else in /tmp.
  */
 #ifndef DCT_RUN_H
 #define DCT_RUN_H
