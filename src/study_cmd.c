@@ -379,9 +379,10 @@ static void csv_num(FILE *f, double x, const char *fmt)
 static void cont_csv(FILE *f, const cont_table *t)
 {
     const dct_study *st = t->st;
-    fputs("rank,case,failed,multiplicity,exit,binding,label,value,unit,"
+    /* the texts that may hold commas last: awk -F, reads the rest */
+    fputs("rank,case,failed,multiplicity,exit,binding,value,unit,"
           "margin,margin_pct,time_to_throttle_s,throttle_rack,"
-          "unserved_kWh,rack_trips,events,error\n", f);
+          "unserved_kWh,rack_trips,events,label,error\n", f);
     for (size_t k = 0; k < st->n_cases; k++) {
         size_t i = t->order[k];
         const dct_study_row *r = &st->rows[i];
@@ -389,8 +390,6 @@ static void cont_csv(FILE *f, const cont_table *t)
         dct_csv_field(f, st->cases[i].what);
         fprintf(f, ",%lu,%d,", st->cases[i].mult, r->status);
         dct_csv_field(f, r->mg_id ? r->mg_id : "");
-        putc(',', f);
-        dct_csv_field(f, r->mg_label ? r->mg_label : "");
         putc(',', f);
         csv_num(f, r->mg_value, "%.9g");
         putc(',', f);
@@ -406,6 +405,8 @@ static void cont_csv(FILE *f, const cont_table *t)
         putc(',', f);
         csv_num(f, r->unserved_J / 3.6e6, "%.9g");
         fprintf(f, ",%ld,%ld,", r->rack_trips, r->n_events);
+        dct_csv_field(f, r->mg_label ? r->mg_label : "");
+        putc(',', f);
         dct_csv_field(f, r->error ? r->error : "");
         putc('\n', f);
     }
@@ -1172,14 +1173,15 @@ static void sweep_csv(FILE *f, const void *vt)
         putc(',', f);
         dct_csv_field(f, b);
     }
-    fputs(",exit,binding,label,value,unit,margin_pct,time_to_throttle_s,"
-          "unserved_kWh,rack_trips,error", f);
+    fputs(",exit,binding,value,unit,margin_pct,time_to_throttle_s,"
+          "unserved_kWh,rack_trips", f);
     for (size_t j = 0; j < t->n_kinds; j++) {
         snprintf(b, sizeof b, "%s_pct", t->kinds[j]);
         putc(',', f);
         dct_csv_field(f, b);
     }
-    putc('\n', f);
+    /* the texts that may hold commas last: awk -F, reads the rest */
+    fputs(",label,error\n", f);
     for (size_t i = 0; i < st->n_cases; i++) {
         const dct_study_row *r = &st->rows[i];
         fprintf(f, "%zu", i + 1);
@@ -1191,8 +1193,6 @@ static void sweep_csv(FILE *f, const void *vt)
         fprintf(f, ",%d,", r->status);
         dct_csv_field(f, r->mg_id ? r->mg_id : "");
         putc(',', f);
-        dct_csv_field(f, r->mg_label ? r->mg_label : "");
-        putc(',', f);
         csv_num(f, r->mg_value, "%.9g");
         putc(',', f);
         dct_csv_field(f, r->mg_unit ? r->mg_unit : "");
@@ -1202,12 +1202,15 @@ static void sweep_csv(FILE *f, const void *vt)
         csv_num(f, r->time_to_throttle, "%.9g");
         putc(',', f);
         csv_num(f, r->unserved_J / 3.6e6, "%.9g");
-        fprintf(f, ",%ld,", r->rack_trips);
-        dct_csv_field(f, r->error ? r->error : "");
+        fprintf(f, ",%ld", r->rack_trips);
         for (size_t j = 0; j < t->n_kinds; j++) {
             putc(',', f);
             csv_num(f, dct_study_kind_pct(r, t->kinds[j]), "%.6g");
         }
+        putc(',', f);
+        dct_csv_field(f, r->mg_label ? r->mg_label : "");
+        putc(',', f);
+        dct_csv_field(f, r->error ? r->error : "");
         putc('\n', f);
     }
 }
