@@ -10,6 +10,7 @@
 #include "plot.h"
 #include "schema.h"
 #include "site.h"
+#include "suggest.h"
 #include "units.h"
 
 #include <dirent.h>
@@ -39,6 +40,7 @@ int dct_cmd_bess_report(int argc, char **argv);
 int dct_cmd_contingency(int argc, char **argv);
 int dct_cmd_sweep(int argc, char **argv);
 int dct_cmd_compare(int argc, char **argv);
+int dct_cmd_outputs(int argc, char **argv);
 
 static const dct_cmd commands[] = {
     {"validate", "FILE...",
@@ -63,6 +65,9 @@ static const dct_cmd commands[] = {
     {"compare", "RUNDIR RUNDIR...",
      "runs side by side: margins, energy ledger, overlay plots",
      dct_cmd_compare},
+    {"outputs", "SITE [options]",
+     "list the output columns and margins a run of SITE would produce",
+     dct_cmd_outputs},
     {"bess-report", "SITE --bess ID",
      "BESS compliance checks: report.html, report.json, evidence, plots",
      dct_cmd_bess_report},
@@ -193,6 +198,7 @@ static int cmd_validate(int argc, char **argv)
         } else if (c == 's') {
             sets[n_sets++] = optarg;
         } else {
+            dct_suggest_option_hint("validate", opts, argv[optind - 1]);
             free(sets);
             return DCT_EXIT_USAGE;
         }
@@ -420,6 +426,12 @@ int dct_cli_main(int argc, char **argv)
             xmlCleanupParser();
             return rc;
         }
-    fprintf(stderr, "dctwin: unknown command '%s' (see dctwin --help)\n", a);
+    dct_suggest sg;
+    dct_suggest_init(&sg, a);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        dct_suggest_add(&sg, commands[i].name);
+    char hint[DCT_SUGGEST_MAX + 32];
+    fprintf(stderr, "dctwin: unknown command '%s'%s (see dctwin --help)\n",
+            a, dct_suggest_text(hint, sizeof hint, dct_suggest_best(&sg)));
     return DCT_EXIT_USAGE;
 }

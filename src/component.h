@@ -695,6 +695,9 @@ int dct_etype_lookup(const char *name, int *is_model);
 
 /* Index of parameter NAME in type T, or -1. */
 int dct_param_lookup(dct_type t, const char *name);
+/* The parameter of type T nearest to the misspelt NAME (suggest.h), or
+ * NULL. */
+const char *dct_param_suggest(dct_type t, const char *name);
 
 struct dct_comp;
 struct dct_site;
