@@ -5,6 +5,7 @@
  * prints it and chooses the exit status. */
 #include "config.h"
 #include "cli.h"
+#include "study.h"
 #include "component.h"
 #include "diag.h"
 #include "plot.h"
@@ -168,6 +169,18 @@ static void summary(const dct_site *s)
            rc / 1e6, rc_n / 1e6);
     printf("  BESS               %zu, %.3f MWh\n", n_bess, e / 3.6e9);
     printf("  generators         %.3f MW\n", gen / 1e6);
+    /* what can fail, from the component types' declarations (the same
+     * enumeration as dctwin contingency) */
+    dct_study_case *cases = NULL;
+    size_t n_cases = 0, n_single = 0;
+    dct_diag d;
+    dct_diag_init(&d);
+    if (dct_study_enumerate(s, 1, NULL, &cases, &n_cases, &n_single,
+                            &d) == 0)
+        printf("  single failures    %zu (%zu cases of dctwin "
+               "contingency)\n", n_single, n_cases);
+    dct_study_cases_free(cases, n_cases);
+    dct_diag_clear(&d);
 }
 
 static int cmd_validate(int argc, char **argv)

@@ -53,6 +53,13 @@ check "ranked worst first" awk -F, 'NR > 2 && $5 == p5 && $10 != "" &&
     p10 != "" && $10 + 0 < p10 + 0 { bad = 1 } { p5 = $5; p10 = $10 }
     END { exit bad }' "$tmp/n1.csv"
 
+# validate's summary reads the same declaration
+run validate "$S/reference-hall.xml" "$S/gb200-row.xml"
+check "validate: 75 single failures of the hall" \
+    grep -q "single failures    75 (16 cases" "$tmp/out"
+check "validate: 17 single failures of the row" \
+    grep -q "single failures    17 (9 cases" "$tmp/out"
+
 # --- N-2: the two-CDU pair violates, with its time to throttle ------------
 run contingency "$S/reference-hall.xml" --depth 2 --only cdu --duration 2min \
     -q --out "$tmp/n2" --format csv
