@@ -5,10 +5,10 @@
  * Workers.  On one machine the study forks ST->jobs workers; each reads
  * case numbers from a pipe, runs the case in-process (dct_run) with its
  * stderr captured to a file, and writes the result back as one journal
- * line.  Under mpirun (more than one rank) rank 0 hands out case numbers
- * and the other ranks run them; MPI and fork are not mixed.  Cases are
- * handed out one at a time as workers finish (dynamic): a slow case holds
- * only its worker.
+ * line.  Under mpirun (more than one rank) rank 0 hands out case numbers,
+ * two in flight at each other rank, and runs cases itself while no result
+ * waits; MPI and fork are not mixed.  Cases are handed out as workers
+ * finish (dynamic): a slow case holds only its worker.
  *
  * Journal.  DIR/journal.tsv: a header with the study's fingerprint, then
  * one line per finished case, appended and flushed to disk as it arrives,
@@ -1015,7 +1015,24 @@ void dct_study_mpi_end(void)
 #ifdef HAVE_MPI
 enum { TAG_CASE = 1, TAG_LINE = 2, TAG_STOP = 3 };
 
-/* Ranks 1..size-1: run the cases rank 0 sends. */
+/* Cases in flight at each worker rank: one running, one waiting, so that
+ * a rank never waits for rank 0 (which runs cases too) between cases. */
+#define MPI_DEPTH 2
+
+/* The journal line "I\t..." of case I run here, LINE its part. */
+static char *with_index(unsigned long long i, const char *line)
+{
+    char *msg = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&msg, &len);
+    if (!f)
+        return NULL;
+    fprintf(f, "%llu\t%s", i, line);
+    fclose(f);
+    return msg;
+}
+
+/* Ranks 1..size-1: run the cases rank 0 sends, in the order sent. */
 static int mpi_worker(const dct_study *st)
 {
     FILE *ef = tmpfile();
@@ -1023,24 +1040,31 @@ static int mpi_worker(const dct_study *st)
         fflush(stderr);
         dup2(fileno(ef), 2);
     }
+    unsigned long long q[MPI_DEPTH + 1];
+    size_t nq = 0;
     for (;;) {
-        unsigned long long i;
         MPI_Status s;
-        MPI_Recv(&i, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_ANY_TAG,
-                 MPI_COMM_WORLD, &s);
-        if (s.MPI_TAG == TAG_STOP)
-            break;
-        char *line = NULL;
-        if (i >= st->n_cases || run_case(st, (size_t)i, ef, &line) != 0)
+        int flag = nq == 0;   /* nothing queued: wait for a message */
+        if (!flag)
+            MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &s);
+        if (flag) {
+            unsigned long long i;
+            MPI_Recv(&i, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_ANY_TAG,
+                     MPI_COMM_WORLD, &s);
+            if (s.MPI_TAG == TAG_STOP)
+                break;
+            if (nq <= MPI_DEPTH)
+                q[nq++] = i;
+            continue;
+        }
+        unsigned long long i = q[0];
+        memmove(q, q + 1, --nq * sizeof *q);
+        char *line = NULL, *msg = NULL;
+        if (i >= st->n_cases || run_case(st, (size_t)i, ef, &line) != 0 ||
+            !(msg = with_index(i, line)))
             MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
-        char *msg = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&msg, &len);
-        if (!f)
-            MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
-        fprintf(f, "%llu\t%s", i, line);
-        fclose(f);
-        MPI_Send(msg, (int)len, MPI_CHAR, 0, TAG_LINE, MPI_COMM_WORLD);
+        MPI_Send(msg, (int)strlen(msg), MPI_CHAR, 0, TAG_LINE,
+                 MPI_COMM_WORLD);
         free(msg);
         free(line);
     }
@@ -1049,52 +1073,100 @@ static int mpi_worker(const dct_study *st)
     return 0;
 }
 
-/* Rank 0: hand out the cases one at a time as ranks finish. */
+static void mpi_send_case(int rank, unsigned long long i, int tag)
+{
+    MPI_Send(&i, 1, MPI_UNSIGNED_LONG_LONG, rank, tag, MPI_COMM_WORLD);
+}
+
+/* Rank 0: hand out the cases as ranks finish them (MPI_DEPTH in flight
+ * at each), run cases itself between results, take every result.  The
+ * rows do not depend on who ran what. */
 static int mpi_master(dct_study *st, const size_t *todo, size_t n_todo,
                       int size, int jfd, progress *pg)
 {
-    int rc = 0, busy = 0;
+    int rc = 0;
     size_t next = 0;
-    for (int r = 1; r < size; r++) {
-        if (next < n_todo) {
-            unsigned long long i = todo[next++];
-            MPI_Send(&i, 1, MPI_UNSIGNED_LONG_LONG, r, TAG_CASE,
-                     MPI_COMM_WORLD);
-            busy++;
-        } else {
-            unsigned long long z = 0;
-            MPI_Send(&z, 1, MPI_UNSIGNED_LONG_LONG, r, TAG_STOP,
-                     MPI_COMM_WORLD);
+    int *inflight = calloc((size_t)size, sizeof *inflight);
+    FILE *ef = tmpfile();
+    int saved = dup(2);
+    if (!inflight)
+        MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
+    for (int k = 0; k < MPI_DEPTH; k++)
+        for (int r = 1; r < size && next < n_todo; r++) {
+            mpi_send_case(r, todo[next++], TAG_CASE);
+            inflight[r]++;
         }
-    }
-    while (busy > 0) {
+    for (int r = 1; r < size; r++)
+        if (!inflight[r])
+            mpi_send_case(r, 0, TAG_STOP);
+    for (;;) {
+        int busy = 0;
+        for (int r = 1; r < size; r++)
+            busy += inflight[r];
+        if (!busy && next >= n_todo)
+            break;
         MPI_Status s;
-        int n = 0;
-        MPI_Probe(MPI_ANY_SOURCE, TAG_LINE, MPI_COMM_WORLD, &s);
-        MPI_Get_count(&s, MPI_CHAR, &n);
-        char *buf = malloc((size_t)n + 1);
-        if (!buf)
+        int flag = 0;
+        if (next < n_todo)
+            MPI_Iprobe(MPI_ANY_SOURCE, TAG_LINE, MPI_COMM_WORLD, &flag, &s);
+        else {
+            MPI_Probe(MPI_ANY_SOURCE, TAG_LINE, MPI_COMM_WORLD, &s);
+            flag = 1;
+        }
+        if (flag) {
+            int n = 0;
+            MPI_Get_count(&s, MPI_CHAR, &n);
+            char *buf = malloc((size_t)n + 1);
+            if (!buf)
+                MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
+            MPI_Recv(buf, n, MPI_CHAR, s.MPI_SOURCE, TAG_LINE,
+                     MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            buf[n] = '\0';
+            if (!rc && take_line(st, buf, jfd, pg) != 0) {
+                fprintf(stderr, "dctwin: %s: journal: write error: %s\n",
+                        st->cmd, strerror(errno));
+                rc = DCT_EXIT_OUTPUT;
+            }
+            free(buf);
+            int r = s.MPI_SOURCE;
+            inflight[r]--;
+            if (next < n_todo && !rc) {
+                mpi_send_case(r, todo[next++], TAG_CASE);
+                inflight[r]++;
+            } else if (!inflight[r]) {
+                mpi_send_case(r, 0, TAG_STOP);
+            }
+            continue;
+        }
+        /* no result waiting: run the next case here */
+        unsigned long long i = todo[next++];
+        char *line = NULL, *msg = NULL;
+        if (ef && saved >= 0) {
+            fflush(stderr);
+            dup2(fileno(ef), 2);
+        }
+        int bad = run_case(st, (size_t)i, ef, &line) != 0 ||
+                  !(msg = with_index(i, line));
+        if (ef && saved >= 0) {
+            fflush(stderr);
+            dup2(saved, 2);
+        }
+        if (bad)
             MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
-        MPI_Recv(buf, n, MPI_CHAR, s.MPI_SOURCE, TAG_LINE, MPI_COMM_WORLD,
-                 MPI_STATUS_IGNORE);
-        buf[n] = '\0';
-        if (!rc && take_line(st, buf, jfd, pg) != 0) {
+        if (!rc && take_line(st, msg, jfd, pg) != 0) {
             fprintf(stderr, "dctwin: %s: journal: write error: %s\n",
                     st->cmd, strerror(errno));
             rc = DCT_EXIT_OUTPUT;
+            next = n_todo;
         }
-        free(buf);
-        unsigned long long i = 0;
-        if (next < n_todo && !rc) {
-            i = todo[next++];
-            MPI_Send(&i, 1, MPI_UNSIGNED_LONG_LONG, s.MPI_SOURCE, TAG_CASE,
-                     MPI_COMM_WORLD);
-        } else {
-            MPI_Send(&i, 1, MPI_UNSIGNED_LONG_LONG, s.MPI_SOURCE, TAG_STOP,
-                     MPI_COMM_WORLD);
-            busy--;
-        }
+        free(msg);
+        free(line);
     }
+    if (saved >= 0)
+        close(saved);
+    if (ef)
+        fclose(ef);
+    free(inflight);
     return rc;
 }
 #endif
