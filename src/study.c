@@ -1019,6 +1019,21 @@ enum { TAG_CASE = 1, TAG_LINE = 2, TAG_STOP = 3 };
  * a rank never waits for rank 0 (which runs cases too) between cases. */
 #define MPI_DEPTH 2
 
+/* Wait for a message from SRC with tag TAG (MPI_ANY_*) into *S without
+ * spinning: Open MPI's blocking calls poll at full speed, which takes a
+ * core from the cases on a machine with as many ranks as cores. */
+static void mpi_wait(int src, int tag, MPI_Status *s)
+{
+    int flag = 0;
+    struct timespec ts = {0, 500000};   /* 0.5 ms */
+    for (;;) {
+        MPI_Iprobe(src, tag, MPI_COMM_WORLD, &flag, s);
+        if (flag)
+            return;
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* The journal line "I\t..." of case I run here, LINE its part. */
 static char *with_index(unsigned long long i, const char *line)
 {
@@ -1045,7 +1060,9 @@ static int mpi_worker(const dct_study *st)
     for (;;) {
         MPI_Status s;
         int flag = nq == 0;   /* nothing queued: wait for a message */
-        if (!flag)
+        if (flag)
+            mpi_wait(0, MPI_ANY_TAG, &s);
+        else
             MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &s);
         if (flag) {
             unsigned long long i;
@@ -1110,7 +1127,7 @@ static int mpi_master(dct_study *st, const size_t *todo, size_t n_todo,
         if (next < n_todo)
             MPI_Iprobe(MPI_ANY_SOURCE, TAG_LINE, MPI_COMM_WORLD, &flag, &s);
         else {
-            MPI_Probe(MPI_ANY_SOURCE, TAG_LINE, MPI_COMM_WORLD, &s);
+            mpi_wait(MPI_ANY_SOURCE, TAG_LINE, &s);
             flag = 1;
         }
         if (flag) {
