@@ -720,6 +720,7 @@ static void worker_loop(const dct_study *st, int rfd, int wfd)
 {
     FILE *in = fdopen(rfd, "r");
     FILE *ef = tmpfile();
+    int saved = dup(2);
     if (!in)
         _exit(DCT_EXIT_OUTPUT);
     if (ef) {
@@ -752,7 +753,19 @@ static void worker_loop(const dct_study *st, int rfd, int wfd)
         free(msg);
         free(line);
     }
-    _exit(0);
+    /* the end: stderr back (a sanitizer's report at exit goes there), and
+     * exit() rather than _exit() so that its checks run; stdout's buffer
+     * was empty at the fork */
+    fclose(in);
+    if (ef)
+        fclose(ef);
+    if (saved >= 0) {
+        fflush(stderr);
+        dup2(saved, 2);
+        close(saved);
+    }
+    close(wfd);
+    exit(0);
 }
 
 typedef struct worker {
@@ -849,6 +862,9 @@ static int run_fork(dct_study *st, const size_t *todo, size_t n_todo,
                 close(jfd);
             close(a[1]);
             close(b[0]);
+            /* the child's copies of the parent's lists */
+            free(w);
+            free((void *)todo);
             worker_loop(st, a[0], b[1]);
         }
         close(a[0]);
