@@ -53,6 +53,23 @@ check "ranked worst first" awk -F, 'NR > 2 && $5 == p5 && $10 != "" &&
     p10 != "" && $10 + 0 < p10 + 0 { bad = 1 } { p5 = $5; p10 = $10 }
     END { exit bad }' "$tmp/n1.csv"
 
+# without -q: the count before the runs; no progress when stderr is not
+# a terminal
+run contingency "$S/gb200-row.xml" --duration 20s --at 10s --out "$tmp/gbv"
+check "the case count is said first" \
+    grep -q "^dctwin: contingency: 9 cases (17 single failures, depth 1)" \
+    "$tmp/err"
+check "no progress off a terminal" sh -c "! grep -q 'cases done' '$tmp/err'"
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$DCTWIN' contingency '$S/gb200-row.xml' --duration 20s \
+        --at 10s --out '$tmp/gbt' -j 1" /dev/null >"$tmp/tty" 2>&1 || :
+    check "progress on a terminal: done of total, failures" \
+        grep -q "9 of 9 cases done, 0 failed" "$tmp/tty"
+    script -qec "'$DCTWIN' contingency '$S/gb200-row.xml' --duration 20s \
+        --at 10s --out '$tmp/gbq' -j 1 -q" /dev/null >"$tmp/ttyq" 2>&1 || :
+    check "no progress with -q" sh -c "! grep -q 'cases done' '$tmp/ttyq'"
+fi
+
 # validate's summary reads the same declaration
 run validate "$S/reference-hall.xml" "$S/gb200-row.xml"
 check "validate: 75 single failures of the hall" \
