@@ -9,6 +9,7 @@
 #include "component.h"
 #include "diag.h"
 #include "plot.h"
+#include "redundancy.h"
 #include "schema.h"
 #include "site.h"
 #include "suggest.h"
@@ -231,8 +232,11 @@ static int cmd_validate(int argc, char **argv)
             fprintf(stderr, "dctwin: %s: %zu error%s\n", argv[i], d.n_errors,
                     d.n_errors == 1 ? "" : "s");
             rc = DCT_EXIT_INPUT;
-        } else if (!quiet) {
-            summary(s);
+        } else {
+            if (!quiet)
+                summary(s);
+            fflush(stdout);
+            dct_redundancy_print(quiet ? NULL : stdout, stderr, s);
         }
         dct_site_free(s);
         dct_diag_clear(&d);
