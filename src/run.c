@@ -62,12 +62,18 @@ static long get_line(FILE *f, char **buf, size_t *cap)
     return (long)n;
 }
 
+/* DIR/NAME opened for reading, or NULL. */
+static FILE *open_in(const char *dir, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return fopen(path, "r");
+}
+
 /* events.csv: rows, and rows whose event is "trip". */
 static int read_events(const char *dir, dct_run_result *res)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/events.csv", dir);
-    FILE *f = fopen(path, "r");
+    FILE *f = open_in(dir, "events.csv");
     if (!f)
         return -1;
     char *line = NULL;
@@ -95,9 +101,7 @@ static int read_unserved(const char *dir, dct_run_result *res)
 {
     static const char sfx[] = ".P_unserved_kW";
     const size_t ls = sizeof sfx - 1;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-    FILE *f = fopen(path, "r");
+    FILE *f = open_in(dir, "timeseries.csv");
     if (!f)
         return -1;
     char *line = NULL;

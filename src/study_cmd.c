@@ -376,6 +376,23 @@ static void csv_num(FILE *f, double x, const char *fmt)
         fprintf(f, fmt, x);
 }
 
+/* The binding margin's cells of a CSV row: binding, value, unit, margin,
+ * margin_pct, time_to_throttle_s (the two tables share them). */
+static void csv_binding(FILE *f, const dct_study_row *r)
+{
+    dct_csv_field(f, r->mg_id ? r->mg_id : "");
+    putc(',', f);
+    csv_num(f, r->mg_value, "%.9g");
+    putc(',', f);
+    dct_csv_field(f, r->mg_unit ? r->mg_unit : "");
+    putc(',', f);
+    csv_num(f, r->mg_margin, "%.9g");
+    putc(',', f);
+    csv_num(f, r->mg_pct, "%.6g");
+    putc(',', f);
+    csv_num(f, r->time_to_throttle, "%.9g");
+}
+
 static void cont_csv(FILE *f, const cont_table *t)
 {
     const dct_study *st = t->st;
@@ -389,17 +406,7 @@ static void cont_csv(FILE *f, const cont_table *t)
         fprintf(f, "%zu,%zu,", k + 1, i + 1);
         dct_csv_field(f, st->cases[i].what);
         fprintf(f, ",%lu,%d,", st->cases[i].mult, r->status);
-        dct_csv_field(f, r->mg_id ? r->mg_id : "");
-        putc(',', f);
-        csv_num(f, r->mg_value, "%.9g");
-        putc(',', f);
-        dct_csv_field(f, r->mg_unit ? r->mg_unit : "");
-        putc(',', f);
-        csv_num(f, r->mg_margin, "%.9g");
-        putc(',', f);
-        csv_num(f, r->mg_pct, "%.6g");
-        putc(',', f);
-        csv_num(f, r->time_to_throttle, "%.9g");
+        csv_binding(f, r);
         putc(',', f);
         dct_csv_field(f, r->throttle_id ? r->throttle_id : "");
         putc(',', f);
@@ -1173,7 +1180,7 @@ static void sweep_csv(FILE *f, const void *vt)
         putc(',', f);
         dct_csv_field(f, b);
     }
-    fputs(",exit,binding,value,unit,margin_pct,time_to_throttle_s,"
+    fputs(",exit,binding,value,unit,margin,margin_pct,time_to_throttle_s,"
           "unserved_kWh,rack_trips", f);
     for (size_t j = 0; j < t->n_kinds; j++) {
         snprintf(b, sizeof b, "%s_pct", t->kinds[j]);
@@ -1191,15 +1198,7 @@ static void sweep_csv(FILE *f, const void *vt)
             dct_csv_field(f, b);
         }
         fprintf(f, ",%d,", r->status);
-        dct_csv_field(f, r->mg_id ? r->mg_id : "");
-        putc(',', f);
-        csv_num(f, r->mg_value, "%.9g");
-        putc(',', f);
-        dct_csv_field(f, r->mg_unit ? r->mg_unit : "");
-        putc(',', f);
-        csv_num(f, r->mg_pct, "%.6g");
-        putc(',', f);
-        csv_num(f, r->time_to_throttle, "%.9g");
+        csv_binding(f, r);
         putc(',', f);
         csv_num(f, r->unserved_J / 3.6e6, "%.9g");
         fprintf(f, ",%ld", r->rack_trips);
