@@ -144,6 +144,24 @@ run contingency "$S/gb200-row.xml" --duration 20s --at 10s -q --out "$tmp/gb"
 check "a new study rewrites the journal" \
     test "$(($(wc -l <"$tmp/gb/journal.tsv") - 1))" -eq 9
 
+# a journal of another study (other options) is not resumed
+run contingency "$S/gb200-row.xml" --duration 30s --at 10s -q --out "$tmp/gb" \
+    --resume
+check "--resume of another study's journal: every case runs" \
+    test "$(($(wc -l <"$tmp/gb/journal.tsv") - 1))" -eq 9
+check "--resume of another study's journal: silent with -q" \
+    sh -c "! grep -q 'another study' '$tmp/err'"
+
+# a case that cannot run is a row with its error, not the end of the study:
+# a primary flow of 0.1 kg/s cannot carry the CDU's rating (the model's
+# check), 30 kg/s can
+run sweep "$S/gb200-row.xml" --vary cdu-1.flow-primary=0.1,30kg/s \
+    --duration 20s -q --out "$tmp/swe" --format csv
+check "a case that fails: the study exits 4 (got $rc)" test "$rc" -eq 4
+check "a case that fails: its row has exit 3 and the error" \
+    grep -q '^1,0.1,3,.*effectiveness' "$tmp/out"
+check "a case that fails: the other case ran" grep -q '^2,30,0,' "$tmp/out"
+
 # --- MPI ---------------------------------------------------------------------
 if command -v mpirun >/dev/null 2>&1 && "$DCTWIN" --version >/dev/null &&
     ldd "$DCTWIN" 2>/dev/null | grep -q libmpi; then
