@@ -70,7 +70,7 @@ static FILE *open_in(const char *dir, const char *name)
     return fopen(path, "r");
 }
 
-/* events.csv: rows, and rows whose event is "trip". */
+/* events.csv: its rows. */
 static int read_events(const char *dir, dct_run_result *res)
 {
     FILE *f = open_in(dir, "events.csv");
@@ -80,16 +80,13 @@ static int read_events(const char *dir, dct_run_result *res)
     size_t cap = 0;
     long n;
     int is_head = 1;
-    res->n_events = res->n_rack_trips = 0;
+    res->n_events = 0;
     while ((n = get_line(f, &line, &cap)) >= 0) {
         if (is_head) {
             is_head = 0;
             continue;
         }
         res->n_events++;
-        const char *ev = strrchr(line, ',');
-        if (ev && strcmp(ev + 1, "trip") == 0)
-            res->n_rack_trips++;
     }
     free(line);
     fclose(f);

@@ -59,7 +59,8 @@ typedef struct dct_run_result {
     dct_run_margin *mg;       /* [n_mg] binding first (owned) */
     size_t n_mg;
     size_t n_events;          /* rows of events.csv */
-    size_t n_rack_trips;      /* GPU trips (rack "trip" events) */
+    size_t n_rack_trips;      /* racks shut down by over-temperature
+                                 (run.json rack_trips) */
     double t_fail;            /* [s] first scenario failure; NAN: none */
     double time_to_throttle;  /* [s] from it to the first GPU throttle;
                                  NAN: none */
@@ -82,7 +83,7 @@ void dct_run_result_free(dct_run_result *res);
 const dct_run_margin *dct_run_binding(const dct_run_result *res);
 
 /* Read what the run directory DIR holds beyond the margins: the number of
- * events and rack trips (events.csv) and the unserved energy
+ * events (events.csv) and the unserved energy
  * (timeseries.csv, columns *.P_unserved_kW, trapezoidal).  Returns 0 or
  * -1 when a file cannot be read. */
 int dct_run_read_dir(const char *dir, dct_run_result *res);
