@@ -6,6 +6,7 @@
 #include "config.h"
 #include "cli.h"
 #include "escape.h"
+#include "study.h"
 #include "component.h"
 #include "diag.h"
 #include "model.h"
@@ -40,6 +41,9 @@ int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_profile(int argc, char **argv);
 int dct_cmd_capacity(int argc, char **argv);
 int dct_cmd_bess_report(int argc, char **argv);
+int dct_cmd_contingency(int argc, char **argv);
+int dct_cmd_sweep(int argc, char **argv);
+int dct_cmd_compare(int argc, char **argv);
 int dct_cmd_outputs(int argc, char **argv);
 
 static const dct_cmd commands[] = {
@@ -55,6 +59,16 @@ static const dct_cmd commands[] = {
     {"capacity", "SITE --add MODEL",
      "how many more racks of MODEL fit before a margin binds",
      dct_cmd_capacity},
+    {"contingency", "SITE [options]",
+     "every single (or double) failure, ranked worst first (-j, mpirun)",
+     dct_cmd_contingency},
+    {"sweep", "SITE --vary ID.PARAM=LIST",
+     "runs over a grid or Latin hypercube of parameters; what moves the "
+     "margin",
+     dct_cmd_sweep},
+    {"compare", "RUNDIR RUNDIR...",
+     "runs side by side: margins, energy ledger, overlay plots",
+     dct_cmd_compare},
     {"outputs", "SITE [options]",
      "list the output columns and margins a run of SITE would produce",
      dct_cmd_outputs},
@@ -164,6 +178,18 @@ static void summary(const dct_site *s)
            rc / 1e6, rc_n / 1e6);
     printf("  BESS               %zu, %.3f MWh\n", n_bess, e / 3.6e9);
     printf("  generators         %.3f MW\n", gen / 1e6);
+    /* what can fail, from the component types' declarations (the same
+     * enumeration as dctwin contingency) */
+    dct_study_case *cases = NULL;
+    size_t n_cases = 0, n_single = 0;
+    dct_diag d;
+    dct_diag_init(&d);
+    if (dct_study_enumerate(s, 1, NULL, &cases, &n_cases, &n_single,
+                            &d) == 0)
+        printf("  single failures    %zu (%zu cases of dctwin "
+               "contingency)\n", n_single, n_cases);
+    dct_study_cases_free(cases, n_cases);
+    dct_diag_clear(&d);
 }
 
 static int cmd_validate(int argc, char **argv)

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 #include "component.h"
+#include "site.h"
 #include "suggest.h"
 
 #include <string.h>
@@ -65,38 +66,65 @@ const dct_etype dct_etypes[DCT_N_TYPES] = {
                      "grid rectifier dc-bus busway bess generator", 0, 0,
                      "Container of the electrical plant."},
     [DCT_T_GRID] = {"grid", P(GRID), "", 0, 0,
-                    "The utility point of connection."},
+                    "The utility point of connection.",
+                    {DCT_FAIL_WHOLE, DCT_FAIL_WHOLE, "grid", NULL, -1, -1,
+                     -1, NULL}},
     [DCT_T_RECTIFIER] = {"rectifier", P(RECTIFIER), "efficiency", 1, 0,
                          "A rectifier or solid-state transformer feeding a "
-                         "DC bus from the grid, with droop control."},
+                         "DC bus from the grid, with droop control.",
+                         {DCT_FAIL_WHOLE | DCT_FAIL_UNITS, DCT_FAIL_UNITS,
+                          "rectifiers", "unit", DCT_RECTIFIER_COUNT, -1, -1,
+                          NULL}},
     [DCT_T_EFFICIENCY] = {"efficiency", P(EFFICIENCY), "", 0, 1,
                           "One point of a rectifier efficiency curve; "
                           "points are interpolated with a spline."},
     [DCT_T_DC_BUS] = {"dc-bus", P(DC_BUS), "", 0, 0,
                       "An 800 V DC bus: its capacitance and band."},
     [DCT_T_BUSWAY] = {"busway", P(BUSWAY), "", 1, 0,
-                      "A DC busway from a bus to the racks of a row."},
+                      "A DC busway from a bus to the racks of a row.",
+                      {DCT_FAIL_WHOLE, DCT_FAIL_WHOLE, "busway", NULL, -1, -1,
+                       -1, NULL}},
     [DCT_T_BESS] = {"bess", P(BESS), "ocv", 1, 0,
-                    "A battery energy storage system on a DC bus."},
+                    "A battery energy storage system on a DC bus.",
+                    {DCT_FAIL_WHOLE, DCT_FAIL_WHOLE, "battery", NULL, -1, -1,
+                     -1, NULL}},
     [DCT_T_OCV] = {"ocv", P(OCV), "", 0, 1,
                    "One point of a cell open-circuit-voltage curve."},
     [DCT_T_GENERATOR] = {"generator", P(GENERATOR), "", 1, 0,
-                         "A standby generator that picks up on grid loss."},
+                         "A standby generator that picks up on grid loss.",
+                         {DCT_FAIL_WHOLE | DCT_FAIL_UNITS, DCT_FAIL_UNITS,
+                          "generators", "set", DCT_GENERATOR_COUNT, -1, -1,
+                          NULL}},
     [DCT_T_COOLING] = {"cooling", NULL, 0,
                        "heat-rejection facility-loop cdu hall-air", 0, 0,
                        "Container of the cooling plant."},
     [DCT_T_HEAT_REJECTION] = {"heat-rejection", P(HEAT_REJECTION), "", 1, 0,
                               "Dry coolers, cooling towers or chillers "
-                              "rejecting the facility loop's heat."},
+                              "rejecting the facility loop's heat.",
+                              {DCT_FAIL_WHOLE | DCT_FAIL_UNITS |
+                                   DCT_FAIL_FANS,
+                               DCT_FAIL_UNITS | DCT_FAIL_FANS,
+                               "heat rejection", "unit",
+                               DCT_HEAT_REJECTION_COUNT, -1,
+                               DCT_HEAT_REJECTION_TYPE, "chiller"}},
     [DCT_T_FACILITY_LOOP] = {"facility-loop", P(FACILITY_LOOP), "", 0, 0,
                              "The facility water system (FWS) between the "
-                             "CDUs and the heat rejection."},
+                             "CDUs and the heat rejection.",
+                             {DCT_FAIL_WHOLE, DCT_FAIL_WHOLE,
+                              "facility-loop pumps", NULL, -1, -1, -1,
+                              NULL}},
     [DCT_T_CDU] = {"cdu", P(CDU), "", 1, 0,
                    "A liquid-to-liquid coolant distribution unit between "
-                   "the facility loop and the racks' TCS."},
+                   "the facility loop and the racks' TCS.",
+                   {DCT_FAIL_WHOLE | DCT_FAIL_UNITS,
+                    DCT_FAIL_WHOLE | DCT_FAIL_UNITS, "CDU", "pump",
+                    DCT_CDU_PUMPS, -1, -1, NULL}},
     [DCT_T_HALL_AIR] = {"hall-air", P(HALL_AIR), "crah", 0, 0,
                         "The hall air node; receives the racks' air-side "
-                        "heat."},
+                        "heat.",
+                        {DCT_FAIL_WHOLE | DCT_FAIL_UNITS, DCT_FAIL_UNITS,
+                         "hall air", "CRAH unit", DCT_CRAH_COUNT, DCT_T_CRAH,
+                         -1, NULL}},
     [DCT_T_CRAH] = {"crah", P(CRAH), "", 1, 0,
                     "Computer-room air handlers cooling the hall air."},
     [DCT_T_ROW] = {"row", P(ROW), "rack", 0, 0,
@@ -183,4 +211,51 @@ int dct_etype_allows_child(dct_type parent, int parent_is_model,
     if (ct >= 0 && dct_etypes[ct].is_point && e->has_model)
         return parent_is_model;
     return 1;
+}
+
+/* ------------------------------------------------------ failable units */
+
+int dct_fail_units(const dct_site *s, const dct_comp *c)
+{
+    const dct_failable *f = &dct_etypes[c->type].fail;
+    if (c->is_model || !(f->what & DCT_FAIL_UNITS))
+        return 0;
+    if (f->child_type < 0)
+        return (int)c->q[f->count_param];
+    double n = 0;
+    for (size_t i = 0; i < s->n_comps; i++) {
+        const dct_comp *k = s->comps[i];
+        if ((int)k->type == f->child_type && !k->is_model && k->parent == c)
+            n += k->q[f->count_param];
+    }
+    return (int)n;
+}
+
+int dct_fail_fans(const dct_site *s, const dct_comp *c)
+{
+    const dct_failable *f = &dct_etypes[c->type].fail;
+    if (c->is_model || !(f->what & DCT_FAIL_FANS))
+        return 0;
+    if (f->no_fans && c->s[f->no_fans_param] &&
+        strcmp(c->s[f->no_fans_param], f->no_fans) == 0)
+        return 0;
+    return dct_fail_units(s, c);
+}
+
+void dct_fail_types(unsigned what, char *buf, size_t n)
+{
+    int k = 0, nk = 0;
+    for (int t = 0; t < DCT_N_TYPES; t++)
+        nk += (dct_etypes[t].fail.what & what) != 0;
+    size_t l = 0;
+    buf[0] = '\0';
+    for (int t = 0; t < DCT_N_TYPES && l < n; t++) {
+        if (!(dct_etypes[t].fail.what & what))
+            continue;
+        k++;
+        int w = snprintf(buf + l, n - l, "%s%s%s",
+                         k == 1 ? "a " : k == nk ? " or " : ", ",
+                         dct_etypes[t].name, "");
+        l += w > 0 ? (size_t)w : 0;
+    }
 }

@@ -666,6 +666,29 @@ enum { DCT_FLOW_REQ_PARAMS(X) DCT_FLOW_REQ_NP };
 enum { DCT_CRITERION_PARAMS(X) DCT_CRITERION_NP };
 #undef X
 
+/* ---- failable units ---------------------------------------------------- */
+/* What of a component a scenario may fail (dct_etype.fail.what), and which
+ * of those are one single failure that `dctwin contingency` enumerates
+ * (.single).  Scenarios (fail=, units=, fans=), the contingency study and
+ * validate's summary all read this declaration. */
+enum {
+    DCT_FAIL_WHOLE = 1,   /* fail="ID": the whole component */
+    DCT_FAIL_UNITS = 2,   /* fail="ID" units="n": n of its units */
+    DCT_FAIL_FANS = 4     /* fail="ID" fans="n": the fans of n units */
+};
+typedef struct dct_failable {
+    unsigned what;            /* DCT_FAIL_* a scenario may fail; 0: none */
+    unsigned single;          /* of those, the single failures */
+    const char *whole;        /* the whole, in a study's table ("CDU") */
+    const char *unit;         /* one of its units ("pump"); NULL: none */
+    int count_param;          /* parameter with the number of units */
+    int child_type;           /* >= 0: the units are children of this
+                                 type (hall-air's crah), count_param
+                                 theirs; -1: the component's own */
+    int no_fans_param;        /* fans: not when string parameter */
+    const char *no_fans;      /* no_fans_param has this value (chiller) */
+} dct_failable;
+
 /* ---- element types ---------------------------------------------------- */
 typedef struct dct_etype {
     const char *name;          /* element name */
@@ -675,6 +698,7 @@ typedef struct dct_etype {
     int has_model;             /* 1: "<name>-model" exists; model= allowed */
     int is_point;              /* 1: a table row inside a model (ocv, ...) */
     const char *doc;           /* one paragraph for dctwin-site(5) */
+    dct_failable fail;         /* what can fail (zero: nothing) */
 } dct_etype;
 
 extern const dct_etype dct_etypes[DCT_N_TYPES];
@@ -688,6 +712,18 @@ int dct_param_lookup(dct_type t, const char *name);
 /* The parameter of type T nearest to the misspelt NAME (suggest.h), or
  * NULL. */
 const char *dct_param_suggest(dct_type t, const char *name);
+
+struct dct_comp;
+struct dct_site;
+/* The number of units of component C of site S that can fail one by one
+ * (DCT_FAIL_UNITS; 0 when its type has none), and of units whose fans can
+ * stop (DCT_FAIL_FANS; 0 when it has none, e.g. a chiller plant). */
+int dct_fail_units(const struct dct_site *s, const struct dct_comp *c);
+int dct_fail_fans(const struct dct_site *s, const struct dct_comp *c);
+
+/* "a grid, rectifier, ... or hall-air": the element names of the types
+ * whose components can fail with WHAT (DCT_FAIL_*), into BUF. */
+void dct_fail_types(unsigned what, char *buf, size_t n);
 
 /* Whether CHILD may appear inside PARENT (model elements included). */
 int dct_etype_allows_child(dct_type parent, int parent_is_model,

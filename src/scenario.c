@@ -36,15 +36,6 @@ static long unit_count(const char *name, const char *text, const char *path,
     return n;
 }
 
-/* Component types a scenario may fail and restore. */
-static int is_failable(dct_type t)
-{
-    return t == DCT_T_GRID || t == DCT_T_RECTIFIER || t == DCT_T_BUSWAY ||
-           t == DCT_T_BESS || t == DCT_T_GENERATOR || t == DCT_T_CDU ||
-           t == DCT_T_HEAT_REJECTION || t == DCT_T_FACILITY_LOOP ||
-           t == DCT_T_HALL_AIR;
-}
-
 /* What set= may change while a run goes on: the outdoor conditions and
  * the supply setpoints of CDUs and facility loops. */
 static const struct settable {
@@ -391,30 +382,28 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                           "%s%s", id, s->name ? s->name : "?",
                           dct_suggest_text(hint, sizeof hint,
                                            dct_site_suggest_id(s, id)));
-            else if (!is_failable(c->type))
-                dct_error(d, path, line, "'%s' cannot fail: only a grid, "
-                          "rectifier, busway, bess, generator, cdu, "
-                          "heat-rejection, facility-loop or hall-air can",
-                          id);
-            else if (fans && (c->type != DCT_T_HEAT_REJECTION ||
-                              strcmp(c->s[DCT_HEAT_REJECTION_TYPE],
-                                     "chiller") == 0))
+            else if (!dct_etypes[c->type].fail.what) {
+                char tl[200];
+                dct_fail_types(DCT_FAIL_WHOLE, tl, sizeof tl);
+                dct_error(d, path, line, "'%s' cannot fail: only %s can",
+                          id, tl);
+            } else if (fans && !dct_fail_fans(s, c))
                 dct_error(d, path, line, "fans= with '%s': only the units "
                           "of a dry cooler or cooling tower have fans to "
                           "lose", id);
-            else if (units && c->type != DCT_T_RECTIFIER &&
-                     c->type != DCT_T_HEAT_REJECTION &&
-                     c->type != DCT_T_HALL_AIR && c->type != DCT_T_CDU &&
-                     c->type != DCT_T_GENERATOR)
+            else if (units &&
+                     !(dct_etypes[c->type].fail.what & DCT_FAIL_UNITS)) {
+                char tl[200];
+                dct_fail_types(DCT_FAIL_UNITS, tl, sizeof tl);
                 dct_error(d, path, line, "units= with '%s': a %s fails "
-                          "whole (units= goes with a rectifier, "
-                          "heat-rejection, hall-air, cdu or generator)", id,
-                          dct_etypes[c->type].name);
-            else if (units) {
-                int ic = dct_param_lookup(c->type, "count");
-                double n_inst = ic >= 0 ? c->q[ic] : NAN;
-                if (isfinite(n_inst) && units > n_inst)
-                    dct_error(d, path, line, "units=\"%ld\": '%s' has %.0f "
+                          "whole (units= goes with %s)", id,
+                          dct_etypes[c->type].name, tl);
+            } else if (units) {
+                /* the units the type declares: a CDU's pumps, the CRAHs
+                 * of a hall, the count of the others */
+                int n_inst = dct_fail_units(s, c);
+                if (n_inst > 0 && units > n_inst)
+                    dct_error(d, path, line, "units=\"%ld\": '%s' has %d "
                               "installed", units, id, n_inst);
             }
         }

@@ -30,6 +30,7 @@
 #include "solver.h"
 #include "units.h"
 #include "scenario.h"
+#include "run.h"
 #include "suggest.h"
 
 #include <errno.h>
@@ -194,6 +195,9 @@ typedef struct sim {
     double w0, dw;       /* [J] bus capacitor energy at t = 0, its change */
     double wall0, wall_s, last_progress;
     int show_progress, is_progress_shown;
+    int verbosity;       /* 0 quiet, 1 the table on stdout, 2 statistics */
+    int is_scenario_borrowed;   /* scenario is the caller's (dct_run) */
+    dct_run_result *res; /* dct_run: the results go here */
 } sim;
 
 /* ------------------------------------------------------------ helpers */
@@ -1939,12 +1943,8 @@ static int write_results(sim *S, int status)
 
 /* ---------------------------------------------------------------- main */
 
-int dct_cmd_simulate(int argc, char **argv)
+static void sim_defaults(sim *S)
 {
-    dct_diag d;
-    dct_diag_init(&d);
-    sim S0 = {0}, *S = &S0;
-    S->d = &d;
     S->duration = SIM_DURATION_S;
     S->out_step = SIM_OUTPUT_STEP_S;
     S->grid_step = SIM_GRID_STEP_S;
@@ -1952,8 +1952,16 @@ int dct_cmd_simulate(int argc, char **argv)
     S->atol = SIM_ATOL;
     S->seed = SIM_SEED;
     S->t_fail = S->t_throttle = S->t_rack_trip = -1;
-    int rc = DCT_EXIT_OK;
+    S->out_every = 1;
+}
 
+static void sim_result(sim *S, int status);
+static int sim_execute(sim *S, int rc);
+
+int dct_cmd_simulate(int argc, char **argv)
+{
+    sim S0 = {0}, *S = &S0;
+    sim_defaults(S);
     S->sets = calloc((size_t)argc + 1, sizeof *S->sets);
     if (!S->sets) {
         fprintf(stderr, "dctwin: simulate: out of memory\n");
@@ -1961,11 +1969,25 @@ int dct_cmd_simulate(int argc, char **argv)
     }
     int verbosity = dct_verbosity;
     int r = parse_args(S, argc, argv, &verbosity);
-    if (r >= 0) {
-        rc = r;
-        goto done;
+    if (r < 0) {
+        dct_verbosity = verbosity;
+        S->verbosity = verbosity;
     }
-    dct_verbosity = verbosity;
+    return sim_execute(S, r);
+}
+
+/* The run described by S's options, its results written (and, from
+ * dct_run, returned in S->res); then everything S holds is freed.  RC >= 0:
+ * only the freeing, and RC returned (the options were refused). */
+static int sim_execute(sim *S, int rc)
+{
+    dct_diag d;
+    dct_diag_init(&d);
+    S->d = &d;
+    int r = 0;
+    if (rc >= 0)
+        goto done;
+    rc = DCT_EXIT_OK;
     if (dct_afile_install_signal_handlers() != 0) {
         fprintf(stderr, "dctwin: simulate: cannot install signal handlers: "
                         "%s\n", strerror(errno));
@@ -2115,7 +2137,7 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
-    S->show_progress = dct_verbosity >= 1 && isatty(2);
+    S->show_progress = S->verbosity >= 1 && isatty(2);
     S->solver = dct_solver_new(S->ode, S->y0, 0.0, &so, &d);
     if (!S->solver) {
         dct_diag_print(&d, stderr);
@@ -2185,9 +2207,11 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
-    if (dct_verbosity >= 2)
+    if (S->res)
+        sim_result(S, status);
+    if (S->verbosity >= 2)
         print_stats(S);
-    if (dct_verbosity >= 1) {
+    if (S->verbosity >= 1) {
         write_margins_txt(stdout, S);
         char env[400];
         dct_envelope_summary(S->env, env, sizeof env);
@@ -2231,9 +2255,139 @@ done:
     free(S->ramp_of);
     free(S->ma);
     free(S->ring);
-    dct_scenario_free(S->scenario);
+    if (!S->is_scenario_borrowed)
+        dct_scenario_free(S->scenario);
     dct_diag_clear(&d);
     return rc;
+}
+
+/* ------------------------------------------------------- the run API */
+
+/* S's results into S->res (dct_run), after a run that completed with
+ * STATUS (0 or 1) and wrote its directory. */
+static void sim_result(sim *S, int status)
+{
+    dct_run_result *R = S->res;
+    R->status = status;
+    R->mg = calloc(S->n_mg ? S->n_mg : 1, sizeof *R->mg);
+    if (R->mg) {
+        R->n_mg = S->n_mg;
+        for (size_t k = 0; k < S->n_mg; k++) {
+            const sim_margin *g = &S->mg[S->order[k]];
+            const dct_margin_def *md = g->def;
+            dct_run_margin *m = &R->mg[k];
+            m->id = strdup(md->id);
+            m->component = strdup(md->component);
+            m->quantity = strdup(md->quantity);
+            m->label = strdup(md->label ? md->label : "");
+            m->unit = strdup(md->unit);
+            m->is_upper = md->is_upper;
+            m->limit = md->limit;
+            m->worst = g->worst_val;
+            m->margin = g->worst;
+            m->pct = margin_pct(g);
+            m->t_worst = g->t_worst;
+            m->t_viol = g->t_viol;
+            m->violated_s = g->violated_s;
+        }
+    }
+    R->n_rack_trips = (size_t)S->n_rack_trips;
+    R->t_fail = S->t_fail >= 0 ? S->t_fail : NAN;
+    R->time_to_throttle = S->t_throttle >= 0 ? S->t_throttle - S->t_fail
+                                             : NAN;
+    snprintf(R->throttle_id, sizeof R->throttle_id, "%s",
+             S->t_throttle >= 0 && S->throttle_id ? S->throttle_id : "");
+    if (S->ode->nq) {
+        size_t nq = S->ode->nq > DCT_NQ ? S->ode->nq : DCT_NQ;
+        double *q = calloc(nq, sizeof *q);
+        if (q) {
+            dct_solver_quad(S->solver, q);
+            memcpy(R->q, q, sizeof R->q);
+            free(q);
+        }
+    }
+    R->stored_change_J = dct_model_stored_energy(
+                             S->model, dct_solver_state(S->solver)) - S->u0;
+    R->wall_s = S->wall_s;
+}
+
+static void remove_run(const char *dir);
+
+int dct_run(const dct_run_opts *o, dct_run_result *res)
+{
+    dct_run_result_free(res);
+    res->status = DCT_EXIT_USAGE;
+    res->t_fail = res->time_to_throttle = NAN;
+    sim S0 = {0}, *S = &S0;
+    sim_defaults(S);
+    S->site_path = o->site_path;
+    S->profile = o->profile;
+    if (o->duration > 0)
+        S->duration = o->duration;
+    if (o->out_step > 0)
+        S->out_step = o->out_step;
+    S->seed = o->seed;
+    S->verbosity = o->verbosity;
+    S->scenario_path = o->scenario ? NULL : o->scenario_path;
+    S->scenario = (dct_scenario *)o->scenario;
+    S->is_scenario_borrowed = o->scenario != NULL;
+    S->res = res;
+    char tdir[4096] = "";
+    if (!(S->sets = calloc(o->n_sets + 1, sizeof *S->sets)))
+        return res->status = sim_execute(S, DCT_EXIT_USAGE);
+    for (size_t i = 0; i < o->n_sets; i++)
+        S->sets[S->n_sets++] = o->sets[i];
+    if (!o->site_path || S->out_step > S->duration ||
+        floor(S->duration / S->out_step) + 1 > SIM_MAX_ROWS) {
+        fprintf(stderr, "dctwin: run: no site, or an output step %g s "
+                        "longer than the duration %g s or too short\n",
+                S->out_step, S->duration);
+        return res->status = sim_execute(S, DCT_EXIT_USAGE);
+    }
+    int slot = -1;
+    if (!o->out_dir) {
+        /* in memory when the system has a tmpfs at /dev/shm: the files are
+         * read back once and removed, so their syncs cost nothing there;
+         * named and tracked as make_tmp_dir's (a killed study's are
+         * removed by the next) */
+        const char *tmp = getenv("TMPDIR");
+        if (!tmp || !*tmp)
+            tmp = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+        dct_rundir_remove_stale(tmp, "dctwin-run", 1);
+        snprintf(tdir, sizeof tdir, "%s/dctwin-run.%ld.XXXXXX", tmp,
+                 (long)getpid());
+        sigset_t block, old;
+        sigemptyset(&block);
+        sigaddset(&block, SIGINT);
+        sigaddset(&block, SIGTERM);
+        sigprocmask(SIG_BLOCK, &block, &old);
+        int is_made = mkdtemp(tdir) != NULL;
+        if (is_made && (slot = dct_afile_track_dir(tdir, 1)) < 0) {
+            rmdir(tdir);
+            is_made = 0;
+        }
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (!is_made) {
+            fprintf(stderr, "dctwin: run: cannot make a temporary "
+                            "directory in %s: %s\n", tmp, strerror(errno));
+            *tdir = '\0';
+            return res->status = sim_execute(S, DCT_EXIT_OUTPUT);
+        }
+    }
+    if (!(S->out_dir = strdup(o->out_dir ? o->out_dir : tdir))) {
+        if (*tdir)
+            remove_run(tdir);
+        dct_afile_untrack_dir(slot);
+        return res->status = sim_execute(S, DCT_EXIT_OUTPUT);
+    }
+    int rc = sim_execute(S, -1);
+    if ((rc == DCT_EXIT_OK || rc == DCT_EXIT_MARGIN) &&
+        dct_run_read_dir(o->out_dir ? o->out_dir : tdir, res) != 0)
+        rc = DCT_EXIT_OUTPUT;
+    if (*tdir)
+        remove_run(tdir);
+    dct_afile_untrack_dir(slot);
+    return res->status = rc;
 }
 
 /* --plot or --plot-format[=FMT]: refused by margins and capacity, whose

@@ -33,6 +33,8 @@ man5="$top_srcdir/man/dctwin-site.5"
 man7="$top_srcdir/man/dctwin-models.7"
 man1b="$top_srcdir/man/dctwin-bess-report.1"
 man7s="$top_srcdir/man/dctwin-sources.7"
+man1s="$top_srcdir/man/dctwin-contingency.1 $top_srcdir/man/dctwin-sweep.1
+$top_srcdir/man/dctwin-compare.1"
 begin='.\" BEGIN GENERATED ELEMENTS'
 end='.\" END GENERATED ELEMENTS'
 
@@ -51,7 +53,9 @@ ok() { pass=$((pass + 1)); }
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # ---- 1. lint -------------------------------------------------------------
-for f in "$man1" "$man5" "$man7" "$man1b" "$man7s"; do
+# $man1s is a list of paths without blanks: unquoted on purpose
+# shellcheck disable=SC2086
+for f in "$man1" "$man5" "$man7" "$man1b" "$man7s" $man1s; do
     if [ ! -f "$f" ]; then
         fail "$f: missing"
         continue

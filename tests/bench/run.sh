@@ -10,6 +10,9 @@
 #       --no-aggregate: speed ratio and the largest difference of the
 #       timeseries, beside the expanded run's own error (against a run at
 #       rtol 1e-7)
+#   B4  dctwin contingency, N-1 of sites/reference-hall.xml at 10 min per
+#       case, -j 1, -j 2 and mpirun -np 2: wall, CPU, cases per second,
+#       parallel efficiency
 # Environment: DCTWIN (binary), top_srcdir, DCTWIN_MODELS_PATH, BENCH_OUT
 # (results file; default $top_srcdir/tests/bench/results.md).
 set -eu
@@ -163,6 +166,82 @@ echo
 echo "Relative difference: |a - b| / max(|a|, |b|, 1).  Aggregation is exact"
 echo "(the same ODE): the two runs differ by the solver's error only, which"
 echo "the comparison with the tighter expanded run measures."
+echo
+} >>"$tmp/res"
+
+# --------------------------------------------------------------- B4
+# B4 LABEL CMD...: one study, its wall and CPU time (GNU time counts the
+# workers, which the study waits for), cases per second, and the time the
+# workers spent in cases (the journal's wall_s) over workers x wall.
+b4() {
+    label=$1
+    shift
+    rm -rf "$tmp/b4"
+    set +e
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f '%e %U %S' -o "$tmp/b4t" "$@" --out "$tmp/b4" -q \
+            >/dev/null 2>"$tmp/err"
+    else
+        s0=$(date +%s.%N)
+        "$@" --out "$tmp/b4" -q >/dev/null 2>"$tmp/err"
+        echo "$(awk -v a="$s0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }') 0 0" >"$tmp/b4t"
+    fi
+    st=$?
+    set -e
+    if [ "$st" -gt 1 ]; then
+        cat "$tmp/err" >&2
+        return 1
+    fi
+    set -- $(tail -n 1 "$tmp/b4t")
+    n=$(($(wc -l <"$tmp/b4/journal.tsv") - 1))
+    busy=$(tail -n +2 "$tmp/b4/journal.tsv" | cut -f14 |
+        awk '{ s += $1 } END { print s }')
+    echo "$label $1 $(awk -v u="$2" -v s="$3" 'BEGIN { print u + s }') $n $busy"
+}
+hall=$top_srcdir/sites/reference-hall.xml
+has_mpi=0
+if command -v mpirun >/dev/null 2>&1 && ldd "$DCTWIN" 2>/dev/null | grep -q libmpi; then
+    has_mpi=1
+fi
+# b4_table DEPTH: -j 1, -j 2 and mpirun -np 2 of one study, one table
+b4_table() {
+    echo "bench: B4 contingency depth $1 of reference-hall, 10 min per case" >&2
+    b4 "-j 1" "$DCTWIN" contingency "$hall" --depth "$1" --duration 10min \
+        -j 1 >"$tmp/b4r"
+    b4 "-j 2" "$DCTWIN" contingency "$hall" --depth "$1" --duration 10min \
+        -j 2 >>"$tmp/b4r"
+    if [ "$has_mpi" = 1 ]; then
+        b4 "mpirun -np 2" mpirun --allow-run-as-root --oversubscribe -np 2 \
+            "$DCTWIN" contingency "$hall" --depth "$1" --duration 10min \
+            >>"$tmp/b4r"
+    fi
+    echo "| run | workers | cases | wall | CPU | cases / s | wall efficiency | CPU efficiency | busy |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    awk 'NR == 1 { w1 = $(NF-3); c1 = $(NF-2) }
+         { lab = $1; for (i = 2; i <= NF - 4; i++) lab = lab " " $i
+           k = (lab ~ /2$/) ? 2 : 1
+           w = $(NF-3); c = $(NF-2); n = $(NF-1); b = $NF
+           printf "| %s | %d | %d | %.2f s | %.2f s | %.2f | %.0f %% | %.0f %% | %.0f %% |\n",
+               lab, k, n, w, c, n / w, 100 * w1 / (k * w), 100 * c1 / c,
+               100 * b / (k * w) }' "$tmp/b4r"
+    echo
+}
+{
+echo "## B4: studies of the reference hall (10 min per case)"
+echo
+echo "N-1 (dctwin contingency --depth 1):"
+echo
+b4_table 1
+echo "N-2 (--depth 2), a study long enough to amortise starting the"
+echo "workers (and MPI's start, about 0.5 s of CPU per rank):"
+echo
+b4_table 2
+echo "Wall efficiency: T(-j 1) / (workers x T); on a machine shared with"
+echo "other work it measures the machine as much as dctwin.  CPU efficiency:"
+echo "CPU time of -j 1 over CPU time of the parallel study (the work the"
+echo "parallel run adds: processes, pipes, MPI).  Busy: the workers' time in"
+echo "cases (journal wall_s) over workers x wall (how well the cases are"
+echo "spread).  Targets: N-1 within 2 min wall at -j 2; efficiency >= 85 %."
 echo
 echo "## What limits them"
 echo
