@@ -122,7 +122,8 @@ static void grid_derivs(dct_model *m, dct_mcomp *c, double t,
                         const double *y, double *ydot)
 {
     /* import: every rectifier fed from this grid, plus the auxiliary
-     * power of the cooling plant (carried by the first grid) */
+     * power of the cooling auxiliaries that are not on the DC bus
+     * (carried by the first grid; dctwin-models(7), AUXILIARY FEEDS) */
     grid *g = c->data;
     double p = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -133,7 +134,9 @@ static void grid_derivs(dct_model *m, dct_mcomp *c, double t,
     }
     if (c->tindex == 0)
         for (size_t i = 0; i < m->n_comp; i++)
-            p += m->comp[i].port.P_aux;
+            if (m->comp[i].feed == DCT_FEED_GRID ||
+                m->comp[i].feed == DCT_FEED_GEN)
+                p += m->comp[i].port.P_aux;
     g->p = c->failed ? 0 : p;
     c->port.P_el = g->p;
     (void)t, (void)y, (void)ydot;
@@ -161,7 +164,7 @@ static void plain_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_grid = {
     "grid", grid_setup, grid_init, grid_none, grid_derivs, grid_stored,
-    grid_value, grid_value, NULL, NULL, plain_free, NULL,
+    grid_value, grid_value, NULL, NULL, plain_free, NULL, NULL, NULL,
 };
 
 /* ------------------------------------------------------------- rectifier */
@@ -377,9 +380,20 @@ static void rect_free(dct_mcomp *c)
     free(r);
 }
 
+/* The AC input from the grid; with no input (grid lost, units failed)
+ * what the current still delivers as it decays is hold-up. */
+static void rect_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const rect *r = c->data;
+    p[rect_running(c, r) ? DCT_L_GRID : DCT_L_HOLDUP] += r->p_ac;
+    p[DCT_L_LOSS_RECTIFIER] += r->p_ac - r->p_dc;
+    (void)m;
+}
+
 const dct_ctype dct_ctype_rectifier = {
     "rectifier", rect_setup, rect_init, rect_ports, rect_derivs, rect_stored,
     rect_output, rect_margin, NULL, NULL, rect_free, rect_next_bp,
+    rect_ledger, NULL,
 };
 
 /* ---------------------------------------------------------------- busway */
@@ -650,9 +664,20 @@ static void bw_free(dct_mcomp *c)
     free(b);
 }
 
+/* I^2 R, and the racks' power the feeder did not deliver (below the
+ * break voltage: P - I V_end; 0 under constant power, where
+ * I (V - I R) = P). */
+static void bw_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const busway *b = c->data;
+    p[DCT_L_LOSS_BUSWAY] += c->port.P_loss;
+    p[DCT_L_UNSERVED] -= b->p - b->i * b->v_end;
+    (void)m;
+}
+
 const dct_ctype dct_ctype_busway = {
     "busway", bw_setup, bw_init, bw_ports, bw_derivs, bw_stored, bw_output,
-    bw_margin, bw_root, bw_root_event, bw_free, NULL,
+    bw_margin, bw_root, bw_root_event, bw_free, NULL, bw_ledger, NULL,
 };
 
 /* ----------------------------------------------------------- generator */
@@ -722,13 +747,18 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
         dx[G_PA] = -x[G_PA] / GEN_TAU;
     double v = bus_voltage(g->bus, y);
     double iref = 0;
-    if (v > 1 && x[G_PA] > 0) {
+    /* the first generator's AC board (the generator-fed auxiliaries) is
+     * served first: the bus gets what is left of P_a */
+    double p_bus = x[G_PA];
+    if (c == m->aux_gen)
+        p_bus -= dct_aux_board_load(m);
+    if (v > 1 && p_bus > 0) {
         double ir = g->n * g->rating / g->v_set;
         /* the sets' rectifiers limit their current as the rectifiers do
          * (1.1 x rated current): a set closing onto a collapsed bus
          * recharges it at that current, not at P_a / V */
         double imax = fmin(GEN_I_LIMIT * n_sets * g->rating / g->v_set,
-                           x[G_PA] / v);
+                           p_bus / v);
         iref = dct_clamp(ir * (g->v_set - v) / (g->droop * g->v_set), 0,
                          imax);
     }
@@ -785,9 +815,28 @@ static int gen_next_bp(const dct_model *m, const dct_mcomp *c, double t,
     return 1;
 }
 
+/* Into the bus; its board's auxiliaries count their own part
+ * (dct_aux_ledger). */
+static void gen_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const gen *g = c->data;
+    p[DCT_L_GENERATOR] += g->p_out;
+    (void)m;
+}
+
+int dct_gen_board_on(const dct_model *m, double t)
+{
+    const dct_mcomp *c = m->aux_gen;
+    if (!c || c->failed || m->grid_lost_at < 0)
+        return 0;
+    const gen *g = c->data;
+    return c->units_out < g->n && t >= m->grid_lost_at + g->delay;
+}
+
 const dct_ctype dct_ctype_generator = {
     "generator", gen_setup, gen_init, gen_ports, gen_derivs, gen_stored,
     gen_output, NULL, gen_root, gen_root_event, plain_free, gen_next_bp,
+    gen_ledger, NULL,
 };
 
 /* ------------------------------------------------------------------ BESS */
@@ -1174,9 +1223,19 @@ static void bess_free(dct_mcomp *c)
     free(b);
 }
 
+/* At the cells' terminals (P_b), and the converter's loss. */
+static void bess_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const bess *b = c->data;
+    p[DCT_L_BATTERY] += b->p_b;
+    p[DCT_L_LOSS_BATTERY] += c->port.P_loss;
+    (void)m;
+}
+
 const dct_ctype dct_ctype_bess = {
     "bess", bess_setup, bess_init, bess_ports, bess_derivs, bess_stored,
     bess_output, bess_margin, bess_root, bess_root_event, bess_free, NULL,
+    bess_ledger, NULL,
 };
 
 /* ---------------------------------------------------------------- DC bus */
@@ -1222,7 +1281,8 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 }
 
 /* The sources and loads of a bus: every rectifier, busway, battery and
- * generator that names it (their records are known before any setup). */
+ * generator that names it (their records are known before any setup),
+ * and the auxiliaries it feeds (set up before it). */
 static void bus_collect(dct_model *m, dct_mcomp *c)
 {
     dcbus *b = c->data;
@@ -1237,6 +1297,8 @@ static void bus_collect(dct_model *m, dct_mcomp *c)
             ref = o->sc->ref[DCT_BESS_BUS].v[0];
         else if (o->ct == &dct_ctype_generator)
             ref = o->sc->ref[DCT_GENERATOR_BUS].v[0];
+        else if (dct_aux_target(m, o) == c)  /* an auxiliary on UPS */
+            ref = c->sc;
         if (ref == c->sc)
             b->src[b->n_src++] = o;
     }
@@ -1338,9 +1400,18 @@ static void bus_free(dct_mcomp *c)
     free(b);
 }
 
+static void bus_ledger_stored(const dct_model *m, const dct_mcomp *c,
+                              const double *y, double *e)
+{
+    const dcbus *b = c->data;
+    e[DCT_L_BUS] += 0.5 * b->c * y[c->off] * y[c->off];
+    (void)m;
+}
+
 const dct_ctype dct_ctype_dcbus = {
     "dc-bus", bus_setup, bus_init, bus_ports, bus_derivs, bus_stored,
     bus_output, bus_output, bus_root, bus_root_event, bus_free, NULL,
+    NULL, bus_ledger_stored,
 };
 
 /* Electrical energy stored in bus capacitors, 1/2 C V^2 [J]. */
@@ -1355,4 +1426,97 @@ double dct_model_bus_energy(const dct_model *m, const double *y)
         }
     }
     return e;
+}
+
+/* ----------------------------------------------------- auxiliary feeds */
+
+dct_mcomp *dct_aux_target(const dct_model *m, const dct_mcomp *c)
+{
+    if (c->feed == DCT_FEED_UPS)
+        return m->aux_bus;
+    if (c->feed == DCT_FEED_GEN)
+        return m->aux_gen;
+    return NULL;
+}
+
+int dct_aux_setup(dct_model *m, dct_mcomp *c, int feed_param,
+                  dct_mcomp *const *deps, size_t n_deps)
+{
+    const char *w = c->sc->s[feed_param];
+    c->feed = !w                             ? DCT_FEED_UPS
+              : strcmp(w, "generator") == 0 ? DCT_FEED_GEN
+              : strcmp(w, "grid") == 0      ? DCT_FEED_GRID
+                                            : DCT_FEED_UPS;
+    /* site_check refuses feed="generator" given on a site without one;
+     * the default falls back to the grid */
+    if ((c->feed == DCT_FEED_GEN && !m->aux_gen) ||
+        (c->feed == DCT_FEED_UPS && !m->aux_bus))
+        c->feed = DCT_FEED_GRID;
+    dct_mcomp *a = dct_aux_target(m, c);
+    if (!a)
+        return 0;
+    if (dct_model_dep(m, a, c->rep ? c->rep : c, DCT_DEP_ALL))
+        return -1;
+    for (size_t i = 0; i < n_deps; i++)
+        if (dct_model_dep(m, a, deps[i]->rep ? deps[i]->rep : deps[i],
+                          DCT_DEP_ALL))
+            return -1;
+    return 0;
+}
+
+int dct_aux_powered(const dct_model *m, const dct_mcomp *c, double t)
+{
+    if (c->feed == DCT_FEED_UPS || c->feed == DCT_FEED_NONE)
+        return 1;
+    if (!m->aux_grid || !m->aux_grid->failed)
+        return 1;
+    return c->feed == DCT_FEED_GEN && dct_gen_board_on(m, t);
+}
+
+/* A UPS-fed auxiliary is a constant-power load behind a converter of
+ * efficiency eta, a constant conductance below the break voltage, as the
+ * racks are (continuous there). */
+void dct_aux_draw(const dct_model *m, dct_mcomp *c, double p, const double *y)
+{
+    c->port.P_aux = p;
+    c->port.I_bus = 0;
+    c->port.P_loss = 0;
+    if (c->feed != DCT_FEED_UPS)
+        return;
+    const dct_mcomp *bus = m->aux_bus;
+    double v = bus_voltage(bus, y);
+    double v_brk = LOAD_V_BREAK * bus->sc->q[DCT_DC_BUS_NOMINAL];
+    double pd = p / m->aux_eta;
+    double i = v >= v_brk ? pd / v : (v > 0 ? pd * v / (v_brk * v_brk) : 0);
+    c->port.I_bus = -i;
+    c->port.V_bus = v;
+    c->port.P_loss = pd - p;
+}
+
+void dct_aux_ledger(const dct_model *m, const dct_mcomp *c, int term,
+                    double *p)
+{
+    double pa = c->port.P_aux;
+    p[term] += pa;
+    if (c->feed == DCT_FEED_UPS) {
+        double pd = pa / m->aux_eta;
+        p[DCT_L_LOSS_AUX] += pd - pa;
+        p[DCT_L_UNSERVED] -= pd + c->port.I_bus * c->port.V_bus;
+    } else if (c->feed == DCT_FEED_GEN && m->aux_grid &&
+               m->aux_grid->failed) {
+        p[DCT_L_GENERATOR] += pa;  /* unpowered: pa is 0 */
+    } else {
+        p[DCT_L_GRID] += pa;
+    }
+}
+
+double dct_aux_board_load(const dct_model *m)
+{
+    if (!m->aux_grid || !m->aux_grid->failed)
+        return 0;
+    double p = 0;
+    for (size_t i = 0; i < m->n_comp; i++)
+        if (m->comp[i].feed == DCT_FEED_GEN)
+            p += m->comp[i].port.P_aux;
+    return p;
 }

@@ -476,7 +476,25 @@ static void rack_free(dct_mcomp *c)
     free(r);
 }
 
+/* The whole-site ledger: the IT power, and the energy the power shelves'
+ * capacitor bank holds (what the rack drew at its input and the GPUs did
+ * not use yet). */
+static void rack_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    p[DCT_L_IT] += c->port.P_el;
+    (void)m;
+}
+
+static void rack_ledger_stored(const dct_model *m, const dct_mcomp *c,
+                               const double *y, double *e)
+{
+    const rack *r = c->data;
+    if (r->has_cap)
+        e[DCT_L_SHELVES] += y[c->off + r->s_cap];
+    (void)m;
+}
+
 const dct_ctype dct_ctype_rack = {
     "rack", setup, init, ports, derivs, stored, output, margin, root,
-    root_event, rack_free, NULL,
+    root_event, rack_free, NULL, rack_ledger, rack_ledger_stored,
 };

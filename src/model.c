@@ -398,8 +398,36 @@ static int model_qrhs(double t, const double *y, double *q, void *ctx)
     q[DCT_Q_E_LOSS] = loss;
     q[DCT_Q_E_SRC] = src;
     q[DCT_Q_E_SINK] = sink;
+    /* the whole-site ledger: each component's flows, at these ports (an
+     * aggregated member's are its representative's copy) */
+    double *l = q + DCT_NQ;
+    for (size_t k = 0; k < DCT_NL; k++)
+        l[k] = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        if (c->ct->ledger)
+            c->ct->ledger(m, c, l);
+    }
     (void)t, (void)y;
     return 0;
+}
+
+const dct_ledger_term dct_ledger_terms[DCT_NL] = {
+#define X(tag, name, kind, doc) {name, kind, doc},
+    DCT_LEDGER_TERMS(X)
+#undef X
+};
+
+void dct_model_ledger_stored(const dct_model *m, const double *y, double *e)
+{
+    for (size_t k = 0; k < DCT_NL; k++)
+        e[k] = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        const dct_mcomp *src = c->rep ? c->rep : c;
+        if (src->ct->ledger_stored)
+            src->ct->ledger_stored(m, src, y, e);
+    }
 }
 
 static int model_roots(double t, const double *y, double *g, void *ctx)
@@ -1085,6 +1113,17 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
     }
     if (build_groups(m, d))
         goto fail;
+    /* the auxiliaries' supplies, known before any setup */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_grid && !m->aux_grid)
+            m->aux_grid = c;
+        else if (c->ct == &dct_ctype_dcbus && !m->aux_bus) {
+            m->aux_bus = c;
+            m->aux_eta = c->sc->q[DCT_DC_BUS_AUX_EFFICIENCY];
+        } else if (c->ct == &dct_ctype_generator && !m->aux_gen)
+            m->aux_gen = c;
+    }
     if (!m->opts.no_aggregate && aggregate(m))
         goto oom;
     size_t errs = d->n_errors;
@@ -1128,7 +1167,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .rowind = m->rowind,
         .rhs = model_rhs,
         .jac = NULL,
-        .nq = DCT_NQ,
+        .nq = DCT_NQ + DCT_NL,
         .qrhs = model_qrhs,
         .nroots = m->n_root,
         .roots = m->n_root ? model_roots : NULL,
