@@ -399,5 +399,5 @@ static void cdu_ledger(const dct_model *m, const dct_mcomp *c, double *p)
 
 const dct_ctype dct_ctype_cdu = {
     "cdu", setup, init, ports, derivs, stored, output, margin, root,
-    root_event, cdu_free, cdu_next_bp, cdu_ledger, NULL,
+    root_event, cdu_free, cdu_next_bp, cdu_ledger,
 };

@@ -308,7 +308,7 @@ static void loop_ledger(const dct_model *m, const dct_mcomp *c, double *p)
 const dct_ctype dct_ctype_loop = {
     "facility-loop", loop_setup, loop_init, loop_ports, loop_derivs,
     loop_stored, loop_output, loop_margin, NULL, NULL, loop_free, NULL,
-    loop_ledger, NULL,
+    loop_ledger,
 };
 
 /* ------------------------------------------------------ heat rejection */
@@ -655,7 +655,6 @@ static void hr_ledger(const dct_model *m, const dct_mcomp *c, double *p)
 const dct_ctype dct_ctype_heatrej = {
     "heat-rejection", hr_setup, hr_init, hr_ports, hr_derivs, hr_stored,
     hr_output, hr_margin, hr_root, hr_root_event, hr_free, NULL, hr_ledger,
-    NULL,
 };
 
 void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set)
@@ -830,5 +829,5 @@ static void hall_ledger(const dct_model *m, const dct_mcomp *c, double *p)
 
 const dct_ctype dct_ctype_hall = {
     "hall-air", hall_setup, hall_init, hall_ports, hall_derivs, hall_stored,
-    hall_output, hall_margin, NULL, NULL, hall_free, NULL, hall_ledger, NULL,
+    hall_output, hall_margin, NULL, NULL, hall_free, NULL, hall_ledger,
 };

@@ -476,25 +476,19 @@ static void rack_free(dct_mcomp *c)
     free(r);
 }
 
-/* The whole-site ledger: the IT power, and the energy the power shelves'
- * capacitor bank holds (what the rack drew at its input and the GPUs did
- * not use yet). */
+/* The whole-site ledger: the IT power, and the power into the power
+ * shelves' capacitor bank (what the rack draws at its input and the GPUs
+ * do not use; its integral is the bank's change of energy). */
 static void rack_ledger(const dct_model *m, const dct_mcomp *c, double *p)
 {
-    p[DCT_L_IT] += c->port.P_el;
-    (void)m;
-}
-
-static void rack_ledger_stored(const dct_model *m, const dct_mcomp *c,
-                               const double *y, double *e)
-{
     const rack *r = c->data;
-    if (r->has_cap)
-        e[DCT_L_SHELVES] += y[c->off + r->s_cap];
+    p[DCT_L_IT] += c->port.P_el;
+    if (r->has_cap && r->feed != 0)
+        p[DCT_L_SHELVES] += c->port.P_in - c->port.P_el;
     (void)m;
 }
 
 const dct_ctype dct_ctype_rack = {
     "rack", setup, init, ports, derivs, stored, output, margin, root,
-    root_event, rack_free, NULL, rack_ledger, rack_ledger_stored,
+    root_event, rack_free, NULL, rack_ledger,
 };

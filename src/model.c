@@ -385,8 +385,8 @@ static int model_qrhs(double t, const double *y, double *q, void *ctx)
         if (ct == &dct_ctype_rectifier || ct == &dct_ctype_generator ||
             ct == &dct_ctype_bess)
             src += p_bus;
-        if (ct == &dct_ctype_busway)
-            sink -= p_bus;
+        if (ct == &dct_ctype_busway || c->feed == DCT_FEED_UPS)
+            sink -= p_bus;   /* the busways and the UPS-fed auxiliaries */
     }
     q[DCT_Q_E_IN] = it + e_in;
     q[DCT_Q_E_OUT] = e_out;
@@ -418,17 +418,6 @@ const dct_ledger_term dct_ledger_terms[DCT_NL] = {
 #undef X
 };
 
-void dct_model_ledger_stored(const dct_model *m, const double *y, double *e)
-{
-    for (size_t k = 0; k < DCT_NL; k++)
-        e[k] = 0;
-    for (size_t i = 0; i < m->n_comp; i++) {
-        const dct_mcomp *c = &m->comp[i];
-        const dct_mcomp *src = c->rep ? c->rep : c;
-        if (src->ct->ledger_stored)
-            src->ct->ledger_stored(m, src, y, e);
-    }
-}
 
 static int model_roots(double t, const double *y, double *g, void *ctx)
 {

@@ -59,11 +59,11 @@ enum {
 
 /* The whole-site energy ledger (dctwin-models(7), ENERGY LEDGER): what
  * the sources delivered equals what IT, the auxiliaries and the losses
- * used plus the change of what the storage holds.  Each term is a kind:
+ * used plus what went into storage.  Each term is a kind:
  * X(TAG, "json name", DCT_LK_..., "what it counts").  Components add
- * their part through their type's ledger operations (model_impl.h):
- * flows [W], integrated with the state as quadratures, and storage [J],
- * taken at the start and the end of a run. */
+ * their part through their type's ledger operation (model_impl.h): power
+ * flows [W], integrated with the state as the quadratures DCT_NQ + k of
+ * the ODE ([J] since the start of the run). */
 enum { DCT_LK_SOURCE, DCT_LK_IT, DCT_LK_AUX, DCT_LK_LOSS, DCT_LK_UNSERVED,
        DCT_LK_STORAGE };
 #define DCT_LEDGER_TERMS(X)                                                 \
@@ -91,10 +91,10 @@ enum { DCT_LK_SOURCE, DCT_LK_IT, DCT_LK_AUX, DCT_LK_LOSS, DCT_LK_UNSERVED,
     X(UNSERVED, "unserved", DCT_LK_UNSERVED, "demand of racks and "         \
       "auxiliaries the bus did not deliver (below the constant-power "      \
       "breakpoint), counted negative")                                      \
-    X(BUS, "bus_capacitors", DCT_LK_STORAGE, "DC bus capacitors, "          \
-      "1/2 C V^2")                                                          \
-    X(SHELVES, "power_shelves", DCT_LK_STORAGE, "the racks' power-shelf "   \
-      "capacitor banks")
+    X(BUS, "bus_capacitors", DCT_LK_STORAGE, "into the DC bus capacitors, " \
+      "V C dV/dt")                                                          \
+    X(SHELVES, "power_shelves", DCT_LK_STORAGE, "into the racks' "          \
+      "power-shelf capacitor banks, P_in - P_el")
 
 enum {
 #define X(tag, ...) DCT_L_##tag,
@@ -109,12 +109,6 @@ typedef struct dct_ledger_term {
     const char *doc;
 } dct_ledger_term;
 extern const dct_ledger_term dct_ledger_terms[DCT_NL];
-
-/* The ledger's terms are quadratures DCT_NQ + k of the ODE (flows, [J]
- * since the start); storage terms have none (their change is taken from
- * the state).  Fill E (DCT_NL entries) with the energy each storage term
- * holds at Y [J], 0 for the flows. */
-void dct_model_ledger_stored(const dct_model *m, const double *y, double *e);
 
 /* One margin: a quantity with a limit.  margin = limit - worst for an
  * upper limit, worst - limit for a lower one, in UNIT. */

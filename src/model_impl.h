@@ -78,14 +78,13 @@ typedef struct dct_ctype {
     int (*next_bp)(const dct_model *m, const dct_mcomp *c, double t,
                    double *tb);
     /* Optional: the component's part of the energy ledger (model.h,
-     * DCT_LEDGER_TERMS).  ledger adds its power flows [W] at the point of
-     * the last RHS evaluation (its ports) to P[DCT_L_*]; ledger_stored
-     * adds the energy it holds at Y [J] to E[DCT_L_*] (storage terms).
-     * An aggregated member's ledger is called with its own ports, its
-     * ledger_stored with its representative.  NULL: nothing. */
+     * DCT_LEDGER_TERMS): adds its power flows [W] at the point of the
+     * last RHS evaluation (its ports and scratch) to P[DCT_L_*]: what it
+     * draws from or delivers to sources, what it uses, loses, or puts
+     * into its storage (a storage term is the power into it).  Called for
+     * an aggregated member too (its ports are its representative's).
+     * NULL: nothing. */
     void (*ledger)(const dct_model *m, const dct_mcomp *c, double *p);
-    void (*ledger_stored)(const dct_model *m, const dct_mcomp *c,
-                          const double *y, double *e);
 } dct_ctype;
 
 /* Supplies of a cooling auxiliary (feed=): the DC bus through a converter

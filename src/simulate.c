@@ -168,10 +168,9 @@ typedef struct sim {
     int has_sample;
     int has_members;     /* some margin is an aggregated member's */
     double w0, dw;       /* [J] bus capacitor energy at t = 0, its change */
-    /* the whole-site ledger (model.h): storage at t = 0; at the end each
-     * term [J] (flows integrated, storage changed), the sources' and the
-     * uses' totals */
-    double le0[DCT_NL], led[DCT_NL], led_src, led_use;
+    /* the whole-site ledger (model.h) at the end: each term [J], the
+     * sources' and the uses' totals */
+    double led[DCT_NL], led_src, led_use;
     double wall0, wall_s, last_progress;
     int show_progress, is_progress_shown;
 } sim;
@@ -1591,14 +1590,10 @@ static int write_results(sim *S, int status)
     S->dw = dct_model_electric_energy(S->model,
                                       dct_solver_state(S->solver)) -
             S->w0;
-    /* the ledger: flows from the quadratures, storage from the state */
-    dct_model_ledger_stored(S->model, dct_solver_state(S->solver), S->led);
+    /* the ledger, from its quadratures */
     S->led_src = S->led_use = 0;
     for (size_t k = 0; k < DCT_NL; k++) {
-        if (dct_ledger_terms[k].kind == DCT_LK_STORAGE)
-            S->led[k] -= S->le0[k];
-        else
-            S->led[k] = S->ode->nq >= DCT_NQ + DCT_NL ? q[DCT_NQ + k] : 0;
+        S->led[k] = S->ode->nq >= DCT_NQ + DCT_NL ? q[DCT_NQ + k] : 0;
         if (dct_ledger_terms[k].kind == DCT_LK_SOURCE)
             S->led_src += S->led[k];
         else
@@ -1796,7 +1791,6 @@ int dct_cmd_simulate(int argc, char **argv)
     dct_model_start(S->model);
     S->u0 = dct_model_stored_energy(S->model, S->y0);
     S->w0 = dct_model_electric_energy(S->model, S->y0);
-    dct_model_ledger_stored(S->model, S->y0, S->le0);
     if (initial_events(S) != 0) {
         fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
                 strerror(errno));
