@@ -1461,6 +1461,11 @@ int dct_aux_setup(dct_model *m, dct_mcomp *c, int feed_param,
         return 0;
     if (dct_model_dep(m, a, c->rep ? c->rep : c, DCT_DEP_ALL))
         return -1;
+    /* the current a UPS-fed auxiliary draws depends on the bus voltage:
+     * its port reads the bus (so that a Jacobian column of the bus voltage
+     * is never coloured with its own columns) */
+    if (c->feed == DCT_FEED_UPS && dct_model_dep(m, c, a, DCT_DEP_ALL))
+        return -1;
     for (size_t i = 0; i < n_deps; i++)
         if (dct_model_dep(m, a, deps[i]->rep ? deps[i]->rep : deps[i],
                           DCT_DEP_ALL))
