@@ -898,7 +898,7 @@ static void write_ledger_json(FILE *f, const sim *S)
         if (n > 1)
             fputc('}', f);
     }
-    fputs(",\n  \"total_sources_J\":", f);
+    fputs(",\"total_sources_J\":", f);
     dct_json_num(f, S->led_src);
     fputs(",\"total_uses_J\":", f);
     dct_json_num(f, S->led_use);
