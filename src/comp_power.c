@@ -946,7 +946,7 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     b->e_nom = b->n_cell * b->q_cell * bess_ocv(b, 0.5);
     /* ride-through needed: until the bus's generators carry its design
-     * load (every rack at p-max) */
+     * load (every rack at p-max, and the auxiliaries below) */
     double p_design = 0, ramp = 0, delay = 0;
     int has_gen = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -964,6 +964,17 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             ramp += gq[DCT_GENERATOR_RAMP] * gq[DCT_GENERATOR_COUNT];
             delay = fmax(delay, gq[DCT_GENERATOR_START_DELAY]);
         }
+    }
+    /* and the auxiliaries they carry at design: those on this bus (UPS,
+     * through the converter) and the first generator's board when the
+     * bus has it (the sets serve it first) */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *o = &m->comp[i];
+        if (o->feed == DCT_FEED_UPS && m->aux_bus == b->bus)
+            p_design += dct_aux_design_power(m, o) / m->aux_eta;
+        else if (o->feed == DCT_FEED_GEN && m->aux_gen &&
+                 m->aux_gen->sc->ref[DCT_GENERATOR_BUS].v[0] == b->bus->sc)
+            p_design += dct_aux_design_power(m, o);
     }
     b->t_need = has_gen && ramp > 0 ? delay + p_design / ramp : NAN;
     const char *outs[] = {"P_kW", "soc", "T_cell_degC", "I_cell_A",
@@ -1184,9 +1195,16 @@ static double bess_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 4:
     case 5: return x[B_T] - DCT_T0;
     case 6: {
-        /* seconds the energy above soc-min carries the present bus load;
-         * none when the converter cannot deliver that load */
-        double pl = fmax(b->p_load, 1.0);
+        /* seconds the energy above soc-min carries the present bus load,
+         * the busways' and the UPS-fed auxiliaries'; none when the
+         * converter cannot deliver that load */
+        double pl = b->p_load;
+        for (size_t i = 0; i < m->n_comp; i++) {
+            const dct_mcomp *o = &m->comp[i];
+            if (o->feed == DCT_FEED_UPS && m->aux_bus == b->bus)
+                pl -= o->port.I_bus * o->port.V_bus;
+        }
+        pl = fmax(pl, 1.0);
         double pcell = b->c_rate * b->q_cell / 3600 * b->ocv_v * b->n_cell;
         if (fmin(b->overload * b->p_rated, pcell) < pl)
             return 0;
@@ -1517,6 +1535,59 @@ void dct_aux_ledger(const dct_model *m, const dct_mcomp *c, int term,
     } else {
         p[DCT_L_GRID] += pa;
     }
+}
+
+double dct_aux_design_power(const dct_model *m, const dct_mcomp *c)
+{
+    const double *q = c->sc->q;
+    if (c->ct == &dct_ctype_cdu) {
+        /* the pumps at the group's design flow, shared by its CDUs */
+        const dct_group *g = dct_model_group_of((dct_model *)m, c);
+        double ms = q[DCT_CDU_FLOW_SECONDARY];
+        double w = g && g->n_cdu
+                       ? fmin(g->mdot_design / ((double)g->n_cdu * ms), 1)
+                       : 1;
+        return w * ms / DCT_RHO_TCS * q[DCT_CDU_PUMP_HEAD] * w * w /
+               q[DCT_CDU_PUMP_EFFICIENCY];
+    }
+    if (c->ct == &dct_ctype_loop) {
+        /* every CDU's valve open */
+        double md = 0;
+        for (size_t i = 0; i < m->n_comp; i++) {
+            const dct_mcomp *u = &m->comp[i];
+            if (u->ct == &dct_ctype_cdu &&
+                u->sc->ref[DCT_CDU_LOOP].v[0] == c->sc)
+                md += u->sc->q[DCT_CDU_FLOW_PRIMARY];
+        }
+        return md / DCT_RHO_W * q[DCT_FACILITY_LOOP_PUMP_HEAD] /
+               q[DCT_FACILITY_LOOP_PUMP_EFFICIENCY];
+    }
+    if (c->ct == &dct_ctype_heatrej) {
+        double n = q[DCT_HEAT_REJECTION_COUNT];
+        const char *ty = c->sc->s[DCT_HEAT_REJECTION_TYPE];
+        if (!ty || strcmp(ty, "chiller") != 0)
+            return n * q[DCT_HEAT_REJECTION_FAN_POWER];
+        /* the chillers' COP at their rating point (comp_plant.c: 2 K
+         * refrigerant approaches, 5 K air-cooled condenser) */
+        double t_ev = q[DCT_HEAT_REJECTION_T_OUT_RATED] - 2.0;
+        double lift = fmax(q[DCT_HEAT_REJECTION_T_AIR_RATED] + 7.0 - t_ev,
+                           10.0);
+        return n * q[DCT_HEAT_REJECTION_RATING] /
+               (q[DCT_HEAT_REJECTION_ETA_CARNOT] * t_ev / lift);
+    }
+    if (c->ct == &dct_ctype_hall) {
+        double p = 0;
+        for (size_t i = 0; i < m->site->n_comps; i++) {
+            const dct_comp *cr = m->site->comps[i];
+            if (cr->type != DCT_T_CRAH || cr->is_model || cr->parent != c->sc)
+                continue;
+            p += cr->q[DCT_CRAH_COUNT] *
+                 (cr->q[DCT_CRAH_FAN_POWER] +
+                  cr->q[DCT_CRAH_CAPACITY] / cr->q[DCT_CRAH_COP]);
+        }
+        return p;
+    }
+    return 0;
 }
 
 double dct_aux_board_load(const dct_model *m)

@@ -341,6 +341,11 @@ void dct_aux_draw(const dct_model *m, dct_mcomp *c, double p, const double *y);
  * grid or a generator board the source. */
 void dct_aux_ledger(const dct_model *m, const dct_mcomp *c, int term,
                     double *p);
+/* C's auxiliary power at design [W] (for the battery's ride-through
+ * need): CDU pumps at the group's design flow, facility pumps with every
+ * valve open, fans at full speed, chillers at their rating, CRAHs at
+ * full duty. */
+double dct_aux_design_power(const dct_model *m, const dct_mcomp *c);
 /* Auxiliary power on the generator's board now [W] (the ports of the
  * last RHS phase 1 and 2). */
 double dct_aux_board_load(const dct_model *m);
