@@ -1266,6 +1266,8 @@ typedef struct dcbus {
 } dcbus;
 
 static void bus_collect(dct_model *m, dct_mcomp *c);
+static double aux_current(const dct_model *m, const dct_mcomp *bus, double p,
+                          double v);
 
 static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 {
@@ -1336,8 +1338,11 @@ static void bus_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     double v = y[c->off];
     double i = 0;
     for (size_t k = 0; k < b->n_src; k++) {
-        b->src[k]->port.V_bus = v;
-        i += b->src[k]->port.I_bus;
+        dct_mcomp *o = b->src[k];
+        o->port.V_bus = v;
+        if (o->feed == DCT_FEED_UPS)
+            o->port.I_bus = -aux_current(m, c, o->port.P_aux, v);
+        i += o->port.I_bus;
     }
     ydot[c->off] = i / b->c;
     b->p_in = v * i;
@@ -1479,11 +1484,6 @@ int dct_aux_setup(dct_model *m, dct_mcomp *c, int feed_param,
         return 0;
     if (dct_model_dep(m, a, c->rep ? c->rep : c, DCT_DEP_ALL))
         return -1;
-    /* the current a UPS-fed auxiliary draws depends on the bus voltage:
-     * its port reads the bus (so that a Jacobian column of the bus voltage
-     * is never coloured with its own columns) */
-    if (c->feed == DCT_FEED_UPS && dct_model_dep(m, c, a, DCT_DEP_ALL))
-        return -1;
     for (size_t i = 0; i < n_deps; i++)
         if (dct_model_dep(m, a, deps[i]->rep ? deps[i]->rep : deps[i],
                           DCT_DEP_ALL))
@@ -1500,24 +1500,25 @@ int dct_aux_powered(const dct_model *m, const dct_mcomp *c, double t)
     return c->feed == DCT_FEED_GEN && dct_gen_board_on(m, t);
 }
 
-/* A UPS-fed auxiliary is a constant-power load behind a converter of
- * efficiency eta, a constant conductance below the break voltage, as the
- * racks are (continuous there). */
 void dct_aux_draw(const dct_model *m, dct_mcomp *c, double p, const double *y)
 {
     c->port.P_aux = p;
-    c->port.I_bus = 0;
-    c->port.P_loss = 0;
-    if (c->feed != DCT_FEED_UPS)
-        return;
-    const dct_mcomp *bus = m->aux_bus;
-    double v = bus_voltage(bus, y);
+    c->port.I_bus = 0;     /* a UPS feed's: set by its bus (bus_derivs) */
+    c->port.P_loss = c->feed == DCT_FEED_UPS ? p / m->aux_eta - p : 0;
+    (void)y;
+}
+
+/* The current a UPS-fed auxiliary of power P draws from a bus at V: a
+ * constant power behind a converter of efficiency eta, a constant
+ * conductance below the break voltage, as the racks (continuous there).
+ * Computed by the bus, so that the auxiliary's port does not depend on
+ * the bus voltage (nor its Jacobian rows on the bus's column). */
+static double aux_current(const dct_model *m, const dct_mcomp *bus, double p,
+                          double v)
+{
     double v_brk = LOAD_V_BREAK * bus->sc->q[DCT_DC_BUS_NOMINAL];
     double pd = p / m->aux_eta;
-    double i = v >= v_brk ? pd / v : (v > 0 ? pd * v / (v_brk * v_brk) : 0);
-    c->port.I_bus = -i;
-    c->port.V_bus = v;
-    c->port.P_loss = pd - p;
+    return v >= v_brk ? pd / v : (v > 0 ? pd * v / (v_brk * v_brk) : 0);
 }
 
 void dct_aux_ledger(const dct_model *m, const dct_mcomp *c, int term,
