@@ -418,7 +418,6 @@ const dct_ledger_term dct_ledger_terms[DCT_NL] = {
 #undef X
 };
 
-
 static int model_roots(double t, const double *y, double *g, void *ctx)
 {
     dct_model *m = ctx;
