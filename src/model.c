@@ -400,7 +400,7 @@ static int model_qrhs(double t, const double *y, double *q, void *ctx)
     q[DCT_Q_E_SINK] = sink;
     /* the whole-site ledger: each component's flows, at these ports (an
      * aggregated member's are its representative's copy) */
-    double *l = q + DCT_NQ;
+    double *l = q + DCT_Q_LEDGER;
     for (size_t k = 0; k < DCT_NL; k++)
         l[k] = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -1155,7 +1155,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .rowind = m->rowind,
         .rhs = model_rhs,
         .jac = NULL,
-        .nq = DCT_NQ + DCT_NL,
+        .nq = DCT_NQ,
         .qrhs = model_qrhs,
         .nroots = m->n_root,
         .roots = m->n_root ? model_roots : NULL,

@@ -39,31 +39,13 @@ typedef struct dct_model_opts {
                                  not coloured; 0: the default, 32 */
 } dct_model_opts;
 
-/* Quadratures (energy totals) integrated with the state, [J]. */
-enum {
-    DCT_Q_E_IN = 0,   /* IT power + pump heat into the coolant and air */
-    DCT_Q_E_OUT,      /* heat removed by heat rejection and CRAHs */
-    DCT_Q_E_AUX,      /* auxiliary electrical energy (pumps, fans, chillers) */
-    DCT_Q_E_IT,       /* IT electrical energy (after throttling) */
-    DCT_Q_E_GRID,     /* energy imported from the grid (rectifier AC input
-                         and the cooling's auxiliary power) */
-    DCT_Q_E_GEN,      /* energy the generators delivered to DC buses */
-    DCT_Q_E_BESS,     /* energy the batteries delivered to DC buses
-                         (< 0: net charge) */
-    DCT_Q_E_LOSS,     /* electrical losses: rectifiers, feeders, rack and
-                         battery converters */
-    DCT_Q_E_SRC,      /* energy the sources put into DC buses */
-    DCT_Q_E_SINK,     /* energy the busways drew from DC buses */
-    DCT_NQ
-};
-
 /* The whole-site energy ledger (dctwin-models(7), ENERGY LEDGER): what
  * the sources delivered equals what IT, the auxiliaries and the losses
  * used plus what went into storage.  Each term is a kind:
  * X(TAG, "json name", DCT_LK_..., "what it counts").  Components add
  * their part through their type's ledger operation (model_impl.h): power
- * flows [W], integrated with the state as the quadratures DCT_NQ + k of
- * the ODE ([J] since the start of the run). */
+ * flows [W], integrated with the state as the quadratures
+ * DCT_Q_LEDGER + k of the ODE ([J] since the start of the run). */
 enum { DCT_LK_SOURCE, DCT_LK_IT, DCT_LK_AUX, DCT_LK_LOSS, DCT_LK_UNSERVED,
        DCT_LK_STORAGE };
 #define DCT_LEDGER_TERMS(X)                                                 \
@@ -109,6 +91,26 @@ typedef struct dct_ledger_term {
     const char *doc;
 } dct_ledger_term;
 extern const dct_ledger_term dct_ledger_terms[DCT_NL];
+
+/* Quadratures (energy totals) integrated with the state, [J]. */
+enum {
+    DCT_Q_E_IN = 0,   /* IT power + pump heat into the coolant and air */
+    DCT_Q_E_OUT,      /* heat removed by heat rejection and CRAHs */
+    DCT_Q_E_AUX,      /* auxiliary electrical energy (pumps, fans, chillers) */
+    DCT_Q_E_IT,       /* IT electrical energy (after throttling) */
+    DCT_Q_E_GRID,     /* energy imported from the grid (rectifier AC input
+                         and the cooling's auxiliary power) */
+    DCT_Q_E_GEN,      /* energy the generators delivered to DC buses */
+    DCT_Q_E_BESS,     /* energy the batteries delivered to DC buses
+                         (< 0: net charge) */
+    DCT_Q_E_LOSS,     /* electrical losses: rectifiers, feeders, rack and
+                         battery converters */
+    DCT_Q_E_SRC,      /* energy the sources put into DC buses */
+    DCT_Q_E_SINK,     /* energy the busways drew from DC buses */
+    DCT_Q_LEDGER,     /* the ledger's terms: DCT_Q_LEDGER + DCT_L_* */
+    DCT_NQ = DCT_Q_LEDGER + DCT_NL
+};
+
 
 /* One margin: a quantity with a limit.  margin = limit - worst for an
  * upper limit, worst - limit for a lower one, in UNIT. */

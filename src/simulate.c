@@ -1595,7 +1595,7 @@ static int write_results(sim *S, int status)
     /* the ledger, from its quadratures */
     S->led_src = S->led_use = 0;
     for (size_t k = 0; k < DCT_NL; k++) {
-        S->led[k] = S->ode->nq >= DCT_NQ + DCT_NL ? q[DCT_NQ + k] : 0;
+        S->led[k] = S->ode->nq >= DCT_NQ ? q[DCT_Q_LEDGER + k] : 0;
         if (dct_ledger_terms[k].kind == DCT_LK_SOURCE)
             S->led_src += S->led[k];
         else
