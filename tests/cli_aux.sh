@@ -59,6 +59,16 @@ cl=$(json "$tmp/bq/run.json" ledger_closure_rel)
 check "bess-qual grid loss: the ledger closes ($cl <= 1e-6)" \
     awk -v x="$cl" 'BEGIN { exit !(x != "" && x >= 0 && x <= 1e-6) }'
 
+# a GB300 row: its power shelves' banks are a store of the ledger
+run simulate "$top_srcdir/tests/data/gb300-row.xml" --profile training \
+    --duration 20s -q --out "$tmp/gb3"
+cl=$(json "$tmp/gb3/run.json" ledger_closure_rel)
+check "gb300-row: the ledger closes ($cl <= 1e-6)" \
+    awk -v x="$cl" 'BEGIN { exit !(x != "" && x >= 0 && x <= 1e-6) }'
+v=$(lj "$tmp/gb3" power_shelves)
+check "gb300-row: the banks' change is in it ($v J)" \
+    awk -v x="$v" 'BEGIN { if (x < 0) x = -x; exit !(x > 100) }'
+
 # ------------- the battery's energy includes the auxiliaries it carries
 # grid lost at 0, 8 s: before the generators close (10 s) the battery is
 # the only source; it carries the racks, the losses and the CDU and
