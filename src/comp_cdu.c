@@ -17,6 +17,9 @@
  *   w_cmd = sat[w_min, max(a_pump, w_min)](mdot_des,grp / (n_cdu mdot_s,rated))
  *   w_eff = min(max(w, 0), a_pump)   (a_pump: the pumps in service)
  *   mdot_s = w_eff mdot_s,rated,  P_pump = (mdot_s/rho) dp_rated w_eff^2 / eta
+ * Pumps whose supply is lost (feed=, dctwin-models(7), AUXILIARY FEEDS)
+ * draw nothing and coast down: dw/dt = -w / tau_p; the facility water
+ * stops when the loop's pumps lose theirs.
  *
  * Equations and sources: dctwin-models(7). */
 #include "config.h"
@@ -121,7 +124,8 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         if (dct_rack_dep_outlet(m, c, S_TR, r))
             return -1;
     }
-    if (dct_model_dep(m, c, u->loop, DCT_DEP_LAST))
+    if (dct_model_dep(m, c, u->loop, DCT_DEP_LAST) ||
+        dct_aux_setup(m, c, DCT_CDU_FEED, NULL, 0))
         return -1;
     const char *outs[] = {"T_supply_degC", "T_return_degC", "Q_kW",
                           "valve_pct",     "pump_speed_pct", "flow_Lpm",
@@ -203,11 +207,16 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     c->port.T2 = x[S_TP];
     /* a failed CDU, or a facility loop whose pumps stopped, moves no
      * facility water */
-    c->port.mdot2 = c->failed || u->loop->failed ? 0 : primary_flow(u, x[S_YV]);
+    c->port.mdot2 = c->failed || u->loop->failed ||
+                            !dct_aux_powered(m, u->loop, t)
+                        ? 0
+                        : primary_flow(u, x[S_YV]);
+    /* unpowered, the coasting pumps draw nothing */
     double vdot = c->port.mdot / DCT_RHO_TCS;
-    c->port.P_aux = vdot * u->dp_rated * w * w / u->eta;
-    c->port.P_heat = c->port.P_aux;
-    (void)m, (void)t;
+    double p = dct_aux_powered(m, c, t) ? vdot * u->dp_rated * w * w / u->eta
+                                        : 0;
+    dct_aux_draw(m, c, p, y);
+    c->port.P_heat = p;
 }
 
 static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
@@ -245,7 +254,10 @@ static void derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
                              ((double)u->g->n_running * u->ms_rated),
                          W_MIN, fmax(pump_capacity(c, u, t), W_MIN));
     double wr = 1 / u->t_rise;
-    dx[S_W] = dct_clamp((wcmd - x[S_W]) / TAU_PUMP, -wr, wr);
+    if (dct_aux_powered(m, c, t))
+        dx[S_W] = dct_clamp((wcmd - x[S_W]) / TAU_PUMP, -wr, wr);
+    else    /* no supply: the drive's ramp is gone, the pumps coast */
+        dx[S_W] = -x[S_W] / TAU_PUMP;
     u->q_hx = q;
     u->t_fws = t_fws;
     u->y_cmd = ycmd;
@@ -385,7 +397,12 @@ static int cdu_next_bp(const dct_model *m, const dct_mcomp *c, double t,
     return 1;
 }
 
+static void cdu_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    dct_aux_ledger(m, c, DCT_L_CDU_PUMPS, p);
+}
+
 const dct_ctype dct_ctype_cdu = {
     "cdu", setup, init, ports, derivs, stored, output, margin, root,
-    root_event, cdu_free, cdu_next_bp,
+    root_event, cdu_free, cdu_next_bp, cdu_ledger,
 };

@@ -25,6 +25,10 @@
  * heat, 0 for a tripped rack, and the busway conductors' losses),
  *   Q_crah = n_in Q_rated sat[0,1]((T - T_chw) / (T_rated - T_chw)),
  *   n_in the units in service.
+ * An auxiliary whose supply is lost (feed=, dctwin-models(7), AUXILIARY
+ * FEEDS) stops: the loop's pumps (no facility water flows), the fans of
+ * dry coolers and towers (free convection only, the fan PI held), a
+ * chiller's compressor, the CRAH units.
  * Equations and sources: dctwin-models(7). */
 #include "config.h"
 #include "model_impl.h"
@@ -100,6 +104,9 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!l->n_cdu)
         dct_warning(d, c->sc->file, c->sc->line,
                     "facility loop %s serves no CDU", c->id);
+    /* the pumps' power follows the CDUs' valve flows */
+    if (dct_aux_setup(m, c, DCT_FACILITY_LOOP_FEED, l->cdu, l->n_cdu))
+        return -1;
     const char *outs[] = {"T_supply_degC", "T_return_degC", "flow_Lpm",
                           "P_pump_kW"};
     for (size_t i = 0; i < 4; i++)
@@ -202,7 +209,8 @@ static void loop_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     double fr = l->mdot_design > 0 ? mdot / l->mdot_design : 0;
     double p_pump = mdot / DCT_RHO_W * l->head * fr * fr / l->eta;
     c->port.mdot = mdot;
-    c->port.P_aux = p_pump;
+    /* unpowered, the CDUs' valves pass no flow (comp_cdu.c): p_pump = 0 */
+    dct_aux_draw(m, c, p_pump, y);
     c->port.P_heat = p_pump;
     double cw = mdot * DCT_CP_W;
     double prev = t_mix;
@@ -301,9 +309,15 @@ static void loop_free(dct_mcomp *c)
     free(l);
 }
 
+static void loop_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    dct_aux_ledger(m, c, DCT_L_FACILITY_PUMPS, p);
+}
+
 const dct_ctype dct_ctype_loop = {
     "facility-loop", loop_setup, loop_init, loop_ports, loop_derivs,
     loop_stored, loop_output, loop_margin, NULL, NULL, loop_free, NULL,
+    loop_ledger,
 };
 
 /* ------------------------------------------------------ heat rejection */
@@ -414,6 +428,17 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     for (size_t i = 0; i < l->n_cdu; i++)
         if (dct_cdu_dep_primary(m, c, l->cdu[i]))
             return -1;
+    /* fans: their own states; a chiller's compressor also the loop's
+     * return and flow */
+    dct_mcomp *hd[1] = {h->loop};
+    if (dct_aux_setup(m, c, DCT_HEAT_REJECTION_FEED, hd,
+                      h->kind == HR_CHILLER ? 1 : 0))
+        return -1;
+    for (size_t i = 0; h->kind == HR_CHILLER && i < l->n_cdu; i++) {
+        dct_mcomp *a = dct_aux_target(m, c);
+        if (a && dct_cdu_dep_primary(m, a, l->cdu[i]))
+            return -1;
+    }
     const char *outs[] = {"T_out_degC", "Q_kW", "fan_pct", "P_kW",
                           "T_air_degC", "bypass_pct"};
     for (size_t i = 0; i < 6; i++)
@@ -524,6 +549,7 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     double *dx = ydot + c->off;
     double mdot = h->loop->port.mdot, t_in = h->loop->port.T2;
     int n = hr_running(c, h);
+    int is_powered = dct_aux_powered(m, c, t);
     double cw_all = mdot * DCT_CP_W;
     double q = 0, p = 0;
     double e = x[H_T] - h->t_set;
@@ -531,7 +557,7 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     if (h->kind == HR_CHILLER) {
         /* capacity loop: pull the outlet volume to the setpoint */
         double t_cd = m->T_db + AIR_APPROACH;
-        double cap = n * h->rating *
+        double cap = is_powered * n * h->rating *
                      dct_clamp(1 - h->cap_slope * (m->T_db - h->t_air_r), 0, 2);
         double req = cw_all * (t_in - h->t_set) + h->c_vol * e / CHILLER_TAU;
         q = dct_clamp(req, 0, cap);
@@ -548,14 +574,17 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
          * fans are off and the bypass valve sends -u of the flow round
          * the units */
         double uu = h->kp * e + x[H_X];
-        double uc = n == 0 ? 0 : dct_clamp(uu, -1, 1);
-        dx[H_X] = (h->kp / h->ti) * e + (uc - uu) / h->ti;
+        double uc = n == 0 || !is_powered ? 0 : dct_clamp(uu, -1, 1);
+        /* without supply the PI is held: the fans restart at its command */
+        dx[H_X] = is_powered ? (h->kp / h->ti) * e + (uc - uu) / h->ti : 0;
         double speed = fmax(uc, h->fan_min);
         double duty = uc >= h->fan_min ? 1 : uc > 0 ? uc / h->fan_min : 0;
         h->byp = uc < 0 ? -uc : 0;
-        /* units whose fans have stopped (fans=) stay in the water path
-         * on free convection alone */
+        /* units whose fans have stopped (fans=, or no supply) stay in the
+         * water path on free convection alone */
         int nf = c->fans_out < n ? c->fans_out : n;
+        if (!is_powered)
+            nf = n;
         double a = h->f_free + (1 - h->f_free) * speed;
         if (n > 0 && mdot > 0 && h->byp < 1) {
             double mu = (1 - h->byp) * mdot / n;
@@ -572,8 +601,7 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     dx[H_T] = (cw_all * (t_in - x[H_T]) - q) / h->c_vol;
     h->q = q;
     c->port.Q = q;
-    c->port.P_aux = p;
-    (void)t;
+    dct_aux_draw(m, c, p, y);
 }
 
 static void hr_init(dct_model *m, dct_mcomp *c, double *y)
@@ -642,9 +670,16 @@ static void hr_free(dct_mcomp *c)
     free(c->data);
 }
 
+static void hr_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const heatrej *h = c->data;
+    dct_aux_ledger(m, c, h->kind == HR_CHILLER ? DCT_L_CHILLERS : DCT_L_FANS,
+                   p);
+}
+
 const dct_ctype dct_ctype_heatrej = {
     "heat-rejection", hr_setup, hr_init, hr_ports, hr_derivs, hr_stored,
-    hr_output, hr_margin, hr_root, hr_root_event, hr_free, NULL,
+    hr_output, hr_margin, hr_root, hr_root_event, hr_free, NULL, hr_ledger,
 };
 
 void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set)
@@ -703,6 +738,8 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                   "hall-air %s: the CRAH t-rated must be above t-chw", c->id);
         return -1;
     }
+    if (dct_aux_setup(m, c, DCT_HALL_AIR_FEED, NULL, 0))
+        return -1;
     /* the racks' air-side heat goes with their trip latch */
     for (size_t i = 0; i < m->n_comp; i++) {
         const dct_mcomp *r = &m->comp[i];
@@ -757,16 +794,15 @@ static void hall_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     double q_in = 0;
     for (size_t i = 0; i < m->n_comp; i++)
         q_in += m->comp[i].port.Q_air;
-    double a = crah_avail(c, h);
+    double a = dct_aux_powered(m, c, t) ? crah_avail(c, h) : 0;
     double q = crah_q(h, a, y[c->off]);
     /* fan power of the units running, each at its share of the duty */
     double fr = a > 0 && h->n_cap > 0 ? q / (a * h->n_cap) : 0;
     c->port.Q = q;
-    c->port.P_aux = a * h->p_fan * fr * fr * fr + q / h->cop;
+    dct_aux_draw(m, c, a * h->p_fan * fr * fr * fr + q / h->cop, y);
     h->q_crah = q;
     h->q_in = q_in;
     ydot[c->off] = (q_in - q) / h->c_air;
-    (void)t;
 }
 
 static void hall_init(dct_model *m, dct_mcomp *c, double *y)
@@ -820,7 +856,12 @@ static void hall_free(dct_mcomp *c)
     free(c->data);
 }
 
+static void hall_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    dct_aux_ledger(m, c, DCT_L_CRAH, p);
+}
+
 const dct_ctype dct_ctype_hall = {
     "hall-air", hall_setup, hall_init, hall_ports, hall_derivs, hall_stored,
-    hall_output, hall_margin, NULL, NULL, hall_free, NULL,
+    hall_output, hall_margin, NULL, NULL, hall_free, NULL, hall_ledger,
 };

@@ -123,7 +123,8 @@ static void grid_derivs(dct_model *m, dct_mcomp *c, double t,
                         const double *y, double *ydot)
 {
     /* import: every rectifier fed from this grid, plus the auxiliary
-     * power of the cooling plant (carried by the first grid) */
+     * power of the cooling auxiliaries that are not on the DC bus
+     * (carried by the first grid; dctwin-models(7), AUXILIARY FEEDS) */
     grid *g = c->data;
     double p = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -134,7 +135,9 @@ static void grid_derivs(dct_model *m, dct_mcomp *c, double t,
     }
     if (c->tindex == 0)
         for (size_t i = 0; i < m->n_comp; i++)
-            p += m->comp[i].port.P_aux;
+            if (m->comp[i].feed == DCT_FEED_GRID ||
+                m->comp[i].feed == DCT_FEED_GEN)
+                p += m->comp[i].port.P_aux;
     g->p = c->failed ? 0 : p;
     c->port.P_el = g->p;
     (void)t, (void)y, (void)ydot;
@@ -162,7 +165,7 @@ static void plain_free(dct_mcomp *c)
 
 const dct_ctype dct_ctype_grid = {
     "grid", grid_setup, grid_init, grid_none, grid_derivs, grid_stored,
-    grid_value, grid_value, NULL, NULL, plain_free, NULL,
+    grid_value, grid_value, NULL, NULL, plain_free, NULL, NULL,
 };
 
 /* ------------------------------------------------------------- rectifier */
@@ -380,9 +383,20 @@ static void rect_free(dct_mcomp *c)
     free(r);
 }
 
+/* The AC input from the grid; with no input (grid lost, units failed)
+ * what the current still delivers as it decays is hold-up. */
+static void rect_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const rect *r = c->data;
+    p[rect_running(c, r) ? DCT_L_GRID : DCT_L_HOLDUP] += r->p_ac;
+    p[DCT_L_LOSS_RECTIFIER] += r->p_ac - r->p_dc;
+    (void)m;
+}
+
 const dct_ctype dct_ctype_rectifier = {
     "rectifier", rect_setup, rect_init, rect_ports, rect_derivs, rect_stored,
     rect_output, rect_margin, NULL, NULL, rect_free, rect_next_bp,
+    rect_ledger,
 };
 
 /* ---------------------------------------------------------------- busway */
@@ -656,9 +670,20 @@ static void bw_free(dct_mcomp *c)
     free(b);
 }
 
+/* I^2 R, and the racks' power the feeder did not deliver (below the
+ * break voltage: P - I V_end; 0 under constant power, where
+ * I (V - I R) = P). */
+static void bw_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const busway *b = c->data;
+    p[DCT_L_LOSS_BUSWAY] += c->port.P_loss;
+    p[DCT_L_UNSERVED] -= b->p - b->i * b->v_end;
+    (void)m;
+}
+
 const dct_ctype dct_ctype_busway = {
     "busway", bw_setup, bw_init, bw_ports, bw_derivs, bw_stored, bw_output,
-    bw_margin, bw_root, bw_root_event, bw_free, NULL,
+    bw_margin, bw_root, bw_root_event, bw_free, NULL, bw_ledger,
 };
 
 /* ----------------------------------------------------------- generator */
@@ -728,13 +753,18 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
         dx[G_PA] = -x[G_PA] / GEN_TAU;
     double v = bus_voltage(g->bus, y);
     double iref = 0;
-    if (v > 1 && x[G_PA] > 0) {
+    /* the first generator's AC board (the generator-fed auxiliaries) is
+     * served first: the bus gets what is left of P_a */
+    double p_bus = x[G_PA];
+    if (c == m->aux_gen)
+        p_bus -= dct_aux_board_load(m);
+    if (v > 1 && p_bus > 0) {
         double ir = g->n * g->rating / g->v_set;
         /* the sets' rectifiers limit their current as the rectifiers do
          * (1.1 x rated current): a set closing onto a collapsed bus
          * recharges it at that current, not at P_a / V */
         double imax = fmin(GEN_I_LIMIT * n_sets * g->rating / g->v_set,
-                           x[G_PA] / v);
+                           p_bus / v);
         iref = dct_clamp(ir * (g->v_set - v) / (g->droop * g->v_set), 0,
                          imax);
     }
@@ -791,9 +821,28 @@ static int gen_next_bp(const dct_model *m, const dct_mcomp *c, double t,
     return 1;
 }
 
+/* Into the bus; its board's auxiliaries count their own part
+ * (dct_aux_ledger). */
+static void gen_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const gen *g = c->data;
+    p[DCT_L_GENERATOR] += g->p_out;
+    (void)m;
+}
+
+int dct_gen_board_on(const dct_model *m, double t)
+{
+    const dct_mcomp *c = m->aux_gen;
+    if (!c || c->failed || m->grid_lost_at < 0)
+        return 0;
+    const gen *g = c->data;
+    return c->units_out < g->n && t >= m->grid_lost_at + g->delay;
+}
+
 const dct_ctype dct_ctype_generator = {
     "generator", gen_setup, gen_init, gen_ports, gen_derivs, gen_stored,
     gen_output, NULL, gen_root, gen_root_event, plain_free, gen_next_bp,
+    gen_ledger,
 };
 
 /* ------------------------------------------------------------------ BESS */
@@ -905,7 +954,7 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     b->e_nom = b->n_cell * b->q_cell * bess_ocv(b, 0.5);
     /* ride-through needed: until the bus's generators carry its design
-     * load (every rack at p-max) */
+     * load (every rack at p-max, and the auxiliaries below) */
     double p_design = 0, ramp = 0, delay = 0;
     int has_gen = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -923,6 +972,17 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             ramp += gq[DCT_GENERATOR_RAMP] * gq[DCT_GENERATOR_COUNT];
             delay = fmax(delay, gq[DCT_GENERATOR_START_DELAY]);
         }
+    }
+    /* and the auxiliaries they carry at design: those on this bus (UPS,
+     * through the converter) and the first generator's board when the
+     * bus has it (the sets serve it first) */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *o = &m->comp[i];
+        if (o->feed == DCT_FEED_UPS && m->aux_bus == b->bus)
+            p_design += dct_aux_design_power(m, o) / m->aux_eta;
+        else if (o->feed == DCT_FEED_GEN && m->aux_gen &&
+                 m->aux_gen->sc->ref[DCT_GENERATOR_BUS].v[0] == b->bus->sc)
+            p_design += dct_aux_design_power(m, o);
     }
     b->t_need = has_gen && ramp > 0 ? delay + p_design / ramp : NAN;
     const char *outs[] = {"P_kW", "soc", "T_cell_degC", "I_cell_A",
@@ -1146,9 +1206,16 @@ static double bess_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 4:
     case 5: return x[B_T] - DCT_T0;
     case 6: {
-        /* seconds the energy above soc-min carries the present bus load;
-         * none when the converter cannot deliver that load */
-        double pl = fmax(b->p_load, 1.0);
+        /* seconds the energy above soc-min carries the present bus load,
+         * the busways' and the UPS-fed auxiliaries'; none when the
+         * converter cannot deliver that load */
+        double pl = b->p_load;
+        for (size_t i = 0; i < m->n_comp; i++) {
+            const dct_mcomp *o = &m->comp[i];
+            if (o->feed == DCT_FEED_UPS && m->aux_bus == b->bus)
+                pl -= o->port.I_bus * o->port.V_bus;
+        }
+        pl = fmax(pl, 1.0);
         double pcell = b->c_rate * b->q_cell / 3600 * b->ocv_v * b->n_cell;
         if (fmin(b->overload * b->p_rated, pcell) < pl)
             return 0;
@@ -1185,20 +1252,33 @@ static void bess_free(dct_mcomp *c)
     free(b);
 }
 
+/* At the cells' terminals (P_b), and the converter's loss. */
+static void bess_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const bess *b = c->data;
+    p[DCT_L_BATTERY] += b->p_b;
+    p[DCT_L_LOSS_BATTERY] += c->port.P_loss;
+    (void)m;
+}
+
 const dct_ctype dct_ctype_bess = {
     "bess", bess_setup, bess_init, bess_ports, bess_derivs, bess_stored,
     bess_output, bess_margin, bess_root, bess_root_event, bess_free, NULL,
+    bess_ledger,
 };
 
 /* ---------------------------------------------------------------- DC bus */
 
 typedef struct dcbus {
     double c, v_nom, lo, hi;
+    double p_in;              /* [W] V sum I: power into the capacitors */
     dct_mcomp **src;          /* every component with a port on this bus */
     size_t n_src;
 } dcbus;
 
 static void bus_collect(dct_model *m, dct_mcomp *c);
+static double aux_current(const dct_model *m, const dct_mcomp *bus, double p,
+                          double v);
 
 static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 {
@@ -1234,7 +1314,8 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 }
 
 /* The sources and loads of a bus: every rectifier, busway, battery and
- * generator that names it (their records are known before any setup). */
+ * generator that names it (their records are known before any setup),
+ * and the auxiliaries it feeds (set up before it). */
 static void bus_collect(dct_model *m, dct_mcomp *c)
 {
     dcbus *b = c->data;
@@ -1249,6 +1330,8 @@ static void bus_collect(dct_model *m, dct_mcomp *c)
             ref = o->sc->ref[DCT_BESS_BUS].v[0];
         else if (o->ct == &dct_ctype_generator)
             ref = o->sc->ref[DCT_GENERATOR_BUS].v[0];
+        else if (dct_aux_target(m, o) == c)  /* an auxiliary on UPS */
+            ref = c->sc;
         if (ref == c->sc)
             b->src[b->n_src++] = o;
     }
@@ -1267,10 +1350,14 @@ static void bus_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     double v = y[c->off];
     double i = 0;
     for (size_t k = 0; k < b->n_src; k++) {
-        b->src[k]->port.V_bus = v;
-        i += b->src[k]->port.I_bus;
+        dct_mcomp *o = b->src[k];
+        o->port.V_bus = v;
+        if (o->feed == DCT_FEED_UPS)
+            o->port.I_bus = -aux_current(m, c, o->port.P_aux, v);
+        i += o->port.I_bus;
     }
     ydot[c->off] = i / b->c;
+    b->p_in = v * i;
     (void)m, (void)t;
 }
 
@@ -1350,9 +1437,20 @@ static void bus_free(dct_mcomp *c)
     free(b);
 }
 
+/* The power into the capacitors, V C dV/dt = V sum I: its integral is
+ * 1/2 C V^2 (end) - 1/2 C V^2 (start) up to the integration error, which
+ * electrical_closure_rel measures. */
+static void bus_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const dcbus *b = c->data;
+    p[DCT_L_BUS] += b->p_in;
+    (void)m;
+}
+
 const dct_ctype dct_ctype_dcbus = {
     "dc-bus", bus_setup, bus_init, bus_ports, bus_derivs, bus_stored,
     bus_output, bus_output, bus_root, bus_root_event, bus_free, NULL,
+    bus_ledger,
 };
 
 /* Electrical energy stored in bus capacitors, 1/2 C V^2 [J]. */
@@ -1367,4 +1465,151 @@ double dct_model_bus_energy(const dct_model *m, const double *y)
         }
     }
     return e;
+}
+
+/* ----------------------------------------------------- auxiliary feeds */
+
+dct_mcomp *dct_aux_target(const dct_model *m, const dct_mcomp *c)
+{
+    if (c->feed == DCT_FEED_UPS)
+        return m->aux_bus;
+    if (c->feed == DCT_FEED_GEN)
+        return m->aux_gen;
+    return NULL;
+}
+
+int dct_aux_setup(dct_model *m, dct_mcomp *c, int feed_param,
+                  dct_mcomp *const *deps, size_t n_deps)
+{
+    const char *w = c->sc->s[feed_param];
+    c->feed = !w                             ? DCT_FEED_UPS
+              : strcmp(w, "generator") == 0 ? DCT_FEED_GEN
+              : strcmp(w, "grid") == 0      ? DCT_FEED_GRID
+                                            : DCT_FEED_UPS;
+    /* site_check refuses feed="generator" given on a site without one;
+     * the default falls back to the grid */
+    if ((c->feed == DCT_FEED_GEN && !m->aux_gen) ||
+        (c->feed == DCT_FEED_UPS && !m->aux_bus))
+        c->feed = DCT_FEED_GRID;
+    dct_mcomp *a = dct_aux_target(m, c);
+    if (!a)
+        return 0;
+    if (dct_model_dep(m, a, c->rep ? c->rep : c, DCT_DEP_ALL))
+        return -1;
+    for (size_t i = 0; i < n_deps; i++)
+        if (dct_model_dep(m, a, deps[i]->rep ? deps[i]->rep : deps[i],
+                          DCT_DEP_ALL))
+            return -1;
+    return 0;
+}
+
+int dct_aux_powered(const dct_model *m, const dct_mcomp *c, double t)
+{
+    if (c->feed == DCT_FEED_UPS || c->feed == DCT_FEED_NONE)
+        return 1;
+    if (!m->aux_grid || !m->aux_grid->failed)
+        return 1;
+    return c->feed == DCT_FEED_GEN && dct_gen_board_on(m, t);
+}
+
+void dct_aux_draw(const dct_model *m, dct_mcomp *c, double p, const double *y)
+{
+    c->port.P_aux = p;
+    c->port.I_bus = 0;     /* a UPS feed's: set by its bus (bus_derivs) */
+    c->port.P_loss = c->feed == DCT_FEED_UPS ? p / m->aux_eta - p : 0;
+    (void)y;
+}
+
+/* The current a UPS-fed auxiliary of power P draws from a bus at V: a
+ * constant power behind a converter of efficiency eta, a constant
+ * conductance below the break voltage, as the racks (continuous there).
+ * Computed by the bus, so that the auxiliary's port does not depend on
+ * the bus voltage (nor its Jacobian rows on the bus's column). */
+static double aux_current(const dct_model *m, const dct_mcomp *bus, double p,
+                          double v)
+{
+    double v_brk = LOAD_V_BREAK * bus->sc->q[DCT_DC_BUS_NOMINAL];
+    double pd = p / m->aux_eta;
+    return v >= v_brk ? pd / v : (v > 0 ? pd * v / (v_brk * v_brk) : 0);
+}
+
+void dct_aux_ledger(const dct_model *m, const dct_mcomp *c, int term,
+                    double *p)
+{
+    double pa = c->port.P_aux;
+    p[term] += pa;
+    if (c->feed == DCT_FEED_UPS) {
+        double pd = pa / m->aux_eta;
+        p[DCT_L_LOSS_AUX] += pd - pa;
+        p[DCT_L_UNSERVED] -= pd + c->port.I_bus * c->port.V_bus;
+    } else if (c->feed == DCT_FEED_GEN && m->aux_grid &&
+               m->aux_grid->failed) {
+        p[DCT_L_GENERATOR] += pa;  /* unpowered: pa is 0 */
+    } else {
+        p[DCT_L_GRID] += pa;
+    }
+}
+
+double dct_aux_design_power(const dct_model *m, const dct_mcomp *c)
+{
+    const double *q = c->sc->q;
+    if (c->ct == &dct_ctype_cdu) {
+        /* the pumps at the group's design flow, shared by its CDUs */
+        const dct_group *g = dct_model_group_of((dct_model *)m, c);
+        double ms = q[DCT_CDU_FLOW_SECONDARY];
+        double w = g && g->n_cdu
+                       ? fmin(g->mdot_design / ((double)g->n_cdu * ms), 1)
+                       : 1;
+        return w * ms / DCT_RHO_TCS * q[DCT_CDU_PUMP_HEAD] * w * w /
+               q[DCT_CDU_PUMP_EFFICIENCY];
+    }
+    if (c->ct == &dct_ctype_loop) {
+        /* every CDU's valve open */
+        double md = 0;
+        for (size_t i = 0; i < m->n_comp; i++) {
+            const dct_mcomp *u = &m->comp[i];
+            if (u->ct == &dct_ctype_cdu &&
+                u->sc->ref[DCT_CDU_LOOP].v[0] == c->sc)
+                md += u->sc->q[DCT_CDU_FLOW_PRIMARY];
+        }
+        return md / DCT_RHO_W * q[DCT_FACILITY_LOOP_PUMP_HEAD] /
+               q[DCT_FACILITY_LOOP_PUMP_EFFICIENCY];
+    }
+    if (c->ct == &dct_ctype_heatrej) {
+        double n = q[DCT_HEAT_REJECTION_COUNT];
+        const char *ty = c->sc->s[DCT_HEAT_REJECTION_TYPE];
+        if (!ty || strcmp(ty, "chiller") != 0)
+            return n * q[DCT_HEAT_REJECTION_FAN_POWER];
+        /* the chillers' COP at their rating point (comp_plant.c: 2 K
+         * refrigerant approaches, 5 K air-cooled condenser) */
+        double t_ev = q[DCT_HEAT_REJECTION_T_OUT_RATED] - 2.0;
+        double lift = fmax(q[DCT_HEAT_REJECTION_T_AIR_RATED] + 7.0 - t_ev,
+                           10.0);
+        return n * q[DCT_HEAT_REJECTION_RATING] /
+               (q[DCT_HEAT_REJECTION_ETA_CARNOT] * t_ev / lift);
+    }
+    if (c->ct == &dct_ctype_hall) {
+        double p = 0;
+        for (size_t i = 0; i < m->site->n_comps; i++) {
+            const dct_comp *cr = m->site->comps[i];
+            if (cr->type != DCT_T_CRAH || cr->is_model || cr->parent != c->sc)
+                continue;
+            p += cr->q[DCT_CRAH_COUNT] *
+                 (cr->q[DCT_CRAH_FAN_POWER] +
+                  cr->q[DCT_CRAH_CAPACITY] / cr->q[DCT_CRAH_COP]);
+        }
+        return p;
+    }
+    return 0;
+}
+
+double dct_aux_board_load(const dct_model *m)
+{
+    if (!m->aux_grid || !m->aux_grid->failed)
+        return 0;
+    double p = 0;
+    for (size_t i = 0; i < m->n_comp; i++)
+        if (m->comp[i].feed == DCT_FEED_GEN)
+            p += m->comp[i].port.P_aux;
+    return p;
 }

@@ -634,9 +634,20 @@ static void rack_free(dct_mcomp *c)
     free(r);
 }
 
+/* The whole-site ledger: the IT power, and the power into the power
+ * shelves' capacitor bank, P_in - P_el = -p_bank (its integral is the
+ * bank's change of energy). */
+static void rack_ledger(const dct_model *m, const dct_mcomp *c, double *p)
+{
+    const rack *r = c->data;
+    p[DCT_L_IT] += c->port.P_el;
+    p[DCT_L_SHELVES] -= r->p_bank;  /* dE/dt of the bank (0 without) */
+    (void)m;
+}
+
 const dct_ctype dct_ctype_rack = {
     "rack", setup, init, ports, derivs, stored, output, margin, root,
-    root_event, rack_free, NULL,
+    root_event, rack_free, NULL, rack_ledger,
 };
 
 /* ----------------------------------------------------- design point */

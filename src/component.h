@@ -238,7 +238,10 @@ typedef enum dct_type {
     X(BAND_LOW, "band-low", DCT_PK_Q, "V", 0, 2000, 760, NULL, 0,           \
       "lower edge of the operating band")                                   \
     X(BAND_HIGH, "band-high", DCT_PK_Q, "V", 0, 2000, 840, NULL, 0,         \
-      "upper edge of the operating band")
+      "upper edge of the operating band")                                   \
+    X(AUX_EFFICIENCY, "aux-efficiency", DCT_PK_Q, "", 0.5, 1, 0.97, NULL,   \
+      0, "efficiency of the converter feeding the auxiliaries on "          \
+      "feed=\"ups\" from the bus")
 
 #define DCT_BUSWAY_PARAMS(X)                                                \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
@@ -387,7 +390,10 @@ typedef enum dct_type {
       DCT_PF_MODEL, "chiller: fraction of the Carnot COP")                  \
     X(CAP_SLOPE, "cap-slope", DCT_PK_Q, "1/K", 0, 0.2, 0.01, NULL,          \
       DCT_PF_MODEL, "chiller: capacity lost per K of condenser air above "  \
-      "rating")
+      "rating")                                                            \
+    X(FEED, "feed", DCT_PK_ENUM, "", 0, 0, NAN, "generator|ups|grid", 0,    \
+      "supply of the fans or chillers: generator-backed board, the DC "     \
+      "bus (UPS), or the grid alone")
 
 #define DCT_FACILITY_LOOP_PARAMS(X)                                         \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
@@ -414,7 +420,10 @@ typedef enum dct_type {
       "mixed layers of the stratified tank, in series")                    \
     X(RIDE_THROUGH, "ride-through", DCT_PK_Q, "s", 0, 86400, 0, NULL, 0,    \
       "time the loop must carry the IT heat on its stored heat after its "  \
-      "heat rejection is lost, its pumps running (0: no margin)")
+      "heat rejection is lost, its pumps running (0: no margin)")           \
+    X(FEED, "feed", DCT_PK_ENUM, "", 0, 0, NAN, "ups|generator|grid", 0,    \
+      "supply of the facility pumps: the DC bus (UPS), a generator-backed " \
+      "board, or the grid alone")
 
 #define DCT_CDU_PARAMS(X)                                                   \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
@@ -463,7 +472,10 @@ typedef enum dct_type {
     X(T_SUPPLY_MIN, "t-supply-min", DCT_PK_Q, "degC", C2K(0), C2K(60),      \
       C2K(17), NULL, DCT_PF_MODEL, "lowest allowed TCS supply")             \
     X(T_SUPPLY_MAX, "t-supply-max", DCT_PK_Q, "degC", C2K(0), C2K(70),      \
-      C2K(45), NULL, DCT_PF_MODEL, "highest allowed TCS supply")
+      C2K(45), NULL, DCT_PF_MODEL, "highest allowed TCS supply")            \
+    X(FEED, "feed", DCT_PK_ENUM, "", 0, 0, NAN, "ups|generator|grid", 0,    \
+      "supply of the pumps: the DC bus (UPS), a generator-backed board, "   \
+      "or the grid alone")
 
 #define DCT_HALL_AIR_PARAMS(X)                                              \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
@@ -475,7 +487,10 @@ typedef enum dct_type {
       C2K(27), NULL, 0,                                                     \
       "ASHRAE recommended inlet maximum [ASHRAE-TG-2021] (margin limit)")   \
     X(T_ALLOWED, "t-allowed", DCT_PK_Q, "degC", C2K(10), C2K(50), C2K(35),  \
-      NULL, 0, "ASHRAE allowable inlet maximum [ASHRAE-TG-2021]")
+      NULL, 0, "ASHRAE allowable inlet maximum [ASHRAE-TG-2021]")                            \
+    X(FEED, "feed", DCT_PK_ENUM, "", 0, 0, NAN, "generator|ups|grid", 0,    \
+      "supply of the CRAH fans and chilled water: generator-backed board, " \
+      "the DC bus (UPS), or the grid alone")
 
 #define DCT_CRAH_PARAMS(X)                                                  \
     X(COUNT, "count", DCT_PK_INT, "", 1, 1000, 1, NULL, 0,                  \

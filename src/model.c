@@ -410,8 +410,8 @@ static int model_qrhs(double t, const double *y, double *q, void *ctx)
         if (ct == &dct_ctype_rectifier || ct == &dct_ctype_generator ||
             ct == &dct_ctype_bess)
             src += p_bus;
-        if (ct == &dct_ctype_busway)
-            sink -= p_bus;
+        if (ct == &dct_ctype_busway || c->feed == DCT_FEED_UPS)
+            sink -= p_bus;   /* the busways and the UPS-fed auxiliaries */
     }
     q[DCT_Q_E_IN] = it + e_in;
     q[DCT_Q_E_OUT] = e_out;
@@ -423,9 +423,25 @@ static int model_qrhs(double t, const double *y, double *q, void *ctx)
     q[DCT_Q_E_LOSS] = loss;
     q[DCT_Q_E_SRC] = src;
     q[DCT_Q_E_SINK] = sink;
+    /* the whole-site ledger: each component's flows, at these ports (an
+     * aggregated member's are its representative's copy) */
+    double *l = q + DCT_Q_LEDGER;
+    for (size_t k = 0; k < DCT_NL; k++)
+        l[k] = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        if (c->ct->ledger)
+            c->ct->ledger(m, c, l);
+    }
     (void)t, (void)y;
     return 0;
 }
+
+const dct_ledger_term dct_ledger_terms[DCT_NL] = {
+#define X(tag, name, kind, doc) {name, kind, doc},
+    DCT_LEDGER_TERMS(X)
+#undef X
+};
 
 static int model_roots(double t, const double *y, double *g, void *ctx)
 {
@@ -1111,6 +1127,17 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
     }
     if (build_groups(m, d))
         goto fail;
+    /* the auxiliaries' supplies, known before any setup */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_grid && !m->aux_grid)
+            m->aux_grid = c;
+        else if (c->ct == &dct_ctype_dcbus && !m->aux_bus) {
+            m->aux_bus = c;
+            m->aux_eta = c->sc->q[DCT_DC_BUS_AUX_EFFICIENCY];
+        } else if (c->ct == &dct_ctype_generator && !m->aux_gen)
+            m->aux_gen = c;
+    }
     if (!m->opts.no_aggregate && aggregate(m))
         goto oom;
     size_t errs = d->n_errors;

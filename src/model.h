@@ -39,6 +39,59 @@ typedef struct dct_model_opts {
                                  not coloured; 0: the default, 32 */
 } dct_model_opts;
 
+/* The whole-site energy ledger (dctwin-models(7), ENERGY LEDGER): what
+ * the sources delivered equals what IT, the auxiliaries and the losses
+ * used plus what went into storage.  Each term is a kind:
+ * X(TAG, "json name", DCT_LK_..., "what it counts").  Components add
+ * their part through their type's ledger operation (model_impl.h): power
+ * flows [W], integrated with the state as the quadratures
+ * DCT_Q_LEDGER + k of the ODE ([J] since the start of the run). */
+enum { DCT_LK_SOURCE, DCT_LK_IT, DCT_LK_AUX, DCT_LK_LOSS, DCT_LK_UNSERVED,
+       DCT_LK_STORAGE };
+#define DCT_LEDGER_TERMS(X)                                                 \
+    X(GRID, "grid", DCT_LK_SOURCE, "grid import: the rectifiers' AC input " \
+      "and the auxiliaries the grid carries")                               \
+    X(HOLDUP, "rectifier_holdup", DCT_LK_SOURCE, "what a rectifier still "  \
+      "delivers as its current decays after its input is lost")             \
+    X(GENERATOR, "generator", DCT_LK_SOURCE, "generator output: into the "  \
+      "DC bus and to the auxiliaries on its board")                         \
+    X(BATTERY, "battery", DCT_LK_SOURCE, "net energy out of the battery "   \
+      "cells' terminals (negative: net charge)")                            \
+    X(IT, "it", DCT_LK_IT, "the racks' electrical power (after "            \
+      "throttling)")                                                        \
+    X(CDU_PUMPS, "cdu_pumps", DCT_LK_AUX, "CDU pumps")                      \
+    X(FACILITY_PUMPS, "facility_pumps", DCT_LK_AUX, "facility-loop pumps")  \
+    X(FANS, "heat_rejection_fans", DCT_LK_AUX, "dry-cooler and tower fans") \
+    X(CHILLERS, "chillers", DCT_LK_AUX, "chiller compressors")              \
+    X(CRAH, "crah", DCT_LK_AUX, "CRAH fans and their chilled water")        \
+    X(LOSS_RECTIFIER, "rectifier_loss", DCT_LK_LOSS, "rectifier losses")    \
+    X(LOSS_BUSWAY, "busway_loss", DCT_LK_LOSS, "busway conductor I^2 R")    \
+    X(LOSS_BATTERY, "battery_converter_loss", DCT_LK_LOSS,                  \
+      "battery converter losses")                                           \
+    X(LOSS_AUX, "aux_converter_loss", DCT_LK_LOSS, "losses of the "         \
+      "converter feeding the UPS-fed auxiliaries from the bus")             \
+    X(UNSERVED, "unserved", DCT_LK_UNSERVED, "demand of racks and "         \
+      "auxiliaries the bus did not deliver (below the constant-power "      \
+      "breakpoint), counted negative")                                      \
+    X(BUS, "bus_capacitors", DCT_LK_STORAGE, "into the DC bus capacitors, " \
+      "V C dV/dt")                                                          \
+    X(SHELVES, "power_shelves", DCT_LK_STORAGE, "into the racks' "          \
+      "power-shelf capacitor banks, P_in - P_el")
+
+enum {
+#define X(tag, ...) DCT_L_##tag,
+    DCT_LEDGER_TERMS(X)
+#undef X
+    DCT_NL
+};
+
+typedef struct dct_ledger_term {
+    const char *name;
+    int kind;           /* DCT_LK_* */
+    const char *doc;
+} dct_ledger_term;
+extern const dct_ledger_term dct_ledger_terms[DCT_NL];
+
 /* Quadratures (energy totals) integrated with the state, [J]. */
 enum {
     DCT_Q_E_IN = 0,   /* IT power + pump heat into the coolant and air */
@@ -54,8 +107,10 @@ enum {
                          battery converters */
     DCT_Q_E_SRC,      /* energy the sources put into DC buses */
     DCT_Q_E_SINK,     /* energy the busways drew from DC buses */
-    DCT_NQ
+    DCT_Q_LEDGER,     /* the ledger's terms: DCT_Q_LEDGER + DCT_L_* */
+    DCT_NQ = DCT_Q_LEDGER + DCT_NL
 };
+
 
 /* One margin: a quantity with a limit.  margin = limit - worst for an
  * upper limit, worst - limit for a lower one, in UNIT. */

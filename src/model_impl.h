@@ -77,7 +77,20 @@ typedef struct dct_ctype {
      * is one.  NULL: none. */
     int (*next_bp)(const dct_model *m, const dct_mcomp *c, double t,
                    double *tb);
+    /* Optional: the component's part of the energy ledger (model.h,
+     * DCT_LEDGER_TERMS): adds its power flows [W] at the point of the
+     * last RHS evaluation (its ports and scratch) to P[DCT_L_*]: what it
+     * draws from or delivers to sources, what it uses, loses, or puts
+     * into its storage (a storage term is the power into it).  Called for
+     * an aggregated member too (its ports are its representative's).
+     * NULL: nothing. */
+    void (*ledger)(const dct_model *m, const dct_mcomp *c, double *p);
 } dct_ctype;
+
+/* Supplies of a cooling auxiliary (feed=): the DC bus through a converter
+ * (a UPS: backed by the batteries and generators on the bus), an AC board
+ * that a transfer switch moves to the generators, or the grid alone. */
+enum { DCT_FEED_NONE, DCT_FEED_UPS, DCT_FEED_GEN, DCT_FEED_GRID };
 
 /* A component instance in the model. */
 struct dct_mcomp {
@@ -106,6 +119,8 @@ struct dct_mcomp {
     int units_in;              /* the units that restore brought back */
     int fans_out;              /* heat-rejection units without their fans
                                   (scenario events with fans=) */
+    int feed;                  /* DCT_FEED_* of a cooling auxiliary,
+                                  DCT_FEED_NONE for the others */
     /* Exact aggregation (dctwin-models(7), NUMERICAL METHOD): a rack
      * identical to an earlier one (same parameters, profile and phase,
      * CDU group and busways), or a CDU identical to an earlier one of its
@@ -178,6 +193,10 @@ struct dct_model {
                                   (dct_model_set_settling) */
     double grid_lost_at;       /* [s] time of the last grid loss, -1 when
                                   the grid is up */
+    /* the auxiliaries' supplies: the first grid, DC bus and generator
+     * (NULL: none), and the efficiency of the bus converter [1] */
+    dct_mcomp *aux_grid, *aux_bus, *aux_gen;
+    double aux_eta;
     const dct_scenario *scenario;   /* borrowed, or NULL */
     size_t next_event;         /* first scenario event not yet applied */
     size_t n_alias;            /* racks and CDUs aggregated into another */
@@ -320,6 +339,42 @@ void dct_cdu_set_setpoint(dct_mcomp *c, double t_set);
 void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set);
 /* Demand response: the grid-side cap of a peak-shave battery [W]. */
 void dct_bess_set_peak_cap(dct_mcomp *c, double cap);
+
+/* Auxiliary feeds (dctwin-models(7), AUXILIARY FEEDS).  dct_aux_setup
+ * reads parameter FEED_PARAM of C's record into c->feed (a generator feed
+ * on a site without a generator is a grid feed) and declares that the
+ * bus or generator feeding it reads C's states (C's P_aux depends on no
+ * other component's states than those it names: pass them as DEPS, N_DEP
+ * components whose states all count).  Returns 0, -1 out of memory. */
+int dct_aux_setup(dct_model *m, dct_mcomp *c, int feed_param,
+                  dct_mcomp *const *deps, size_t n_deps);
+/* The component whose row reads C's auxiliary power (the DC bus or the
+ * generator feeding it), or NULL. */
+dct_mcomp *dct_aux_target(const dct_model *m, const dct_mcomp *c);
+/* Whether C's supply is live at T: UPS always; the grid while the first
+ * grid is up; a generator board also once the generator has closed onto
+ * it after a grid loss (its start-delay). */
+int dct_aux_powered(const dct_model *m, const dct_mcomp *c, double t);
+/* Set C's ports for auxiliary power P [W] (0 when unpowered): P_aux, and
+ * on a UPS feed the current it draws from the bus (I_bus < 0, V_bus) and
+ * the converter's loss (P_loss), from the bus voltage in Y. */
+void dct_aux_draw(const dct_model *m, dct_mcomp *c, double p, const double *y);
+/* The ledger part of an auxiliary of kind TERM (DCT_L_*): its power,
+ * the converter's loss and what the bus did not deliver, and for the
+ * grid or a generator board the source. */
+void dct_aux_ledger(const dct_model *m, const dct_mcomp *c, int term,
+                    double *p);
+/* C's auxiliary power at design [W] (for the battery's ride-through
+ * need): CDU pumps at the group's design flow, facility pumps with every
+ * valve open, fans at full speed, chillers at their rating, CRAHs at
+ * full duty. */
+double dct_aux_design_power(const dct_model *m, const dct_mcomp *c);
+/* Auxiliary power on the generator's board now [W] (the ports of the
+ * last RHS phase 1 and 2). */
+double dct_aux_board_load(const dct_model *m);
+/* Whether the first generator has taken its board (grid lost and the
+ * set's breaker closed at T). */
+int dct_gen_board_on(const dct_model *m, double t);
 
 /* Electrical energy stored in the DC bus capacitors, sum 1/2 C V^2 [J]. */
 double dct_model_bus_energy(const dct_model *m, const double *y);

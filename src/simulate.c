@@ -193,6 +193,9 @@ typedef struct sim {
     int has_sample;
     int has_members;     /* some margin is an aggregated member's */
     double w0, dw;       /* [J] bus capacitor energy at t = 0, its change */
+    /* the whole-site ledger (model.h) at the end: each term [J], the
+     * sources' and the uses' totals */
+    double led[DCT_NL], led_src, led_use;
     double wall0, wall_s, last_progress;
     int show_progress, is_progress_shown;
     int verbosity;       /* 0 quiet, 1 the table on stdout, 2 statistics */
@@ -1167,6 +1170,47 @@ static void write_margins_txt(FILE *f, const sim *S)
     }
 }
 
+/* The whole-site ledger (dctwin-models(7), ENERGY LEDGER): the terms by
+ * kind, the totals, the residual and its value relative to the sources. */
+static void write_ledger_json(FILE *f, const sim *S)
+{
+    static const char *const kinds[] = {"sources_J", "it_J", "aux_J",
+                                        "losses_J", "unserved_J",
+                                        "storage_change_J"};
+    fputs(",\n \"ledger\":{", f);
+    for (int kd = DCT_LK_SOURCE; kd <= DCT_LK_STORAGE; kd++) {
+        int n = 0;
+        for (size_t k = 0; k < DCT_NL; k++)
+            n += dct_ledger_terms[k].kind == kd;
+        fprintf(f, "%s\"%s\":", kd ? "," : "", kinds[kd]);
+        if (n > 1)
+            fputc('{', f);
+        int first = 1;
+        for (size_t k = 0; k < DCT_NL; k++) {
+            if (dct_ledger_terms[k].kind != kd)
+                continue;
+            if (n > 1) {
+                fprintf(f, "%s\"%s\":", first ? "" : ",",
+                        dct_ledger_terms[k].name);
+                first = 0;
+            }
+            dct_json_num(f, S->led[k]);
+        }
+        if (n > 1)
+            fputc('}', f);
+    }
+    fputs(",\"total_sources_J\":", f);
+    dct_json_num(f, S->led_src);
+    fputs(",\"total_uses_J\":", f);
+    dct_json_num(f, S->led_use);
+    fputs(",\"residual_J\":", f);
+    dct_json_num(f, S->led_src - S->led_use);
+    fputs("},\n \"ledger_closure_rel\":", f);
+    dct_json_num(f, fabs(S->led_src) > 0
+                        ? fabs(S->led_src - S->led_use) / fabs(S->led_src)
+                        : NAN);
+}
+
 static void write_run_json(FILE *f, const sim *S, const double *q,
                            double du, int status)
 {
@@ -1247,6 +1291,7 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     fputs(",\n \"electrical_closure_rel\":", f);
     dct_json_num(f, e_src > 0 ? fabs(e_src - q[DCT_Q_E_SINK] - S->dw) / e_src
                           : NAN);
+    write_ledger_json(f, S);
     fputs(",\n \"grid\":{\"ramp_max_W_per_s\":", f);
     dct_json_num(f, S->n_grid ? S->ramp_max : NAN);
     fputs(",\"ramp_step_s\":", f);
@@ -1306,6 +1351,12 @@ static void print_stats(const sim *S)
             st.n_nonlin_iters, st.n_nonlin_conv_fails, st.n_err_test_fails,
             st.n_roots, st.n_breakpoints, st.last_h, S->n_rows, S->wall_s,
             S->wall_s > 0 ? S->duration / S->wall_s : 0.0);
+    fprintf(stderr,
+            "dctwin: energy ledger: sources %.6g MWh, uses %.6g MWh, "
+            "residual %.3g J (%.3g relative)\n",
+            S->led_src / 3.6e9, S->led_use / 3.6e9, S->led_src - S->led_use,
+            S->led_src != 0 ? fabs(S->led_src - S->led_use) / fabs(S->led_src)
+                            : 0.0);
 }
 
 /* ------------------------------------------------------------ options */
@@ -1902,6 +1953,15 @@ static int write_results(sim *S, int status)
     S->dw = dct_model_electric_energy(S->model,
                                       dct_solver_state(S->solver)) -
             S->w0;
+    /* the ledger, from its quadratures */
+    S->led_src = S->led_use = 0;
+    for (size_t k = 0; k < DCT_NL; k++) {
+        S->led[k] = S->ode->nq >= DCT_NQ ? q[DCT_Q_LEDGER + k] : 0;
+        if (dct_ledger_terms[k].kind == DCT_LK_SOURCE)
+            S->led_src += S->led[k];
+        else
+            S->led_use += S->led[k];
+    }
     int rc = 0;
     for (int k = F_MJ; k <= F_RUN && !rc; k++)
         if (!S->f[k])        /* margins-over-time.csv is open since the start */

@@ -575,6 +575,24 @@ int dct_site_check(dct_site *s, dct_diag *d)
                       c->id, c->id);
     }
     free(fed);
+    /* an auxiliary named onto a generator board needs a generator; the
+     * default (feed not given) falls back to the grid without one */
+    size_t n_gen = dct_site_find(s, DCT_T_GENERATOR, NULL, 0);
+    for (size_t i = 0; i < s->n_comps && !n_gen; i++) {
+        const dct_comp *c = s->comps[i];
+        int fp = c->type == DCT_T_CDU              ? DCT_CDU_FEED
+                 : c->type == DCT_T_FACILITY_LOOP  ? DCT_FACILITY_LOOP_FEED
+                 : c->type == DCT_T_HEAT_REJECTION ? DCT_HEAT_REJECTION_FEED
+                 : c->type == DCT_T_HALL_AIR       ? DCT_HALL_AIR_FEED
+                                                   : -1;
+        if (fp >= 0 && !c->is_model && c->given[fp] && c->s[fp] &&
+            strcmp(c->s[fp], "generator") == 0)
+            dct_error(d, c->file, c->line,
+                      "%s: feed=\"generator\" but the site has no "
+                      "<generator>: expected one in <power>, or feed=\"ups\" "
+                      "or \"grid\"",
+                      elem_label(c, lb, sizeof lb));
+    }
     if (s->comps && s->n_comps && s->comps[0]->type == DCT_T_SITE &&
         s->n_racks == 0)
         dct_error(d, s->comps[0]->file, s->comps[0]->line,
