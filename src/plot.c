@@ -43,6 +43,10 @@ extern char **environ;
 /* Most limit lines in one panel, and most bars of the margin chart. */
 #define PLOT_MAX_LIMITS 4
 #define PLOT_NBARS 25
+/* Most event markers on a time-series plot. */
+#define PLOT_MAX_EVENTS 8
+/* An event label grows (events sharing a marker) up to this length. */
+#define PLOT_EVENT_LABEL 28
 /* Caps on what is read from a run directory. */
 #define PLOT_MAX_COLS 1000000
 #define PLOT_MAX_VARS 256
@@ -622,40 +626,65 @@ typedef struct pdef {
     int worst;
     int n_worst;
     const char *noun;    /* what a band is of: "racks" */
+    const char *what;    /* the quantity in words, for the key */
+    const char *unit;    /* its unit as shown (after SCALE) */
 } pdef;
 
 static const pdef plot_table[] = {
-    {"temperatures", 1, "T_j_hot_degC", K_RACK, 0, 1, 1, 3, "racks"},
-    {"temperatures", 2, "T_case_degC", K_RACK, 0, 1, 1, 3, "racks"},
-    {"temperatures", 3, "T_return_degC", K_RACK, 0, 1, 1, 3, "racks"},
-    {"coolant", 1, "T_supply_degC", K_CDU, 0, 1, 1, 1, "CDU supply"},
-    {"coolant", 1, "T_return_degC", K_CDU, 0, 1, 1, 1, "CDU return"},
+    {"temperatures", 1, "T_j_hot_degC", K_RACK, 0, 1, 1, 3, "racks",
+     "GPU hot-spot junction temperature", "degC"},
+    {"temperatures", 2, "T_case_degC", K_RACK, 0, 1, 1, 3, "racks",
+     "cold plate temperature", "degC"},
+    {"temperatures", 3, "T_return_degC", K_RACK, 0, 1, 1, 3, "racks",
+     "coolant return temperature", "degC"},
+    {"coolant", 1, "T_supply_degC", K_CDU, 0, 1, 1, 1, "CDU supply",
+     "supply temperature", "degC"},
+    {"coolant", 1, "T_return_degC", K_CDU, 0, 1, 1, 1, "CDU return",
+     "return temperature", "degC"},
     {"coolant", 1, "T_primary_out_degC", K_CDU, 0, 1, 1, 1,
-     "CDU primary out"},
-    {"coolant", 1, "T_supply_degC", 0, K_RACK | K_CDU, 1, 1, 1, "supply"},
-    {"coolant", 1, "T_return_degC", 0, K_RACK | K_CDU, 1, 1, 1, "return"},
-    {"coolant", 1, "T_out_degC", 0, 0, 1, 1, 1, "outlet"},
-    {"coolant", 1, "T_air_degC", 0, 0, 1, 1, 1, "air"},
-    {"coolant", 2, "flow_Lpm", K_RACK, 0, 1, -1, 1, "racks"},
-    {"coolant", 2, "flow_Lpm", K_CDU, 0, 1, -1, 1, "CDUs"},
-    {"coolant", 2, "flow_Lpm", 0, K_RACK | K_CDU, 1, -1, 1, "loops"},
-    {"coolant", 2, "flow_primary_Lpm", K_CDU, 0, 1, -1, 1, "CDU primary"},
-    {"cdu", 1, "Q_kW", K_CDU, 0, 1, 1, 3, "CDUs"},
-    {"cdu", 2, "valve_pct", K_CDU, 0, 1, 1, 1, "CDU valves"},
-    {"cdu", 2, "pump_speed_pct", K_CDU, 0, 1, 1, 1, "CDU pumps"},
-    {"bus", 1, "V_V", 0, 0, 1, -1, 3, "buses"},
-    {"bus", 2, "V_end_V", K_BUSWAY, 0, 1, -1, 3, "busways"},
-    {"busway", 1, "I_A", K_BUSWAY, 0, 1, 1, 3, "busways"},
-    {"busway", 2, "T_degC", K_BUSWAY, 0, 1, 1, 3, "busways"},
-    {"grid", 1, "P_kW", K_GRID, 0, 1, 1, 3, "grids"},
-    {"grid", 1, "P_kW", K_GEN, 0, 1, 1, 3, "generators"},
-    {"grid", 1, "P_available_kW", K_GEN, 0, 1, -1, 3, "available"},
-    {"bess", 1, "P_kW", K_BESS, 0, 1, 1, 3, "batteries"},
-    {"bess", 2, "soc", K_BESS, 0, 100, -1, 3, "batteries"},
-    {"bess", 3, "T_cell_degC", K_BESS, 0, 1, 1, 3, "batteries"},
+     "CDU primary out", "primary outlet temperature", "degC"},
+    {"coolant", 1, "T_supply_degC", 0, K_RACK | K_CDU, 1, 1, 1, "supply",
+     "supply temperature", "degC"},
+    {"coolant", 1, "T_return_degC", 0, K_RACK | K_CDU, 1, 1, 1, "return",
+     "return temperature", "degC"},
+    {"coolant", 1, "T_out_degC", 0, 0, 1, 1, 1, "outlet",
+     "outlet temperature", "degC"},
+    {"coolant", 1, "T_air_degC", 0, 0, 1, 1, 1, "air",
+     "air temperature", "degC"},
+    {"coolant", 2, "flow_Lpm", K_RACK, 0, 1, -1, 1, "racks",
+     "coolant flow", "L/min"},
+    {"coolant", 2, "flow_Lpm", K_CDU, 0, 1, -1, 1, "CDUs",
+     "secondary flow", "L/min"},
+    {"coolant", 2, "flow_Lpm", 0, K_RACK | K_CDU, 1, -1, 1, "loops",
+     "flow", "L/min"},
+    {"coolant", 2, "flow_primary_Lpm", K_CDU, 0, 1, -1, 1, "CDU primary",
+     "primary flow", "L/min"},
+    {"cdu", 1, "Q_kW", K_CDU, 0, 1, 1, 3, "CDUs", "heat duty", "kW"},
+    {"cdu", 2, "valve_pct", K_CDU, 0, 1, 1, 1, "CDU valves",
+     "valve opening", "%"},
+    {"cdu", 2, "pump_speed_pct", K_CDU, 0, 1, 1, 1, "CDU pumps",
+     "pump speed", "%"},
+    {"bus", 1, "V_V", 0, 0, 1, -1, 3, "buses", "voltage", "V"},
+    {"bus", 2, "V_end_V", K_BUSWAY, 0, 1, -1, 3, "busways",
+     "end voltage", "V"},
+    {"busway", 1, "I_A", K_BUSWAY, 0, 1, 1, 3, "busways", "current", "A"},
+    {"busway", 2, "T_degC", K_BUSWAY, 0, 1, 1, 3, "busways",
+     "conductor temperature", "degC"},
+    {"temperatures", 4, "gpu_power_pct", K_RACK, 0, 1, -1, 3, "racks",
+     "GPU power (100: not throttled)", "%"},
+    {"grid", 1, "P_kW", K_GRID, 0, 1, 1, 3, "grids", "import power", "kW"},
+    {"grid", 1, "P_kW", K_GEN, 0, 1, 1, 3, "generators", "output power", "kW"},
+    {"grid", 1, "P_available_kW", K_GEN, 0, 1, -1, 3, "available",
+     "available power", "kW"},
+    {"bess", 1, "P_kW", K_BESS, 0, 1, 1, 3, "batteries",
+     "power (+ discharge)", "kW"},
+    {"bess", 2, "soc", K_BESS, 0, 100, -1, 3, "batteries",
+     "state of charge", "%"},
+    {"bess", 3, "T_cell_degC", K_BESS, 0, 1, 1, 3, "batteries",
+     "cell temperature", "degC"},
 };
 #define N_PDEF (sizeof plot_table / sizeof plot_table[0])
-#define N_PANELS 3
+#define N_PANELS 4
 
 /* The templates of a run, in the order they are rendered. */
 static const char *const run_templates[] = {
@@ -702,6 +731,9 @@ typedef struct prun {
     size_t *out_cols;   /* [n_out] the columns drawn as lines */
     size_t n_out;
     double t_end;
+    double ev_t[PLOT_MAX_EVENTS];   /* the event markers: times */
+    char *ev_name[PLOT_MAX_EVENTS]; /* and labels, owned */
+    size_t n_ev;
     dct_afile *data;    /* the plot data: t_s, the lines, the bands */
 } prun;
 
@@ -1239,6 +1271,88 @@ static char *site_name(const char *rundir)
     return b.s;
 }
 
+/* Is events.csv's event EV one a scenario (or an operator) caused, or a
+ * change of the plant's state worth a marker (a trip, a generator)?  2:
+ * a scenario's, 1: the plant's, 0: neither (a margin crossing, a limit
+ * flag that may flap hundreds of times). */
+static int event_rank(const char *ev)
+{
+    static const char *const scen[] = {
+        "grid-loss", "grid-return", "unit-trip", "unit-restored",
+        "fans-stopped", "fans-restarted", "set-", "profile-", "scale-",
+        "weather-file"};
+    static const char *const plant[] = {"rack-trip", "rack-restart",
+                                        "generator-"};
+    for (size_t i = 0; i < sizeof scen / sizeof *scen; i++)
+        if (strncmp(ev, scen[i], strlen(scen[i])) == 0)
+            return 2;
+    for (size_t i = 0; i < sizeof plant / sizeof *plant; i++)
+        if (strncmp(ev, plant[i], strlen(plant[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* The event markers from RUNDIR/events.csv (t_s,component,event): the
+ * scenario's events first, then the plant's, at most PLOT_MAX_EVENTS;
+ * events at (nearly) the same time share one marker and label.  A missing
+ * or unreadable file gives no markers (the plots do not need them). */
+static void read_events(prun *R)
+{
+    char *path = path_join(R->rundir, "events.csv");
+    FILE *f = path ? open_in(path, DCT_MAX_CSV_BYTES, NULL) : NULL;
+    free(path);
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t cap = 0;
+    /* two passes over the file: rank 2, then rank 1 */
+    for (int rank = 2; rank >= 1; rank--) {
+        rewind(f);
+        long ln = 0;
+        while (dct_getline_max(&line, &cap, f, DCT_MAX_LINE_BYTES) >= 0) {
+            char *fl[4];
+            if (++ln == 1 || csv_split(line, fl, 3) != 3)
+                continue;
+            char *end;
+            double t = strtod(fl[0], &end);
+            if (end == fl[0] || *end || !isfinite(t) ||
+                event_rank(fl[2]) != rank)
+                continue;
+            /* one marker for the events within 0.5 % of the run */
+            double tol = 0.005 * (R->t_end > 0 ? R->t_end : 1);
+            size_t k = 0;
+            while (k < R->n_ev && fabs(R->ev_t[k] - t) > tol)
+                k++;
+            sbuf b = {0};
+            if (k < R->n_ev) {
+                if (strstr(R->ev_name[k], fl[2]) ||
+                    strlen(R->ev_name[k]) > PLOT_EVENT_LABEL)
+                    continue;   /* the same kind again, or long enough */
+                sb_add(&b, R->ev_name[k]);
+                sb_add(&b, ", ");
+            } else if (R->n_ev == PLOT_MAX_EVENTS) {
+                continue;
+            }
+            if (*fl[1] && strcmp(fl[1], "all-racks") != 0) {
+                sb_add(&b, fl[1]);
+                sb_add(&b, " ");
+            }
+            sb_add(&b, fl[2]);
+            if (b.is_bad) {
+                free(b.s);
+                continue;
+            }
+            if (k == R->n_ev)
+                R->ev_t[R->n_ev++] = t;
+            else
+                free(R->ev_name[k]);
+            R->ev_name[k] = b.s;
+        }
+    }
+    free(line);
+    fclose(f);
+}
+
 /* ------------------------------------------------- variables of a plot */
 
 typedef struct pvars {
@@ -1280,6 +1394,16 @@ static void vadd(pvars *V, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The event variables of a time-series plot (panel.gp). */
+static void event_vars(const prun *R, pvars *V)
+{
+    vadd(V, "nev=%zu", R->n_ev);
+    for (size_t i = 0; i < R->n_ev; i++) {
+        vadd(V, "ev%zu=%.9g", i + 1, R->ev_t[i]);
+        vadd(V, "evname%zu=%s", i + 1, R->ev_name[i]);
+    }
+}
+
 static void vfree(pvars *V)
 {
     for (size_t i = 0; i < V->n; i++)
@@ -1313,7 +1437,7 @@ static int limit_fits(const plimit *l, const pcol *c, double scale)
 static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
 {
     sbuf cols = {0}, band = {0};
-    int n_groups = 0, n_band = 0, n_lim = 0;
+    int n_groups = 0, n_band = 0, n_lim = 0, n_line = 0;
     double scale = 1;
     double lim_v[PLOT_MAX_LIMITS];
     const char *lim_n[PLOT_MAX_LIMITS];
@@ -1330,9 +1454,15 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
             vadd(V, "p%d_bandname%d=%zu %s: min-max, mean", P, n_band,
                  G->n, G->def->noun);
         }
-        for (size_t j = 0; j < G->n_lines && j < G->n; j++)
+        for (size_t j = 0; j < G->n_lines && j < G->n; j++) {
+            const pcol *c = &R->cols[G->cols[j]];
             sb_printf(&cols, "%s%zu", cols.n ? " " : "",
                       R->out_pos[G->cols[j]]);
+            /* the key: component, quantity in words, unit */
+            vadd(V, "p%d_title%d=%.*s%s%s [%s]", P, ++n_line,
+                 (int)c->comp_len, c->name, c->comp_len ? " " : "",
+                 G->def->what, G->def->unit);
+        }
         for (size_t j = 0; j < G->n; j++) {
             const pcol *c = &R->cols[G->cols[j]];
             lo = fmin(lo, c->lo * G->def->scale);
@@ -1436,6 +1566,7 @@ static int render_one(prun *R, const char *tpl, const char *format,
         vadd(&V, "bandfile=%s", dct_afile_tmp_path(R->data));
         vadd(&V, "tscale=%g", ts);
         vadd(&V, "tunit=%s", ts == 3600 ? "h" : ts == 60 ? "min" : "s");
+        event_vars(R, &V);
         for (int p = 1; p <= N_PANELS; p++)
             has_data += panel_vars(R, tpl, p, &V);
         if (strcmp(tpl, "grid") == 0 && R->n_grid) {
@@ -1622,6 +1753,8 @@ static void prun_free(prun *R)
     for (size_t i = 0; i < R->n_grid; i++)
         free(R->grid_names[i]);
     free(R->grid_names);
+    for (size_t i = 0; i < R->n_ev; i++)
+        free(R->ev_name[i]);
     for (size_t g = 0; g < N_PDEF; g++)
         free(R->groups[g].cols);
     free(R->ts_path);
@@ -1720,6 +1853,7 @@ int dct_plot_run_as(const char *rundir, const char *shown,
     }
     if ((rc = read_rows(R, NULL, d)) != 0)
         goto done;
+    read_events(R);
     if (select_lines(R) != 0) {
         dct_error(d, NULL, 0, "out of memory");
         rc = DCT_PLOT_EINPUT;

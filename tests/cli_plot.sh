@@ -96,8 +96,43 @@ check "busway: its ampacity" grep -qx "p1_limname1='I ampacity 1500 A'" "$tmp/b"
 defs bus >"$tmp/v"
 check "bus: the band limits 760 V and 840 V" \
     sh -c "grep -qx \"p1_lim.='760'\" '$tmp/v' && grep -qx \"p1_lim.='840'\" '$tmp/v'"
+check "temperatures: the key names component, quantity and unit" \
+    grep -qx "p1_title1='A01 GPU hot-spot junction temperature \[degC\]'" "$tmp/t"
+check "temperatures: a GPU throttling panel (gpu_power_pct)" \
+    grep -qx "p4_title1='A0[1-8] GPU power (100: not throttled) \[%\]'" "$tmp/t"
+check "temperatures: no events, no markers" grep -qx "nev='0'" "$tmp/t"
 check "the plot data is gone" test ! -e "$tmp/wrapped/plot-data.csv" -a \
     "$(ls "$tmp/wrapped" | grep -c tmp)" = 0
+
+# --- event markers and distinct limit lines --------------------------------
+# A grid loss at 30 s and its return at 50 s: the scenario's events are
+# markers on every time-series plot, labelled; the margin crossings of
+# events.csv are not.
+cat >"$tmp/gl.xml" <<'EOF2'
+<scenario name="gl"><event t="30 s" fail="utility"/>
+<event t="50 s" restore="utility"/></scenario>
+EOF2
+run simulate "$site" --scenario "$tmp/gl.xml" --duration 60s -q --out "$tmp/glrun"
+check "simulate with a grid loss (exit $rc)" test "$rc" = 0 -o "$rc" = 1
+rm -f "$tmp/args"
+set +e
+DCTWIN_GNUPLOT="$tmp/gpwrap" "$DCTWIN" plot --format svg --out "$tmp/glplot" \
+    "$tmp/glrun" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+check "plot of the grid loss (exit $rc)" test "$rc" = 0
+grep "outfile='[^']*/grid\.svg\.tmp\." "$tmp/args" | tr ';' '\n' >"$tmp/g"
+check "grid: the grid loss at 30 s, a marker" grep -qx "ev1='30'" "$tmp/g"
+check "grid: its label" grep -qx "evname1='utility grid-loss'" "$tmp/g"
+check "grid: the return at 50 s" grep -qx "ev2='50'" "$tmp/g"
+check "grid: no margin crossings as markers" \
+    sh -c "! grep -q '^evname.*margin-violated' '$tmp/g'"
+check "grid: the markers drawn in the SVG" \
+    grep -q "utility grid-loss" "$tmp/glplot/grid.svg"
+# the second limit of a panel (the trip after the throttle) in its own
+# colour, #7b3294
+check "temperatures: the second limit has its own colour" \
+    grep -qi "rgb(123, *50, *148)\|#7b3294" "$tmp/glplot/temperatures.svg"
 
 # --- SVG and PDF into --out -------------------------------------------------
 run plot --format svg --out "$tmp/svg/sub" "$tmp/run"
