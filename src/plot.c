@@ -18,6 +18,7 @@
 #include "atomic_file.h"
 #include "rundir.h"
 #include "fsutil.h"
+#include "textout.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -735,6 +736,7 @@ typedef struct prun {
     char *ev_name[PLOT_MAX_EVENTS]; /* and labels, owned */
     size_t n_ev;
     dct_afile *data;    /* the plot data: t_s, the lines, the bands */
+    dct_afile *mdata;   /* the margin chart's: a row per kind */
 } prun;
 
 static char *path_join(const char *dir, const char *file)
@@ -1543,6 +1545,117 @@ static void grid_trace_vars(prun *R, pvars *V)
     free(cols.s);
 }
 
+/* The margin chart's data, a temporary OUTDIR/plot-margins.csv: one row
+ * per kind of margin (the id after the component: "I.ampacity"), its
+ * worst member, in the order of margins.csv (binding first): label,
+ * unit, limit, worst, margin_pct.  The label names the kind, the worst
+ * member and how many there are ("I.ampacity: bw-a1 (worst of 8)").
+ * Returns the number of rows, or -1 with an error recorded. */
+static long margin_kinds(prun *R, const char *outdir, dct_diag *d)
+{
+    FILE *f = open_in(R->mg_path, DCT_MAX_CSV_BYTES, d);
+    if (!f)
+        return -1;
+    char *path = path_join(outdir, "plot-margins.csv");
+    R->mdata = path ? dct_afile_open(path) : NULL;
+    if (!R->mdata) {
+        dct_error(d, path ? path : outdir, 0, "cannot create: %s",
+                  strerror(errno));
+        free(path);
+        fclose(f);
+        return -1;
+    }
+    free(path);
+    /* pass 1: the kinds in order, with their counts */
+    char **kind = NULL, **label = NULL;
+    size_t *count = NULL, nk = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    long ln = 0, rc = 0;
+    FILE *o = dct_afile_fp(R->mdata);
+    fputs("label,unit,limit,worst,margin_pct\n", o);
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        rewind(f);
+        ln = 0;
+        while (rc == 0 &&
+               dct_getline_max(&line, &cap, f, DCT_MAX_LINE_BYTES) >= 0) {
+            char *fl[12];
+            size_t k = csv_split(line, fl, 12);
+            if (++ln == 1 || k < 9)
+                continue;
+            size_t cl = strlen(fl[1]);
+            const char *kd = strncmp(fl[0], fl[1], cl) == 0 &&
+                                     fl[0][cl] == '.'
+                                 ? fl[0] + cl + 1
+                                 : fl[0];
+            size_t i = 0;
+            while (i < nk && strcmp(kind[i], kd) != 0)
+                i++;
+            if (pass == 0) {
+                if (i == nk) {
+                    char **nk1 = realloc(kind, (nk + 1) * sizeof *kind);
+                    char **nl1 = nk1 ? realloc(label, (nk + 1) *
+                                                          sizeof *label)
+                                     : NULL;
+                    size_t *nc1 = nl1 ? realloc(count, (nk + 1) *
+                                                           sizeof *count)
+                                      : NULL;
+                    if (nk1)
+                        kind = nk1;
+                    if (nl1)
+                        label = nl1;
+                    if (!nc1 || !(kind[nk] = strdup(kd))) {
+                        rc = -1;
+                        break;
+                    }
+                    count = nc1;
+                    label[nk] = NULL;
+                    count[nk++] = 0;
+                }
+                count[i]++;
+                continue;
+            }
+            if (!label[i]) {   /* its first row: the worst member */
+                sbuf b = {0};
+                if (count[i] > 1)
+                    sb_printf(&b, "%s: %s (worst of %zu)", kind[i], fl[1],
+                              count[i]);
+                else
+                    sb_printf(&b, "%s: %s", kind[i], fl[1]);
+                if (b.is_bad) {
+                    free(b.s);
+                    b.s = strdup(kind[i]);
+                }
+                if (!(label[i] = b.s)) {
+                    rc = -1;
+                    break;
+                }
+                dct_csv_field(o, label[i]);
+                putc(',', o);
+                dct_csv_field(o, fl[3]);
+                fprintf(o, ",%s,%s,%s\n", fl[5], fl[6], fl[8]);
+            }
+        }
+    }
+    for (size_t i = 0; i < nk; i++) {
+        free(kind[i]);
+        free(label ? label[i] : NULL);
+    }
+    free(kind);
+    free(label);
+    free(count);
+    free(line);
+    fclose(f);
+    if (rc == 0 && dct_afile_finish(R->mdata) != 0) {
+        dct_error(d, dct_afile_tmp_path(R->mdata), 0, "write error: %s",
+                  strerror(errno));
+        return -1;
+    }
+    if (rc != 0)
+        dct_error(d, NULL, 0, "out of memory");
+    return rc == 0 ? (long)nk : -1;
+}
+
 /* Render template TPL of the run to OUTDIR/TPL.FORMAT, when it has
  * data.  Returns a dct_plot_render status (0 also when skipped). */
 static int render_one(prun *R, const char *tpl, const char *format,
@@ -1555,10 +1668,18 @@ static int render_one(prun *R, const char *tpl, const char *format,
     if (strcmp(tpl, "margins") == 0) {
         if (R->n_mg_rows == 0)
             return 0;
+        long nk = margin_kinds(R, outdir, d);
+        if (nk < 0) {
+            vfree(&V);
+            return DCT_PLOT_EOUTPUT;
+        }
+        if (nk == 0) {
+            vfree(&V);
+            return 0;
+        }
         has_data = 1;
-        vadd(&V, "datafile=%s", R->mg_path);
-        vadd(&V, "nbars=%zu",
-             R->n_mg_rows < PLOT_NBARS ? R->n_mg_rows : (size_t)PLOT_NBARS);
+        vadd(&V, "datafile=%s", dct_afile_tmp_path(R->mdata));
+        vadd(&V, "nbars=%ld", nk < PLOT_NBARS ? nk : (long)PLOT_NBARS);
     } else {
         /* the time axis in s, min or h after the run's length */
         double ts = R->t_end > 7200 ? 3600 : R->t_end > 600 ? 60 : 1;
@@ -1738,6 +1859,7 @@ static int mkdir_p(const char *dir)
 static void prun_free(prun *R)
 {
     dct_afile_abort(R->data);
+    dct_afile_abort(R->mdata);
     free(R->out_pos);
     free(R->out_cols);
     for (size_t i = 0; i < R->n_cols; i++)

@@ -55,6 +55,7 @@ cat >"$tmp/gpwrap" <<EOF2
 printf '%s\n' "\$@" >>"$tmp/args"
 f=\$(printf '%s\n' "\$2" | tr ';' '\n' | sed -n "s/^datafile='\\(.*\\)'\$/\\1/p")
 case \$f in *plot-data.csv.tmp.*) head -n 1 "\$f" >"$tmp/header" ;; esac
+case \$f in *plot-margins.csv.tmp.*) cp "\$f" "$tmp/mkinds" ;; esac
 exec gnuplot "\$@"
 EOF2
 chmod +x "$tmp/gpwrap"
@@ -101,6 +102,14 @@ check "temperatures: the key names component, quantity and unit" \
 check "temperatures: a GPU throttling panel (gpu_power_pct)" \
     grep -qx "p4_title1='A0[1-8] GPU power (100: not throttled) \[%\]'" "$tmp/t"
 check "temperatures: no events, no markers" grep -qx "nev='0'" "$tmp/t"
+check "margins: a bar per kind, its worst member named" \
+    grep -q '^T_j_hot.throttle: A0[1-8] (worst of 8),degC,85,' "$tmp/mkinds"
+check "margins: not a bar per instance" \
+    test "$(grep -c '^T_j_hot.throttle' "$tmp/mkinds")" = 1
+check "margins: the kinds, binding first" \
+    test "$(sed -n 2p "$tmp/mkinds" | cut -d, -f1)" = \
+    "$(sed -n 2p "$tmp/run/margins.csv" | cut -d, -f1 | cut -d. -f2-): $(sed -n 2p "$tmp/run/margins.csv" | cut -d, -f2)$(
+        n=$(sed 1d "$tmp/run/margins.csv" | cut -d, -f1 | cut -d. -f2- | grep -cx "$(sed -n 2p "$tmp/run/margins.csv" | cut -d, -f1 | cut -d. -f2-)"); test "$n" -gt 1 && echo " (worst of $n)")"
 check "the plot data is gone" test ! -e "$tmp/wrapped/plot-data.csv" -a \
     "$(ls "$tmp/wrapped" | grep -c tmp)" = 0
 
