@@ -1500,12 +1500,22 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
             vadd(V, "p%d_band=%s", P, band.s);
         vadd(V, "p%d_nlim=%d", P, n_lim);
         vadd(V, "p%d_scale=%g", P, scale);
-        /* a flat panel gets its range here: gnuplot would warn */
+        /* the range holds every series of the panel (also the ones
+         * only in a band) and every limit, with 5 % to spare, so that
+         * none lies on the frame; a flat panel gets one around its value
+         * (autoscale would warn) */
         double mid = 0.5 * (lo + hi), w = fmax(1e-3 * fabs(mid), 0.5);
-        if (isfinite(lo) && isfinite(hi) &&
-            hi - lo < 1e-9 * fabs(mid) + 1e-12) {
-            vadd(V, "p%d_ymin=%.9g", P, mid - w);
-            vadd(V, "p%d_ymax=%.9g", P, mid + w);
+        if (isfinite(lo) && isfinite(hi)) {
+            if (hi - lo < 1e-9 * fabs(mid) + 1e-12) {
+                lo = mid - w;
+                hi = mid + w;
+            } else {
+                double pad = 0.05 * (hi - lo);
+                lo -= pad;
+                hi += pad;
+            }
+            vadd(V, "p%d_ymin=%.9g", P, lo);
+            vadd(V, "p%d_ymax=%.9g", P, hi);
         }
     }
     if (cols.is_bad || band.is_bad)

@@ -138,6 +138,13 @@ check "grid: no margin crossings as markers" \
     sh -c "! grep -q '^evname.*margin-violated' '$tmp/g'"
 check "grid: the markers drawn in the SVG" \
     grep -q "utility grid-loss" "$tmp/glplot/grid.svg"
+# the y range holds every series and limit with room to spare: the
+# import falls to 0 kW during the loss, the contract is 1500 kW
+yr() { sed -n "s/^p1_$1='\(.*\)'\$/\1/p" "$tmp/g"; }
+check "grid: the y range spans 0 kW with room ($(yr ymin))" \
+    awk -v y="$(yr ymin)" 'BEGIN { exit !(y != "" && y < 0) }'
+check "grid: the y range spans the contract with room ($(yr ymax))" \
+    awk -v y="$(yr ymax)" 'BEGIN { exit !(y != "" && y > 1500) }'
 # the second limit of a panel (the trip after the throttle) in its own
 # colour, #7b3294
 check "temperatures: the second limit has its own colour" \
