@@ -1986,11 +1986,8 @@ static int make_tmp_dir(const char *what, char *buf, size_t n, int depth,
     dct_rundir_remove_stale(tmp, prefix, depth);
     snprintf(buf, n, "%s/%s.%ld.XXXXXX", tmp, prefix, (long)getpid());
     /* tracked before a signal can come */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    dct_afile_block_signals(&old);
     int is_made = mkdtemp(buf) != NULL;
     int e = errno;
     if (is_made && (*slot = dct_afile_track_dir(buf, depth)) < 0) {
@@ -1998,7 +1995,7 @@ static int make_tmp_dir(const char *what, char *buf, size_t n, int depth,
         rmdir(buf);
         is_made = 0;
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    dct_afile_unblock_signals(&old);
     if (is_made)
         return 0;
     fprintf(stderr, "dctwin: %s: cannot make a temporary directory: %s\n",
