@@ -630,7 +630,7 @@ typedef struct pdef {
 
 static const pdef plot_table[] = {
     {"temperatures", 1, "T_j_hot_degC", K_RACK, 0, 1, 1, 3, "racks",
-     "GPU hot-spot junction temperature", "degC"},
+     "GPU hot-spot temperature", "degC"},
     {"temperatures", 2, "T_case_degC", K_RACK, 0, 1, 1, 3, "racks",
      "cold plate temperature", "degC"},
     {"temperatures", 3, "T_return_degC", K_RACK, 0, 1, 1, 3, "racks",
@@ -669,7 +669,7 @@ static const pdef plot_table[] = {
     {"busway", 2, "T_degC", K_BUSWAY, 0, 1, 1, 3, "busways",
      "conductor temperature", "degC"},
     {"temperatures", 4, "gpu_power_pct", K_RACK, 0, 1, -1, 3, "racks",
-     "GPU power (100: not throttled)", "%"},
+     "GPU power", "%"},
     {"grid", 1, "P_kW", K_GRID, 0, 1, 1, 3, "grids", "import power", "kW"},
     {"grid", 1, "P_kW", K_GEN, 0, 1, 1, 3, "generators", "output power", "kW"},
     {"grid", 1, "P_available_kW", K_GEN, 0, 1, -1, 3, "available",
@@ -1280,8 +1280,9 @@ static int event_rank(const char *ev)
         "grid-loss", "grid-return", "unit-trip", "unit-restored",
         "fans-stopped", "fans-restarted", "set-", "profile-", "scale-",
         "weather-file"};
-    static const char *const plant[] = {"rack-trip", "rack-restart",
-                                        "generator-"};
+    static const char *const plant[] = {
+        "rack-trip", "rack-restart", "generator-", "throttle",
+        "valve-saturated", "fans-saturated", "supply-above-setpoint"};
     for (size_t i = 0; i < sizeof scen / sizeof *scen; i++)
         if (strncmp(ev, scen[i], strlen(scen[i])) == 0)
             return 2;

@@ -98,9 +98,9 @@ defs bus >"$tmp/v"
 check "bus: the band limits 760 V and 840 V" \
     sh -c "grep -qx \"p1_lim.='760'\" '$tmp/v' && grep -qx \"p1_lim.='840'\" '$tmp/v'"
 check "temperatures: the key names component, quantity and unit" \
-    grep -qx "p1_title1='A01 GPU hot-spot junction temperature \[degC\]'" "$tmp/t"
+    grep -qx "p1_title1='A01 GPU hot-spot temperature \[degC\]'" "$tmp/t"
 check "temperatures: a GPU throttling panel (gpu_power_pct)" \
-    grep -qx "p4_title1='A0[1-8] GPU power (100: not throttled) \[%\]'" "$tmp/t"
+    grep -qx "p4_title1='A0[1-8] GPU power \[%\]'" "$tmp/t"
 check "temperatures: no events, no markers" grep -qx "nev='0'" "$tmp/t"
 check "margins: a bar per kind, its worst member named" \
     grep -q '^T_j_hot.throttle: A0[1-8] (worst of 8),degC,85,' "$tmp/mkinds"
@@ -138,6 +138,27 @@ check "grid: no margin crossings as markers" \
     sh -c "! grep -q '^evname.*margin-violated' '$tmp/g'"
 check "grid: the markers drawn in the SVG" \
     grep -q "utility grid-loss" "$tmp/glplot/grid.svg"
+# many events: at most 8 markers, the scenario's first, none of the
+# margin crossings (which come by the hundred)
+cp -R "$tmp/glrun" "$tmp/many"
+i=0
+while test $i -lt 40; do
+    echo "$((i + 1)),A0$((i % 8 + 1)),margin-violated:A01.T_j_hot.throttle"
+    i=$((i + 1))
+done >>"$tmp/many/events.csv"
+echo "55,ambient,set-dry-bulb" >>"$tmp/many/events.csv"
+(cd "$tmp/many" && sha256sum $(ls | grep -v '^manifest') >manifest.sha256)
+rm -f "$tmp/args"
+set +e
+DCTWIN_GNUPLOT="$tmp/gpwrap" "$DCTWIN" plot --out "$tmp/manyplot" \
+    "$tmp/many" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+grep "outfile='[^']*/grid\.png\.tmp\." "$tmp/args" | tr ';' '\n' >"$tmp/m"
+check "many events: plotted (exit $rc: $(cat "$tmp/err"))" test "$rc" = 0
+check "many events: the 3 scenario events, no crossings" \
+    sh -c "grep -qx \"nev='3'\" '$tmp/m' &&
+           grep -qx \"evname3='ambient set-dry-bulb'\" '$tmp/m'"
 # the y range holds every series and limit with room to spare: the
 # import falls to 0 kW during the loss, the contract is 1500 kW
 yr() { sed -n "s/^p1_$1='\(.*\)'\$/\1/p" "$tmp/g"; }
