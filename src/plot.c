@@ -1553,6 +1553,20 @@ static void grid_trace_vars(prun *R, pvars *V)
     free(cols.s);
 }
 
+/* A temporary plot data file OUTDIR/NAME (its .tmp. name: see
+ * atomic_file.h), or NULL with an error recorded. */
+static dct_afile *open_temp(const char *outdir, const char *name,
+                            dct_diag *d)
+{
+    char *path = path_join(outdir, name);
+    dct_afile *af = path ? dct_afile_open(path) : NULL;
+    if (!af)
+        dct_error(d, path ? path : outdir, 0, "cannot create: %s",
+                  strerror(errno));
+    free(path);
+    return af;
+}
+
 /* The margin chart's data, a temporary OUTDIR/plot-margins.csv: one row
  * per kind of margin (the id after the component: "I.ampacity"), its
  * worst member, in the order of margins.csv (binding first): label,
@@ -1564,16 +1578,10 @@ static long margin_kinds(prun *R, const char *outdir, dct_diag *d)
     FILE *f = open_in(R->mg_path, DCT_MAX_CSV_BYTES, d);
     if (!f)
         return -1;
-    char *path = path_join(outdir, "plot-margins.csv");
-    R->mdata = path ? dct_afile_open(path) : NULL;
-    if (!R->mdata) {
-        dct_error(d, path ? path : outdir, 0, "cannot create: %s",
-                  strerror(errno));
-        free(path);
+    if (!(R->mdata = open_temp(outdir, "plot-margins.csv", d))) {
         fclose(f);
         return -1;
     }
-    free(path);
     /* pass 1: the kinds in order, with their counts */
     char **kind = NULL, **label = NULL;
     size_t *count = NULL, nk = 0;
@@ -1989,16 +1997,10 @@ int dct_plot_run_as(const char *rundir, const char *shown,
         rc = DCT_PLOT_EINPUT;
         goto done;
     }
-    char *dp = path_join(outdir, "plot-data.csv");
-    R->data = dp ? dct_afile_open(dp) : NULL;
-    if (!R->data) {
-        dct_error(d, dp ? dp : outdir, 0, "cannot create: %s",
-                  strerror(errno));
-        free(dp);
+    if (!(R->data = open_temp(outdir, "plot-data.csv", d))) {
         rc = DCT_PLOT_EOUTPUT;
         goto done;
     }
-    free(dp);
     if ((rc = read_rows(R, dct_afile_fp(R->data), d)) != 0)
         goto done;
     if (dct_afile_finish(R->data) != 0) {
