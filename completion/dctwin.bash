@@ -56,8 +56,8 @@ _dctwin()
         esac
     done
 
-    local commands="validate simulate margins capacity outputs bess-report
-        plot profile models doc"
+    local commands="validate simulate margins capacity contingency sweep
+        compare outputs bess-report plot profile models doc"
     if [ -z "$cmd" ]; then
         case $cur in
         -*) mapfile -t COMPREPLY < <(compgen -W "--help --version" -- "$cur") ;;

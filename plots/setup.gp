@@ -54,5 +54,11 @@ set rmargin at screen 0.76
 set key outside right top font ',9' spacing 0.9
 set xlabel sprintf('time [%s]', tunit)
 set style fill transparent solid 0.25 noborder
-# the colour of limit lines
+# the colour of limit lines: the first, and one each (with its own dash
+# type, see panel.gp) for the others of a panel
 limcolor = '#cc3333'
+limcolors = '#cc3333 #7b3294 #e66101 #404040'
+limcol(i) = word(limcolors, (i - 1) % words(limcolors) + 1)
+# event markers (panel.gp): their colour; labelled once a page
+evcolor = '#2c7fb8'
+evlabelled = 0

@@ -18,6 +18,7 @@
 #include "atomic_file.h"
 #include "rundir.h"
 #include "fsutil.h"
+#include "textout.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -43,6 +44,10 @@ extern char **environ;
 /* Most limit lines in one panel, and most bars of the margin chart. */
 #define PLOT_MAX_LIMITS 4
 #define PLOT_NBARS 25
+/* Most event markers on a time-series plot. */
+#define PLOT_MAX_EVENTS 8
+/* An event label grows (events sharing a marker) up to this length. */
+#define PLOT_EVENT_LABEL 28
 /* Caps on what is read from a run directory. */
 #define PLOT_MAX_COLS 1000000
 #define PLOT_MAX_VARS 256
@@ -619,40 +624,65 @@ typedef struct pdef {
     int worst;
     int n_worst;
     const char *noun;    /* what a band is of: "racks" */
+    const char *what;    /* the quantity in words, for the key */
+    const char *unit;    /* its unit as shown (after SCALE) */
 } pdef;
 
 static const pdef plot_table[] = {
-    {"temperatures", 1, "T_j_hot_degC", K_RACK, 0, 1, 1, 3, "racks"},
-    {"temperatures", 2, "T_case_degC", K_RACK, 0, 1, 1, 3, "racks"},
-    {"temperatures", 3, "T_return_degC", K_RACK, 0, 1, 1, 3, "racks"},
-    {"coolant", 1, "T_supply_degC", K_CDU, 0, 1, 1, 1, "CDU supply"},
-    {"coolant", 1, "T_return_degC", K_CDU, 0, 1, 1, 1, "CDU return"},
+    {"temperatures", 1, "T_j_hot_degC", K_RACK, 0, 1, 1, 3, "racks",
+     "GPU hot-spot temperature", "degC"},
+    {"temperatures", 2, "T_case_degC", K_RACK, 0, 1, 1, 3, "racks",
+     "cold plate temperature", "degC"},
+    {"temperatures", 3, "T_return_degC", K_RACK, 0, 1, 1, 3, "racks",
+     "coolant return temperature", "degC"},
+    {"coolant", 1, "T_supply_degC", K_CDU, 0, 1, 1, 1, "CDU supply",
+     "supply temperature", "degC"},
+    {"coolant", 1, "T_return_degC", K_CDU, 0, 1, 1, 1, "CDU return",
+     "return temperature", "degC"},
     {"coolant", 1, "T_primary_out_degC", K_CDU, 0, 1, 1, 1,
-     "CDU primary out"},
-    {"coolant", 1, "T_supply_degC", 0, K_RACK | K_CDU, 1, 1, 1, "supply"},
-    {"coolant", 1, "T_return_degC", 0, K_RACK | K_CDU, 1, 1, 1, "return"},
-    {"coolant", 1, "T_out_degC", 0, 0, 1, 1, 1, "outlet"},
-    {"coolant", 1, "T_air_degC", 0, 0, 1, 1, 1, "air"},
-    {"coolant", 2, "flow_Lpm", K_RACK, 0, 1, -1, 1, "racks"},
-    {"coolant", 2, "flow_Lpm", K_CDU, 0, 1, -1, 1, "CDUs"},
-    {"coolant", 2, "flow_Lpm", 0, K_RACK | K_CDU, 1, -1, 1, "loops"},
-    {"coolant", 2, "flow_primary_Lpm", K_CDU, 0, 1, -1, 1, "CDU primary"},
-    {"cdu", 1, "Q_kW", K_CDU, 0, 1, 1, 3, "CDUs"},
-    {"cdu", 2, "valve_pct", K_CDU, 0, 1, 1, 1, "CDU valves"},
-    {"cdu", 2, "pump_speed_pct", K_CDU, 0, 1, 1, 1, "CDU pumps"},
-    {"bus", 1, "V_V", 0, 0, 1, -1, 3, "buses"},
-    {"bus", 2, "V_end_V", K_BUSWAY, 0, 1, -1, 3, "busways"},
-    {"busway", 1, "I_A", K_BUSWAY, 0, 1, 1, 3, "busways"},
-    {"busway", 2, "T_degC", K_BUSWAY, 0, 1, 1, 3, "busways"},
-    {"grid", 1, "P_kW", K_GRID, 0, 1, 1, 3, "grids"},
-    {"grid", 1, "P_kW", K_GEN, 0, 1, 1, 3, "generators"},
-    {"grid", 1, "P_available_kW", K_GEN, 0, 1, -1, 3, "available"},
-    {"bess", 1, "P_kW", K_BESS, 0, 1, 1, 3, "batteries"},
-    {"bess", 2, "soc", K_BESS, 0, 100, -1, 3, "batteries"},
-    {"bess", 3, "T_cell_degC", K_BESS, 0, 1, 1, 3, "batteries"},
+     "CDU primary out", "primary outlet temperature", "degC"},
+    {"coolant", 1, "T_supply_degC", 0, K_RACK | K_CDU, 1, 1, 1, "supply",
+     "supply temperature", "degC"},
+    {"coolant", 1, "T_return_degC", 0, K_RACK | K_CDU, 1, 1, 1, "return",
+     "return temperature", "degC"},
+    {"coolant", 1, "T_out_degC", 0, 0, 1, 1, 1, "outlet",
+     "outlet temperature", "degC"},
+    {"coolant", 1, "T_air_degC", 0, 0, 1, 1, 1, "air",
+     "air temperature", "degC"},
+    {"coolant", 2, "flow_Lpm", K_RACK, 0, 1, -1, 1, "racks",
+     "coolant flow", "L/min"},
+    {"coolant", 2, "flow_Lpm", K_CDU, 0, 1, -1, 1, "CDUs",
+     "secondary flow", "L/min"},
+    {"coolant", 2, "flow_Lpm", 0, K_RACK | K_CDU, 1, -1, 1, "loops",
+     "flow", "L/min"},
+    {"coolant", 2, "flow_primary_Lpm", K_CDU, 0, 1, -1, 1, "CDU primary",
+     "primary flow", "L/min"},
+    {"cdu", 1, "Q_kW", K_CDU, 0, 1, 1, 3, "CDUs", "heat duty", "kW"},
+    {"cdu", 2, "valve_pct", K_CDU, 0, 1, 1, 1, "CDU valves",
+     "valve opening", "%"},
+    {"cdu", 2, "pump_speed_pct", K_CDU, 0, 1, 1, 1, "CDU pumps",
+     "pump speed", "%"},
+    {"bus", 1, "V_V", 0, 0, 1, -1, 3, "buses", "voltage", "V"},
+    {"bus", 2, "V_end_V", K_BUSWAY, 0, 1, -1, 3, "busways",
+     "end voltage", "V"},
+    {"busway", 1, "I_A", K_BUSWAY, 0, 1, 1, 3, "busways", "current", "A"},
+    {"busway", 2, "T_degC", K_BUSWAY, 0, 1, 1, 3, "busways",
+     "conductor temperature", "degC"},
+    {"temperatures", 4, "gpu_power_pct", K_RACK, 0, 1, -1, 3, "racks",
+     "GPU power", "%"},
+    {"grid", 1, "P_kW", K_GRID, 0, 1, 1, 3, "grids", "import power", "kW"},
+    {"grid", 1, "P_kW", K_GEN, 0, 1, 1, 3, "generators", "output power", "kW"},
+    {"grid", 1, "P_available_kW", K_GEN, 0, 1, -1, 3, "available",
+     "available power", "kW"},
+    {"bess", 1, "P_kW", K_BESS, 0, 1, 1, 3, "batteries",
+     "power (+ discharge)", "kW"},
+    {"bess", 2, "soc", K_BESS, 0, 100, -1, 3, "batteries",
+     "state of charge", "%"},
+    {"bess", 3, "T_cell_degC", K_BESS, 0, 1, 1, 3, "batteries",
+     "cell temperature", "degC"},
 };
 #define N_PDEF (sizeof plot_table / sizeof plot_table[0])
-#define N_PANELS 3
+#define N_PANELS 4
 
 /* The templates of a run, in the order they are rendered. */
 static const char *const run_templates[] = {
@@ -699,7 +729,11 @@ typedef struct prun {
     size_t *out_cols;   /* [n_out] the columns drawn as lines */
     size_t n_out;
     double t_end;
+    double ev_t[PLOT_MAX_EVENTS];   /* the event markers: times */
+    char *ev_name[PLOT_MAX_EVENTS]; /* and labels, owned */
+    size_t n_ev;
     dct_afile *data;    /* the plot data: t_s, the lines, the bands */
+    dct_afile *mdata;   /* the margin chart's: a row per kind */
 } prun;
 
 static char *path_join(const char *dir, const char *file)
@@ -1236,6 +1270,89 @@ static char *site_name(const char *rundir)
     return b.s;
 }
 
+/* Is events.csv's event EV one a scenario (or an operator) caused, or a
+ * change of the plant's state worth a marker (a trip, a generator)?  2:
+ * a scenario's, 1: the plant's, 0: neither (a margin crossing, a limit
+ * flag that may flap hundreds of times). */
+static int event_rank(const char *ev)
+{
+    static const char *const scen[] = {
+        "grid-loss", "grid-return", "unit-trip", "unit-restored",
+        "fans-stopped", "fans-restarted", "set-", "profile-", "scale-",
+        "weather-file"};
+    static const char *const plant[] = {
+        "rack-trip", "rack-restart", "generator-", "throttle",
+        "valve-saturated", "fans-saturated", "supply-above-setpoint"};
+    for (size_t i = 0; i < sizeof scen / sizeof *scen; i++)
+        if (strncmp(ev, scen[i], strlen(scen[i])) == 0)
+            return 2;
+    for (size_t i = 0; i < sizeof plant / sizeof *plant; i++)
+        if (strncmp(ev, plant[i], strlen(plant[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* The event markers from RUNDIR/events.csv (t_s,component,event): the
+ * scenario's events first, then the plant's, at most PLOT_MAX_EVENTS;
+ * events at (nearly) the same time share one marker and label.  A missing
+ * or unreadable file gives no markers (the plots do not need them). */
+static void read_events(prun *R)
+{
+    char *path = path_join(R->rundir, "events.csv");
+    FILE *f = path ? open_in(path, DCT_MAX_CSV_BYTES, NULL) : NULL;
+    free(path);
+    if (!f)
+        return;
+    char *line = NULL;
+    size_t cap = 0;
+    /* two passes over the file: rank 2, then rank 1 */
+    for (int rank = 2; rank >= 1; rank--) {
+        rewind(f);
+        long ln = 0;
+        while (dct_getline_max(&line, &cap, f, DCT_MAX_LINE_BYTES) >= 0) {
+            char *fl[4];
+            if (++ln == 1 || csv_split(line, fl, 3) != 3)
+                continue;
+            char *end;
+            double t = strtod(fl[0], &end);
+            if (end == fl[0] || *end || !isfinite(t) ||
+                event_rank(fl[2]) != rank)
+                continue;
+            /* one marker for the events within 0.5 % of the run */
+            double tol = 0.005 * (R->t_end > 0 ? R->t_end : 1);
+            size_t k = 0;
+            while (k < R->n_ev && fabs(R->ev_t[k] - t) > tol)
+                k++;
+            sbuf b = {0};
+            if (k < R->n_ev) {
+                if (strstr(R->ev_name[k], fl[2]) ||
+                    strlen(R->ev_name[k]) > PLOT_EVENT_LABEL)
+                    continue;   /* the same kind again, or long enough */
+                sb_add(&b, R->ev_name[k]);
+                sb_add(&b, ", ");
+            } else if (R->n_ev == PLOT_MAX_EVENTS) {
+                continue;
+            }
+            if (*fl[1] && strcmp(fl[1], "all-racks") != 0) {
+                sb_add(&b, fl[1]);
+                sb_add(&b, " ");
+            }
+            sb_add(&b, fl[2]);
+            if (b.is_bad) {
+                free(b.s);
+                continue;
+            }
+            if (k == R->n_ev)
+                R->ev_t[R->n_ev++] = t;
+            else
+                free(R->ev_name[k]);
+            R->ev_name[k] = b.s;
+        }
+    }
+    free(line);
+    fclose(f);
+}
+
 /* ------------------------------------------------- variables of a plot */
 
 typedef struct pvars {
@@ -1277,6 +1394,16 @@ static void vadd(pvars *V, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The event variables of a time-series plot (panel.gp). */
+static void event_vars(const prun *R, pvars *V)
+{
+    vadd(V, "nev=%zu", R->n_ev);
+    for (size_t i = 0; i < R->n_ev; i++) {
+        vadd(V, "ev%zu=%.9g", i + 1, R->ev_t[i]);
+        vadd(V, "evname%zu=%s", i + 1, R->ev_name[i]);
+    }
+}
+
 static void vfree(pvars *V)
 {
     for (size_t i = 0; i < V->n; i++)
@@ -1310,7 +1437,7 @@ static int limit_fits(const plimit *l, const pcol *c, double scale)
 static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
 {
     sbuf cols = {0}, band = {0};
-    int n_groups = 0, n_band = 0, n_lim = 0;
+    int n_groups = 0, n_band = 0, n_lim = 0, n_line = 0;
     double scale = 1;
     double lim_v[PLOT_MAX_LIMITS];
     const char *lim_n[PLOT_MAX_LIMITS];
@@ -1327,9 +1454,15 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
             vadd(V, "p%d_bandname%d=%zu %s: min-max, mean", P, n_band,
                  G->n, G->def->noun);
         }
-        for (size_t j = 0; j < G->n_lines && j < G->n; j++)
+        for (size_t j = 0; j < G->n_lines && j < G->n; j++) {
+            const pcol *c = &R->cols[G->cols[j]];
             sb_printf(&cols, "%s%zu", cols.n ? " " : "",
                       R->out_pos[G->cols[j]]);
+            /* the key: component, quantity in words, unit */
+            vadd(V, "p%d_title%d=%.*s%s%s [%s]", P, ++n_line,
+                 (int)c->comp_len, c->name, c->comp_len ? " " : "",
+                 G->def->what, G->def->unit);
+        }
         for (size_t j = 0; j < G->n; j++) {
             const pcol *c = &R->cols[G->cols[j]];
             lo = fmin(lo, c->lo * G->def->scale);
@@ -1365,12 +1498,22 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
             vadd(V, "p%d_band=%s", P, band.s);
         vadd(V, "p%d_nlim=%d", P, n_lim);
         vadd(V, "p%d_scale=%g", P, scale);
-        /* a flat panel gets its range here: gnuplot would warn */
+        /* the range holds every series of the panel (also the ones
+         * only in a band) and every limit, with 5 % to spare, so that
+         * none lies on the frame; a flat panel gets one around its value
+         * (autoscale would warn) */
         double mid = 0.5 * (lo + hi), w = fmax(1e-3 * fabs(mid), 0.5);
-        if (isfinite(lo) && isfinite(hi) &&
-            hi - lo < 1e-9 * fabs(mid) + 1e-12) {
-            vadd(V, "p%d_ymin=%.9g", P, mid - w);
-            vadd(V, "p%d_ymax=%.9g", P, mid + w);
+        if (isfinite(lo) && isfinite(hi)) {
+            if (hi - lo < 1e-9 * fabs(mid) + 1e-12) {
+                lo = mid - w;
+                hi = mid + w;
+            } else {
+                double pad = 0.05 * (hi - lo);
+                lo -= pad;
+                hi += pad;
+            }
+            vadd(V, "p%d_ymin=%.9g", P, lo);
+            vadd(V, "p%d_ymax=%.9g", P, hi);
         }
     }
     if (cols.is_bad || band.is_bad)
@@ -1410,6 +1553,125 @@ static void grid_trace_vars(prun *R, pvars *V)
     free(cols.s);
 }
 
+/* A temporary plot data file OUTDIR/NAME (its .tmp. name: see
+ * atomic_file.h), or NULL with an error recorded. */
+static dct_afile *open_temp(const char *outdir, const char *name,
+                            dct_diag *d)
+{
+    char *path = path_join(outdir, name);
+    dct_afile *af = path ? dct_afile_open(path) : NULL;
+    if (!af)
+        dct_error(d, path ? path : outdir, 0, "cannot create: %s",
+                  strerror(errno));
+    free(path);
+    return af;
+}
+
+/* The margin chart's data, a temporary OUTDIR/plot-margins.csv: one row
+ * per kind of margin (the id after the component: "I.ampacity"), its
+ * worst member, in the order of margins.csv (binding first): label,
+ * unit, limit, worst, margin_pct.  The label names the kind, the worst
+ * member and how many there are ("I.ampacity: bw-a1 (worst of 8)").
+ * Returns the number of rows, or -1 with an error recorded. */
+static long margin_kinds(prun *R, const char *outdir, dct_diag *d)
+{
+    FILE *f = open_in(R->mg_path, DCT_MAX_CSV_BYTES, d);
+    if (!f)
+        return -1;
+    if (!(R->mdata = open_temp(outdir, "plot-margins.csv", d))) {
+        fclose(f);
+        return -1;
+    }
+    /* pass 1: the kinds in order, with their counts */
+    char **kind = NULL, **label = NULL;
+    size_t *count = NULL, nk = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    long ln = 0, rc = 0;
+    FILE *o = dct_afile_fp(R->mdata);
+    fputs("label,unit,limit,worst,margin_pct\n", o);
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        rewind(f);
+        ln = 0;
+        while (rc == 0 &&
+               dct_getline_max(&line, &cap, f, DCT_MAX_LINE_BYTES) >= 0) {
+            char *fl[12];
+            size_t k = csv_split(line, fl, 12);
+            if (++ln == 1 || k < 9)
+                continue;
+            size_t cl = strlen(fl[1]);
+            const char *kd = strncmp(fl[0], fl[1], cl) == 0 &&
+                                     fl[0][cl] == '.'
+                                 ? fl[0] + cl + 1
+                                 : fl[0];
+            size_t i = 0;
+            while (i < nk && strcmp(kind[i], kd) != 0)
+                i++;
+            if (pass == 0) {
+                if (i == nk) {
+                    char **nk1 = realloc(kind, (nk + 1) * sizeof *kind);
+                    char **nl1 = nk1 ? realloc(label, (nk + 1) *
+                                                          sizeof *label)
+                                     : NULL;
+                    size_t *nc1 = nl1 ? realloc(count, (nk + 1) *
+                                                           sizeof *count)
+                                      : NULL;
+                    if (nk1)
+                        kind = nk1;
+                    if (nl1)
+                        label = nl1;
+                    if (!nc1 || !(kind[nk] = strdup(kd))) {
+                        rc = -1;
+                        break;
+                    }
+                    count = nc1;
+                    label[nk] = NULL;
+                    count[nk++] = 0;
+                }
+                count[i]++;
+                continue;
+            }
+            if (!label[i]) {   /* its first row: the worst member */
+                sbuf b = {0};
+                if (count[i] > 1)
+                    sb_printf(&b, "%s: %s (worst of %zu)", kind[i], fl[1],
+                              count[i]);
+                else
+                    sb_printf(&b, "%s: %s", kind[i], fl[1]);
+                if (b.is_bad) {
+                    free(b.s);
+                    b.s = strdup(kind[i]);
+                }
+                if (!(label[i] = b.s)) {
+                    rc = -1;
+                    break;
+                }
+                dct_csv_field(o, label[i]);
+                putc(',', o);
+                dct_csv_field(o, fl[3]);
+                fprintf(o, ",%s,%s,%s\n", fl[5], fl[6], fl[8]);
+            }
+        }
+    }
+    for (size_t i = 0; i < nk; i++) {
+        free(kind[i]);
+        free(label ? label[i] : NULL);
+    }
+    free(kind);
+    free(label);
+    free(count);
+    free(line);
+    fclose(f);
+    if (rc == 0 && dct_afile_finish(R->mdata) != 0) {
+        dct_error(d, dct_afile_tmp_path(R->mdata), 0, "write error: %s",
+                  strerror(errno));
+        return -1;
+    }
+    if (rc != 0)
+        dct_error(d, NULL, 0, "out of memory");
+    return rc == 0 ? (long)nk : -1;
+}
+
 /* Render template TPL of the run to OUTDIR/TPL.FORMAT, when it has
  * data.  Returns a dct_plot_render status (0 also when skipped). */
 static int render_one(prun *R, const char *tpl, const char *format,
@@ -1422,10 +1684,18 @@ static int render_one(prun *R, const char *tpl, const char *format,
     if (strcmp(tpl, "margins") == 0) {
         if (R->n_mg_rows == 0)
             return 0;
+        long nk = margin_kinds(R, outdir, d);
+        if (nk < 0) {
+            vfree(&V);
+            return DCT_PLOT_EOUTPUT;
+        }
+        if (nk == 0) {
+            vfree(&V);
+            return 0;
+        }
         has_data = 1;
-        vadd(&V, "datafile=%s", R->mg_path);
-        vadd(&V, "nbars=%zu",
-             R->n_mg_rows < PLOT_NBARS ? R->n_mg_rows : (size_t)PLOT_NBARS);
+        vadd(&V, "datafile=%s", dct_afile_tmp_path(R->mdata));
+        vadd(&V, "nbars=%ld", nk < PLOT_NBARS ? nk : (long)PLOT_NBARS);
     } else {
         /* the time axis in s, min or h after the run's length */
         double ts = R->t_end > 7200 ? 3600 : R->t_end > 600 ? 60 : 1;
@@ -1433,6 +1703,7 @@ static int render_one(prun *R, const char *tpl, const char *format,
         vadd(&V, "bandfile=%s", dct_afile_tmp_path(R->data));
         vadd(&V, "tscale=%g", ts);
         vadd(&V, "tunit=%s", ts == 3600 ? "h" : ts == 60 ? "min" : "s");
+        event_vars(R, &V);
         for (int p = 1; p <= N_PANELS; p++)
             has_data += panel_vars(R, tpl, p, &V);
         if (strcmp(tpl, "grid") == 0 && R->n_grid) {
@@ -1604,6 +1875,7 @@ static int mkdir_p(const char *dir)
 static void prun_free(prun *R)
 {
     dct_afile_abort(R->data);
+    dct_afile_abort(R->mdata);
     free(R->out_pos);
     free(R->out_cols);
     for (size_t i = 0; i < R->n_cols; i++)
@@ -1619,6 +1891,8 @@ static void prun_free(prun *R)
     for (size_t i = 0; i < R->n_grid; i++)
         free(R->grid_names[i]);
     free(R->grid_names);
+    for (size_t i = 0; i < R->n_ev; i++)
+        free(R->ev_name[i]);
     for (size_t g = 0; g < N_PDEF; g++)
         free(R->groups[g].cols);
     free(R->ts_path);
@@ -1717,21 +1991,16 @@ int dct_plot_run_as(const char *rundir, const char *shown,
     }
     if ((rc = read_rows(R, NULL, d)) != 0)
         goto done;
+    read_events(R);
     if (select_lines(R) != 0) {
         dct_error(d, NULL, 0, "out of memory");
         rc = DCT_PLOT_EINPUT;
         goto done;
     }
-    char *dp = path_join(outdir, "plot-data.csv");
-    R->data = dp ? dct_afile_open(dp) : NULL;
-    if (!R->data) {
-        dct_error(d, dp ? dp : outdir, 0, "cannot create: %s",
-                  strerror(errno));
-        free(dp);
+    if (!(R->data = open_temp(outdir, "plot-data.csv", d))) {
         rc = DCT_PLOT_EOUTPUT;
         goto done;
     }
-    free(dp);
     if ((rc = read_rows(R, dct_afile_fp(R->data), d)) != 0)
         goto done;
     if (dct_afile_finish(R->data) != 0) {

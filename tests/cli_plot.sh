@@ -55,6 +55,7 @@ cat >"$tmp/gpwrap" <<EOF2
 printf '%s\n' "\$@" >>"$tmp/args"
 f=\$(printf '%s\n' "\$2" | tr ';' '\n' | sed -n "s/^datafile='\\(.*\\)'\$/\\1/p")
 case \$f in *plot-data.csv.tmp.*) head -n 1 "\$f" >"$tmp/header" ;; esac
+case \$f in *plot-margins.csv.tmp.*) cp "\$f" "$tmp/mkinds" ;; esac
 exec gnuplot "\$@"
 EOF2
 chmod +x "$tmp/gpwrap"
@@ -96,8 +97,79 @@ check "busway: its ampacity" grep -qx "p1_limname1='I ampacity 1500 A'" "$tmp/b"
 defs bus >"$tmp/v"
 check "bus: the band limits 760 V and 840 V" \
     sh -c "grep -qx \"p1_lim.='760'\" '$tmp/v' && grep -qx \"p1_lim.='840'\" '$tmp/v'"
+check "temperatures: the key names component, quantity and unit" \
+    grep -qx "p1_title1='A01 GPU hot-spot temperature \[degC\]'" "$tmp/t"
+check "temperatures: a GPU throttling panel (gpu_power_pct)" \
+    grep -qx "p4_title1='A0[1-8] GPU power \[%\]'" "$tmp/t"
+check "temperatures: no events, no markers" grep -qx "nev='0'" "$tmp/t"
+check "margins: a bar per kind, its worst member named" \
+    grep -q '^T_j_hot.throttle: A0[1-8] (worst of 8),degC,85,' "$tmp/mkinds"
+check "margins: not a bar per instance" \
+    test "$(grep -c '^T_j_hot.throttle' "$tmp/mkinds")" = 1
+check "margins: the kinds, binding first" \
+    test "$(sed -n 2p "$tmp/mkinds" | cut -d, -f1)" = \
+    "$(sed -n 2p "$tmp/run/margins.csv" | cut -d, -f1 | cut -d. -f2-): $(sed -n 2p "$tmp/run/margins.csv" | cut -d, -f2)$(
+        n=$(sed 1d "$tmp/run/margins.csv" | cut -d, -f1 | cut -d. -f2- | grep -cx "$(sed -n 2p "$tmp/run/margins.csv" | cut -d, -f1 | cut -d. -f2-)"); test "$n" -gt 1 && echo " (worst of $n)")"
 check "the plot data is gone" test ! -e "$tmp/wrapped/plot-data.csv" -a \
     "$(ls "$tmp/wrapped" | grep -c tmp)" = 0
+
+# --- event markers and distinct limit lines --------------------------------
+# A grid loss at 30 s and its return at 50 s: the scenario's events are
+# markers on every time-series plot, labelled; the margin crossings of
+# events.csv are not.
+cat >"$tmp/gl.xml" <<'EOF2'
+<scenario name="gl"><event t="30 s" fail="utility"/>
+<event t="50 s" restore="utility"/></scenario>
+EOF2
+run simulate "$site" --scenario "$tmp/gl.xml" --duration 60s -q --out "$tmp/glrun"
+check "simulate with a grid loss (exit $rc)" test "$rc" = 0 -o "$rc" = 1
+rm -f "$tmp/args"
+set +e
+DCTWIN_GNUPLOT="$tmp/gpwrap" "$DCTWIN" plot --format svg --out "$tmp/glplot" \
+    "$tmp/glrun" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+check "plot of the grid loss (exit $rc)" test "$rc" = 0
+grep "outfile='[^']*/grid\.svg\.tmp\." "$tmp/args" | tr ';' '\n' >"$tmp/g"
+check "grid: the grid loss at 30 s, a marker" grep -qx "ev1='30'" "$tmp/g"
+check "grid: its label" grep -qx "evname1='utility grid-loss'" "$tmp/g"
+check "grid: the return at 50 s" grep -qx "ev2='50'" "$tmp/g"
+check "grid: no margin crossings as markers" \
+    sh -c "! grep -q '^evname.*margin-violated' '$tmp/g'"
+check "grid: the markers drawn in the SVG" \
+    grep -q "utility grid-loss" "$tmp/glplot/grid.svg"
+# many events: at most 8 markers, the scenario's first, none of the
+# margin crossings (which come by the hundred)
+cp -R "$tmp/glrun" "$tmp/many"
+i=0
+while test $i -lt 40; do
+    echo "$((i + 1)),A0$((i % 8 + 1)),margin-violated:A01.T_j_hot.throttle"
+    i=$((i + 1))
+done >>"$tmp/many/events.csv"
+echo "55,ambient,set-dry-bulb" >>"$tmp/many/events.csv"
+(cd "$tmp/many" && sha256sum $(ls | grep -v '^manifest') >manifest.sha256)
+rm -f "$tmp/args"
+set +e
+DCTWIN_GNUPLOT="$tmp/gpwrap" "$DCTWIN" plot --out "$tmp/manyplot" \
+    "$tmp/many" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+grep "outfile='[^']*/grid\.png\.tmp\." "$tmp/args" | tr ';' '\n' >"$tmp/m"
+check "many events: plotted (exit $rc: $(cat "$tmp/err"))" test "$rc" = 0
+check "many events: the 3 scenario events, no crossings" \
+    sh -c "grep -qx \"nev='3'\" '$tmp/m' &&
+           grep -qx \"evname3='ambient set-dry-bulb'\" '$tmp/m'"
+# the y range holds every series and limit with room to spare: the
+# import falls to 0 kW during the loss, the contract is 1500 kW
+yr() { sed -n "s/^p1_$1='\(.*\)'\$/\1/p" "$tmp/g"; }
+check "grid: the y range spans 0 kW with room ($(yr ymin))" \
+    awk -v y="$(yr ymin)" 'BEGIN { exit !(y != "" && y < 0) }'
+check "grid: the y range spans the contract with room ($(yr ymax))" \
+    awk -v y="$(yr ymax)" 'BEGIN { exit !(y != "" && y > 1500) }'
+# the second limit of a panel (the trip after the throttle) in its own
+# colour, #7b3294
+check "temperatures: the second limit has its own colour" \
+    grep -qi "rgb(123, *50, *148)\|#7b3294" "$tmp/glplot/temperatures.svg"
 
 # --- SVG and PDF into --out -------------------------------------------------
 run plot --format svg --out "$tmp/svg/sub" "$tmp/run"

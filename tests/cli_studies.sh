@@ -192,11 +192,15 @@ check "sweep: 12 rows" test "$(($(wc -l <"$tmp/out") - 1))" -eq 12
 col=$(head -n 1 "$tmp/out" | tr ',' '\n' | grep -n '^T_j_hot.throttle_pct$' |
     cut -d: -f1)
 check "sweep: a junction margin column" test -n "$col"
-awk -F, -v c="$col" 'NR > 1 && $3 == 25 { print $2, $c }' "$tmp/out" \
-    >"$tmp/tj"
+# the table gives the margin in percent of its allowed range, which for
+# the junction runs from the CDU supply setpoint to t-soft (85 degC on
+# the GB200; MARGINS in dctwin-models(7)): back to kelvin,
+# margin = pct / 100 (85 - setpoint)
+awk -F, -v c="$col" 'NR > 1 && $3 == 25 { print $2, $c / 100 * (85 - $2) }' \
+    "$tmp/out" >"$tmp/tj"
 check "sweep: 6 setpoints at 25 degC" test "$(wc -l <"$tmp/tj")" -eq 6
 check "sweep: junction margin falls monotonically with the setpoint" \
-    awk 'NR > 1 && ($1 <= p1 || $2 > p2 + 1e-9) { bad = 1 }
+    awk 'NR > 1 && ($1 <= p1 || $2 > p2 + 1e-3) { bad = 1 }
          { p1 = $1; p2 = $2 } END { exit bad }' "$tmp/tj"
 check "sweep: 40 degC leaves less junction margin than 30 degC" \
     awk 'NR == 1 { a = $2 } END { exit !($2 < a - 1) }' "$tmp/tj"
