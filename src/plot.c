@@ -16,6 +16,7 @@
 #include "config.h"
 #include "plot.h"
 #include "atomic_file.h"
+#include "datapath.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -211,34 +212,13 @@ static char *find_gnuplot(void)
  * (malloc'd); NULL with an error recorded when it is nowhere. */
 static char *find_template(const char *name, char **dir, dct_diag *d)
 {
-    const char *env = getenv("DCTWIN_PLOTS_PATH");
-    sbuf dirs = {0};
-    if (env && *env) {
-        sb_add(&dirs, env);
-        sb_add(&dirs, ":");
-    }
-    /* a dctwin built in its source tree, not installed, finds the
-     * templates next to itself */
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *sl = strrchr(exe, '/');
-        if (sl) {
-            *sl = '\0';
-            sb_add(&dirs, exe);
-            sb_add(&dirs, "/plots:");
-        }
-    }
-    sb_add(&dirs, DCT_PKGDATADIR "/plots");
-    if (dirs.is_bad) {
-        free(dirs.s);
+    char *path = dct_datapath(DCT_DATA_PLOTS, ":");
+    if (!path) {
         dct_error(d, NULL, 0, "out of memory");
         return NULL;
     }
     char *save = NULL, *found = NULL;
-    char *copy = strdup(dirs.s);
-    for (char *t = copy ? strtok_r(copy, ":", &save) : NULL; t && !found;
+    for (char *t = strtok_r(path, ":", &save); t && !found;
          t = strtok_r(NULL, ":", &save)) {
         sbuf b = {0};
         sb_printf(&b, "%s/%s.gp", t, name);
@@ -254,13 +234,15 @@ static char *find_template(const char *name, char **dir, dct_diag *d)
             free(b.s);
         }
     }
-    if (!found)
+    if (!found) {
+        char *list = dct_datapath(DCT_DATA_PLOTS, ", ");
         dct_error(d, NULL, 0,
-                  "plot template '%s.gp' not found in %s (set "
+                  "plot template '%s.gp' not found: looked in %s (set "
                   "DCTWIN_PLOTS_PATH to the directory of the templates)",
-                  name, dirs.s);
-    free(copy);
-    free(dirs.s);
+                  name, list ? list : "(out of memory)");
+        free(list);
+    }
+    free(path);
     return found;
 }
 

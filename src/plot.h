@@ -12,9 +12,9 @@
  * Where things are found:
  *   gnuplot    $DCTWIN_GNUPLOT (a path, or a name searched on PATH), else
  *              "gnuplot" on PATH;
- *   templates  the directories of $DCTWIN_PLOTS_PATH (colon-separated), in
- *              order, then plots/ next to the running executable (a build
- *              in the source tree), then DCT_PKGDATADIR/plots.
+ *   templates  the plots search path of datapath.h: $DCTWIN_PLOTS_PATH,
+ *              then the source tree's plots/ (a build tree), then the
+ *              installed plots directory.
  *
  * A missing gnuplot is not an error: the functions return
  * DCT_PLOT_NO_GNUPLOT and record, once per process, the warning
