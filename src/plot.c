@@ -1481,8 +1481,10 @@ static void prun_free(prun *R)
     free(R->site);
 }
 
-int dct_plot_run(const char *rundir, const char *format, const char *outdir,
-                 dct_diag *d)
+/* dct_plot_run; with IS_DRY, dct_plot_read_run: everything but gnuplot
+ * and the files it would write. */
+static int plot_run(const char *rundir, const char *format,
+                    const char *outdir, int is_dry, dct_diag *d)
 {
     if (!dct_plot_is_format(format)) {
         dct_error(d, NULL, 0, "plot format '%s': expected png, svg or pdf",
@@ -1530,8 +1532,8 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
     }
     free(names);
     /* the data is all there: from here a missing gnuplot ends quietly */
-    char *exe = find_gnuplot();
-    if (!exe) {
+    char *exe = is_dry ? NULL : find_gnuplot();
+    if (!exe && !is_dry) {
         rc = no_gnuplot(d, rundir);
         goto done;
     }
@@ -1574,6 +1576,13 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
         rc = DCT_PLOT_EINPUT;
         goto done;
     }
+    if (is_dry) { /* the second pass, into nothing */
+        FILE *nul = fopen("/dev/null", "w");
+        rc = nul ? read_rows(R, nul, d) : DCT_PLOT_OK;
+        if (nul)
+            fclose(nul);
+        goto done;
+    }
     char *dp = path_join(outdir, "plot-data.csv");
     R->data = dp ? dct_afile_open(dp) : NULL;
     if (!R->data) {
@@ -1599,4 +1608,15 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
 done:
     prun_free(R);   /* removes the plot data */
     return rc;
+}
+
+int dct_plot_run(const char *rundir, const char *format, const char *outdir,
+                 dct_diag *d)
+{
+    return plot_run(rundir, format, outdir, 0, d);
+}
+
+int dct_plot_read_run(const char *rundir, dct_diag *d)
+{
+    return plot_run(rundir, "png", NULL, 1, d);
 }

@@ -87,6 +87,12 @@ int dct_plot_render(const char *template_name, const char *const *vars,
 int dct_plot_run(const char *rundir, const char *format, const char *outdir,
                  dct_diag *d);
 
+/* Read RUNDIR as dct_plot_run does (timeseries.csv twice, margins.csv,
+ * grid.csv, run.json) and check it, without gnuplot and writing nothing:
+ * for the fuzz target of the run-directory readers.  Returns DCT_PLOT_OK
+ * or a negative DCT_PLOT_E* with the error in D. */
+int dct_plot_read_run(const char *rundir, dct_diag *d);
+
 /* `dctwin plot RUNDIR [--format png|svg|pdf] [--out DIR]` (cli.c). */
 int dct_cmd_plot(int argc, char **argv);
 
