@@ -31,6 +31,7 @@
  *             bursts) at 10 s
  */
 #include "config.h"
+#include "suggest.h"
 #include "atomic_file.h"
 #include "cli.h"
 #include "component.h"
@@ -2332,6 +2333,7 @@ static int parse_args(rpt *R, int argc, char **argv)
             fprintf(stderr, "dctwin: bess-report: unknown option '%s' (see "
                             "'dctwin bess-report --help')\n",
                     argv[optind - 1]);
+            dct_suggest_option_hint("bess-report", lo, argv[optind - 1]);
             return DCT_EXIT_USAGE;
         }
     }

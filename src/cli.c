@@ -9,8 +9,10 @@
 #include "datapath.h"
 #include "diag.h"
 #include "plot.h"
+#include "redundancy.h"
 #include "schema.h"
 #include "site.h"
+#include "suggest.h"
 #include "units.h"
 
 #include <dirent.h>
@@ -38,6 +40,7 @@ int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_profile(int argc, char **argv);
 int dct_cmd_capacity(int argc, char **argv);
 int dct_cmd_bess_report(int argc, char **argv);
+int dct_cmd_outputs(int argc, char **argv);
 
 static const dct_cmd commands[] = {
     {"validate", "FILE...",
@@ -52,6 +55,9 @@ static const dct_cmd commands[] = {
     {"capacity", "SITE --add MODEL",
      "how many more racks of MODEL fit before a margin binds",
      dct_cmd_capacity},
+    {"outputs", "SITE [options]",
+     "list the output columns and margins a run of SITE would produce",
+     dct_cmd_outputs},
     {"bess-report", "SITE --bess ID",
      "BESS compliance checks: report.html, report.json, evidence, plots",
      dct_cmd_bess_report},
@@ -182,6 +188,7 @@ static int cmd_validate(int argc, char **argv)
         } else if (c == 's') {
             sets[n_sets++] = optarg;
         } else {
+            dct_suggest_option_hint("validate", opts, argv[optind - 1]);
             free(sets);
             return DCT_EXIT_USAGE;
         }
@@ -201,8 +208,11 @@ static int cmd_validate(int argc, char **argv)
             fprintf(stderr, "dctwin: %s: %zu error%s\n", argv[i], d.n_errors,
                     d.n_errors == 1 ? "" : "s");
             rc = DCT_EXIT_INPUT;
-        } else if (!quiet) {
-            summary(s);
+        } else {
+            if (!quiet)
+                summary(s);
+            fflush(stdout);
+            dct_redundancy_print(quiet ? NULL : stdout, stderr, s);
         }
         dct_site_free(s);
         dct_diag_clear(&d);
@@ -422,6 +432,12 @@ int dct_cli_main(int argc, char **argv)
             xmlCleanupParser();
             return rc;
         }
-    fprintf(stderr, "dctwin: unknown command '%s' (see dctwin --help)\n", a);
+    dct_suggest sg;
+    dct_suggest_init(&sg, a);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        dct_suggest_add(&sg, commands[i].name);
+    char hint[DCT_SUGGEST_MAX + 32];
+    fprintf(stderr, "dctwin: unknown command '%s'%s (see dctwin --help)\n",
+            a, dct_suggest_text(hint, sizeof hint, dct_suggest_best(&sg)));
     return DCT_EXIT_USAGE;
 }

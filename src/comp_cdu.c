@@ -19,6 +19,7 @@
  * Equations and sources: dctwin-models(7). */
 #include "config.h"
 #include "model_impl.h"
+#include "redundancy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,8 +153,8 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
             const double *rq = u->g->rack[i]->sc->q;
             heat += rq[DCT_RACK_F_LIQ] * rq[DCT_RACK_P_MAX];
         }
-        u->n_need = (int)fmax(ceil(heat / u->cap - 1e-9),
-                              ceil(u->g->mdot_design / u->ms_rated - 1e-9));
+        u->n_need = dct_cdu_units_needed(heat, u->g->mdot_design, u->cap,
+                                         u->ms_rated);
         char lab[64];
         snprintf(lab, sizeof lab, "CDUs of the group in service, %d needed",
                  u->n_need);

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 #include "component.h"
+#include "suggest.h"
 
 #include <string.h>
 
@@ -142,6 +143,16 @@ int dct_param_lookup(dct_type t, const char *name)
         if (strcmp(e->params[i].name, name) == 0)
             return (int)i;
     return -1;
+}
+
+const char *dct_param_suggest(dct_type t, const char *name)
+{
+    const dct_etype *e = &dct_etypes[t];
+    dct_suggest s;
+    dct_suggest_init(&s, name);
+    for (size_t i = 0; i < e->n_params; i++)
+        dct_suggest_add(&s, e->params[i].name);
+    return dct_suggest_best(&s);
 }
 
 /* Whether WORD is one of the space-separated words of LIST. */

@@ -501,7 +501,10 @@ typedef enum dct_type {
     X(BUSWAY, "busway", DCT_PK_REFS, "", 0, 0, NAN, "busway", 0,            \
       "busway (or busways, sharing the current) feeding the row")          \
     X(PROFILE, "profile", DCT_PK_STR, "", 0, 0, NAN, NULL, 0,               \
-      "load profile of the row's racks that name none")
+      "load profile of the row's racks that name none")                    \
+    X(CDU_REDUNDANCY, "cdu-redundancy", DCT_PK_ENUM, "", 0, 0, NAN,         \
+      "N|N+1|N+2|2N", 0, "redundancy of the row's CDU group: spare CDUs "   \
+      "beyond those its racks need by heat and by flow")
 
 #define DCT_RACK_PARAMS(X)                                                  \
     X(ID, "id", DCT_PK_IDS, "", 0, 0, NAN, NULL, 0,                         \
@@ -672,6 +675,9 @@ int dct_etype_lookup(const char *name, int *is_model);
 
 /* Index of parameter NAME in type T, or -1. */
 int dct_param_lookup(dct_type t, const char *name);
+/* The parameter of type T nearest to the misspelt NAME (suggest.h), or
+ * NULL. */
+const char *dct_param_suggest(dct_type t, const char *name);
 
 /* Whether CHILD may appear inside PARENT (model elements included). */
 int dct_etype_allows_child(dct_type parent, int parent_is_model,

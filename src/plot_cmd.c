@@ -1,6 +1,7 @@
 /* plot_cmd.c - `dctwin plot RUNDIR [--format png|svg|pdf] [--out DIR]`:
  * the plots of a run directory (plot.h does the work). */
 #include "config.h"
+#include "suggest.h"
 #include "atomic_file.h"
 #include "cli.h"
 #include "diag.h"
@@ -77,6 +78,7 @@ int dct_cmd_plot(int argc, char **argv)
             help();
             return DCT_EXIT_OK;
         default:
+            dct_suggest_option_hint("plot", opts, argv[optind - 1]);
             fprintf(stderr, "dctwin: plot: see 'dctwin plot --help'\n");
             return DCT_EXIT_USAGE;
         }

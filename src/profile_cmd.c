@@ -2,6 +2,7 @@
  * a rack can run, their parameters and sources, and u(t) (and, with a
  * site, the rack's power) as CSV on stdout. */
 #include "config.h"
+#include "suggest.h"
 #include "cli.h"
 #include "component.h"
 #include "datapath.h"
@@ -201,7 +202,10 @@ int dct_cmd_profile(int argc, char **argv)
             break;
         }
         case 'h': usage(stdout); return DCT_EXIT_OK;
-        default: usage(stderr); return DCT_EXIT_USAGE;
+        default:
+            dct_suggest_option_hint("profile", opts, argv[optind - 1]);
+            usage(stderr);
+            return DCT_EXIT_USAGE;
         }
     }
     if (optind >= argc) {

@@ -1,6 +1,7 @@
 /* scenario.c - read and check a scenario file (scenario.h). */
 #include "config.h"
 #include "scenario.h"
+#include "suggest.h"
 #include "profile.h"
 #include "units.h"
 #include "xmlread.h"
@@ -79,8 +80,11 @@ static void parse_set(dct_event *e, const char *text, const dct_site *s,
     } else {
         const dct_comp *c = dct_site_get(s, id);
         if (!c) {
+            char hint[DCT_SUGGEST_MAX + 32];
             dct_error(d, path, line, "set=\"%s\": '%s' is not a component "
-                      "of site %s", text, id, s->name ? s->name : "?");
+                      "of site %s%s", text, id, s->name ? s->name : "?",
+                      dct_suggest_text(hint, sizeof hint,
+                                       dct_site_suggest_id(s, id)));
             return;
         }
         t = c->type;
@@ -363,9 +367,12 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         const char *id = fa ? fa : re;
         if (id) {
             const dct_comp *c = dct_site_get(s, id);
+            char hint[DCT_SUGGEST_MAX + 32];
             if (!c)
                 dct_error(d, path, line, "'%s' is not a component of site "
-                          "%s", id, s->name ? s->name : "?");
+                          "%s%s", id, s->name ? s->name : "?",
+                          dct_suggest_text(hint, sizeof hint,
+                                           dct_site_suggest_id(s, id)));
             else if (!is_failable(c->type))
                 dct_error(d, path, line, "'%s' cannot fail: only a grid, "
                           "rectifier, busway, bess, generator, cdu, "

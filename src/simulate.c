@@ -26,6 +26,7 @@
 #include "solver.h"
 #include "units.h"
 #include "scenario.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -1276,6 +1277,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             help();
             return DCT_EXIT_OK;
         default:
+            dct_suggest_option_hint("simulate", opts, argv[optind - 1]);
             fprintf(stderr, "dctwin: simulate: see 'dctwin simulate "
                             "--help'\n");
             return DCT_EXIT_USAGE;

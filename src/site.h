@@ -114,6 +114,9 @@ size_t dct_site_find(const dct_site *s, dct_type t, const dct_comp **out,
 /* Instance with id ID (the first one in document order), or NULL.  Uses
  * the id index after dct_site_check, else a linear search. */
 const dct_comp *dct_site_get(const dct_site *s, const char *id);
+/* The id of an instance or a model nearest to the misspelt ID (suggest.h),
+ * or NULL. */
+const char *dct_site_suggest_id(const dct_site *s, const char *id);
 /* Model record of type T named NAME, or NULL. */
 const dct_comp *dct_site_model(const dct_site *s, dct_type t,
                                const char *name);

@@ -8,6 +8,7 @@
  * once, and the topology checks mark what they find in one pass. */
 #include "config.h"
 #include "site.h"
+#include "suggest.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -134,6 +135,16 @@ size_t dct_site_find(const dct_site *s, dct_type t, const dct_comp **out,
 const dct_comp *dct_site_get(const dct_site *s, const char *id)
 {
     return id ? lookup(s, id, -1) : NULL;
+}
+
+const char *dct_site_suggest_id(const dct_site *s, const char *id)
+{
+    dct_suggest sg;
+    dct_suggest_init(&sg, id);
+    for (size_t i = 0; i < s->n_comps; i++)
+        dct_suggest_add(&sg, s->comps[i]->id);
+    dct_suggest_add(&sg, "ambient");   /* --set and set= reach <ambient> */
+    return dct_suggest_best(&sg);
 }
 
 const dct_comp *dct_site_model(const dct_site *s, dct_type t,

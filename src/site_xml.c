@@ -22,6 +22,7 @@
 #include "config.h"
 #include "site.h"
 #include "datapath.h"
+#include "suggest.h"
 #include "schema.h"
 #include "units.h"
 
@@ -1417,9 +1418,12 @@ static void apply_set(parse_ctx *p, const char *assign)
         int i = dct_param_lookup(c->type, param);
         const dct_param *pr = i >= 0 ? &e->params[i] : NULL;
         if (!pr || (c->is_model && !(pr->flags & DCT_PF_MODEL))) {
+            char hint[DCT_SUGGEST_MAX + 32];
             dct_error(p->d, p->file, 0, "'%s': <%s> %s has no parameter "
-                      "'%s' (see dctwin-site(5))",
-                      assign, elem, c->id ? c->id : "", param);
+                      "'%s' (see dctwin-site(5))%s",
+                      assign, elem, c->id ? c->id : "", param,
+                      dct_suggest_text(hint, sizeof hint,
+                                       dct_param_suggest(c->type, param)));
             return;
         }
         if (pr->kind == DCT_PK_REF || pr->kind == DCT_PK_REFS ||
@@ -1432,9 +1436,15 @@ static void apply_set(parse_ctx *p, const char *assign)
         if (set_param(p, c, i, elem, val, 0) != 0)
             return;
     }
-    if (!n_hit)
+    if (!n_hit) {
+        char hint[DCT_SUGGEST_MAX + 32];
         dct_error(p->d, p->file, 0, "'%s': the site has no component or "
-                  "model named '%s'", assign, target);
+                  "model named '%s'%s", assign, target,
+                  dct_suggest_text(hint, sizeof hint,
+                                   is_glob ? NULL
+                                           : dct_site_suggest_id(p->site,
+                                                                 target)));
+    }
 }
 
 /* Add N racks of MODEL to ROW (NULL: the first row), named

@@ -13,6 +13,10 @@
 #define POWER_MAX 9         /* largest |power| written on one factor */
 #define EXP_MAX 24          /* largest |exponent| of a base unit overall */
 #define DEGC_OFFSET 273.15
+/* degree Fahrenheit: T[K] = (T[degF] + 459.67) * 5/9 (NIST SP 811, 2008,
+ * B.9) */
+#define DEGF_SCALE (5.0 / 9.0)
+#define DEGF_OFFSET (459.67 * 5.0 / 9.0)
 
 /* --- tables ---------------------------------------------------------------- */
 
@@ -20,34 +24,77 @@ typedef struct unit_sym {
     const char *sym;
     double scale;           /* SI value of one unit */
     signed char e[5];       /* m, kg, s, A, K */
-    int prefixable;
+    unsigned char flags;    /* U_PREFIX, U_POWER */
 } unit_sym;
 
+#define U_PREFIX 1          /* takes an SI prefix */
+#define U_POWER 2           /* takes a power */
+#define U_ALL (U_PREFIX | U_POWER)
+
+/* Customary units (US gallon, foot, BTU, ton of refrigeration): NIST
+ * SP 811 (2008), Appendix B.8-B.9: 1 ft = 0.3048 m; 1 gal (US) =
+ * 3.785411784e-3 m3; 1 Btu_IT = 1055.05585262 J; 1 ton of refrigeration =
+ * 12,000 Btu_IT/h = 3516.853 W. */
+#define FT_M 0.3048
+#define GAL_M3 3.785411784e-3
+#define BTU_J 1055.05585262
+
 static const unit_sym SYMS[] = {
-    { "m",    1.0,            {  1,  0,  0,  0,  0 }, 1 },
-    { "g",    1e-3,           {  0,  1,  0,  0,  0 }, 1 },
-    { "s",    1.0,            {  0,  0,  1,  0,  0 }, 1 },
-    { "min",  60.0,           {  0,  0,  1,  0,  0 }, 1 },
-    { "h",    3600.0,         {  0,  0,  1,  0,  0 }, 1 },
-    { "A",    1.0,            {  0,  0,  0,  1,  0 }, 1 },
-    { "K",    1.0,            {  0,  0,  0,  0,  1 }, 1 },
-    { "W",    1.0,            {  2,  1, -3,  0,  0 }, 1 },
-    { "J",    1.0,            {  2,  1, -2,  0,  0 }, 1 },
-    { "Wh",   3600.0,         {  2,  1, -2,  0,  0 }, 1 },
-    { "V",    1.0,            {  2,  1, -3, -1,  0 }, 1 },
-    { "F",    1.0,            { -2, -1,  4,  2,  0 }, 1 },
-    { "Ohm",  1.0,            {  2,  1, -3, -2,  0 }, 1 },
-    { "Pa",   1.0,            { -1,  1, -2,  0,  0 }, 1 },
-    { "bar",  1e5,            { -1,  1, -2,  0,  0 }, 1 },
-    { "psi",  6894.757293168, { -1,  1, -2,  0,  0 }, 1 },
-    { "L",    1e-3,           {  3,  0,  0,  0,  0 }, 1 },
-    { "Hz",   1.0,            {  0,  0, -1,  0,  0 }, 1 },
-    { "N",    1.0,            {  1,  1, -2,  0,  0 }, 1 },
-    { "C",    1.0,            {  0,  0,  1,  1,  0 }, 1 },
-    { "Ah",   3600.0,         {  0,  0,  1,  1,  0 }, 1 },
+    { "m",    1.0,            {  1,  0,  0,  0,  0 }, U_ALL },
+    { "g",    1e-3,           {  0,  1,  0,  0,  0 }, U_ALL },
+    { "s",    1.0,            {  0,  0,  1,  0,  0 }, U_ALL },
+    { "min",  60.0,           {  0,  0,  1,  0,  0 }, U_ALL },
+    { "h",    3600.0,         {  0,  0,  1,  0,  0 }, U_ALL },
+    { "A",    1.0,            {  0,  0,  0,  1,  0 }, U_ALL },
+    { "K",    1.0,            {  0,  0,  0,  0,  1 }, U_ALL },
+    { "W",    1.0,            {  2,  1, -3,  0,  0 }, U_ALL },
+    { "J",    1.0,            {  2,  1, -2,  0,  0 }, U_ALL },
+    { "Wh",   3600.0,         {  2,  1, -2,  0,  0 }, U_ALL },
+    { "V",    1.0,            {  2,  1, -3, -1,  0 }, U_ALL },
+    { "F",    1.0,            { -2, -1,  4,  2,  0 }, U_ALL },
+    { "Ohm",  1.0,            {  2,  1, -3, -2,  0 }, U_ALL },
+    { "Pa",   1.0,            { -1,  1, -2,  0,  0 }, U_ALL },
+    { "bar",  1e5,            { -1,  1, -2,  0,  0 }, U_ALL },
+    { "psi",  6894.757293168, { -1,  1, -2,  0,  0 }, U_ALL },
+    { "L",    1e-3,           {  3,  0,  0,  0,  0 }, U_ALL },
+    { "Hz",   1.0,            {  0,  0, -1,  0,  0 }, U_ALL },
+    { "N",    1.0,            {  1,  1, -2,  0,  0 }, U_ALL },
+    { "C",    1.0,            {  0,  0,  1,  1,  0 }, U_ALL },
+    { "Ah",   3600.0,         {  0,  0,  1,  1,  0 }, U_ALL },
+    { "ft",   FT_M,           {  1,  0,  0,  0,  0 }, U_POWER },
+    { "gal",  GAL_M3,         {  3,  0,  0,  0,  0 }, 0 },
+    { "gpm",  GAL_M3 / 60.0,  {  3,  0, -1,  0,  0 }, 0 },
+    { "CFM",  FT_M * FT_M * FT_M / 60.0, {  3,  0, -1,  0,  0 }, 0 },
+    { "BTU",  BTU_J,          {  2,  1, -2,  0,  0 }, 0 },
+    { "ton",  12000.0 * BTU_J / 3600.0, {  2,  1, -3,  0,  0 }, 0 },
     { "%",    0.01,           {  0,  0,  0,  0,  0 }, 0 },
     { "1",    1.0,            {  0,  0,  0,  0,  0 }, 0 },
 };
+
+/* Absolute temperature scales: affine, whole-expression units only. */
+typedef struct unit_affine {
+    const char *sym;
+    double scale, offset;   /* T[K] = T * scale + offset */
+} unit_affine;
+
+static const unit_affine AFFINE[] = {
+    { "degC", 1.0, DEGC_OFFSET },
+    { "\xc2\xb0" "C", 1.0, DEGC_OFFSET },        /* U+00B0 'C' */
+    { "\xe2\x84\x83", 1.0, DEGC_OFFSET },         /* U+2103 */
+    { "degF", DEGF_SCALE, DEGF_OFFSET },
+    { "\xc2\xb0" "F", DEGF_SCALE, DEGF_OFFSET },  /* U+00B0 'F' */
+    { "\xe2\x84\x89", DEGF_SCALE, DEGF_OFFSET },  /* U+2109 */
+};
+
+static const unit_affine *find_affine(const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof AFFINE / sizeof AFFINE[0]; i++)
+        if (strcmp(AFFINE[i].sym, s) == 0)
+            return &AFFINE[i];
+    return NULL;
+}
 
 typedef struct unit_prefix {
     char c;
@@ -203,6 +250,12 @@ static int parse_factor(const char **pp, const char *whole, int sign,
 
     if (*p == '%' || *p == '1') {
         p++;
+    } else if ((unsigned char)*p >= 0x80) {
+        /* a degree sign: only whole-expression temperatures take it */
+        set_err(err, errlen, "bad unit '%s': a degree sign ('\xc2\xb0" "C', "
+                "'\xc2\xb0" "F') stands alone as an absolute temperature; "
+                "other units use 'K'", whole);
+        return -1;
     } else if (is_alpha(*p)) {
         while (is_alpha(*p))
             p++;
@@ -221,17 +274,20 @@ static int parse_factor(const char **pp, const char *whole, int sign,
     if (sym == NULL && len > 1 && (pre = find_prefix(name[0])) != NULL)
         sym = find_sym(name + 1, len - 1);
     if (sym == NULL) {
-        if ((len == 4 && memcmp(name, "degC", 4) == 0)
-            || (len == 5 && find_prefix(name[0]) != NULL
-                && memcmp(name + 1, "degC", 4) == 0)) {
-            set_err(err, errlen, "bad unit '%s': 'degC' takes no prefix or "
-                    "power and cannot be combined with other units", whole);
+        const char *deg = len >= 4 ? name + len - 4 : NULL;
+
+        if (deg != NULL && (memcmp(deg, "degC", 4) == 0
+                            || memcmp(deg, "degF", 4) == 0)
+            && (len == 4 || (len == 5 && find_prefix(name[0]) != NULL))) {
+            set_err(err, errlen, "bad unit '%s': '%.4s' takes no prefix or "
+                    "power and cannot be combined with other units", whole,
+                    deg);
             return -1;
         }
         set_err(err, errlen, "unknown unit '%s'", whole);
         return -1;
     }
-    if (pre != NULL && !sym->prefixable) {
+    if (pre != NULL && !(sym->flags & U_PREFIX)) {
         set_err(err, errlen, "unknown unit '%s'", whole);
         return -1;
     }
@@ -241,7 +297,7 @@ static int parse_factor(const char **pp, const char *whole, int sign,
         int neg = 0;
         int caret = (*p == '^');
 
-        if (!sym->prefixable) {
+        if (!(sym->flags & U_POWER)) {
             set_err(err, errlen, "bad unit '%s': '%s' takes no power",
                     whole, sym->sym);
             return -1;
@@ -319,12 +375,13 @@ int dct_unit_parse(const char *unit, dct_dim *dim, double *scale,
         return -1;
     }
 
-    if (strcmp(buf, "degC") == 0) {
+    const unit_affine *aff = find_affine(buf);
+    if (aff != NULL) {
         memset(dim, 0, sizeof *dim);
         dim->e[4] = 1;
         dim->is_abs_temp = 1;
-        *scale = 1.0;
-        *offset = DEGC_OFFSET;
+        *scale = aff->scale;
+        *offset = aff->offset;
         return 0;
     }
 

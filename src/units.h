@@ -9,9 +9,11 @@
  *
  * A dimension is the vector of exponents of the SI base units
  * (m, kg, s, A, K).  Absolute temperature is kept apart from a temperature
- * difference: "degC" is only accepted where an absolute temperature is
- * expected (it is an affine unit: T[K] = T[degC] + 273.15), while "K" is
- * accepted for both.  "%" is the dimensionless factor 0.01.
+ * difference: "degC" and "degF" (also written with the degree sign) are
+ * only accepted where an absolute temperature is expected (affine units:
+ * T[K] = T[degC] + 273.15 = (T[degF] + 459.67) 5/9), while "K" is accepted
+ * for both.  "%" is the dimensionless factor 0.01.  US customary units for
+ * plant data sheets: ft, gal, gpm, CFM, BTU, ton (of refrigeration).
  */
 #ifndef DCT_UNITS_H
 #define DCT_UNITS_H
@@ -29,7 +31,8 @@ typedef struct dct_dim {
 
 /* Parse a unit expression UNIT (e.g. "kW", "L/min", "degC") into its
  * dimension DIM, SI scale factor *SCALE and offset *OFFSET, so that
- * value_SI = value * scale + offset.  An offset is non-zero only for degC.
+ * value_SI = value * scale + offset.  An offset is non-zero only for an
+ * absolute temperature scale (degC, degF).
  * Returns 0, or -1 with a message (at most ERRLEN bytes, NUL-terminated)
  * in ERR saying what is wrong ("unknown unit 'kWW'"). */
 int dct_unit_parse(const char *unit, dct_dim *dim, double *scale,

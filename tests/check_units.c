@@ -140,6 +140,35 @@ START_TEST(test_unit_degc)
 }
 END_TEST
 
+/* --- customary units and degree signs (NIST SP 811, 2008, App. B) -------- */
+
+START_TEST(test_customary)
+{
+    /* Fahrenheit: 95 degF = 35 degC; -40 is the same on both scales;
+     * 32 degF freezes water. */
+    OK("95 degF", "degC", 308.15);
+    OK("-40degF", "degC", 233.15);
+    OK("32 \xc2\xb0" "F", "degC", 273.15);
+    OK("212 \xe2\x84\x89", "degC", 373.15);
+    OK("35 \xc2\xb0" "C", "degC", 308.15);
+    OK("35\xe2\x84\x83", "degC", 308.15);
+    /* flows: a US gallon is 231 in3 = 3.785411784 L; a foot 0.3048 m */
+    OK("264.172052358 gpm", "L/min", 1000.0 / 60000.0 * 1.0);
+    OK("1 gpm", "m3/s", 3.785411784e-3 / 60.0);
+    OK("1000 CFM", "m3/s", 1000.0 * 0.028316846592 / 60.0);
+    OK("1 ft3/min", "m3/s", 0.028316846592 / 60.0);
+    OK("2 gal/min", "m3/s", 2.0 * 3.785411784e-3 / 60.0);
+    /* refrigeration: 1 ton = 12,000 Btu/h = 3.516853 kW */
+    OK("1 ton", "W", 3516.8528420666667);
+    OK("12000 BTU/h", "W", 3516.8528420666667);
+    OK("0.5 psi", "Pa", 3447.378646584);
+    /* a temperature difference takes K, not a degree */
+    BAD("5 degF", "K", "absolute temperature");
+    BAD("5 \xc2\xb0" "C", "K", "absolute temperature");
+    BAD("3 ton", "L/min", "wrong dimension");
+}
+END_TEST
+
 /* --- dct_unit_parse: refused expressions ------------------------------------ */
 
 typedef struct bad_unit {
@@ -155,6 +184,13 @@ static const bad_unit BAD_UNITS[] = {
     { "degC/s",   "'degC' takes no prefix" },
     { "W*degC",   "'degC' takes no prefix" },
     { "DEGC",     "unknown unit" },
+    { "kdegF",    "'degF' takes no prefix" },
+    { "degF/W",   "'degF' takes no prefix" },
+    { "\xc2\xb0" "C/W", "a degree sign" },
+    { "W/\xc2\xb0" "C", "a degree sign" },
+    { "kgpm",     "unknown unit" },
+    { "kton",     "unknown unit" },
+    { "gal2",     "takes no power" },
     { "w",        "unknown unit 'w'" },      /* case-sensitive */
     { "ohm",      "unknown unit" },
     { "d",        "unknown unit 'd'" },      /* no day */
@@ -504,6 +540,7 @@ static Suite *units_suite(void)
     tcase_add_loop_test(tc, test_unit_symbols, 0,
                         (int)(sizeof SYM_CASES / sizeof SYM_CASES[0]));
     tcase_add_test(tc, test_unit_degc);
+    tcase_add_test(tc, test_customary);
     tcase_add_loop_test(tc, test_unit_bad, 0,
                         (int)(sizeof BAD_UNITS / sizeof BAD_UNITS[0]));
     tcase_add_test(tc, test_unit_length_limit);

@@ -384,6 +384,52 @@ if no_crash "deep nesting" && [ "$rc" -eq 3 ]; then ok; else
     fail "100000 nested elements: exit status $rc, expected 3"
 fi
 
+# ------------------------------------------- 4b. redundant groups
+# The reference hall: two CDU groups of three MCDU-70 declared N+1.  By
+# hand: a group's 36 GB200 racks put 36 x 0.87 x 132 kW = 4.134 MW into
+# the liquid (2 x 2.5 MW carry it) at 36 x 2.667 L/s x 1012.5 kg/m3 =
+# 96.0 kg/s (2 x 63.3 kg/s carry it): 2 needed, 3 installed.
+hall="$top_srcdir/sites/reference-hall.xml"
+set +e
+"$DCTWIN" validate "$hall" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+row=$(grep 'CDU group of cdu-ab1' "$tmp/out" || true)
+set -- $row
+if [ "$rc" -eq 0 ] && [ "${5:-}" = 3 ] && [ "${6:-}" = 2 ] && [ "${7:-}" = N+1 ] &&
+    [ "${8:-}" = 4.134 ] && [ "${10:-}" = 96.0 ]; then ok; else
+    fail "reference hall: CDU group row '$row' (exit $rc), expected 3 installed, 2 needed, N+1, 4.134 MW, 96.0 kg/s"
+fi
+if [ ! -s "$tmp/err" ]; then ok; else
+    fail "reference hall: a warning where the groups hold: $(cat "$tmp/err")"
+fi
+# one CDU group, every pump line and the generators: each kind listed
+for kind in 'pumps of cdu-ab1 .. cdu-cd3, each' 'sst (rectifiers)' \
+    'dry (heat rejection)' 'hall (CRAHs)' 'gen (generators)'; do
+    if grep -qF "$kind" "$tmp/out"; then ok; else
+        fail "reference hall: no redundancy row '$kind'"
+    fi
+done
+# N+2 declared where one spare stands: a warning at the row's line, also
+# with -q, and still valid (exit 0)
+line=$(grep -n '<row id="A"' "$hall" | cut -d: -f1)
+set +e
+"$DCTWIN" validate -q --set A.cdu-redundancy=N+2 "$hall" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+if [ "$rc" -eq 0 ] && grep -qF "reference-hall.xml:$line: warning: CDU group of cdu-ab1: 3 installed as N+2, 2 needed: the declared spares are not there" "$tmp/err" &&
+    [ ! -s "$tmp/out" ]; then ok; else
+    fail "N+2 on row A: exit $rc, stderr '$(cat "$tmp/err")'"
+fi
+# too few units for the load: one dry cooler of 600 kW for 8.3 MW
+set +e
+"$DCTWIN" validate --set dry.count=1 --set dry.redundancy=N "$hall" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+if [ "$rc" -eq 0 ] && grep -q 'warning: dry (heat rejection): 1 installed as N, 14 needed: too few units' "$tmp/err"; then ok; else
+    fail "one dry cooler: exit $rc, stderr '$(cat "$tmp/err")'"
+fi
+
 # -------------------------------------------------------- 5. valgrind
 if [ "${DCTWIN_VALGRIND:-0}" = 1 ]; then
     if command -v valgrind >/dev/null 2>&1; then
