@@ -124,21 +124,23 @@ for t in $FUZZ_TARGETS; do
             -dict="$base/dctwin.dict" -print_final_stats=1 \
             -artifact_prefix="$crashes/" "$corpus" "$seeds/$t" \
             >"$log" 2>&1 || true
-        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1 || true)
         ;;
     afl)
         rm -rf "$out/afl/$t"
+        mkdir -p "$out/afl"
         AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
         AFL_NO_AFFINITY=1 AFL_SKIP_BIN_CHECK=0 \
             nice -n "$FUZZ_NICE" afl-fuzz -i "$seeds/$t" -o "$out/afl/$t" \
             -V "$FUZZ_SECONDS" -t 10000 -m none -x "$base/dctwin.dict" \
             -- "$out/fuzz_$t" >"$log" 2>&1 || true
         st=$out/afl/$t/default/fuzzer_stats
-        execs=$(sed -n 's/^execs_done *: *//p' "$st" 2>/dev/null)
+        execs=$(sed -n 's/^execs_done *: *//p' "$st" 2>/dev/null || true)
         for f in "$out/afl/$t"/default/crashes/id:* "$out/afl/$t"/default/hangs/id:*; do
-            [ -f "$f" ] && cp "$f" "$crashes/$(basename "$(dirname "$f")")-$(basename "$f" | tr ':,' '__')"
+            [ -f "$f" ] || continue
+            cp "$f" "$crashes/$(basename "$(dirname "$f")")-$(basename "$f" | tr ':,' '__')"
         done
-        [ -d "$out/afl/$t/default/queue" ] && cp "$out/afl/$t"/default/queue/id:* "$corpus/" 2>/dev/null
+        cp "$out/afl/$t"/default/queue/id:* "$corpus/" 2>/dev/null || true
         ;;
     esac
     n_new=$(( $(ls "$crashes" | wc -l) - n_before ))
