@@ -10,6 +10,7 @@
  */
 #include "config.h"
 #include "atomic_file.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Longest temporary path kept in the registry, NUL included. */
@@ -33,6 +35,12 @@ struct dct_afile {
 
 static volatile sig_atomic_t reg_used[DCT_AFILE_MAX];
 static char reg_tmp[DCT_AFILE_MAX][AFILE_PATH_MAX];
+
+/* tracked directories: depth + 1 when in use (0 free), path */
+static volatile sig_atomic_t dir_used[DCT_AFILE_MAX];
+static char dir_path[DCT_AFILE_MAX][AFILE_PATH_MAX];
+/* tracked children: pid, 0 when free */
+static volatile sig_atomic_t child_pid[DCT_AFILE_MAX];
 
 static int reg_take(const char *path)
 {
@@ -133,7 +141,7 @@ int dct_afile_finish(dct_afile *af)
 int dct_afile_commit(dct_afile *af)
 {
     int rc = dct_afile_finish(af);
-    if (rc == 0 && rename(reg_tmp[af->slot], af->path) != 0)
+    if (rc == 0 && dct_fs_rename(reg_tmp[af->slot], af->path) != 0)
         rc = -1;
     int e = errno;
     if (rc != 0)
@@ -159,12 +167,74 @@ void dct_afile_abort(dct_afile *af)
     errno = e;
 }
 
-/* Async-signal-safe: unlink() and _exit() only. */
+int dct_afile_track_dir(const char *dir, int max_depth)
+{
+    /* the highest free slot above every used one: removal runs from
+     * the top down, the last registered first */
+    int top = DCT_AFILE_MAX;
+    while (top > 0 && !dir_used[top - 1])
+        top--;
+    if (top == DCT_AFILE_MAX) {
+        errno = EMFILE;
+        return -1;
+    }
+    size_t n = strlen(dir);
+    if (n >= AFILE_PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(dir_path[top], dir, n + 1);
+    dir_used[top] = max_depth + 1;
+    return top;
+}
+
+void dct_afile_untrack_dir(int slot)
+{
+    if (slot >= 0 && slot < DCT_AFILE_MAX)
+        dir_used[slot] = 0;
+}
+
+int dct_afile_track_child(int pid)
+{
+    for (int i = 0; i < DCT_AFILE_MAX; i++)
+        if (!child_pid[i]) {
+            child_pid[i] = pid;
+            return 0;
+        }
+    errno = EMFILE;
+    return -1;
+}
+
+void dct_afile_untrack_child(int pid)
+{
+    for (int i = 0; i < DCT_AFILE_MAX; i++)
+        if (child_pid[i] == pid)
+            child_pid[i] = 0;
+}
+
+/* Async-signal-safe: kill, waitpid, unlink, the calls of
+ * dct_fs_remove_tree and _exit only. */
 static void on_signal(int signo)
 {
+    /* the children first: nothing may write into what is removed next */
+    for (int i = 0; i < DCT_AFILE_MAX; i++)
+        if (child_pid[i]) {
+            pid_t p = (pid_t)child_pid[i];
+            kill(-p, SIGKILL);
+            kill(p, SIGKILL);
+            while (waitpid(p, NULL, 0) < 0 && errno == EINTR)
+                ;
+        }
     for (int i = 0; i < DCT_AFILE_MAX; i++)
         if (reg_used[i])
             unlink(reg_tmp[i]);
+    for (int i = DCT_AFILE_MAX; i-- > 0;)
+        if (dir_used[i]) {
+            if (dir_used[i] > 1)
+                dct_fs_remove_tree(dir_path[i], (int)dir_used[i] - 1);
+            else
+                rmdir(dir_path[i]);
+        }
     _exit(128 + signo);
 }
 

@@ -53,8 +53,23 @@ int dct_afile_commit(dct_afile *af);
 /* Close and unlink the temporary; frees AF.  NULL is a no-op. */
 void dct_afile_abort(dct_afile *af);
 
-/* Install SIGINT and SIGTERM handlers that unlink every registered
- * temporary and _exit(128 + signo).  Returns 0 or -1 with errno. */
+/* Directories and child processes the signal handler also cleans up.
+ * dct_afile_track_dir registers DIR (copied) to be removed with what it
+ * holds, MAX_DEPTH levels deep (0: only when empty, as rmdir); returns a
+ * slot for dct_afile_untrack_dir, or -1 with errno (ENAMETOOLONG,
+ * EMFILE).  Directories are removed last registered first.
+ * dct_afile_track_child registers the process group of child PID (a
+ * child made leader of its own group) to be killed with SIGKILL and
+ * reaped; returns 0, or -1 (EMFILE) when DCT_AFILE_MAX children are
+ * tracked.  Untracking a slot of -1 or a PID not tracked is a no-op. */
+int dct_afile_track_dir(const char *dir, int max_depth);
+void dct_afile_untrack_dir(int slot);
+int dct_afile_track_child(int pid);
+void dct_afile_untrack_child(int pid);
+
+/* Install SIGINT and SIGTERM handlers that kill and reap every tracked
+ * child, unlink every registered temporary, remove every tracked
+ * directory and _exit(128 + signo).  Returns 0 or -1 with errno. */
 int dct_afile_install_signal_handlers(void);
 
 /* fsync directory DIR so that renames into it are durable.  Returns 0 or

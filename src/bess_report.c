@@ -38,8 +38,10 @@
 #include "criteria.h"
 #include "datapath.h"
 #include "diag.h"
+#include "escape.h"
 #include "fsutil.h"
 #include "plot.h"
+#include "rundir.h"
 #include "sigproc.h"
 #include "textout.h"
 #include "site.h"
@@ -59,6 +61,7 @@
 int dct_cmd_simulate(int argc, char **argv);
 
 #define MAX_IDS 16
+#define MAX_SETS 64   /* --set options */
 #define PATH_N 4096
 #define DR_CAP_NONE "9e9W"   /* peak-shave cap far above any load */
 /* [s] the report's stimuli start after this hold at their first level:
@@ -184,7 +187,7 @@ typedef struct runinfo {
 
 typedef struct rpt {
     const char *site_path, *bess_id, *crit_path, *profile, *out, *fmt;
-    char *sets[64];
+    char *sets[MAX_SETS];
     int n_sets, quiet;
     unsigned long seed;
     dct_site *site;
@@ -198,7 +201,7 @@ typedef struct rpt {
     double p_idle_sum, p_max_sum;
     double day_train_s;       /* seconds of training in the day profile */
     runinfo run[N_RUNS];
-    result res[N_CHECKS + 16];
+    result *res;              /* one per check of the criteria file */
     size_t n_res;
     int no_gnuplot;
     dct_diag d;
@@ -428,14 +431,17 @@ static void judge(result *r)
 
 /* ----------------------------------------------------------- the site */
 
-static const char *add_id(const char **v, int *n, const char *id)
+/* Add ID to the list V of *N ids (at most MAX_IDS) unless there; sets
+ * *IS_FULL when it does not fit. */
+static void add_id(const char **v, int *n, const char *id, int *is_full)
 {
     for (int k = 0; k < *n; k++)
         if (strcmp(v[k], id) == 0)
-            return v[k];
+            return;
     if (*n < MAX_IDS)
         v[(*n)++] = id;
-    return id;
+    else
+        *is_full = 1;
 }
 
 /* Cell OCV at SOC from the battery's table (linear). */
@@ -490,6 +496,7 @@ static int read_site(rpt *R)
     R->band_low = R->bus->q[DCT_DC_BUS_BAND_LOW];
     R->contract = 0;
     R->ramp_limit = NAN;
+    int is_full = 0;
     for (size_t i = 0; i < s->n_comps; i++) {
         const dct_comp *c = s->comps[i];
         if (c->is_model)
@@ -498,7 +505,7 @@ static int read_site(rpt *R)
             c->ref[DCT_RECTIFIER_BUS].v[0] == R->bus) {
             const dct_comp *g = c->ref[DCT_RECTIFIER_GRID].v[0];
             int n0 = R->n_grids;
-            add_id(R->grids, &R->n_grids, g->id);
+            add_id(R->grids, &R->n_grids, g->id, &is_full);
             if (R->n_grids > n0) {
                 R->contract += g->q[DCT_GRID_CONTRACT];
                 double rl = g->q[DCT_GRID_RAMP_LIMIT];
@@ -509,11 +516,13 @@ static int read_site(rpt *R)
             if (R->n_rects < MAX_IDS) {
                 R->rect_count[R->n_rects] = (int)c->q[DCT_RECTIFIER_COUNT];
                 R->rects[R->n_rects++] = c->id;
+            } else {
+                is_full = 1;
             }
         }
         if (c->type == DCT_T_GENERATOR &&
             c->ref[DCT_GENERATOR_BUS].v[0] == R->bus) {
-            add_id(R->gens, &R->n_gens, c->id);
+            add_id(R->gens, &R->n_gens, c->id, &is_full);
             R->gen_rating +=
                 c->q[DCT_GENERATOR_COUNT] * c->q[DCT_GENERATOR_RATING];
         }
@@ -522,6 +531,13 @@ static int read_site(rpt *R)
             R->p_idle_sum += c->q[DCT_RACK_P_IDLE];
             R->p_max_sum += c->q[DCT_RACK_P_MAX];
         }
+    }
+    if (is_full) {
+        fprintf(stderr, "dctwin: bess-report: %s: bus '%s' has more than %d "
+                        "grids, rectifier groups or generators; the report "
+                        "handles at most %d of each\n",
+                R->site_path, R->bus->id, MAX_IDS, MAX_IDS);
+        return DCT_EXIT_INPUT;
     }
     if (R->n_grids == 0 || R->n_racks == 0) {
         fprintf(stderr, "dctwin: bess-report: %s: battery '%s' is on bus "
@@ -639,7 +655,7 @@ static void sb_events(sbuf *b, const char *const *ids, int n, double t,
 static int simulate(rpt *R, int k, const char *duration, const char *step)
 {
     runinfo *ri = &R->run[k];
-    char *av[160];
+    char *av[24 + 2 * MAX_SETS];   /* 21 fixed at most, 2 per --set */
     int ac = 0;
     char probe[2048];
     size_t pn = 0;
@@ -652,7 +668,14 @@ static int simulate(rpt *R, int k, const char *duration, const char *step)
         pn += (size_t)snprintf(probe + pn, sizeof probe - pn, ",%s.P_kW",
                                R->gens[g]);
     if (k == RUN_LOSS && pn < sizeof probe)
-        snprintf(probe + pn, sizeof probe - pn, ",*.P_unserved_kW");
+        pn += (size_t)snprintf(probe + pn, sizeof probe - pn,
+                               ",*.P_unserved_kW");
+    if (pn >= sizeof probe) {
+        fprintf(stderr, "dctwin: bess-report: the ids of the bus's grids "
+                        "and generators are longer than the %zu bytes of a "
+                        "probe list\n", sizeof probe - 1);
+        return DCT_EXIT_INPUT;
+    }
     snprintf(ri->dir, sizeof ri->dir, "%s/runs/%s", R->out,
              run_defs[k].name);
     av[ac++] = "simulate";
@@ -697,6 +720,16 @@ static int simulate(rpt *R, int k, const char *duration, const char *step)
     optind = 0;
     ri->rc = dct_cmd_simulate(ac, av);
     ri->done = 1;
+    if (ri->rc == DCT_EXIT_OK || ri->rc == DCT_EXIT_MARGIN) {
+        /* only a complete run directory is read */
+        dct_diag dd;
+        dct_diag_init(&dd);
+        if (dct_rundir_check(ri->dir, NULL, 0, &dd) != 0) {
+            dct_diag_print(&dd, stderr);
+            ri->rc = DCT_EXIT_INPUT;
+        }
+        dct_diag_clear(&dd);
+    }
     char path[PATH_N + 32];
     snprintf(path, sizeof path, "%s/timeseries.csv", ri->dir);
     if ((ri->rc == DCT_EXIT_OK || ri->rc == DCT_EXIT_MARGIN) &&
@@ -1711,7 +1744,12 @@ static int do_run(rpt *R, int k)
         break;
     }
     case RUN_LIMIT: {
-        double us = u_swing > 0 ? fmin(1, 1.3 * R->p_bess / u_swing) : 1;
+        /* a step from idle (u = 0) of 1.3 x the battery's power: u is a
+         * fraction of p-max (dctwin-models(7), LOAD PROFILES) */
+        double us = u_swing > 0
+                        ? fmin(1, (R->p_idle_sum + 1.3 * R->p_bess) /
+                                      R->p_max_sum)
+                        : 1;
         t[0] = 0, x[0] = 0;
         t[1] = T_HOLD, x[1] = 0;
         t[2] = T_HOLD + 0.001, x[2] = us;
@@ -1725,7 +1763,7 @@ static int do_run(rpt *R, int k)
             return DCT_EXIT_OUTPUT;
         /* a demand-response hour: the grid import cut by 30 % of the
          * peak IT load from 14 to 15 h */
-        double pl = R->p_idle_sum + DAY_U_TRAIN * u_swing;
+        double pl = fmax(R->p_idle_sum, DAY_U_TRAIN * R->p_max_sum);
         sb_printf(&ev, "  <event t=\"14 h\" set=\"%s.peak-cap=%.9gW\"/>\n"
                        "  <event t=\"15 h\" set=\"%s.peak-cap=%s\"/>\n",
                   R->bess_id, fmax(pl - 0.3 * R->p_max_sum, 0), R->bess_id,
@@ -1761,18 +1799,10 @@ static void evaluate(rpt *R, int k)
 
 /* ------------------------------------------------------------ writing */
 
+/* Every input text in the report goes through escape.h. */
 static void html_str(FILE *f, const char *s)
 {
-    for (const char *p = s ? s : ""; *p; p++) {
-        switch (*p) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: putc(*p, f);
-        }
-    }
+    dct_esc_html(f, s);
 }
 
 static void html_num(FILE *f, double x)
@@ -2029,8 +2059,10 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
                "<th>Status</th><th>Basis</th></tr>\n");
     for (size_t i = 0; i < R->n_res; i++) {
         const result *r = &R->res[i];
-        fprintf(f, "<tr class=\"%s\"><td><a href=\"#%s\">",
-                status_word[r->status], r->c->id);
+        fprintf(f, "<tr class=\"%s\"><td><a href=\"#",
+                status_word[r->status]);
+        dct_esc_html_id(f, r->c->id);
+        fprintf(f, "\">");
         html_str(f, r->c->name);
         fprintf(f, "</a></td><td>");
         if (r->c->nvidia_test)
@@ -2059,10 +2091,14 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
     fprintf(f, "<h2>Checks</h2>\n");
     for (size_t i = 0; i < R->n_res; i++) {
         const result *r = &R->res[i];
-        fprintf(f, "<section id=\"%s\">\n<h3>", r->c->id);
+        fprintf(f, "<section id=\"");
+        dct_esc_html_id(f, r->c->id);
+        fprintf(f, "\">\n<h3>");
         html_str(f, r->c->name);
-        fprintf(f, " <small>(%s: %s)</small></h3>\n<p><b>Metric.</b> ",
-                r->c->id, status_word[r->status]);
+        fprintf(f, " <small>(");
+        html_str(f, r->c->id);
+        fprintf(f, ": %s)</small></h3>\n<p><b>Metric.</b> ",
+                status_word[r->status]);
         html_str(f, r->c->metric);
         fprintf(f, "</p>\n<p><b>Basis.</b> ");
         html_str(f, r->c->basis);
@@ -2227,7 +2263,8 @@ static void help(void)
 
 static int is_readable(const char *path)
 {
-    FILE *f = fopen(path, "r");
+    char why[200];
+    FILE *f = dct_open_regular(path, 0, why, sizeof why);
     if (f)
         fclose(f);
     return f != NULL;
@@ -2302,8 +2339,9 @@ static int parse_args(rpt *R, int argc, char **argv)
         case 'c': R->crit_path = optarg; break;
         case 'p': R->profile = optarg; break;
         case 's':
-            if (R->n_sets >= 64) {
-                fprintf(stderr, "dctwin: bess-report: more than 64 --set\n");
+            if (R->n_sets >= MAX_SETS) {
+                fprintf(stderr, "dctwin: bess-report: more than %d --set\n",
+                        MAX_SETS);
                 return DCT_EXIT_USAGE;
             }
             R->sets[R->n_sets++] = optarg;
@@ -2322,7 +2360,14 @@ static int parse_args(rpt *R, int argc, char **argv)
             break;
         }
         case 'f': R->fmt = optarg; break;
-        case 'o': R->out = optarg; break;
+        case 'o':
+            if (!*optarg) {
+                fprintf(stderr, "dctwin: bess-report: --out '': expected a "
+                                "directory name\n");
+                return DCT_EXIT_USAGE;
+            }
+            R->out = optarg;
+            break;
         case 'q': R->quiet = 1; break;
         case 'h': help(); return -1;
         case ':':
@@ -2358,9 +2403,11 @@ static int parse_args(rpt *R, int argc, char **argv)
 
 static void print_summary(const rpt *R)
 {
+    char sb[512], cb[512];
     printf("BESS report: battery %s on site %s (criteria %s)\n", R->bess_id,
-           R->site->name ? R->site->name : "?",
-           R->cr->name ? R->cr->name : R->cr->file);
+           dct_esc_term(sb, sizeof sb, R->site->name ? R->site->name : "?"),
+           dct_esc_term(cb, sizeof cb, R->cr->name ? R->cr->name
+                                                   : R->cr->file));
     printf("%-18s %-5s %12s %12s %12s %-7s %s\n", "check", "test",
            "measured", "threshold", "margin", "unit", "status");
     for (size_t i = 0; i < R->n_res; i++) {
@@ -2421,6 +2468,11 @@ int dct_cmd_bess_report(int argc, char **argv)
     if ((rc = read_site(R)))
         goto done;
     /* the checks of the file, in its order; thresholds from the site */
+    if (!(R->res = calloc(R->cr->n ? R->cr->n : 1, sizeof *R->res))) {
+        fprintf(stderr, "dctwin: bess-report: out of memory\n");
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
     for (size_t i = 0; i < R->cr->n; i++) {
         const dct_criterion *c = &R->cr->c[i];
         result *r = &R->res[R->n_res++];
@@ -2544,6 +2596,7 @@ done:
     dct_criteria_free(R->cr);
     dct_site_free(R->site);
     dct_diag_clear(&R->d);
+    free(R->res);
     free(R);
     return rc;
 }

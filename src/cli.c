@@ -5,9 +5,11 @@
  * prints it and chooses the exit status. */
 #include "config.h"
 #include "cli.h"
+#include "escape.h"
 #include "component.h"
 #include "datapath.h"
 #include "diag.h"
+#include "model.h"
 #include "plot.h"
 #include "redundancy.h"
 #include "schema.h"
@@ -143,9 +145,13 @@ static void summary(const dct_site *s)
             e += bess_energy(s->comps[i]);
             n_bess++;
         }
-    printf("%s: site %s: valid\n", s->file, s->name ? s->name : "?");
+    /* the file's own words, made safe for a terminal: a description with
+     * "&#10;" must not add lines to the summary */
+    char fb[1024], nb[1024], db[4096];
+    printf("%s: site %s: valid\n", dct_esc_term(fb, sizeof fb, s->file),
+           dct_esc_term(nb, sizeof nb, s->name ? s->name : "?"));
     if (s->description)
-        printf("  %s\n", s->description);
+        printf("  %s\n", dct_esc_term(db, sizeof db, s->description));
     printf("  racks              %zu in %zu row%s\n", s->n_racks, n_rows,
            n_rows == 1 ? "" : "s");
     printf("  IT power           %.3f MW at full load\n", it / 1e6);
@@ -203,6 +209,8 @@ static int cmd_validate(int argc, char **argv)
         dct_diag d;
         dct_diag_init(&d);
         dct_site *s = dct_site_load_set(argv[i], sets, n_sets, &d);
+        if (s)
+            dct_rack_design_points(s, &d);
         dct_diag_print(&d, stderr);
         if (!s) {
             fprintf(stderr, "dctwin: %s: %zu error%s\n", argv[i], d.n_errors,

@@ -14,7 +14,9 @@
  *   dx_i/dt = (k / T_i) e + (y_cmd - u) / T_i         (back-calculation)
  *   dy_v/dt = sat[+-1/t_stroke]((y_cmd - y_v) / tau_act)
  *   dw/dt   = sat[+-1/t_rise]((w_cmd - w) / tau_p)
- *   mdot_s = w mdot_s,rated,  P_pump = (mdot_s/rho) dp_rated w^2 / eta
+ *   w_cmd = sat[w_min, max(a_pump, w_min)](mdot_des,grp / (n_cdu mdot_s,rated))
+ *   w_eff = min(max(w, 0), a_pump)   (a_pump: the pumps in service)
+ *   mdot_s = w_eff mdot_s,rated,  P_pump = (mdot_s/rho) dp_rated w_eff^2 / eta
  *
  * Equations and sources: dctwin-models(7). */
 #include "config.h"

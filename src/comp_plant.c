@@ -8,17 +8,23 @@
  * with mdot the sum of the CDUs' valve flows and the return mixed from
  * their primary outlets.
  *
- * Heat rejection (n identical units sharing the flow), outlet volume:
- *   C dT_hr/dt = mdot c_w (T_in - T_hr) - n Q_unit
+ * Heat rejection (n running units sharing the flow, n_f of them with their
+ * fans stopped), outlet volume:
+ *   C dT_hr/dt = mdot c_w (T_in - T_hr) - Q
+ *   Q = (n - n_f) Q_unit(a) + n_f Q_unit(f_free)
  * dry cooler / cooling tower: Q_unit = eps_xf(NTU, C_r) C_min (T_in - T_a),
  * crossflow both unmixed, UA from the rating point, hA_air ~ a^0.8 with the
  * air-flow fraction a = f_free + (1 - f_free) y_f, fan PI on the outlet,
- * P_fan = n P_fan,rated y_f^3; T_a = dry bulb (wet bulb for a tower; wet
- * bulb + approach in adiabatic mode).  Chiller: Q = min(Q_req, Q_cap),
- * COP = eta_C T_ev / (T_cd - T_ev).
+ * P_fan = (n - n_f) P_fan,rated y_f^3; T_a = dry bulb (wet bulb for a
+ * tower; wet bulb + approach in adiabatic mode).  Chiller:
+ * Q = sat[0, Q_cap](Q_req), Q_req = mdot c_w (T_in - T_set)
+ * + C (T_hr - T_set) / 60 s, COP = eta_C T_ev / max(T_cd + 2 K - T_ev, 10 K),
+ * T_ev = T_hr - 2 K, T_cd = T_db + 5 K.
  *
- * Hall air: C_hall dT/dt = sum Q_air - Q_crah,
- *   Q_crah = n Q_rated sat[0,1]((T - T_chw) / (T_rated - T_chw)).
+ * Hall air: C_hall dT/dt = sum Q_air - Q_crah (Q_air: the racks' air-side
+ * heat, 0 for a tripped rack, and the busway conductors' losses),
+ *   Q_crah = n_in Q_rated sat[0,1]((T - T_chw) / (T_rated - T_chw)),
+ *   n_in the units in service.
  * Equations and sources: dctwin-models(7). */
 #include "config.h"
 #include "model_impl.h"
@@ -676,6 +682,13 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         dct_error(d, c->sc->file, c->sc->line,
                   "hall-air %s: the CRAH t-rated must be above t-chw", c->id);
         return -1;
+    }
+    /* the racks' air-side heat goes with their trip latch */
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *r = &m->comp[i];
+        if (r->ct == &dct_ctype_rack &&
+            dct_rack_dep_trip(m, c, r->rep ? r->rep : r))
+            return -1;
     }
     const char *outs[] = {"T_degC", "Q_crah_kW", "P_crah_kW"};
     for (size_t i = 0; i < 3; i++)

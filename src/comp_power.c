@@ -13,9 +13,10 @@
  *   below V_brk = 0.7 V_nom at the racks the load turns to a constant
  *   conductance G = P / V_brk^2: I = V G / (1 + G R) (PSS/E PQBRAK)
  *   C' L dT_c/dt = I^2 R - L (T_c - T_hall) / R'_th
- *   P = sum over its racks of P_el (shared between the row's busways): a
+ *   P = sum over its racks of P_in (shared between the row's busways): a
  *   rack's power is taken at its 800 V input, its own conversion losses
- *   included (they are in its heat split, f_liq to the liquid).
+ *   included (they are in its heat split, f_liq to the liquid); P_in is
+ *   P_el less what its power-shelf capacitor bank delivers.
  * BESS (states SOC, V_1, V_2, T_cell, P_c converter power, x controller):
  *   cell current i from P_b = N_cell i (OCV(SOC) - V_1 - V_2 - i R_0)
  *   dSOC/dt = -i / Q;  dV_k/dt = i / C_k - V_k / (R_k C_k)

@@ -59,8 +59,8 @@ const dct_etype dct_etypes[DCT_N_TYPES] = {
     [DCT_T_AMBIENT] = {"ambient", P(AMBIENT), "", 0, 0,
                        "Outdoor and hall air conditions."},
     [DCT_T_PROFILE] = {"profile", P(PROFILE), "", 0, 0,
-                       "A named load profile u(t) in [0, 1]; rack power is "
-                       "p-idle + u (p-max - p-idle)."},
+                       "A named load profile u(t) in [0, 1], a fraction of "
+                       "p-max; rack power is max(p-idle, u p-max)."},
     [DCT_T_POWER] = {"power", NULL, 0,
                      "grid rectifier dc-bus busway bess generator", 0, 0,
                      "Container of the electrical plant."},

@@ -234,8 +234,8 @@ typedef enum dct_type {
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \
     X(NOMINAL, "nominal", DCT_PK_Q, "V", 10, 2000, 800, NULL, 0,            \
       "nominal bus voltage")                                                \
-    X(CAPACITANCE, "capacitance", DCT_PK_Q, "F", 1e-6, 1e3, 0.5, NULL, 0,   \
-      "total bus capacitance")                                              \
+    X(CAPACITANCE, "capacitance", DCT_PK_Q, "F", 0.01, 1e3, 0.5, NULL, 0,   \
+      "total bus capacitance (its minimum: dctwin-models(7), DC bus)")     \
     X(BAND_LOW, "band-low", DCT_PK_Q, "V", 0, 2000, 760, NULL, 0,           \
       "lower edge of the operating band")                                   \
     X(BAND_HIGH, "band-high", DCT_PK_Q, "V", 0, 2000, 840, NULL, 0,         \
@@ -519,7 +519,7 @@ typedef enum dct_type {
     X(P_MAX, "p-max", DCT_PK_Q, "W", 1e3, 1e7, NAN, NULL,                   \
       DCT_PF_MODEL | DCT_PF_REQ, "rack power at full load (u = 1)")         \
     X(P_IDLE, "p-idle", DCT_PK_Q, "W", 0, 1e7, NAN, NULL,                   \
-      DCT_PF_MODEL | DCT_PF_REQ, "rack power at idle (u = 0)")              \
+      DCT_PF_MODEL | DCT_PF_REQ, "rack power at idle, the least it draws")   \
     X(N_GPU, "n-gpu", DCT_PK_INT, "", 1, 10000, NAN, NULL,                  \
       DCT_PF_MODEL | DCT_PF_REQ, "accelerator packages per rack")           \
     X(P_GPU, "p-gpu", DCT_PK_Q, "W", 1, 1e5, NAN, NULL,                     \
@@ -570,7 +570,16 @@ typedef enum dct_type {
     X(CONVERTER_EFF, "converter-eff", DCT_PK_Q, "", 0.5, 1, 0.975, NULL,    \
       DCT_PF_MODEL, "800 V to 50 V rack power conversion efficiency")       \
     X(CAP_ENERGY, "cap-energy", DCT_PK_Q, "J", 0, 1e4, 0, NULL,             \
-      DCT_PF_MODEL, "energy buffer per GPU in the power shelf (0: none)")
+      DCT_PF_MODEL, "energy buffer per GPU in the power shelf (0: none)")   \
+    X(CAP_RAMP_RATE, "cap-ramp-rate", DCT_PK_Q, "W/s", 0, 1e12, 0, NULL,    \
+      DCT_PF_MODEL, "rate limit of the rack input with a capacitor tier "   \
+      "(0: 2 (p-max - p-idle)^2 / bank energy)")                            \
+    X(T_COOLANT_TRIP, "t-coolant-trip", DCT_PK_Q, "degC", C2K(20),          \
+      C2K(100), C2K(70), NULL, DCT_PF_MODEL, "rack coolant (return) "       \
+      "temperature at which the rack shuts down")                           \
+    X(TRIP_RESTART, "trip-restart", DCT_PK_Q, "s", 0, 1e6, 0, NULL,         \
+      DCT_PF_MODEL, "after a rack trip, time to restart once cooled "       \
+      "(0: stays off)")
 
 #define DCT_FLOW_REQ_PARAMS(X)                                              \
     X(T_SUPPLY, "t-supply", DCT_PK_Q, "degC", C2K(0), C2K(70), NAN, NULL,   \

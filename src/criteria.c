@@ -1,8 +1,10 @@
 /* criteria.c - read and check a criteria file (criteria.h). */
 #include "config.h"
 #include "criteria.h"
+#include "units.h"
 #include "xmlread.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +25,15 @@ static const char *const check_attrs[] = {
 /* A number that is the whole of TEXT. */
 static int parse_num(const char *text, double *x)
 {
-    char *end;
-    if (!text || !*text)
+    const char *end;
+    if (!text)
         return -1;
-    *x = strtod(text, &end);
+    text += strspn(text, " ");
+    if (dct_number_parse(text, &end, x))   /* decimal, no hex or inf */
+        return -1;
     while (*end == ' ')
         end++;
-    return *end || !isfinite(*x) ? -1 : 0;
+    return *end ? -1 : 0;
 }
 
 static void free_one(dct_criterion *c)
@@ -41,6 +45,20 @@ static void free_one(dct_criterion *c)
     free(c->basis);
     free(c->source);
     free(c->criterion);
+}
+
+#define MAX_ID_LEN 64
+
+/* A check id: it names a section of report.html and a line of the
+ * summary, so it is kept to a plain word. */
+static int is_check_id(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!isalnum((unsigned char)s[n]) && s[n] != '_' && s[n] != '-' &&
+            s[n] != '.')
+            return 0;
+    return n >= 1 && n <= MAX_ID_LEN;
 }
 
 /* Fill C from the <check> element N; errors at LINE of PATH. */
@@ -79,6 +97,12 @@ static void read_check(dct_criterion *c, xmlNodePtr n, const char *path,
                   "not-simulated, or no status for a simulated check)", id,
                   status);
     c->not_simulated = status != NULL;
+    if (c->id && !is_check_id(c->id)) {
+        dct_error(d, path, line, "<check> id '%.64s' (expected 1 to %d "
+                  "letters, digits, '.', '-' or '_')", c->id, MAX_ID_LEN);
+        c->not_simulated = 1;   /* no more messages quoting it */
+        id = "?";
+    }
     size_t b = 0;
     while (c->basis && b < 4 && strcmp(c->basis, dct_criteria_bases[b]))
         b++;

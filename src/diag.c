@@ -1,6 +1,7 @@
 /* diag.c - collected diagnostics and stderr logging (see diag.h). */
 #include "config.h"
 #include "diag.h"
+#include "escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -85,16 +86,20 @@ void dct_warning(dct_diag *d, const char *file, long line, const char *fmt,
 
 void dct_diag_print(const dct_diag *d, FILE *f)
 {
+    /* file names and messages quote inputs: made safe for a terminal */
+    char file[4 * 1024 + 8], text[4 * 1024 + 8];
     for (size_t i = 0; i < d->n_msg; i++) {
         const dct_diag_msg *m = &d->msg[i];
         const char *sev = m->sev == DCT_ERROR ? "error" : "warning";
+        dct_esc_term(text, sizeof text, m->text);
+        if (m->file)
+            dct_esc_term(file, sizeof file, m->file);
         if (m->file && m->line > 0)
-            fprintf(f, "dctwin: %s:%ld: %s: %s\n", m->file, m->line, sev,
-                    m->text);
+            fprintf(f, "dctwin: %s:%ld: %s: %s\n", file, m->line, sev, text);
         else if (m->file)
-            fprintf(f, "dctwin: %s: %s: %s\n", m->file, sev, m->text);
+            fprintf(f, "dctwin: %s: %s: %s\n", file, sev, text);
         else
-            fprintf(f, "dctwin: %s: %s\n", sev, m->text);
+            fprintf(f, "dctwin: %s: %s\n", sev, text);
     }
     size_t total = d->n_errors + d->n_warnings;
     if (total > d->n_msg)

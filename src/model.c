@@ -779,7 +779,8 @@ static int build_pattern(dct_model *m)
                 PUSH(b->off + cc, a->off + r);
     }
 #undef PUSH
-    qsort(pr, np, 2 * sizeof *pr, cmp_pair);
+    if (np > 1)
+        qsort(pr, np, 2 * sizeof *pr, cmp_pair);
     m->colptr = calloc(m->n + 1, sizeof *m->colptr);
     m->rowind = malloc((np ? np : 1) * sizeof *m->rowind);
     if (!m->colptr || !m->rowind) {

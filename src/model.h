@@ -125,6 +125,12 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
                          size_t member, const char **component,
                          const char **event);
 
+/* Warn (in D) for every row whose racks' hot GPU would exceed t-soft at
+ * full load at the design point: the CDU group's supply setpoint and the
+ * rack's share of the group's rated flow (dctwin-models(7), Design
+ * point).  Returns the number of warnings. */
+size_t dct_rack_design_points(const dct_site *s, dct_diag *d);
+
 /* Racks that have their own states (one per group of identical racks,
  * or every rack with no_aggregate). */
 size_t dct_model_n_rack_groups(const dct_model *m);

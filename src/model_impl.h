@@ -216,9 +216,15 @@ int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
 int dct_model_add_root(dct_model *m, dct_mcomp *c);
 
 /* Declare that the states of A depend on what a rack's port P_in (and
- * P_el) depends on: its capacitor tier's input power, or its GPU
- * junction states through the throttle. */
+ * P_el) depends on: its GPU junction states through the throttle, its
+ * trip latch and its capacitor tier's states. */
 int dct_rack_dep_power(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
+/* ... what its port Q_air depends on: the trip latch. */
+int dct_rack_dep_trip(dct_model *m, const dct_mcomp *a, const dct_mcomp *rack);
+/* The energy [J] in a rack's power-shelf capacitor bank (0: none), for
+ * the site's energy ledger (an aggregated member's is its
+ * representative's). */
+double dct_rack_cap_energy(const dct_mcomp *rack, const double *y);
 /* For the facility loop's ride-through margin: a CDU's group and heat
  * capacity [J/K]; a rack's coolant heat capacity [J/K] and its hot GPU's
  * headroom to the soft throttle [K] (an aggregated member's are its

@@ -17,6 +17,8 @@
 #include "plot.h"
 #include "atomic_file.h"
 #include "datapath.h"
+#include "rundir.h"
+#include "fsutil.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -293,9 +295,34 @@ static int run_child(const char *exe, char *const argv[], const char *what,
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     if (efd >= 0)
         posix_spawn_file_actions_adddup2(&fa, efd, 2);
+    /* its own process group, tracked for the signal handler (which
+     * kills the group: gnuplot's own children too); SIGINT and SIGTERM
+     * blocked from the spawn until it is tracked, and restored in it */
+    posix_spawnattr_t at;
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
     pid_t pid;
-    int e = posix_spawn(&pid, exe, &fa, NULL, argv, environ);
+    int e = posix_spawnattr_init(&at);
+    if (e == 0) {
+        posix_spawnattr_setpgroup(&at, 0);
+        posix_spawnattr_setsigmask(&at, &old);
+        posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+                                          POSIX_SPAWN_SETSIGMASK);
+        e = posix_spawn(&pid, exe, &fa, &at, argv, environ);
+        posix_spawnattr_destroy(&at);
+    }
     posix_spawn_file_actions_destroy(&fa);
+    if (e == 0 && dct_afile_track_child((int)pid) != 0) {
+        kill(-pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        e = EMFILE;
+        pid = 0;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (e != 0) {
         if (efd >= 0)
             close(efd);
@@ -312,12 +339,14 @@ static int run_child(const char *exe, char *const argv[], const char *what,
         if (r < 0 && errno != EINTR) {
             dct_error(d, NULL, 0, "waiting for %s: %s", exe,
                       strerror(errno));
+            kill(-pid, SIGKILL);
+            dct_afile_untrack_child((int)pid);
             if (efd >= 0)
                 close(efd);
             return DCT_PLOT_EGNUPLOT;
         }
         if (now_s() - t0 > DCT_PLOT_TIMEOUT_S) {
-            kill(pid, SIGKILL);
+            kill(-pid, SIGKILL);
             while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
                 ;
             is_timeout = 1;
@@ -326,6 +355,9 @@ static int run_child(const char *exe, char *const argv[], const char *what,
         struct timespec ts = {0, 10000000};   /* 10 ms */
         nanosleep(&ts, NULL);
     }
+    /* what is left of its group (a child of a wrapper script) goes too */
+    kill(-pid, SIGKILL);
+    dct_afile_untrack_child((int)pid);
     child_message(efd, msg, sizeof msg);
     if (efd >= 0)
         close(efd);
@@ -344,6 +376,54 @@ static int run_child(const char *exe, char *const argv[], const char *what,
         dct_error(d, NULL, 0, "gnuplot failed on %s (signal %d)%s%s", what,
                   WIFSIGNALED(st) ? WTERMSIG(st) : 0, *msg ? ": " : "", msg);
     return DCT_PLOT_EGNUPLOT;
+}
+
+/* Why the plot FILE in FORMAT is incomplete, or NULL when it is whole:
+ * a PNG starts with its signature and ends with its IEND chunk (PNG,
+ * ISO/IEC 15948:2004, 5.2 and 11.2.5); an SVG ends with its root's end
+ * tag </svg>; a PDF starts with %PDF- and has the end-of-file marker
+ * %%EOF in its last 1024 bytes (ISO 32000-1:2008, 7.5.5). */
+static const char *plot_incomplete(const char *file, const char *format)
+{
+    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G',
+                                             '\r', '\n', 0x1a, '\n'};
+    static const unsigned char png_end[12] = {0, 0, 0, 0, 'I', 'E', 'N',
+                                              'D', 0xae, 0x42, 0x60, 0x82};
+    unsigned char head[8], tail[1024];
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return "cannot be read back";
+    }
+    size_t nt = st.st_size < (off_t)sizeof tail ? (size_t)st.st_size
+                                                : sizeof tail;
+    ssize_t nh = pread(fd, head, sizeof head, 0);
+    ssize_t k = pread(fd, tail, nt, st.st_size - (off_t)nt);
+    close(fd);
+    if (nh < 0 || k != (ssize_t)nt)
+        return "cannot be read back";
+    if (strcmp(format, "png") == 0) {
+        if (nh < 8 || memcmp(head, png_sig, 8) != 0)
+            return "no PNG signature";
+        if (nt < 12 || memcmp(tail + nt - 12, png_end, 12) != 0)
+            return "no IEND chunk at its end";
+    } else if (strcmp(format, "svg") == 0) {
+        while (nt > 0 && isspace(tail[nt - 1]))
+            nt--;
+        if (nt < 6 || memcmp(tail + nt - 6, "</svg>", 6) != 0)
+            return "no closing </svg> at its end";
+    } else if (strcmp(format, "pdf") == 0) {
+        if (nh < 5 || memcmp(head, "%PDF-", 5) != 0)
+            return "no %PDF- header";
+        int has_eof = 0;
+        for (size_t i = 0; i + 5 <= nt && !has_eof; i++)
+            has_eof = memcmp(tail + i, "%%EOF", 5) == 0;
+        if (!has_eof)
+            return "no %%EOF trailer";
+    }
+    return NULL;
 }
 
 static int is_ident(const char *s, size_t n)
@@ -476,6 +556,15 @@ int dct_plot_render(const char *template_name, const char *const *vars,
         rc = DCT_PLOT_EGNUPLOT;
         goto done;
     }
+    const char *why = plot_incomplete(dct_afile_tmp_path(af), format);
+    if (why) {
+        dct_error(d, out_file, 0, "gnuplot exited 0 but the %s is "
+                                  "incomplete (%s; a full disk?); not "
+                                  "written",
+                  format, why);
+        rc = DCT_PLOT_EOUTPUT;
+        goto done;
+    }
     int c = dct_afile_commit(af);
     af = NULL;
     if (c != 0) {
@@ -581,6 +670,7 @@ typedef struct pgroup { /* the columns of one plot_table row */
 
 typedef struct prun {
     const char *rundir;
+    const char *shown;  /* its name in titles */
     char *ts_path, *mg_path, *gr_path, *site;
     pcol *cols;
     size_t n_cols;
@@ -664,21 +754,41 @@ static size_t csv_count(const char *line)
     return n;
 }
 
+/* Open the run-directory file PATH: a regular file only (a FIFO or a
+ * device would block or never end), of at most MAX_BYTES (0: any size,
+ * for the files read as a stream).  NULL with an error in D (when D). */
+static FILE *open_in(const char *path, long max_bytes, dct_diag *d)
+{
+    char why[200];
+    FILE *f = dct_open_regular(path, max_bytes, why, sizeof why);
+    if (!f && d)
+        dct_error(d, path, 0, "cannot open: %s", why);
+    return f;
+}
+
+/* The next line of F (LN its number) at most DCT_MAX_LINE_BYTES long:
+ * its length, -1 at the end, -2 on an error recorded in D. */
+static ssize_t next_line(char **line, size_t *cap, FILE *f, const char *path,
+                         long ln, dct_diag *d)
+{
+    return dct_text_line(line, cap, f, DCT_MAX_LINE_BYTES, path, ln, d);
+}
+
 /* Read the header of FILE into a malloc'd array of N malloc'd names.
  * Returns NULL (error recorded) when FILE cannot be read. */
 static char **read_header(const char *file, size_t *n, dct_diag *d)
 {
-    FILE *f = fopen(file, "r");
-    if (!f) {
-        dct_error(d, file, 0, "cannot open: %s", strerror(errno));
+    FILE *f = open_in(file, 0, d);
+    if (!f)
         return NULL;
-    }
     char *line = NULL;
     size_t cap = 0;
     char **names = NULL, **f2 = NULL;
     size_t m = 0;
-    if (getline(&line, &cap, f) < 0) {
-        dct_error(d, file, 1, "empty file: expected a header line");
+    ssize_t len = next_line(&line, &cap, f, file, 1, d);
+    if (len < 0) {
+        if (len == -1)
+            dct_error(d, file, 1, "empty file: expected a header line");
         goto fail;
     }
     m = csv_count(line);
@@ -725,15 +835,23 @@ fail:
  * missing file is no error: the plots then have no limit lines. */
 static int read_limits(prun *R, dct_diag *d)
 {
-    FILE *f = fopen(R->mg_path, "r");
-    if (!f)
+    struct stat st;
+    if (stat(R->mg_path, &st) != 0 && errno == ENOENT)
         return 0;
+    FILE *f = open_in(R->mg_path, DCT_MAX_CSV_BYTES, d);
+    if (!f)
+        return -1;
     char *line = NULL;
     size_t cap = 0;
     long ln = 0;
     int rc = 0;
-    while (getline(&line, &cap, f) >= 0) {
+    ssize_t len;
+    while ((len = next_line(&line, &cap, f, R->mg_path, ln + 1, d)) != -1) {
         char *fl[12];
+        if (len == -2) {
+            rc = -1;
+            break;
+        }
         if (++ln == 1)
             continue;
         size_t k = csv_split(line, fl, 12);
@@ -830,7 +948,8 @@ static int classify(prun *R)
         return -1;
     for (size_t i = 0; i < R->n_cols; i++)
         by[i] = &R->cols[i];
-    qsort(by, R->n_cols, sizeof *by, cmp_comp);
+    if (R->n_cols > 1)
+        qsort(by, R->n_cols, sizeof *by, cmp_comp);
     for (size_t a = 0, b; a < R->n_cols; a = b) {
         unsigned kind = 0;
         for (b = a; b < R->n_cols && cmp_comp(&by[a], &by[b]) == 0; b++) {
@@ -917,7 +1036,8 @@ static int select_lines(prun *R)
         if (G->is_band) {
             worst_sort_base = R->cols;
             worst_sign = G->def->worst;
-            qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
+            if (G->n > 1)
+                qsort(G->cols, G->n, sizeof *G->cols, cmp_worst);
             G->n_lines = (size_t)G->def->n_worst;
         }
         for (size_t j = 0; j < G->n_lines; j++) {
@@ -962,11 +1082,9 @@ static void write_data_row(prun *R, FILE *f, const double *v)
  * only the columns drawn, so that gnuplot reads a narrow file. */
 static int read_rows(prun *R, FILE *out, dct_diag *d)
 {
-    FILE *f = fopen(R->ts_path, "r");
-    if (!f) {
-        dct_error(d, R->ts_path, 0, "cannot open: %s", strerror(errno));
+    FILE *f = open_in(R->ts_path, 0, d);
+    if (!f)
         return DCT_PLOT_EINPUT;
-    }
     if (out) {
         fputs("t_s", out);
         for (size_t i = 0; i < R->n_out; i++)
@@ -987,7 +1105,13 @@ static int read_rows(prun *R, FILE *out, dct_diag *d)
     }
     for (size_t i = 0; i < R->n_cols && !out; i++)
         R->cols[i].lo = INFINITY, R->cols[i].hi = -INFINITY;
-    while (!rc && getline(&line, &cap, f) >= 0) {
+    ssize_t len;
+    while (!rc && (len = next_line(&line, &cap, f, R->ts_path, ln + 1, d)) !=
+                      -1) {
+        if (len == -2) {
+            rc = DCT_PLOT_EINPUT;
+            break;
+        }
         if (++ln == 1)
             continue;
         char *p = line;
@@ -1036,7 +1160,7 @@ static int read_rows(prun *R, FILE *out, dct_diag *d)
 static char *site_name(const char *rundir)
 {
     char *path = path_join(rundir, "run.json");
-    FILE *f = path ? fopen(path, "r") : NULL;
+    FILE *f = path ? open_in(path, 0, NULL) : NULL;
     free(path);
     if (!f)
         return NULL;
@@ -1279,7 +1403,7 @@ static int render_one(prun *R, const char *tpl, const char *format,
     pvars V = {0};
     int has_data = 0;
     const char *site = R->site ? R->site : "run";
-    vadd(&V, "title=%s: %s (%s)", site, tpl, R->rundir);
+    vadd(&V, "title=%s: %s (%s)", site, tpl, R->shown);
     if (strcmp(tpl, "margins") == 0) {
         if (R->n_mg_rows == 0)
             return 0;
@@ -1342,7 +1466,7 @@ static int render_margins_time(prun *R, const char *format,
     }
     size_t nc = 0;
     char **names = read_header(file, &nc, d);
-    FILE *f = names && nc > 1 ? fopen(file, "r") : NULL;
+    FILE *f = names && nc > 1 ? open_in(file, 0, d) : NULL;
     double *lo = f ? malloc(nc * sizeof *lo) : NULL;
     int rc = 0;
     if (!lo)
@@ -1352,7 +1476,14 @@ static int render_margins_time(prun *R, const char *format,
     char *line = NULL;
     size_t cap = 0;
     int is_head = 1;
-    while (getline(&line, &cap, f) >= 0) {
+    ssize_t len;
+    long ln = 0;
+    while ((len = next_line(&line, &cap, f, file, ++ln, d)) != -1) {
+        if (len == -2) {
+            free(line);
+            rc = DCT_PLOT_EINPUT;
+            goto done;
+        }
         if (is_head) {
             is_head = 0;
             continue;
@@ -1390,7 +1521,7 @@ static int render_margins_time(prun *R, const char *format,
     sbuf cols = {0};
     double ts = R->t_end > 7200 ? 3600 : R->t_end > 600 ? 60 : 1;
     vadd(&V, "title=%s: margins over time, the %zu closest kinds (%s)",
-         R->site ? R->site : "run", np, R->rundir);
+         R->site ? R->site : "run", np, R->shown);
     vadd(&V, "datafile=%s", file);
     vadd(&V, "x=1");
     for (size_t k = 0; k < np; k++) {
@@ -1481,10 +1612,17 @@ static void prun_free(prun *R)
     free(R->site);
 }
 
-/* dct_plot_run; with IS_DRY, dct_plot_read_run: everything but gnuplot
- * and the files it would write. */
-static int plot_run(const char *rundir, const char *format,
-                    const char *outdir, int is_dry, dct_diag *d)
+int dct_plot_run(const char *rundir, const char *format, const char *outdir,
+                 dct_diag *d)
+{
+    return dct_plot_run_as(rundir, rundir, format, outdir, d);
+}
+
+/* dct_plot_run_as; with IS_DRY, dct_plot_read_run: everything but
+ * gnuplot and the files it would write. */
+static int plot_run(const char *rundir, const char *shown,
+                    const char *format, const char *outdir, int is_dry,
+                    dct_diag *d)
 {
     if (!dct_plot_is_format(format)) {
         dct_error(d, NULL, 0, "plot format '%s': expected png, svg or pdf",
@@ -1493,14 +1631,10 @@ static int plot_run(const char *rundir, const char *format,
     }
     prun R0 = {0}, *R = &R0;
     R->rundir = rundir;
+    R->shown = shown;
     int rc = DCT_PLOT_OK;
-    struct stat st;
-    if (stat(rundir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        dct_error(d, rundir, 0, "not a run directory: %s",
-                  stat(rundir, &st) != 0 ? strerror(errno)
-                                         : "not a directory");
+    if (dct_rundir_check(rundir, NULL, 0, d) != 0)
         return DCT_PLOT_EINPUT;
-    }
     if (!(R->ts_path = path_join(rundir, "timeseries.csv")) ||
         !(R->mg_path = path_join(rundir, "margins.csv")) ||
         !(R->gr_path = path_join(rundir, "grid.csv"))) {
@@ -1534,7 +1668,7 @@ static int plot_run(const char *rundir, const char *format,
     /* the data is all there: from here a missing gnuplot ends quietly */
     char *exe = is_dry ? NULL : find_gnuplot();
     if (!exe && !is_dry) {
-        rc = no_gnuplot(d, rundir);
+        rc = no_gnuplot(d, shown);
         goto done;
     }
     free(exe);
@@ -1610,13 +1744,13 @@ done:
     return rc;
 }
 
-int dct_plot_run(const char *rundir, const char *format, const char *outdir,
-                 dct_diag *d)
+int dct_plot_run_as(const char *rundir, const char *shown,
+                    const char *format, const char *outdir, dct_diag *d)
 {
-    return plot_run(rundir, format, outdir, 0, d);
+    return plot_run(rundir, shown, format, outdir, 0, d);
 }
 
 int dct_plot_read_run(const char *rundir, dct_diag *d)
 {
-    return plot_run(rundir, "png", NULL, 1, d);
+    return plot_run(rundir, rundir, "png", NULL, 1, d);
 }

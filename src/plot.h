@@ -21,7 +21,10 @@
  *   gnuplot not found; plots skipped, data kept in DIR
  * in the diag.  Every output file is written by gnuplot to a temporary
  * name (atomic_file.h) and renamed into place only when gnuplot exited 0
- * and wrote a non-empty file.  Library code: nothing is printed; errors
+ * and wrote a whole file (PNG signature and IEND chunk, SVG </svg>, PDF
+ * %PDF- and %%EOF: gnuplot exits 0 after a full disk).  gnuplot runs in
+ * a process group of its own, tracked by atomic_file.h's signal handler,
+ * which kills the group on SIGINT/SIGTERM.  Library code: nothing is printed; errors
  * and warnings go to the dct_diag.
  */
 #ifndef DCT_PLOT_H
@@ -41,7 +44,8 @@ enum {
     DCT_PLOT_EINVAL = -1,    /* bad argument: format, template or var name */
     DCT_PLOT_EINPUT = -2,    /* run directory, its files, or a template
                                 missing or malformed */
-    DCT_PLOT_EOUTPUT = -3,   /* an output could not be created or renamed */
+    DCT_PLOT_EOUTPUT = -3,   /* an output could not be created or renamed,
+                                or gnuplot left it incomplete */
     DCT_PLOT_EGNUPLOT = -4   /* gnuplot failed, timed out or wrote nothing */
 };
 
@@ -72,7 +76,8 @@ int dct_plot_render(const char *template_name, const char *const *vars,
                     size_t nvars, const char *out_file, const char *format,
                     dct_diag *d);
 
-/* Plot the run directory RUNDIR written by `dctwin simulate`: one file
+/* Plot the run directory RUNDIR written by `dctwin simulate` (refused
+ * with DCT_PLOT_EINPUT unless complete: rundir.h): one file
  * per template that has data, named after it (temperatures, coolant, cdu,
  * bus, busway, grid, bess, margins) with the extension FORMAT, into
  * OUTDIR (created when missing; NULL for RUNDIR).  The columns of
@@ -86,6 +91,11 @@ int dct_plot_render(const char *template_name, const char *const *vars,
  * error in D (the plots written before the error stay). */
 int dct_plot_run(const char *rundir, const char *format, const char *outdir,
                  dct_diag *d);
+
+/* dct_plot_run with SHOWN, not RUNDIR, as the run's name in the plot
+ * titles: simulate --plot draws its run before it is published. */
+int dct_plot_run_as(const char *rundir, const char *shown,
+                    const char *format, const char *outdir, dct_diag *d);
 
 /* Read RUNDIR as dct_plot_run does (timeseries.csv twice, margins.csv,
  * grid.csv, run.json) and check it, without gnuplot and writing nothing:

@@ -6,11 +6,13 @@
 #include "cli.h"
 #include "diag.h"
 #include "plot.h"
+#include "rundir.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void help(void)
 {
@@ -69,6 +71,11 @@ int dct_cmd_plot(int argc, char **argv)
             }
             break;
         case 'o':
+            if (!*optarg) {
+                fprintf(stderr, "dctwin: plot: --out '': expected a "
+                                "directory name\n");
+                return DCT_EXIT_USAGE;
+            }
             out = optarg;
             break;
         case 'q':
@@ -94,9 +101,26 @@ int dct_cmd_plot(int argc, char **argv)
                 strerror(errno));
         return DCT_EXIT_OUTPUT;
     }
+    struct stat st;
+    if (out && lstat(out, &st) == 0 && S_ISLNK(st.st_mode)) {
+        fprintf(stderr, "dctwin: %s: error: the plot directory is a "
+                        "symbolic link; links are not followed (give the "
+                        "directory it points to)\n", out);
+        return DCT_EXIT_OUTPUT;
+    }
     dct_diag d;
     dct_diag_init(&d);
+    /* the run directory locked while it is read (and written, when the
+     * plots go into it): a run being written into it is refused */
+    int lock = -1;
+    int is_into = !out || strcmp(out, argv[optind]) == 0;
+    if (dct_rundir_check(argv[optind], &lock, is_into, &d) != 0) {
+        dct_diag_print(&d, stderr);
+        dct_diag_clear(&d);
+        return DCT_EXIT_INPUT;
+    }
     int r = dct_plot_run(argv[optind], format, out, &d);
+    dct_rundir_unlock(lock);
     if (r != DCT_PLOT_NO_GNUPLOT || dct_verbosity >= 1)
         dct_diag_print(&d, stderr);
     dct_diag_clear(&d);

@@ -27,6 +27,8 @@
  * gives the same loads. */
 #include "config.h"
 #include "profile.h"
+#include "fsutil.h"
+#include "units.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -41,6 +43,14 @@
 #include <gsl/gsl_rng.h>
 
 #define MAX_TRACE_ROWS 10000000L
+/* the longest line of a trace file [bytes] */
+#define TRACE_LINE_MAX 4096
+/* The largest power a trace in watts may give one rack [W]: 1 GW, three
+ * orders of magnitude above the largest rack dctwin models (the 1 MW
+ * Kyber rack of sites/kyber-1mw.xml).  An assumption: it only keeps a
+ * mistyped exponent (1e300 W) from driving every power and energy of the
+ * run to infinity. */
+#define MAX_TRACE_W 1e9
 /* Most random events (faults of a job, bursts of a rack) drawn. */
 #define MAX_RANDOM_EVENTS 100000
 /* Most profiles in a mix. */
@@ -120,21 +130,28 @@ static void trace_free(trace *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Read a CSV trace "t_s,u" or "t_s,P_W" (header required). */
+/* Read a CSV trace "t_s,u" or "t_s,P_W" (header required).  The file
+ * must be a regular file of at most DCT_MAX_CSV_BYTES, its lines at most
+ * TRACE_LINE_MAX bytes; numbers as dct_number_parse reads them (the XML's
+ * grammar: decimal, no hexadecimal); powers at most MAX_TRACE_W. */
 static int trace_read(trace *tr, const char *path, const char *from,
                       long line, dct_diag *d)
 {
     memset(tr, 0, sizeof *tr);
-    FILE *f = fopen(path, "r");
+    char why[200];
+    FILE *f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why);
     if (!f) {
-        dct_error(d, from, line, "cannot open profile trace '%s': %s", path,
-                  strerror(errno));
+        dct_error(d, from, line, "cannot read profile trace '%s': %s", path,
+                  why);
         return -1;
     }
-    char buf[512];
+    char *buf = NULL;
+    size_t bcap = 0;
     long ln = 1;
-    if (!fgets(buf, sizeof buf, f)) {
-        dct_error(d, path, 1, "empty trace file");
+    ssize_t len = dct_text_line(&buf, &bcap, f, TRACE_LINE_MAX, path, 1, d);
+    if (len < 0) {
+        if (len == -1)
+            dct_error(d, path, 1, "empty trace file");
         goto fail;
     }
     buf[strcspn(buf, "\r\n")] = '\0';
@@ -143,26 +160,33 @@ static int trace_read(trace *tr, const char *path, const char *from,
     else if (strcmp(buf, "t_s,P_W") == 0)
         tr->is_watts = 1;
     else {
+        int is_bom = memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
         dct_error(d, path, 1,
-                  "trace header must be 't_s,u' or 't_s,P_W', found '%s'",
-                  buf);
+                  "trace header must be 't_s,u' or 't_s,P_W', found '%.80s'%s",
+                  buf, is_bom ? " (it starts with a UTF-8 byte order mark: "
+                                "save the file without one)" : "");
         goto fail;
     }
     size_t cap = 0;
-    while (fgets(buf, sizeof buf, f)) {
+    for (;;) {
+        len = dct_text_line(&buf, &bcap, f, TRACE_LINE_MAX, path, ln + 1, d);
+        if (len == -1)
+            break;
         ln++;
+        if (len < 0)
+            goto fail;
         if (buf[strspn(buf, " \t\r\n")] == '\0')
             continue;
-        char *e1, *e2;
-        double t = strtod(buf, &e1);
-        if (e1 == buf || *e1 != ',') {
-            dct_error(d, path, ln, "expected 'time,value'");
+        const char *e1, *e2;
+        double t, v;
+        if (dct_number_parse(buf, &e1, &t) || *e1 != ',') {
+            dct_error(d, path, ln, "expected 'time,value' with decimal "
+                                   "numbers");
             goto fail;
         }
-        double v = strtod(e1 + 1, &e2);
-        if (e2 == e1 + 1 || e2[strspn(e2, " \t\r\n")] != '\0' ||
-            !isfinite(t) || !isfinite(v)) {
-            dct_error(d, path, ln, "expected 'time,value' with finite "
+        if (dct_number_parse(e1 + 1, &e2, &v) ||
+            e2[strspn(e2, " \t\r\n")] != '\0') {
+            dct_error(d, path, ln, "expected 'time,value' with decimal "
                                    "numbers");
             goto fail;
         }
@@ -176,6 +200,11 @@ static int trace_read(trace *tr, const char *path, const char *from,
         }
         if (tr->is_watts && v < 0) {
             dct_error(d, path, ln, "negative power %g W", v);
+            goto fail;
+        }
+        if (tr->is_watts && v > MAX_TRACE_W) {
+            dct_error(d, path, ln, "power %g W is above the %g W a trace "
+                      "may give one rack", v, MAX_TRACE_W);
             goto fail;
         }
         if ((long)tr->n >= MAX_TRACE_ROWS) {
@@ -198,6 +227,8 @@ static int trace_read(trace *tr, const char *path, const char *from,
         tr->v[tr->n] = v;
         tr->n++;
     }
+    free(buf);
+    buf = NULL;
     fclose(f);
     f = NULL;
     if (tr->n < 2) {
@@ -209,6 +240,7 @@ static int trace_read(trace *tr, const char *path, const char *from,
         goto fail;
     return 0;
 fail:
+    free(buf);
     if (f)
         fclose(f);
     trace_free(tr);
@@ -669,9 +701,10 @@ static int mix_parse(const dct_comp *pc, char (*names)[128], double *fr,
     double sum = 0;
     const char *p = fs;
     while (*p) {
-        char *end;
-        double v = strtod(p, &end);
-        if (end == p)
+        const char *end;
+        double v;
+        p += strspn(p, " \t\n");
+        if (dct_number_parse(p, &end, &v))   /* decimal, as in the XML */
             break;
         if (nf < MAX_MIX)
             fr[nf] = v;
@@ -1114,7 +1147,14 @@ double dct_profile_power(const dct_profile_set *ps, size_t k, double t,
     const inst *in = &ps->inst[u->inst];
     if (in->shape == SH_CSV && in->tr->is_watts)
         return u->scale * trace_eval(in->tr, t - u->origin);
-    return p_idle + dct_profile_u(ps, k, t) * (p_max - p_idle);
+    return dct_profile_level_power(dct_profile_u(ps, k, t), p_idle, p_max);
+}
+
+double dct_profile_level_power(double u, double p_idle, double p_max)
+{
+    /* u is a fraction of p-max; a running rack draws at least its idle
+     * power (dctwin-models(7), LOAD PROFILES) */
+    return fmax(p_idle, u * p_max);
 }
 
 static void take(double b, double t, double *best)

@@ -7,7 +7,8 @@
  * job start/end ramps and seeded faults); job; inference (diurnal with
  * seeded bursts); mix (shares of racks on several profiles); csv (a trace
  * t_s,u or t_s,P_W, linearly interpolated).  A rack without a profile
- * runs its row's.  Rack power is p_idle + u (p_max - p_idle).
+ * runs its row's.  u is a fraction of the rack's p_max, and a rack draws
+ * at least its idle power: P = max(p_idle, u p_max).
  */
 #ifndef DCT_PROFILE_H
 #define DCT_PROFILE_H
@@ -46,10 +47,12 @@ dct_profile_set *dct_profile_set_builtin(const char *name, dct_diag *d);
 
 /* Load fraction of rack K (index among the site's racks) at time T. */
 double dct_profile_u(const dct_profile_set *ps, size_t k, double t);
-/* Rack power P(t) [W] of rack K: p_idle + u (p_max - p_idle), or the trace
+/* Rack power P(t) [W] of rack K: max(p_idle, u p_max), or the trace
  * power of a csv profile given in watts. */
 double dct_profile_power(const dct_profile_set *ps, size_t k, double t,
                          double p_idle, double p_max);
+/* The power [W] of a rack at load fraction U: max(p_idle, u p_max). */
+double dct_profile_level_power(double u, double p_idle, double p_max);
 /* Whether some rack's load jumps at the breakpoint TB (a step, a
  * zero-width edge); at the others only its slope changes. */
 int dct_profile_jumps_at(const dct_profile_set *ps, double tb);

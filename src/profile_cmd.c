@@ -108,9 +108,9 @@ static const struct builtin {
     {"constant", "full power, u = 1",
      "DESIGN.md 5.7 (the design condition of every shipped site)"},
     {"llm-training",
-     "synchronous training: a square wave, compute phase at full power, "
-     "communication phase at 30 % of it, period 2 s (0.5 Hz), duty 50 %, "
-     "50 ms linear edges",
+     "synchronous training: a square wave, compute phase at full power "
+     "(p-max), communication phase at 30 % of p-max (or p-idle when "
+     "higher), period 2 s (0.5 Hz), duty 50 %, 50 ms linear edges",
      "DESIGN.md 5.7; electrical.md 1.10 (30 % <-> 100 % in milliseconds), "
      "3.1-3.3 and 6 T1 (0.2-3 Hz, every 1-2 s)"},
 };
@@ -285,6 +285,8 @@ int dct_cmd_profile(int argc, char **argv)
             printf("%s: %s\n", name, b->doc);
             printf("source: %s\n", b->source);
         }
+        printf("u is a fraction of a rack's p-max: rack power = "
+               "max(p-idle, u p-max) (dctwin-models(7))\n");
         if (!pc && strcmp(name, "llm-training") == 0) {
             static const int shown[] = {DCT_PROFILE_LEVEL, DCT_PROFILE_PERIOD,
                                         DCT_PROFILE_LOW, DCT_PROFILE_DUTY,

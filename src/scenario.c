@@ -1,6 +1,7 @@
 /* scenario.c - read and check a scenario file (scenario.h). */
 #include "config.h"
 #include "scenario.h"
+#include "fsutil.h"
 #include "suggest.h"
 #include "profile.h"
 #include "units.h"
@@ -121,50 +122,65 @@ static void parse_set(dct_event *e, const char *text, const dct_site *s,
 
 /* Most rows of a weather file. */
 #define MAX_WEATHER_ROWS 1000000
+/* The longest line of a weather file [bytes]. */
+#define WEATHER_LINE_MAX 4096
 
 /* Read the weather CSV PATH: "t_s,T_db_degC" or "t_s,T_db_degC,T_wb_degC"
  * into SC.  Errors as "PATH:LINE: error: ...". */
 static int weather_read(dct_scenario *sc, const char *path, const char *from,
                         long from_line, dct_diag *d)
 {
-    FILE *f = fopen(path, "r");
+    char why[200];
+    FILE *f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why);
     if (!f) {
-        dct_error(d, from, from_line, "cannot open weather file '%s': %s",
-                  path, strerror(errno));
+        dct_error(d, from, from_line, "cannot read weather file '%s': %s",
+                  path, why);
         return -1;
     }
-    char buf[512];
+    char *buf = NULL;
+    size_t bcap = 0;
     long ln = 1;
     int has_wb = 0, rc = -1;
     size_t cap = 0;
-    if (!fgets(buf, sizeof buf, f)) {
-        dct_error(d, path, 1, "empty weather file");
+    ssize_t len = dct_text_line(&buf, &bcap, f, WEATHER_LINE_MAX, path, 1,
+                                d);
+    if (len < 0) {
+        if (len == -1)
+            dct_error(d, path, 1, "empty weather file");
         goto out;
     }
     buf[strcspn(buf, "\r\n")] = '\0';
     if (strcmp(buf, "t_s,T_db_degC,T_wb_degC") == 0)
         has_wb = 1;
     else if (strcmp(buf, "t_s,T_db_degC") != 0) {
+        int is_bom = memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
         dct_error(d, path, 1, "weather header must be 't_s,T_db_degC' or "
-                  "'t_s,T_db_degC,T_wb_degC', found '%s'", buf);
+                  "'t_s,T_db_degC,T_wb_degC', found '%.80s'%s", buf,
+                  is_bom ? " (it starts with a UTF-8 byte order mark: save "
+                           "the file without one)" : "");
         goto out;
     }
-    while (fgets(buf, sizeof buf, f)) {
+    for (;;) {
+        len = dct_text_line(&buf, &bcap, f, WEATHER_LINE_MAX, path, ln + 1,
+                            d);
+        if (len == -1)
+            break;
         ln++;
+        if (len < 0)
+            goto out;
         if (buf[strspn(buf, " \t\r\n")] == '\0')
             continue;
         double v[3] = {0, 0, 0};
-        char *p = buf, *end;
+        const char *p = buf, *end;
         int nv = has_wb ? 3 : 2, bad = 0;
         for (int i = 0; i < nv && !bad; i++) {
-            v[i] = strtod(p, &end);
-            if (end == p || !isfinite(v[i]) ||
+            if (dct_number_parse(p, &end, &v[i]) ||
                 (i + 1 < nv ? *end != ',' : end[strspn(end, " \t\r\n")] != 0))
                 bad = 1;
             p = end + 1;
         }
         if (bad) {
-            dct_error(d, path, ln, "expected %s with finite numbers",
+            dct_error(d, path, ln, "expected %s with decimal numbers",
                       has_wb ? "'time,dry-bulb,wet-bulb'" : "'time,dry-bulb'");
             goto out;
         }
@@ -221,6 +237,7 @@ static int weather_read(dct_scenario *sc, const char *path, const char *from,
     }
     rc = 0;
 out:
+    free(buf);
     fclose(f);
     return rc;
 }
@@ -306,9 +323,10 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
         char *tg = dct_xml_attr(n, "target"), *wx = dct_xml_attr(n, "weather");
         double scale = NAN;
         if (scl) {
-            char *end = NULL;
-            scale = strtod(scl, &end);
-            if (!*scl || *end || !(scale >= 0 && scale <= 1))
+            const char *end = scl;
+            if (dct_number_parse(scl, &end, &scale))
+                scale = NAN;
+            if (*end || !(scale >= 0 && scale <= 1))
                 dct_error(d, path, line, "scale=\"%s\": expected a number "
                           "from 0 to 1", scl);
             free(scl);
@@ -392,6 +410,13 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                           "whole (units= goes with a rectifier, "
                           "heat-rejection, hall-air, cdu or generator)", id,
                           dct_etypes[c->type].name);
+            else if (units) {
+                int ic = dct_param_lookup(c->type, "count");
+                double n_inst = ic >= 0 ? c->q[ic] : NAN;
+                if (isfinite(n_inst) && units > n_inst)
+                    dct_error(d, path, line, "units=\"%ld\": '%s' has %.0f "
+                              "installed", units, id, n_inst);
+            }
         }
         if (sc->n_ev == cap) {
             size_t nc = cap ? 2 * cap : 8;
@@ -432,7 +457,8 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
     }
     if (d->n_errors != errs)
         goto fail;
-    qsort(sc->ev, sc->n_ev, sizeof *sc->ev, cmp_event);
+    if (sc->n_ev > 1)   /* no events: sc->ev may be NULL */
+        qsort(sc->ev, sc->n_ev, sizeof *sc->ev, cmp_event);
     xmlFreeDoc(doc);
     return sc;
 oom:

@@ -601,7 +601,8 @@ dct_rainflow_bin *dct_rainflow_aggregate(const dct_rainflow *r, double tol,
         b[i].range = r->cycle[i].range;
         b[i].count = r->cycle[i].count;
     }
-    qsort(b, r->n_cycles, sizeof *b, cmp_bin);
+    if (r->n_cycles > 1)
+        qsort(b, r->n_cycles, sizeof *b, cmp_bin);
     for (i = 0; i < r->n_cycles;) {
         double lo = b[i].range, sum_c = 0.0, sum_rc = 0.0;
 

@@ -7,9 +7,11 @@
  * step, root and output time updates each margin's worst value, first
  * violation and time below zero, and root events and first violations are
  * streamed to events.csv.  After a successful run margins.json,
- * margins.txt and run.json are written, and all five files are renamed into
- * place together (atomic_file.h): a failed or interrupted run leaves no
- * partial file.  Nothing is allocated inside the callbacks.
+ * margins.txt and run.json are written; all of it goes into a temporary
+ * directory that is sealed with a manifest and published as the run
+ * directory in one rename (rundir.h): a failed or interrupted run leaves
+ * no partial file and no partial directory.  Nothing is allocated inside
+ * the callbacks.
  *
  * Exit status: 0 all margins met, 1 a margin is negative, 2 usage, 3 input,
  * 4 solver (including a non-finite output), 5 output.
@@ -17,9 +19,11 @@
 #include "config.h"
 #include "atomic_file.h"
 #include "fsutil.h"
+#include "rundir.h"
 #include "textout.h"
 #include "cli.h"
 #include "diag.h"
+#include "envelope.h"
 #include "model.h"
 #include "plot.h"
 #include "site.h"
@@ -32,6 +36,7 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -118,6 +123,10 @@ typedef struct sim {
     const char *fail_id; /* its target (borrowed from the scenario) */
     double t_throttle;   /* [s] first GPU throttle at or after it, or -1 */
     const char *throttle_id;  /* the rack that throttled first */
+    long n_rack_trips;   /* racks shut down by over-temperature (rack-trip) */
+    long n_rack_restarts;
+    double t_rack_trip;  /* [s] the first, or -1 */
+    const char *rack_trip_id;
     const char *grid_trace;     /* --grid-trace FILE, or NULL */
     const char *plot_format;    /* --plot: png, svg or pdf; NULL: no plots */
     double grid_step;    /* [s] its step */
@@ -132,13 +141,15 @@ typedef struct sim {
     unsigned long seed;
     int no_aggregate;    /* --no-aggregate */
     char *out_dir;       /* owned */
-    int is_dir_created;  /* we made the leaf of out_dir */
+    dct_rundir *rd;      /* the run directory being written */
+    int is_gt_in_run;    /* --grid-trace names a file of the run directory */
     char **probe_args;   /* owned copies, split in place at ',' */
     size_t n_probe_args;
     /* objects */
     dct_diag *d;
     dct_site *site;
     dct_model *model;
+    dct_envelope *env;   /* the models' validity envelope */
     dct_solver *solver;
     const dct_ode *ode;
     sim_input *inputs;
@@ -419,6 +430,9 @@ static int on_output(double t, const double *y, void *ud)
                       dct_model_output_name(S->model, i), t);
             return CB_NONFINITE;
         }
+    if (dct_envelope_check(S->env, t, S->out, dct_afile_fp(S->f[F_EV]),
+                           S->d) != 0)
+        return CB_WRITE;
     FILE *f = dct_afile_fp(S->f[F_TS]);
     fprintf(f, "%.9g", t);
     for (size_t k = 0; k < S->n_sel; k++)
@@ -504,6 +518,13 @@ static int on_root(double t, const double *y, const int *found, void *ud)
             dct_csv_field(f, ev ? ev : "");
             if (putc('\n', f) == EOF || ferror(f))
                 return CB_WRITE;
+            /* rack trips (dctwin-models(7), Rack trip), for run.json */
+            if (ev && strcmp(ev, "rack-trip") == 0 && S->n_rack_trips++ == 0) {
+                S->t_rack_trip = t;
+                S->rack_trip_id = comp;
+            }
+            if (ev && strcmp(ev, "rack-restart") == 0)
+                S->n_rack_restarts++;
             /* time to throttle: the first GPU throttle after a failure */
             if (S->t_fail >= 0 && S->t_throttle < 0 && ev &&
                 strcmp(ev, "throttle") == 0) {
@@ -586,9 +607,23 @@ static int initial_events(sim *S)
         return 0;
     double *g = calloc(S->ode->nroots, sizeof *g);
     int *found = calloc(S->ode->nroots, sizeof *found);
-    int rc = -1;
-    if (!g || !found || S->ode->roots(0.0, S->y0, g, S->ode->ctx) != 0)
+    int rc = CB_WRITE;
+    if (!g || !found)
         goto out;
+    if (S->ode->roots(0.0, S->y0, g, S->ode->ctx) != 0) {
+        for (size_t i = 0; i < S->n_y; i++)
+            if (!isfinite(S->y0[i])) {
+                dct_error(S->d, NULL, 0, "the initial state is not finite "
+                          "(state %zu = %g): an input drives the model "
+                          "outside what it can represent", i, S->y0[i]);
+                break;
+            }
+        if (!S->d->n_errors)
+            dct_error(S->d, NULL, 0, "the events at t = 0 cannot be "
+                      "evaluated (the model has failed)");
+        rc = CB_NONFINITE;
+        goto out;
+    }
     for (size_t i = 0; i < S->ode->nroots; i++)
         found[i] = g[i] > 0;
     rc = on_root(0.0, S->y0, found, S);
@@ -638,7 +673,8 @@ static int sort_margins(sim *S)
             k[i].key = INFINITY;
         k[i].i = i;
     }
-    qsort(k, S->n_mg, sizeof *k, cmp_key);
+    if (S->n_mg > 1)
+        qsort(k, S->n_mg, sizeof *k, cmp_key);
     for (size_t i = 0; i < S->n_mg; i++)
         S->order[i] = k[i].i;
     free(k);
@@ -751,7 +787,8 @@ static size_t kind_of(const sim *S, size_t *kind)
     for (size_t i = 0; i < S->n_mg; i++)
         idx[i] = i;
     kind_sim = S;
-    qsort(idx, S->n_mg, sizeof *idx, cmp_kind);
+    if (S->n_mg > 1)
+        qsort(idx, S->n_mg, sizeof *idx, cmp_kind);
     size_t nk = 0;
     for (size_t i = 0; i < S->n_mg; i++) {
         if (i && !same_kind(S->mg[idx[i - 1]].def, S->mg[idx[i]].def))
@@ -785,6 +822,11 @@ static void write_margins_txt(FILE *f, const sim *S)
     else if (S->t_fail >= 0)
         fprintf(f, "time to throttle: none (no GPU throttled after %s "
                    "failed at %.6g s)\n", S->fail_id, S->t_fail);
+    if (S->n_rack_trips > 0)
+        fprintf(f, "rack trips: %ld (the first %s at %.6g s), restarts: "
+                   "%ld\n", S->n_rack_trips,
+                S->rack_trip_id ? S->rack_trip_id : "?", S->t_rack_trip,
+                S->n_rack_restarts);
     if (S->n_mg == 0) {
         fputs("no margins\n", f);
         return;
@@ -898,6 +940,8 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     dct_json_num(f, S->rtol);
     fputs(",\"atol\":", f);
     dct_json_num(f, S->atol);
+    fputs(",\n \"validity\":", f);
+    dct_envelope_json(f, S->env);
     fprintf(f, ",\n \"model\":{\"n_states\":%zu,\"n_outputs\":%zu,"
                "\"n_margins\":%zu,\"n_racks\":%zu,\"n_rack_groups\":%zu}",
             S->n_y, S->n_out, S->n_mg, S->site->n_racks,
@@ -964,6 +1008,10 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     fputs(",\"time_to_throttle_s\":", f);
     dct_json_num(f, S->t_throttle >= 0 ? S->t_throttle - S->t_fail : NAN);
     fputs("}", f);
+    fprintf(f, ",\n \"rack_trips\":%ld,\"rack_restarts\":%ld,"
+               "\"t_first_rack_trip_s\":",
+            S->n_rack_trips, S->n_rack_restarts);
+    dct_json_num(f, S->t_rack_trip >= 0 ? S->t_rack_trip : NAN);
     fprintf(f,
             ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
             "\"n_lin_setups\":%ld,\"n_err_test_fails\":%ld,"
@@ -1186,6 +1234,11 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             }
             break;
         case O_OUT:
+            if (!*optarg) {
+                fprintf(stderr, "dctwin: simulate: --out '': expected a "
+                                "directory name\n");
+                return DCT_EXIT_USAGE;
+            }
             free(S->out_dir);
             if (!(S->out_dir = strdup(optarg))) {
                 fprintf(stderr, "dctwin: simulate: out of memory\n");
@@ -1320,8 +1373,10 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
     if (rows > SIM_MAX_ROWS) {
         fprintf(stderr, "dctwin: simulate: %g s in steps of %g s would give "
                         "%.0f rows; at most %.0f are written (use a longer "
-                        "--output-step)\n",
-                S->duration, S->out_step, rows, SIM_MAX_ROWS);
+                        "%s)\n",
+                S->duration, S->grid_trace ? S->grid_step : S->out_step,
+                rows, SIM_MAX_ROWS,
+                S->grid_trace ? "--grid-step" : "--output-step");
         return DCT_EXIT_USAGE;
     }
     return -1;
@@ -1448,8 +1503,9 @@ static int alloc_run(sim *S)
     S->mg = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->mg);
     S->order = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->order);
     S->grid_col = calloc(S->n_out ? S->n_out : 1, sizeof *S->grid_col);
+    S->env = dct_envelope_new(S->site, S->model);
     if (!S->y0 || !S->out || !S->sel || !S->mval || !S->mg || !S->order ||
-        !S->grid_col)
+        !S->grid_col || !S->env)
         return -1;
     /* the grids' power columns: "<grid id>.P_kW" of every grid record */
     size_t k_ramp = 0;
@@ -1512,17 +1568,40 @@ static int alloc_run(sim *S)
 /* Open a temporary for file K of the run directory. */
 static int open_out(sim *S, int k)
 {
-    size_t n = strlen(S->out_dir) + strlen(file_names[k]) + 2;
+    const char *dir = dct_rundir_tmp(S->rd);
+    size_t n = strlen(dir) + strlen(file_names[k]) + 2;
     char *path = malloc(n);
     if (!path)
         return -1;
-    snprintf(path, n, "%s/%s", S->out_dir, file_names[k]);
+    snprintf(path, n, "%s/%s", dir, file_names[k]);
     S->f[k] = dct_afile_open(path);
     if (!S->f[k])
         fprintf(stderr, "dctwin: %s: cannot create: %s\n", path,
                 strerror(errno));
     free(path);
     return S->f[k] ? 0 : -1;
+}
+
+/* The file --grid-trace writes to, malloc'd: in the temporary run
+ * directory when it names a file of the run directory (rundir/grid.csv,
+ * which the plots draw), so that it is published with the run. */
+static char *grid_trace_path(sim *S)
+{
+    const char *gt = S->grid_trace, *sl = strrchr(gt, '/');
+    char *dir = sl ? strndup(gt, (size_t)(sl - gt) + 1) : strdup(".");
+    struct stat a, b;
+    S->is_gt_in_run = dir && stat(dir, &a) == 0 &&
+                      stat(S->out_dir, &b) == 0 && a.st_dev == b.st_dev &&
+                      a.st_ino == b.st_ino;
+    free(dir);
+    if (!S->is_gt_in_run)
+        return strdup(gt);
+    const char *tmp = dct_rundir_tmp(S->rd), *base = sl ? sl + 1 : gt;
+    size_t n = strlen(tmp) + strlen(base) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", tmp, base);
+    return p;
 }
 
 /* Write the result files after the run and commit all.  Returns 0 or -1
@@ -1560,8 +1639,8 @@ static int write_results(sim *S, int status)
             rc = -1;
         }
     for (int k = 0; k < N_FILES && !rc; k++) {
-        if (!S->f[k])
-            continue;
+        if (!S->f[k] || (k == F_GT && !S->is_gt_in_run))
+            continue;   /* --grid-trace elsewhere: after the directory */
         char *path = strdup(dct_afile_path(S->f[k]));
         int c = dct_afile_commit(S->f[k]);
         S->f[k] = NULL;
@@ -1572,8 +1651,11 @@ static int write_results(sim *S, int status)
         }
         free(path);
     }
-    if (!rc)
-        dct_afile_sync_dir(S->out_dir);
+    if (!rc && dct_rundir_seal(S->rd, S->d) != 0) {
+        dct_diag_print(S->d, stderr);
+        dct_diag_clear(S->d);
+        rc = -1;
+    }
     return rc;
 }
 
@@ -1591,7 +1673,7 @@ int dct_cmd_simulate(int argc, char **argv)
     S->rtol = SIM_RTOL;
     S->atol = SIM_ATOL;
     S->seed = SIM_SEED;
-    S->t_fail = S->t_throttle = -1;
+    S->t_fail = S->t_throttle = S->t_rack_trip = -1;
     int rc = DCT_EXIT_OK;
 
     S->sets = calloc((size_t)argc + 1, sizeof *S->sets);
@@ -1657,10 +1739,15 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
-    if (dct_mkdir_p(S->out_dir, &S->is_dir_created) != 0) {
-        fprintf(stderr, "dctwin: %s: cannot create the run directory: %s\n",
-                S->out_dir, strerror(errno));
-        rc = DCT_EXIT_OUTPUT;
+    /* the names a run writes, the grid trace's when it goes there */
+    const char *names[N_FILES + 1];
+    memcpy(names, file_names, sizeof file_names);
+    names[N_FILES] = S->grid_trace && strrchr(S->grid_trace, '/')
+                         ? strrchr(S->grid_trace, '/') + 1
+                         : S->grid_trace ? S->grid_trace : "grid.csv";
+    S->rd = dct_rundir_begin(S->out_dir, names, N_FILES + 1, &rc, &d);
+    if (!S->rd) {
+        dct_diag_print(&d, stderr);
         goto done;
     }
     if (open_out(S, F_TS) != 0 || open_out(S, F_EV) != 0 ||
@@ -1669,12 +1756,15 @@ int dct_cmd_simulate(int argc, char **argv)
         goto done;
     }
     if (S->grid_trace) {
-        if (!(S->f[F_GT] = dct_afile_open(S->grid_trace))) {
+        char *gt = grid_trace_path(S);
+        if (!gt || !(S->f[F_GT] = dct_afile_open(gt))) {
             fprintf(stderr, "dctwin: %s: cannot create: %s\n",
                     S->grid_trace, strerror(errno));
+            free(gt);
             rc = DCT_EXIT_OUTPUT;
             goto done;
         }
+        free(gt);
         FILE *g = dct_afile_fp(S->f[F_GT]);
         fputs("t_s", g);
         for (size_t k = 0; k < S->n_grid; k++) {
@@ -1733,9 +1823,17 @@ int dct_cmd_simulate(int argc, char **argv)
     dct_model_start(S->model);
     S->u0 = dct_model_stored_energy(S->model, S->y0);
     S->w0 = dct_model_electric_energy(S->model, S->y0);
-    if (initial_events(S) != 0) {
+    errno = 0;
+    if ((r = initial_events(S)) != 0) {
+        dct_diag_print(&d, stderr);
+        if (r != CB_WRITE) {
+            fprintf(stderr, "dctwin: simulate: the run cannot start; no "
+                            "results written\n");
+            rc = DCT_EXIT_SOLVER;
+            goto done;
+        }
         fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
-                strerror(errno));
+                errno ? strerror(errno) : "the output stream failed");
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
@@ -1755,7 +1853,7 @@ int dct_cmd_simulate(int argc, char **argv)
     S->wall_s = now_s() - S->wall0;
     if (r == CB_WRITE) {
         fprintf(stderr, "dctwin: %s: write error: %s\n", S->out_dir,
-                strerror(errno));
+                errno ? strerror(errno) : "the output stream failed");
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
@@ -1768,7 +1866,9 @@ int dct_cmd_simulate(int argc, char **argv)
         goto done;
     }
 
-    /* results */
+    /* results; the warnings of the run (the validity envelope) first */
+    dct_diag_print(&d, stderr);
+    dct_diag_clear(&d);
     copy_margin_sources(S);
     if (sort_margins(S) != 0) {
         rc = DCT_EXIT_OUTPUT;
@@ -1779,29 +1879,52 @@ int dct_cmd_simulate(int argc, char **argv)
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
+    if (S->plot_format) {
+        /* the plots are part of the run: one that fails publishes
+         * nothing; a missing gnuplot is only a warning */
+        int p = dct_plot_run_as(dct_rundir_tmp(S->rd), S->out_dir,
+                                S->plot_format, NULL, &d);
+        dct_diag_print(&d, stderr);
+        dct_diag_clear(&d);
+        if (p < 0) {
+            fprintf(stderr, "dctwin: %s: nothing written (a plot failed)\n",
+                    S->out_dir);
+            rc = DCT_EXIT_OUTPUT;
+            goto done;
+        }
+    }
+    int c = dct_rundir_commit(S->rd, &d);
+    S->rd = NULL;
+    if (c == 0 && S->f[F_GT]) {
+        c = dct_afile_commit(S->f[F_GT]);
+        S->f[F_GT] = NULL;
+        if (c != 0)
+            dct_error(&d, S->grid_trace, 0, "cannot rename into place: %s",
+                      strerror(errno));
+    }
+    if (c != 0) {
+        dct_diag_print(&d, stderr);
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
     if (dct_verbosity >= 2)
         print_stats(S);
     if (dct_verbosity >= 1) {
         write_margins_txt(stdout, S);
+        char env[400];
+        dct_envelope_summary(S->env, env, sizeof env);
+        if (*env)
+            printf("%s\n", env);
         fflush(stdout);
     }
     rc = status;
-    if (S->plot_format) {
-        /* the results are in place: a plot that fails is an output
-         * failure, a missing gnuplot only a warning */
-        int p = dct_plot_run(S->out_dir, S->plot_format, NULL, &d);
-        dct_diag_print(&d, stderr);
-        dct_diag_clear(&d);
-        if (p < 0)
-            rc = DCT_EXIT_OUTPUT;
-    }
 
 done:
     for (int k = 0; k < N_FILES; k++)
         dct_afile_abort(S->f[k]);
-    if (rc >= DCT_EXIT_USAGE && S->is_dir_created && S->out_dir)
-        rmdir(S->out_dir);   /* only when still empty */
+    dct_rundir_abort(S->rd);   /* a run that did not finish */
     dct_solver_free(S->solver);
+    dct_envelope_free(S->env);
     if (S->model)
         dct_model_free(S->model);
     dct_site_free(S->site);
@@ -1846,25 +1969,40 @@ static int is_plot_option(const char *a)
  * what is missing). */
 static void remove_run(const char *dir)
 {
-    for (int k = 0; k < N_FILES; k++) {
-        char path[4300];
-        snprintf(path, sizeof path, "%s/%s", dir, file_names[k]);
-        unlink(path);
-    }
-    rmdir(dir);
+    dct_rundir_remove(dir);
 }
 
-/* A new private run directory "$TMPDIR/dctwin-WHAT.XXXXXX" in BUF.
- * Returns 0, or -1 with a message. */
-static int make_tmp_dir(const char *what, char *buf, size_t n)
+/* A new private directory "$TMPDIR/dctwin-WHAT.PID.XXXXXX" in BUF,
+ * removed with what it holds (DEPTH levels) by SIGINT/SIGTERM: its
+ * atomic_file.h slot in *SLOT.  Such directories of processes that are
+ * gone (SIGKILL) are removed first.  Returns 0, or -1 with a message. */
+static int make_tmp_dir(const char *what, char *buf, size_t n, int depth,
+                        int *slot)
 {
     const char *tmp = getenv("TMPDIR");
-    snprintf(buf, n, "%s/dctwin-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp",
-             what);
-    if (mkdtemp(buf))
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "dctwin-%s", what);
+    dct_rundir_remove_stale(tmp, prefix, depth);
+    snprintf(buf, n, "%s/%s.%ld.XXXXXX", tmp, prefix, (long)getpid());
+    /* tracked before a signal can come */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int is_made = mkdtemp(buf) != NULL;
+    int e = errno;
+    if (is_made && (*slot = dct_afile_track_dir(buf, depth)) < 0) {
+        e = errno;
+        rmdir(buf);
+        is_made = 0;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (is_made)
         return 0;
     fprintf(stderr, "dctwin: %s: cannot make a temporary directory: %s\n",
-            what, strerror(errno));
+            what, strerror(e));
     return -1;
 }
 
@@ -1875,9 +2013,10 @@ static int print_run_table(const char *dir, const char *file)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    FILE *f = fopen(path, "r");
+    char why[200];
+    FILE *f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why);
     if (!f) {
-        fprintf(stderr, "dctwin: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "dctwin: %s: %s\n", path, why);
         return DCT_EXIT_INPUT;
     }
     int c;
@@ -1885,8 +2024,8 @@ static int print_run_table(const char *dir, const char *file)
         putchar(c);
     fclose(f);
     snprintf(path, sizeof path, "%s/margins.json", dir);
-    if (!(f = fopen(path, "r"))) {
-        fprintf(stderr, "dctwin: %s: %s\n", path, strerror(errno));
+    if (!(f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why))) {
+        fprintf(stderr, "dctwin: %s: %s\n", path, why);
         return DCT_EXIT_INPUT;
     }
     char buf[256];
@@ -1960,12 +2099,21 @@ int dct_cmd_margins(int argc, char **argv)
     /* a run directory: print its table; the status follows all_ok */
     struct stat st;
     if (ac == 2 && stat(av[1], &st) == 0 && S_ISDIR(st.st_mode)) {
-        int rc = print_run_table(av[1], file);
+        dct_diag d;
+        dct_diag_init(&d);
+        int lock = -1;
+        int rc = dct_rundir_check(av[1], &lock, 0, &d) == 0
+                     ? print_run_table(av[1], file)
+                     : DCT_EXIT_INPUT;
+        dct_rundir_unlock(lock);
+        dct_diag_print(&d, stderr);
+        dct_diag_clear(&d);
         free(av);
         return rc;
     }
     char tdir[4096];
-    if (make_tmp_dir("margins", tdir, sizeof tdir) != 0) {
+    int slot = -1;
+    if (make_tmp_dir("margins", tdir, sizeof tdir, 1, &slot) != 0) {
         free(av);
         return DCT_EXIT_OUTPUT;
     }
@@ -1977,6 +2125,7 @@ int dct_cmd_margins(int argc, char **argv)
         print_run_table(tdir, file) >= DCT_EXIT_USAGE)
         rc = DCT_EXIT_OUTPUT;
     remove_run(tdir);
+    dct_afile_untrack_dir(slot);
     free(av);
     return rc;
 }
@@ -2351,7 +2500,8 @@ int dct_cmd_capacity(int argc, char **argv)
         av[ac++] = (char *)row;
     }
     char base[4096];
-    if (make_tmp_dir("capacity", base, sizeof base) != 0) {
+    int slot = -1;
+    if (make_tmp_dir("capacity", base, sizeof base, 2, &slot) != 0) {
         free(av);
         return DCT_EXIT_OUTPUT;
     }
@@ -2442,6 +2592,7 @@ out:
     remove_run(d_pass);
     remove_run(d_fail);
     rmdir(base);
+    dct_afile_untrack_dir(slot);
     free(av);
     return rc;
 }

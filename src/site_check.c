@@ -321,9 +321,17 @@ static void check_consistency(dct_comp *c, dct_diag *d)
                       q[DCT_RACK_F_LIQ] * q[DCT_RACK_P_MAX]);
         order3(c, DCT_RACK_T_SOFT, DCT_RACK_T_SLOW, DCT_RACK_T_TRIP, d);
         order3(c, DCT_RACK_T_SUPPLY_MIN, DCT_RACK_T_SUPPLY_MAX, -1, d);
+        order3(c, DCT_RACK_T_RETURN_MAX, DCT_RACK_T_COOLANT_TRIP, -1, d);
         if (q[DCT_RACK_PLATE_FLOW] > q[DCT_RACK_FLOW])
             dct_error(d, c->file, c->line,
                       "rack %s: plate-flow exceeds the rack flow", nm);
+        /* R_ci = a + b/V is a resistance between the cold plate and its
+         * coolant: zero would be an infinite heat transfer */
+        if (!(q[DCT_RACK_R_CI_A] > 0) && !(q[DCT_RACK_R_CI_B] > 0))
+            dct_error(d, c->file, c->line,
+                      "rack %s: r-ci-a and r-ci-b are both 0: the "
+                      "case-to-inlet resistance a + b/V must be positive",
+                      nm);
         break;
     }
     case DCT_T_DC_BUS:

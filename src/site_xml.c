@@ -22,7 +22,9 @@
 #include "config.h"
 #include "site.h"
 #include "datapath.h"
+#include "fsutil.h"
 #include "suggest.h"
+#include "xmlread.h"
 #include "schema.h"
 #include "units.h"
 
@@ -328,9 +330,12 @@ static char *read_capped(const char *path, size_t *len, dct_diag *d,
                   DCT_MAX_FILE_BYTES / 1048576);
         return NULL;
     }
-    FILE *f = fopen(path, "rb");
+    /* opened without blocking and checked again: the file named may have
+     * been replaced by a FIFO since stat */
+    char why[200];
+    FILE *f = dct_open_regular(path, DCT_MAX_FILE_BYTES, why, sizeof why);
     if (!f) {
-        dct_error(d, ef, el, "cannot open '%s': %s", path, strerror(errno));
+        dct_error(d, ef, el, "cannot open '%s': %s", path, why);
         return NULL;
     }
     /* Read at most the size seen by stat (plus one byte to notice a file
@@ -380,13 +385,7 @@ static void on_xml_error(void *ud, xmlErrorPtr e)
     /* libxml2 messages may hold newlines ("...!\nBytes: 0x.."): keep the
      * diagnostic on one line. */
     char msg[512];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
-    size_t l = strlen(msg);
-    while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-        msg[--l] = '\0';
-    for (char *q = msg; *q; q++)
-        if (*q == '\n' || *q == '\r' || *q == '\t')
-            *q = ' ';
+    dct_xml_message(e->message ? e->message : "XML error", msg, sizeof msg);
     dct_error(x->d, x->file, e->line > 0 ? e->line : 0, "%s: %s", x->prefix,
               msg);
 }
@@ -1262,6 +1261,8 @@ static int read_file(parse_ctx *p, const char *path, int want_site,
     }
     char msg[256];
     long bad_line = prescan(buf, len, msg, sizeof msg);
+    if (!bad_line)
+        bad_line = dct_xml_check_shape(buf, len, msg, sizeof msg);
     if (bad_line) {
         dct_error(p->d, file, bad_line, "%s", msg);
         free(buf);
@@ -1431,6 +1432,15 @@ static void apply_set(parse_ctx *p, const char *assign)
             dct_error(p->d, p->file, 0, "'%s': '%s' names or links "
                       "components and cannot be changed with --set",
                       assign, param);
+            return;
+        }
+        if (c->type == DCT_T_RACK && i == DCT_RACK_COUNT) {
+            /* racks are expanded while the file is read: one record per
+             * rack, each its own component by now */
+            dct_error(p->d, p->file, 0, "'%s': a <rack>'s count is the "
+                      "number of racks the element stands for, fixed when "
+                      "the site is read; it cannot be changed with --set "
+                      "(edit the site, or see dctwin capacity)", assign);
             return;
         }
         if (set_param(p, c, i, elem, val, 0) != 0)

@@ -1,6 +1,7 @@
 /* textout.c - values written into JSON and CSV outputs (textout.h). */
 #include "config.h"
 #include "textout.h"
+#include "escape.h"
 
 #include <math.h>
 #include <string.h>
@@ -33,22 +34,8 @@ void dct_json_str(FILE *f, const char *s)
             p++;
             continue;
         }
-        size_t len = c >= 0xC2 && c <= 0xDF   ? 2
-                     : c >= 0xE0 && c <= 0xEF ? 3
-                     : c >= 0xF0 && c <= 0xF4 ? 4
-                                              : 0;
-        unsigned lo = 0x80, hi = 0xBF;   /* range of the second byte */
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-        else if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-        int is_ok = len > 0 && p[1] >= lo && p[1] <= hi;
-        for (size_t k = 2; is_ok && k < len; k++)
-            is_ok = p[k] >= 0x80 && p[k] <= 0xBF;
+        size_t len = dct_utf8_len(p);
+        int is_ok = len > 0;
         if (!is_ok) {
             fputs("\\ufffd", f);
             p++;

@@ -504,8 +504,16 @@ int dct_quantity_parse(const char *text, const char *expect, double *si,
         return -1;
     }
 
-    if (dct_unit_parse(ubuf, &udim, &uscale, &uoffset, err, errlen) != 0)
+    if (ubuf[0] == '/') {
+        /* "10/K": a number per unit, read as "10 1/K" */
+        char rbuf[UNIT_MAX + 2];
+        snprintf(rbuf, sizeof rbuf, "1%s", ubuf);
+        if (dct_unit_parse(rbuf, &udim, &uscale, &uoffset, err, errlen) != 0)
+            return -1;
+    } else if (dct_unit_parse(ubuf, &udim, &uscale, &uoffset, err,
+                              errlen) != 0) {
         return -1;
+    }
 
     if (edim.is_abs_temp) {
         /* An absolute temperature: degC, or K read as absolute. */
@@ -541,6 +549,45 @@ int dct_quantity_parse(const char *text, const char *expect, double *si,
         return -1;
     }
     *si = r;
+    return 0;
+}
+
+int dct_number_parse(const char *text, const char **end, double *v)
+{
+    const char *p = text;
+    size_t n_digits = 0;
+    if (*p == '+' || *p == '-')
+        p++;
+    while (is_digit(*p))
+        p++, n_digits++;
+    if (*p == '.') {
+        p++;
+        while (is_digit(*p))
+            p++, n_digits++;
+    }
+    if (n_digits == 0)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        if (*q == '+' || *q == '-')
+            q++;
+        if (is_digit(*q)) {
+            while (is_digit(*q))
+                q++;
+            p = q;
+        }
+    }
+    char buf[128];
+    if ((size_t)(p - text) >= sizeof buf)
+        return -1;
+    memcpy(buf, text, (size_t)(p - text));
+    buf[p - text] = '\0';
+    errno = 0;
+    double x = strtod(buf, NULL);
+    if ((errno == ERANGE && fabs(x) > 1.0) || !isfinite(x))
+        return -1;
+    *v = x;
+    *end = p;
     return 0;
 }
 

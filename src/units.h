@@ -52,6 +52,15 @@ int dct_unit_parse(const char *unit, dct_dim *dim, double *scale,
 int dct_quantity_parse(const char *text, const char *expect, double *si,
                        char *err, size_t errlen);
 
+/* Parse the plain decimal number at the start of TEXT: an optional sign,
+ * digits with at most one '.', an optional exponent ("-4.5e3", ".5",
+ * "7.").  No leading white space, hexadecimal, NaN or infinities: the
+ * grammar of the number in dct_quantity_parse, for the CSV readers.  On
+ * success stores the value in *V, the end of the number in *END and
+ * returns 0; returns -1 when TEXT does not start with such a number or
+ * the value overflows. */
+int dct_number_parse(const char *text, const char **end, double *v);
+
 /* Human name of the dimension of unit expression UNIT ("power",
  * "temperature", "temperature difference", "volume flow", ...), or
  * "quantity" when it has no common name.  Never NULL. */

@@ -284,6 +284,14 @@ START_TEST(test_run_errors)
     ck_assert_ptr_nonnull(f);
     fputs("time,x\n0,1\n", f);
     fclose(f);
+    /* without a manifest the directory is incomplete */
+    ck_assert_int_eq(dct_plot_run(dir, "png", NULL, &d), DCT_PLOT_EINPUT);
+    ck_assert_ptr_nonnull(strstr(d.msg[0].text, "no manifest.sha256"));
+    dct_diag_clear(&d);
+    f = fopen(in_dir("manifest.sha256"), "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%064d  timeseries.csv\n", 0);
+    fclose(f);
     ck_assert_int_eq(dct_plot_run(dir, "png", NULL, &d), DCT_PLOT_EINPUT);
     ck_assert_ptr_nonnull(strstr(d.msg[0].text, "expected t_s"));
     ck_assert_int_eq(d.msg[0].line, 1);

@@ -310,8 +310,14 @@ START_TEST(test_switch_and_scale)
     /* the new profile on its own time base: high at 0.5 s after 20 s */
     ck_assert_double_eq_tol(dct_profile_u(ps, 0, 20.5), 1, 1e-12);
     ck_assert_double_eq_tol(dct_profile_u(ps, 0, 21.5), 0.3, 1e-12);
+    /* u is a fraction of p-max, and a rack draws at least p-idle:
+     * max(40, 0.5 x 132) = 66 kW; max(40, 0.3 x 132 = 39.6) = 40 kW */
     ck_assert_double_eq_tol(dct_profile_power(ps, 0, 15, 40e3, 132e3),
-                            86e3, 1e-6);
+                            66e3, 1e-6);
+    ck_assert_double_eq_tol(dct_profile_power(ps, 0, 21.5, 40e3, 132e3),
+                            40e3, 1e-6);
+    ck_assert_double_eq_tol(dct_profile_power(ps, 0, 21.5, 30e3, 132e3),
+                            39.6e3, 1e-6);
     const double want[] = {10, 20, 20.05, 21, 21.05};
     expect_bps(ps, 0, want, 5);
     ck_assert(dct_profile_jumps_at(ps, 10));

@@ -123,11 +123,13 @@ check "missing run directory: named in the error" \
     grep -q "no-such-run: error: not a run directory" "$tmp/err"
 mkdir "$tmp/empty-dir"
 run plot "$tmp/empty-dir"
-check "directory without timeseries.csv: exit 3 (exit $rc)" test "$rc" = 3
-check "directory without timeseries.csv: named" \
-    grep -q "timeseries.csv: error: cannot open" "$tmp/err"
+check "directory without a manifest: exit 3 (exit $rc)" test "$rc" = 3
+check "directory without a manifest: refused as incomplete" \
+    grep -q "empty-dir: error: not a complete run directory: no manifest.sha256" \
+    "$tmp/err"
 mkdir "$tmp/bad-run"
 printf 't_s,A01.T_j_degC\n0,1\n1,x\n' >"$tmp/bad-run/timeseries.csv"
+(cd "$tmp/bad-run" && sha256sum timeseries.csv >manifest.sha256)
 run plot "$tmp/bad-run"
 check "malformed row: exit 3 (exit $rc)" test "$rc" = 3
 check "malformed row: file and line" \

@@ -31,9 +31,10 @@ check "profile show prints the period" grep -q '^  period  *1.5  *s' "$tmp/out"
 run profile export ups-test --duration 8s --step 1s --model gb200-nvl72
 check "profile export --model exits 0 (got $rc)" [ "$rc" -eq 0 ]
 check "export --model has a watts column" [ "$(head -n 1 "$tmp/out")" = "t_s,u,P_kW" ]
-# P = 40 + u 92 kW: 0.9 -> 122.8 kW, 0.5 -> 86 kW
-check "UPS test at 90 %: 122.8 kW" near "$(awk -F, '$1 == 1 { print $3 }' "$tmp/out")" 122.8 1e-3
-check "UPS test at 50 %: 86 kW" near "$(awk -F, '$1 == 3 { print $3 }' "$tmp/out")" 86 1e-3
+# P = max(40, u 132) kW: 0.9 -> 118.8 kW, 0.5 -> 66 kW (90 % and 50 % of
+# p-max, as the Vertiv test states them)
+check "UPS test at 90 %: 118.8 kW" near "$(awk -F, '$1 == 1 { print $3 }' "$tmp/out")" 118.8 1e-3
+check "UPS test at 50 %: 66 kW" near "$(awk -F, '$1 == 3 { print $3 }' "$tmp/out")" 66 1e-3
 run profile export ups-test --model nosuch
 check "export --model nosuch exits 3 (got $rc)" [ "$rc" -eq 3 ]
 run profile show nosuch
@@ -55,6 +56,17 @@ check "llm-training: fundamental 0.5 Hz (got $(fund "$tmp/out"))" near "$(fund "
 run profile export sync-training --duration 60s
 check "sync-training: fundamental 1/1.5 Hz (got $(fund "$tmp/out"))" near "$(fund "$tmp/out")" 0.666667 1e-6
 
+# the swing of a GB200 rack on the built-in llm-training against the
+# levels dctwin(1) states: 100 % and 30 % of p-max (132 kW, and 39.6 kW
+# raised to the rack's p-idle of 40 kW)
+run profile export llm-training --duration 4s --step 10ms --model gb200-nvl72
+check "llm-training on a GB200: 132 kW high, 40 kW low" \
+    awk -F, 'NR > 1 { if ($3 > hi) hi = $3; if (lo == "" || $3 < lo) lo = $3 }
+        END { exit !(hi == 132 && lo == 40) }' "$tmp/out"
+run profile show sync-training
+check "profile show says u is a fraction of p-max" \
+    grep -q "^u is a fraction of a rack's p-max: rack power = max(p-idle, u p-max)" "$tmp/out"
+
 # seeded: the same seed gives the same faults, another seed others
 run profile export training-faults --duration 24h --step 10s --seed 5
 cp "$tmp/out" "$tmp/f5a"
@@ -71,11 +83,11 @@ sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<row id="A" cdu="cdu-1" busway=
 run simulate "$tmp/rowprof.xml" --duration 10s --output-step 1s -q \
     --probe 'A01.P_kW,A08.P_kW' --out "$tmp/rp"
 check "a row profile runs (got $rc)" [ "$rc" -le 1 ]
-check "a rack without a profile runs its row's (122.8 kW at 1 s)" \
-    near "$(at "$tmp/rp/timeseries.csv" A01.P_kW 1)" 122.8 1e-6
-check "... 86 kW at 3 s" near "$(at "$tmp/rp/timeseries.csv" A01.P_kW 3)" 86 1e-4
-check "a rack's own profile wins (idle: 49.2 kW)" \
-    near "$(at "$tmp/rp/timeseries.csv" A08.P_kW 3)" 49.2 1e-6
+check "a rack without a profile runs its row's (118.8 kW at 1 s)" \
+    near "$(at "$tmp/rp/timeseries.csv" A01.P_kW 1)" 118.8 1e-6
+check "... 66 kW at 3 s" near "$(at "$tmp/rp/timeseries.csv" A01.P_kW 3)" 66 1e-4
+check "a rack's own profile wins (idle: u = 0.1 is below p-idle, 40 kW)" \
+    near "$(at "$tmp/rp/timeseries.csv" A08.P_kW 3)" 40 1e-6
 sed -e 's|<row id="A" cdu="cdu-1" busway="bw-a">|<row id="A" cdu="cdu-1" busway="bw-a" profile="nosuch">|' \
     "$row" >"$tmp/rowbad.xml"
 run validate "$tmp/rowbad.xml"
@@ -93,14 +105,14 @@ run simulate "$row" --scenario "$data/scn-scale.xml" --duration 100s \
 check "scale scenario runs (got $rc)" [ "$rc" -le 1 ]
 ts="$tmp/scl/timeseries.csv"
 check "before any event: 132 kW" near "$(at "$ts" A02.P_kW 29)" 132 1e-6
-check "scale=0.5 on A02 only: 86 kW" near "$(at "$ts" A02.P_kW 31)" 86 1e-6
+check "scale=0.5 on A02 only: 66 kW" near "$(at "$ts" A02.P_kW 31)" 66 1e-6
 check "... A01 keeps 132 kW" near "$(at "$ts" A01.P_kW 31)" 132 1e-6
-check "scale=0.8 on every rack replaces 0.5: 113.6 kW" \
-    near "$(at "$ts" A02.P_kW 61)" 113.6 1e-6
+check "scale=0.8 on every rack replaces 0.5: 105.6 kW" \
+    near "$(at "$ts" A02.P_kW 61)" 105.6 1e-6
 check "profile=ups-test on row A from 90 s: 90 % at 91 s" \
-    near "$(at "$ts" A01.P_kW 91)" 122.8 1e-6
+    near "$(at "$ts" A01.P_kW 91)" 118.8 1e-6
 check "... and 50 % at 93 s (its own time base)" \
-    near "$(at "$ts" A01.P_kW 93)" 86 1e-4
+    near "$(at "$ts" A01.P_kW 93)" 66 1e-4
 check "the events are logged" grep -q '^30,A02,scale-0.5$' "$tmp/scl/events.csv"
 check "an all-rack event is logged" grep -q '^60,all-racks,scale-0.8$' "$tmp/scl/events.csv"
 check "a profile switch is logged" grep -q '^90,A,profile-ups-test$' "$tmp/scl/events.csv"
@@ -269,7 +281,7 @@ bad() { # bad NAME EVENT-ATTRIBUTES MESSAGE
 bad no-profile 'profile="nosuch"' 'profile="nosuch": not a profile'
 bad no-target 'scale="0.5" target="nosuch"' 'target="nosuch": not a row or rack'
 bad bad-scale 'scale="1.5"' 'scale="1.5": expected a number from 0 to 1'
-bad no-weather 'weather="nosuch.csv"' 'cannot open weather file'
+bad no-weather 'weather="nosuch.csv"' 'cannot read weather file'
 bad target-alone 'fail="cdu-1" target="A"' 'target= goes with profile= or scale='
 bad fans-units 'fail="dry" fans="1" units="1"' 'fans= and units= together'
 bad fans-bad 'fail="dry" fans="0"' 'fans="0": expected a whole number'
@@ -284,22 +296,23 @@ run simulate "$row" --scenario "$top_srcdir/sites/scenarios/job-start.xml" \
     --duration 310s --output-step 1s -q --probe 'A01.P_kW,A08.P_kW' --out "$tmp/js"
 check "job-start runs (got $rc)" [ "$rc" -le 1 ]
 ts="$tmp/js/timeseries.csv"
-# idle: 40 + 0.1 x 92 = 49.2 kW; at 300 s every rack ramps to full power
-# in 0.3 s and trains on a 1.5 s cycle that starts there
-check "job-start: idle hall at 299 s (49.2 kW)" near "$(at "$ts" A01.P_kW 299)" 49.2 1e-6
+# idle: u = 0.1 is below p-idle, so 40 kW; at 300 s every rack ramps to
+# full power in 0.3 s and trains on a 1.5 s cycle that starts there
+check "job-start: idle hall at 299 s (40 kW)" near "$(at "$ts" A01.P_kW 299)" 40 1e-6
 # 2 s after the start: x = 0.5 s of the 1.5 s cycle, the compute phase
 check "job-start: every rack started (132 kW at 302 s)" near "$(at "$ts" A08.P_kW 302)" 132 1e-6
-check "job-start: the communication phase at 301 s (67.6 kW)" near "$(at "$ts" A01.P_kW 301)" 67.6 1e-6
+check "job-start: the communication phase at 301 s (max(40, 0.3 x 132) = 40 kW)" near "$(at "$ts" A01.P_kW 301)" 40 1e-6
 check "job-start: margins name the scenario" grep -q 'scenario job-start$' "$tmp/js/margins.txt"
 run simulate "$row" --scenario "$top_srcdir/sites/scenarios/checkpoint-storm.xml" \
     --duration 150s --output-step 1s -q --probe 'A01.P_kW,A08.P_kW' --out "$tmp/cs"
 check "checkpoint-storm runs (got $rc)" [ "$rc" -le 1 ]
 ts="$tmp/cs/timeseries.csv"
-# every rack at 0.15: 40 + 0.15 x 92 = 53.8 kW from 120 s to 132 s
-check "checkpoint storm: A01 dips at 125 s" near "$(at "$ts" A01.P_kW 125)" 53.8 1e-6
-check "checkpoint storm: A08 dips with it" near "$(at "$ts" A08.P_kW 125)" 53.8 1e-6
-check "checkpoint storm: back to training at 135 s" \
-    awk -v x="$(at "$ts" A01.P_kW 135)" 'BEGIN { exit !(x > 60) }'
+# every rack at 0.15 from 120 s to 132 s: below p-idle, so 40 kW
+check "checkpoint storm: A01 dips at 125 s" near "$(at "$ts" A01.P_kW 125)" 40 1e-6
+check "checkpoint storm: A08 dips with it" near "$(at "$ts" A08.P_kW 125)" 40 1e-6
+# 125 s, 110 s and 137 s are 0.5 s into a 1.5 s cycle: the compute phase
+check "checkpoint storm: back to training at 137 s" \
+    awk -v x="$(at "$ts" A01.P_kW 137)" 'BEGIN { exit !(x > 60) }'
 check "checkpoint storm: training before it (110 s)" \
     awk -v x="$(at "$ts" A01.P_kW 110)" 'BEGIN { exit !(x > 60) }'
 

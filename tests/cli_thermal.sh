@@ -79,14 +79,62 @@ run simulate "$top_srcdir/sites/reference-hall.xml" --profile llm-training \
     --duration 30s --output-step 0.1s -q --probe 'A01.P_kW,hall.*' \
     --out "$tmp/hall"
 check "reference-hall llm-training exits 0 (got $rc)" [ "$rc" -eq 0 ]
-# the square wave: 0.5 Hz, full power, then 30 % of it (P = P_idle +
-# u (P_max - P_idle), P_idle 40 kW, P_max 132 kW)
-check "reference-hall rack power swings 132 kW / 67.6 kW" \
+# the square wave: 0.5 Hz, full power, then 30 % of it, the levels
+# dctwin(1) and its source state as fractions of p-max: P = max(P_idle,
+# u P_max), P_idle 40 kW, P_max 132 kW, so 132 kW and max(40, 39.6) kW
+check "reference-hall GB200 rack power swings 100 % / 30 % of p-max (132 kW / 40 kW)" \
     awk -F, 'NR > 1 { if ($2 > hi) hi = $2; if (lo == "" || $2 < lo) lo = $2 }
-        END { exit !(hi > 131.9 && hi < 132.1 && lo > 67.5 && lo < 67.7) }' \
+        END { exit !(hi > 131.99 && hi < 132.01 && lo > 39.99 && lo < 40.01) }' \
         "$tmp/hall/timeseries.csv"
 grep -q '"realtime_ratio":[0-9]' "$tmp/hall/run.json" && ok ||
     fail "reference-hall run.json lacks a realtime_ratio"
+
+# ------------------------------------- rack trip on lost facility water
+# (dctwin-models(7), Rack trip): the facility loop lost for 15 min drove
+# the rack coolant to 177 degC; now every rack trips (BMC/PSU, whole-rack
+# power to zero) when its return passes t-coolant-trip, nothing passes
+# 100 degC, the trips are in events.csv and run.json, exit 1
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/facility-loop-loss.xml" \
+    --duration 20min --output-step 1s -q --out "$tmp/fl"
+check "facility-loop-loss exits 1 (got $rc)" [ "$rc" -eq 1 ]
+check "every rack trips: 72 rack-trip events" \
+    [ "$(grep -c ',rack-trip$' "$tmp/fl/events.csv")" -eq 72 ]
+check "run.json counts 72 rack trips" \
+    [ "$(json "$tmp/fl/run.json" rack_trips)" = 72 ]
+check "no temperature above 100 degC in any output" \
+    awk -F, 'NR == 1 { for (i = 2; i <= NF; i++) if ($i ~ /degC$/) c[i] = 1; next }
+        { for (i in c) if ($i >= 100) bad = 1 } END { exit bad }' \
+        "$tmp/fl/timeseries.csv"
+check "no degC margin's worst value at or above 100 degC (solver steps)" \
+    sh -c "! tr '{' '\n' <'$tmp/fl/margins.json' | grep '\"unit\":\"degC\"' |
+           sed -n 's/.*\"worst\":\([^,]*\),.*/\1/p' | awk '\$1 >= 100 { f = 1 } END { exit !f }'"
+check "a tripped rack draws nothing (A01 at 10 min)" \
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "A01.P_kW") k = i; next }
+        $1 == 600 { exit !(k && $k + 0 < 1e-6 && $k + 0 > -1e-6) }' \
+        "$tmp/fl/timeseries.csv"
+check "the rack trip margins are violated" \
+    sh -c "margin_neg() { tr '{' '\n' <'$tmp/fl/margins.json' | grep \"\\\"id\\\":\\\"\$1\\\"\" | grep -q '\"margin\":-'; }
+           margin_neg A01.in_service.trip && margin_neg A01.T_return.trip"
+# with the coolant limit out of reach (95 degC) the GPUs trip the racks:
+# the hot GPU reaches t-trip (92 degC, the trip starts 0.5 K below)
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/facility-loop-loss.xml" \
+    --set gb200-nvl72.t-coolant-trip=95degC --duration 20min -q \
+    --probe 'A01.T_j_hot_degC' --output-step 1s --out "$tmp/flg"
+check "GPU-driven: 72 rack trips" [ "$(json "$tmp/flg/run.json" rack_trips)" = 72 ]
+check "GPU-driven: the hot GPU between 91.5 and 92 degC at most" \
+    awk -F, 'NR > 1 && $2 > m { m = $2 } END { exit !(m >= 91.5 && m <= 92) }' \
+    "$tmp/flg/timeseries.csv"
+# with trip-restart the racks come back once the water is restored
+run simulate "$top_srcdir/sites/reference-hall.xml" \
+    --scenario "$top_srcdir/sites/scenarios/facility-loop-loss.xml" \
+    --set gb200-nvl72.trip-restart=60s --duration 25min --output-step 10s -q \
+    --probe 'A01.P_kW' --out "$tmp/fl2"
+check "trip-restart=60s: 72 restarts after the restore" \
+    [ "$(json "$tmp/fl2/run.json" rack_restarts)" = 72 ]
+check "restarted, A01 draws 132 kW again at 25 min" \
+    awk -F, '$1 == 1500 { exit !($2 > 131.9) }' "$tmp/fl2/timeseries.csv"
 
 # ------------------------------- pump failure: failover, then recovery
 run simulate "$top_srcdir/sites/gb200-row.xml" \
@@ -294,14 +342,14 @@ check "one CDU lost: no throttle" \
     grep -q '^time to throttle: none' "$tmp/cf1/margins.txt"
 
 # ------------------------------------------------- a CSV load trace
-printf 't_s,u\n0,0.3\n30,0.3\n31,1\n60,1\n' >"$tmp/trace.csv"
+printf 't_s,u\n0,0.5\n30,0.5\n31,1\n60,1\n' >"$tmp/trace.csv"
 run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/trace.csv" \
     --duration 1min --output-step 1s -q --probe 'A01.P_kW' --out "$tmp/csv"
 check "CSV trace runs (got $rc)" [ "$rc" -le 1 ]
 p10=$(awk -F, '$1 == 10 { print $2 }' "$tmp/csv/timeseries.csv")
 p45=$(awk -F, '$1 == 45 { print $2 }' "$tmp/csv/timeseries.csv")
-# P = P_idle + u (P_max - P_idle) = 40 + u 92 kW
-check "CSV u = 0.3 gives 67.6 kW ($p10)" near "$p10" 67.6 0.001
+# P = max(P_idle, u P_max) = max(40, u 132) kW
+check "CSV u = 0.5 gives 66 kW ($p10)" near "$p10" 66 0.001
 check "CSV u = 1 gives 132 kW ($p45)" near "$p45" 132 0.001
 printf 't_s,P_W\n0,50000\n60,110000\n' >"$tmp/tracew.csv"
 run simulate "$top_srcdir/sites/gb200-row.xml" --profile "$tmp/tracew.csv" \

@@ -55,6 +55,13 @@ run() {
     set -e
 }
 
+# check WHAT CMD...: ok when CMD succeeds.
+check() {
+    d=$1
+    shift
+    if "$@"; then ok; else fail "$d"; fi
+}
+
 show_err() {
     sed 's/^/    stderr: /' "$tmp/err" | head -n 20 >&2
 }
@@ -141,12 +148,49 @@ for site in "$top_srcdir"/sites/*.xml; do
     elif ! grep -q "^$site: site [^ ]*: valid\$" "$tmp/out" ||
         ! grep -q '^  racks  ' "$tmp/out"; then
         fail "$site: no summary on stdout"
+    elif [ "${site##*/}" = gb300-row.xml ]; then
+        # shows the design-point warning on purpose (its comment)
+        if grep -q 'warning: row A: 8 racks would throttle at full load' "$tmp/err" &&
+            [ "$(grep -c . "$tmp/err")" -eq 1 ]; then
+            ok
+        else
+            fail "$site: expected the one design-point warning, got: $(head -n 1 "$tmp/err")"
+        fi
     elif [ -s "$tmp/err" ]; then
         fail "$site: valid, but printed on stderr: $(head -n 1 "$tmp/err")"
     else
         ok
     fi
 done
+
+# ------------------------------------------- the rack design point
+# (dctwin-models(7), Design point): a GB300 row at 35 degC supply and the
+# racks' design flow: the hot GPU's steady junction, unthrottled, is
+# 35 + 0.5 x 0.87 x 140e3 / (168/60e3 x 1012.5 x 3957)
+#    + 1400 (0.01617 + 0.00839 / 1.35 + 0.010) = 85.77 degC > t-soft 85
+gb3="$top_srcdir/sites/gb300-row.xml"
+run validate -q "$gb3"
+check "GB300 row at 35 degC: validate exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "... and warns with the predicted hot GPU 85.77 degC" \
+    grep -q "warning: row A: 8 racks would throttle at full load: at cdu-1's supply setpoint 35.00 degC and 168.0 L/min a rack, the hot GPU of A01 (gb300-nvl72) reaches 85.77 degC, above its t-soft 85.00 degC" "$tmp/err"
+run validate -q "$gb3" --set cdu-1.supply-setpoint=34degC
+check "at 34 degC supply (84.77 degC) no warning" sh -c "[ $rc -eq 0 ] && [ ! -s '$tmp/err' ]"
+# the CDU short of the racks' flow: 21.7 kg/s for 22.7 kg/s, 160.7 L/min a
+# rack; and the closed form against the simulated steady state (t-soft
+# raised so that nothing throttles)
+run validate -q "$gb3" --set cdu-1.flow-secondary=21.7kg/s
+t_pred=$(sed -n 's/.* reaches \([0-9.]*\) degC.*/\1/p' "$tmp/err")
+check "with the CDU short of flow: 160.7 L/min, hot GPU $t_pred degC" \
+    grep -q "and 160.7 L/min a rack, the hot GPU of A01 (gb300-nvl72) reaches 86.41 degC" "$tmp/err"
+run simulate "$gb3" --set cdu-1.flow-secondary=21.7kg/s \
+    --set gb300-nvl72.t-soft=95degC --set gb300-nvl72.t-slow=96degC \
+    --set gb300-nvl72.t-trip=97degC --set gb300-nvl72.t-coolant-trip=98degC \
+    --duration 60s --output-step 60s -q --probe 'A01.T_j_hot_degC' --out "$tmp/dp"
+t_sim=$(awk -F, '$1 == 60 { print $2 }' "$tmp/dp/timeseries.csv")
+check "simulated steady hot GPU $t_sim degC = the predicted $t_pred degC within 0.01 K" \
+    awk -v a="$t_sim" -v b="$t_pred" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 0.01) }'
+run validate -q "$top_srcdir/sites/gb200-row.xml"
+check "gb200-row (76 degC junction class) gives no design-point warning" [ ! -s "$tmp/err" ]
 run validate -q "$top_srcdir/sites/gb200-row.xml"
 if [ "$rc" -eq 0 ] && [ ! -s "$tmp/out" ]; then ok; else
     fail "validate -q: exit status $rc or output on stdout"
