@@ -15,13 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static dct_site *site;
-
-static void drop_site(void)
-{
-    dct_site_free(site);
-}
-
 /* Copy the shipped file SRC to REL in the private directory. */
 static void copy_in(const char *src, const char *rel)
 {
@@ -39,18 +32,12 @@ static void copy_in(const char *src, const char *rel)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_init();
-    if (!site) {
-        dct_diag d;
-        dct_diag_init(&d);
-        site = dct_site_load(DCT_SRCDIR "/sites/reference-hall.xml", &d);
-        if (!site) {
-            dct_diag_print(&d, stderr);
-            abort();
-        }
-        dct_diag_clear(&d);
-        atexit(drop_site);
+    static int is_ready;
+    const dct_site *site = fz_site("sites/reference-hall.xml");
+    if (!is_ready) {
         copy_in(DCT_SRCDIR "/tests/data/weather-hot.csv",
                 "sites/weather-hot.csv");
+        is_ready = 1;
     }
     char path[512];
     if (!fz_write("sites/scenario.xml", data, size, path, sizeof path))
@@ -77,11 +64,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         dct_scenario_free(sc);
     }
-    FILE *nul = fopen("/dev/null", "w");
-    if (nul) {
-        dct_diag_print(&d, nul);
-        fclose(nul);
-    }
-    dct_diag_clear(&d);
+    fz_diag_done(&d);
     return 0;
 }

@@ -13,27 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static dct_site *site;
 static char scn[512];
-
-static void drop_site(void)
-{
-    dct_site_free(site);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_init();
-    if (!site) {
-        dct_diag d;
-        dct_diag_init(&d);
-        site = dct_site_load(DCT_SRCDIR "/sites/gb200-row.xml", &d);
-        if (!site) {
-            dct_diag_print(&d, stderr);
-            abort();
-        }
-        dct_diag_clear(&d);
-        atexit(drop_site);
+    const dct_site *site = fz_site("sites/gb200-row.xml");
+    if (!scn[0]) {
         static const char text[] =
             "<scenario name=\"fuzz-weather\">\n"
             "  <event t=\"10 s\" weather=\"weather.csv\"/>\n"
@@ -59,11 +45,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dct_scenario_weather(sc, 1e12, &db, &wb);
         dct_scenario_free(sc);
     }
-    FILE *nul = fopen("/dev/null", "w");
-    if (nul) {
-        dct_diag_print(&d, nul);
-        fclose(nul);
-    }
-    dct_diag_clear(&d);
+    fz_diag_done(&d);
     return 0;
 }

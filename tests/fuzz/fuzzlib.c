@@ -3,6 +3,7 @@
 #include "paths.h"
 #include "fuzzlib.h"
 #include "diag.h"
+#include "site.h"
 
 #include <fcntl.h>
 #include <ftw.h>
@@ -94,4 +95,39 @@ char *fz_strndup(const uint8_t *data, size_t size)
         memcpy(s, data, size);
     s[size] = '\0';
     return s;
+}
+
+void fz_diag_done(dct_diag *d)
+{
+    FILE *nul = fopen("/dev/null", "w");
+    if (nul) {
+        dct_diag_print(d, nul);
+        fclose(nul);
+    }
+    dct_diag_clear(d);
+}
+
+static dct_site *site;
+
+static void drop_site(void)
+{
+    dct_site_free(site);
+}
+
+const dct_site *fz_site(const char *rel)
+{
+    if (site)
+        return site;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", DCT_SRCDIR, rel);
+    dct_diag d;
+    dct_diag_init(&d);
+    site = dct_site_load(path, &d);
+    if (!site) {
+        dct_diag_print(&d, stderr);
+        abort();
+    }
+    dct_diag_clear(&d);
+    atexit(drop_site);
+    return site;
 }

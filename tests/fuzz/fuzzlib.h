@@ -36,6 +36,17 @@ const char *fz_write(const char *rel, const uint8_t *data, size_t size,
  * the text ends at the first). */
 char *fz_strndup(const uint8_t *data, size_t size);
 
+struct dct_diag;
+struct dct_site;
+/* Format D's messages (to /dev/null: the formatting is under test, not
+ * the text) and clear D. */
+void fz_diag_done(struct dct_diag *d);
+
+/* The shipped site REL (e.g. "sites/gb200-row.xml"; one per process),
+ * loaded on the first call and kept, read-only, until exit; aborts when
+ * it does not load. */
+const struct dct_site *fz_site(const char *rel);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #endif
