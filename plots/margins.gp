@@ -1,7 +1,7 @@
-# margins.gp - the margin table of a run (margins.csv, binding first) as
-# horizontal bars: margin in % of the limit, red below zero, amber below
-# 10 %, blue otherwise; each bar labelled with the worst value and the
-# limit.  Inputs: setup.gp's, datafile (margins.csv), nbars (how many rows
+# margins.gp - the margin table of a run (margins.csv, smallest first) as
+# horizontal bars: margin in % of its allowed range (MARGINS in
+# dctwin-models(7)), red below zero, amber below 10 %, blue otherwise;
+# each bar labelled with the worst value and the limit.  Inputs: setup.gp's, datafile (margins.csv), nbars (how many rows
 # from the top; default 25).
 # margins.csv columns: 1 id, 4 unit, 5 kind, 6 limit, 7 worst, 9 margin_pct.
 if (!exists('nbars')) { nbars = '25' }
@@ -13,7 +13,7 @@ set lmargin
 set rmargin
 set grid xtics
 set key off
-set xlabel 'margin [% of the limit]'
+set xlabel 'margin [% of the allowed range]'
 set ytics scale 0
 set yrange [nb + 0.5 : 0.5]
 set offsets graph 0.02, graph 0.25, 0, 0

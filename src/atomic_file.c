@@ -238,6 +238,20 @@ static void on_signal(int signo)
     _exit(128 + signo);
 }
 
+void dct_afile_block_signals(sigset_t *old)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, old);
+}
+
+void dct_afile_unblock_signals(const sigset_t *old)
+{
+    sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 int dct_afile_install_signal_handlers(void)
 {
     struct sigaction sa;

@@ -17,6 +17,7 @@
 #ifndef DCT_ATOMIC_FILE_H
 #define DCT_ATOMIC_FILE_H
 
+#include <signal.h>
 #include <stdio.h>
 
 /* Most temporaries open at one time. */
@@ -66,6 +67,14 @@ int dct_afile_track_dir(const char *dir, int max_depth);
 void dct_afile_untrack_dir(int slot);
 int dct_afile_track_child(int pid);
 void dct_afile_untrack_child(int pid);
+
+/* Block SIGINT and SIGTERM (the old mask into OLD), for a step the
+ * handler must not interrupt: making a directory and tracking it, a
+ * spawn and tracking the child, publishing a run directory.  Restore
+ * with dct_afile_unblock_signals(OLD), where a signal that came in
+ * between is delivered. */
+void dct_afile_block_signals(sigset_t *old);
+void dct_afile_unblock_signals(const sigset_t *old);
 
 /* Install SIGINT and SIGTERM handlers that kill and reap every tracked
  * child, unlink every registered temporary, remove every tracked

@@ -1805,6 +1805,35 @@ static void html_str(FILE *f, const char *s)
     dct_esc_html(f, s);
 }
 
+/* The citation keys of SOURCE (each "[KEY]" of dctwin-sources(7): a
+ * capital, then capitals, digits and hyphens, at least one hyphen and
+ * two characters before the first, as tests/sources.sh), each once,
+ * space-separated, for the Basis column; nothing when it cites none. */
+static void html_keys(FILE *f, const char *source)
+{
+    int n = 0;
+    for (const char *p = source ? source : ""; *p; p++) {
+        if (p[0] != '[' || !(p[1] >= 'A' && p[1] <= 'Z'))
+            continue;
+        size_t len = 1;
+        int hyphens = 0;
+        while ((p[len] >= 'A' && p[len] <= 'Z') ||
+               (p[len] >= '0' && p[len] <= '9') || p[len] == '-')
+            hyphens += p[len++] == '-';
+        if (p[len] != ']' || !hyphens || p[2] == '-' || p[len - 1] == '-')
+            continue;
+        len++; /* with the ']' */
+        int seen = 0;
+        for (const char *q = source; q < p && !seen; q++)
+            seen = !strncmp(q, p, len);
+        if (seen)
+            continue;
+        fprintf(f, "%s%.*s", n++ ? " " : "<br/><small>", (int)len, p);
+    }
+    if (n)
+        fputs("</small>", f);
+}
+
 static void html_num(FILE *f, double x)
 {
     if (isnan(x))
@@ -2045,7 +2074,9 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
                "not an NVIDIA qualification. Thresholds marked "
                "<i>nvidia-v0.4-reading</i> come from third-party readings of "
                "the v0.4 guidelines and are unverified; <i>dctwin</i> marks "
-               "our own proposals.</p></div>\n");
+               "our own proposals. Keys in brackets, such as "
+               "[NVIDIA-BESSQ-2026], are the sources listed in "
+               "dctwin-sources(7).</p></div>\n");
     int n_fail = 0, n_pass = 0, n_ns = 0;
     for (size_t i = 0; i < R->n_res; i++)
         n_fail += R->res[i].status == ST_FAIL,
@@ -2084,6 +2115,7 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
         }
         fprintf(f, "</td><td>%s</td><td>", status_word[r->status]);
         html_str(f, r->c->basis);
+        html_keys(f, r->c->source);
         fprintf(f, "</td></tr>\n");
     }
     fprintf(f, "</table>\n");

@@ -87,7 +87,9 @@ static void usage(FILE *f)
                 commands[i].doc);
     fprintf(f, "\nExit status: 0 ok, 1 a margin or check failed, 2 usage, "
                "3 input error,\n4 solver failure, 5 output failure.\n"
-               "See dctwin(1), dctwin-site(5), dctwin-models(7).\n");
+               "See dctwin(1), dctwin-bess-report(1) (the BESS report), "
+               "dctwin-site(5),\ndctwin-models(7) and dctwin-sources(7) "
+               "(the bibliography).\n");
 }
 
 /* ------------------------------------------------------------ validate */
@@ -304,22 +306,25 @@ static int list_one(const dct_site *lib, const char *file, void *ud)
     return 0;
 }
 
-static void print_value(const dct_param *p, const dct_comp *c, int i)
+/* The value of model parameter I of C as given, or its table default
+ * marked "(default)", into BUF (always terminated). */
+static void format_value(char *buf, size_t n, const dct_param *p,
+                         const dct_comp *c, int i)
 {
     if (p->kind == DCT_PK_Q && c->s[i])
-        printf("%s", c->s[i]);
+        snprintf(buf, n, "%s", c->s[i]);
     else if (p->kind == DCT_PK_Q && !isnan(p->def)) {
         if (isinf(p->def))
-            printf("unlimited (default)");
+            snprintf(buf, n, "unlimited (default)");
         else
-            printf("%.6g %s (default)", dct_unit_from_si(p->def, p->unit),
-                   p->unit);
+            snprintf(buf, n, "%.6g %s (default)",
+                     dct_unit_from_si(p->def, p->unit), p->unit);
     } else if (c->s[i])
-        printf("%s", c->s[i]);
+        snprintf(buf, n, "%s", c->s[i]);
     else if (p->kind == DCT_PK_INT && !isnan(p->def))
-        printf("%g (default)", p->def);
+        snprintf(buf, n, "%g (default)", p->def);
     else
-        printf("-");
+        snprintf(buf, n, "-");
 }
 
 typedef struct show_ctx {
@@ -340,13 +345,26 @@ static int show_one(const dct_site *lib, const char *file, void *ud)
                c->line);
         if (c->source)
             printf("  source: %s\n", c->source);
+        /* name, value, meaning (the doc of the component table): the
+         * columns as wide as their widest entry */
+        int w_name = 0, w_val = 0;
+        char val[128];
         for (size_t k = 0; k < e->n_params; k++) {
             const dct_param *p = &e->params[k];
             if (!(p->flags & DCT_PF_MODEL))
                 continue;
-            printf("  %-20s ", p->name);
-            print_value(p, c, (int)k);
-            printf("\n");
+            format_value(val, sizeof val, p, c, (int)k);
+            int ln = (int)strlen(p->name), lv = (int)strlen(val);
+            w_name = ln > w_name ? ln : w_name;
+            w_val = lv > w_val ? lv : w_val;
+        }
+        for (size_t k = 0; k < e->n_params; k++) {
+            const dct_param *p = &e->params[k];
+            if (!(p->flags & DCT_PF_MODEL))
+                continue;
+            format_value(val, sizeof val, p, c, (int)k);
+            printf("  %-*s  %-*s  %s\n", w_name, p->name, w_val, val,
+                   p->doc ? p->doc : "");
         }
         for (size_t k = 0; k < c->n_pts; k++) {
             const dct_comp *pt = c->pts[k];
@@ -431,7 +449,13 @@ int dct_cli_main(int argc, char **argv)
         return DCT_EXIT_OK;
     }
     if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
-        printf("dctwin %s\n", PACKAGE_VERSION);
+        printf("dctwin %s\n"
+               "License GPLv3+: GNU GPL version 3 or later "
+               "<https://gnu.org/licenses/gpl.html>.\n"
+               "This is free software: you are free to change and "
+               "redistribute it.\n"
+               "There is NO WARRANTY, to the extent permitted by law.\n",
+               PACKAGE_VERSION);
         return DCT_EXIT_OK;
     }
     for (size_t i = 0; i < N_COMMANDS; i++)

@@ -28,8 +28,8 @@
 
 enum { S_TR, S_TS, S_TP, S_YV, S_XI, S_W, N_S };
 
-#define TAU_ACT 2.0   /* [s] valve actuator time constant (Modelica) */
-#define TAU_PUMP 1.0  /* [s] pump speed loop (Modelica pump tau) */
+#define TAU_ACT 2.0   /* [s] valve actuator time constant [LBNL-MBL-2026] */
+#define TAU_PUMP 1.0  /* [s] pump speed loop [LBNL-MBL-2026] */
 #define W_MIN 0.15    /* pump minimum speed (Vertiv CoolChip) */
 
 typedef struct cdu {
@@ -68,6 +68,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = u;
     c->n_states = N_S;
+    c->n_temp = S_YV;        /* T_r, T_s, T_p */
     u->cap = q[DCT_CDU_CAPACITY];
     u->approach = q[DCT_CDU_APPROACH];
     u->ms_rated = q[DCT_CDU_FLOW_SECONDARY];
@@ -146,6 +147,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "pumps in service at least the pumps needed",
                              (double)(u->pumps - u->spares), 0, "redundancy"))
         return -1;
+    dct_model_margin_nominal(m, c, "T_supply", u->t_set - DCT_T0);
     /* the group's redundancy, on its first CDU: CDUs in service against
      * those its racks need, by heat (liquid share of p-max over capacity)
      * and by flow (design flow over rated secondary flow) */

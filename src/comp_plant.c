@@ -77,6 +77,7 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     l->ntank = v_tank > 0 ? (int)q[DCT_FACILITY_LOOP_TANK_NODES] : 0;
     l->c_tank = l->ntank ? v_tank / l->ntank * DCT_RHO_W * DCT_CP_W : 0;
     c->n_states = (size_t)(2 * l->nseg + l->ntank);
+    c->n_temp = c->n_states;
     l->cdu = calloc(m->n_comp, sizeof *l->cdu);
     if (!l->cdu)
         return -1;
@@ -110,6 +111,7 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (dct_model_add_margin(m, c, "T_supply", "degC", lab,
                              l->t_class - DCT_T0, 1, "w-class"))
         return -1;
+    dct_model_margin_nominal(m, c, "T_supply", l->t_set - DCT_T0);
     l->t_need = q[DCT_FACILITY_LOOP_RIDE_THROUGH];
     if (l->t_need > 0 && l->n_cdu &&
         dct_model_add_margin(m, c, "ride_through", "s",
@@ -118,6 +120,7 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "rejection lost",
                              l->t_need, 0, "heat-rejection-loss"))
         return -1;
+    dct_model_margin_design(m, c, "ride_through");
     return 0;
 }
 
@@ -316,6 +319,7 @@ typedef struct heatrej {
     dct_mcomp *loop;
     /* scratch */
     double q, y_f, t_air, p_chiller, cop;
+    double byp;        /* fraction of the flow bypassing the units */
 } heatrej;
 
 /* [J/K] the water of the heat rejection's units */
@@ -325,7 +329,8 @@ static double hr_heat_capacity(const dct_mcomp *hr)
     return h ? h->c_vol : 0;
 }
 
-#define CHILLER_TAU 60.0   /* [s] chiller capacity loop (Modelica Carnot) */
+/* [s] chiller capacity loop ([LBNL-MBL-2026] Carnot.mo) */
+#define CHILLER_TAU 60.0
 #define REFRIG_APPROACH 2.0 /* [K] evaporator/condenser approach */
 #define AIR_APPROACH 5.0    /* [K] air-cooled condenser approach */
 
@@ -338,6 +343,7 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = h;
     c->n_states = H_N;
+    c->n_temp = 1;           /* H_T */
     const char *ty = sc->s[DCT_HEAT_REJECTION_TYPE];
     h->kind = strcmp(ty, "dry-cooler") == 0
                   ? HR_DRY
@@ -409,8 +415,8 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         if (dct_cdu_dep_primary(m, c, l->cdu[i]))
             return -1;
     const char *outs[] = {"T_out_degC", "Q_kW", "fan_pct", "P_kW",
-                          "T_air_degC"};
-    for (size_t i = 0; i < 5; i++)
+                          "T_air_degC", "bypass_pct"};
+    for (size_t i = 0; i < 6; i++)
         if (dct_model_add_output(m, c, outs[i]))
             return -1;
     if (dct_model_add_margin(m, c, "T_out", "degC",
@@ -432,6 +438,8 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                                    "less the air temperature",
                              0, 0, "ambient"))
         return -1;
+    dct_model_margin_nominal(m, c, "T_out", h->t_set - DCT_T0);
+    dct_model_margin_design(m, c, "T_air_headroom");
     if (dct_model_add_root(m, c))
         return -1;
     return 0;
@@ -504,7 +512,7 @@ static double hr_headroom(const dct_model *m, const dct_mcomp *c,
     double mu = mdot / n;
     int nf = c->fans_out < n ? c->fans_out : n;
     double k_full = (n - nf) * hr_unit_k(h, mu, 1.0) +
-                    nf * hr_unit_k(h, mu, h->f_free);
+                    (nf ? nf * hr_unit_k(h, mu, h->f_free) : 0);
     return h->t_set + load / cw_all - load / k_full - h->t_air;
 }
 
@@ -534,22 +542,32 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
         dx[H_X] = -x[H_X]; /* unused state kept at zero */
         h->y_f = cap > 0 ? q / cap : 0;
     } else {
+        /* split range (dctwin-models(7), HEAT REJECTION): u in
+         * [f_min, 1] the fan speed; in [0, f_min) the fans cycle at
+         * f_min, on for the duty u / f_min of the time; in [-1, 0) the
+         * fans are off and the bypass valve sends -u of the flow round
+         * the units */
         double uu = h->kp * e + x[H_X];
-        double yf = dct_clamp(uu, h->fan_min, 1);
-        if (n == 0)
-            yf = 0;
-        dx[H_X] = (h->kp / h->ti) * e + (yf - uu) / h->ti;
+        double uc = n == 0 ? 0 : dct_clamp(uu, -1, 1);
+        dx[H_X] = (h->kp / h->ti) * e + (uc - uu) / h->ti;
+        double speed = fmax(uc, h->fan_min);
+        double duty = uc >= h->fan_min ? 1 : uc > 0 ? uc / h->fan_min : 0;
+        h->byp = uc < 0 ? -uc : 0;
         /* units whose fans have stopped (fans=) stay in the water path
          * on free convection alone */
         int nf = c->fans_out < n ? c->fans_out : n;
-        double a = h->f_free + (1 - h->f_free) * yf;
-        if (n > 0 && mdot > 0) {
-            double mu = mdot / n;
-            q = (n - nf) * hr_unit_q(h, mu, a, t_in) +
-                nf * hr_unit_q(h, mu, h->f_free, t_in);
+        double a = h->f_free + (1 - h->f_free) * speed;
+        if (n > 0 && mdot > 0 && h->byp < 1) {
+            double mu = (1 - h->byp) * mdot / n;
+            /* one unit on free convection: only when some unit is */
+            double q_off = duty < 1 || nf > 0
+                               ? hr_unit_q(h, mu, h->f_free, t_in) : 0;
+            q = (n - nf) * (duty * hr_unit_q(h, mu, a, t_in) +
+                            (1 - duty) * q_off) +
+                nf * q_off;
         }
-        p = (n - nf) * h->p_fan * yf * yf * yf;
-        h->y_f = yf;
+        p = (n - nf) * h->p_fan * duty * speed * speed * speed;
+        h->y_f = duty * speed;
     }
     dx[H_T] = (cw_all * (t_in - x[H_T]) - q) / h->c_vol;
     h->q = q;
@@ -586,6 +604,7 @@ static double hr_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 2: return 100 * h->y_f;
     case 3: return c->port.P_aux / 1e3;
     case 4: return h->t_air - DCT_T0;
+    case 5: return 100 * h->byp;
     }
     return 0;
 }
@@ -656,6 +675,7 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = h;
     c->n_states = 1;
+    c->n_temp = 1;
     h->c_air = DCT_RHO_AIR * DCT_CP_AIR * q[DCT_HALL_AIR_VOLUME] *
                q[DCT_HALL_AIR_MASS_FACTOR];
     h->t_rec = q[DCT_HALL_AIR_T_RECOMMENDED];
@@ -704,6 +724,7 @@ static int hall_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "CRAH duty within the rating without spares",
                              h->n_cap_n / 1e3, 1, "capacity"))
         return -1;
+    dct_model_margin_nominal(m, c, "T", h->t_chw - DCT_T0);
     return 0;
 }
 

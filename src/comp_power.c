@@ -247,6 +247,8 @@ static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                               "unit out (N-1)",
                               (r->n - 1) * r->rating / 1e3, 1, "N-1")))
         return -1;
+    if (r->n > 1)   /* N-1: as if one unit failed */
+        dct_model_margin_design_last(m);
     return 0;
 }
 
@@ -408,6 +410,7 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = b;
     c->n_states = 1;
+    c->n_temp = 1;           /* the conductor */
     b->r_per_m = q[DCT_BUSWAY_RESISTANCE];
     b->length = q[DCT_BUSWAY_LENGTH];
     b->alpha = q[DCT_BUSWAY_ALPHA];
@@ -479,6 +482,8 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "load below the voltage-collapse point",
                              100, 1, "voltage-collapse"))
         return -1;
+    /* the conductor's range above the air its thermal model starts from */
+    dct_model_margin_nominal(m, c, "T", 25);
     if (dct_model_add_root(m, c) || dct_model_add_root(m, c))
         return -1;
     return 0;
@@ -822,6 +827,8 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = b;
     c->n_states = B_N;
+    c->temp0 = B_T;
+    c->n_temp = 1;
     static const char *ctl[] = {"none", "smoothing", "ramp-limit",
                                 "peak-shave", "backup"};
     const char *cw = sc->s[DCT_BESS_CONTROL];
@@ -939,12 +946,15 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "above its minimum", b->t_min - DCT_T0, 0,
                              "min"))
         return -1;
+    dct_model_margin_nominal(m, c, "T_cell", b->t_cool - DCT_T0);
+    dct_model_margin_nominal(m, c, "soc", 50 * (b->soc_min + b->soc_max));
     if (b->ctl != CTL_NONE && !isnan(b->t_need) &&
         dct_model_add_margin(m, c, "ride_through", "s", "battery energy "
                              "above the SOC window carries the bus load "
                              "until the generators do", b->t_need, 0,
                              "generators"))
         return -1;
+    dct_model_margin_design(m, c, "ride_through");
     if (dct_model_add_root(m, c) || dct_model_add_root(m, c))
         return -1;
     return 0;
@@ -1219,6 +1229,7 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              "upper edge", b->hi, 1, "band-high") ||
         dct_model_add_root(m, c) || dct_model_add_root(m, c))
         return -1;
+    dct_model_margin_nominal(m, c, "V", b->v_nom);
     return 0;
 }
 

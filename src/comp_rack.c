@@ -11,7 +11,7 @@
  *   C_j  dT_j/dt  = g(T_j) P_gpu_dem - (T_j - T_c)/R_jc
  *   C_cp dT_c/dt  = (T_j - T_c)/R_jc - (T_c - T_pin)/R_ci(V)
  *   (the hot GPU likewise with T_jh, T_ch, T_pin,hot and R_ci(m V))
- *   R_ci(V) = a + b/V                       (OCP cold-plate fit, K/W)
+ *   R_ci(V) = a + b/V                       ([OCP-OAI-LC-2023] fit, K/W)
  *   T_pin = T_in + f_man (T_out - T_in)     (manifold pre-heat)
  *   T_pin,hot = T_in + f_man,hot (T_out - T_in)   (the hot GPU's plate)
  *   C_seg dT_k/dt = mdot c_p (T_{k-1} - T_k) + Q_liq / n_seg
@@ -175,6 +175,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     }
     r->s_trip = (size_t)(S_TL + r->nseg);
     c->n_states = r->s_trip + 1;
+    c->n_temp = r->s_trip;   /* the trip latch and capacitor tier follow */
     /* the capacitor tier: E_bank = cap-energy x n-gpu.  An idle-to-peak
      * step dP taken at the rate r costs the bank dP^2 / (2 r); the default
      * r = 2 dP^2 / E_bank makes that a quarter of the bank, half of what
@@ -240,6 +241,16 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
          dct_model_add_margin(m, c, "P_in", "kW", "rack input at most its "
                               "p-max", r->p_max / 1e3, 1, "p-max")))
         return -1;
+    /* temperatures: the range above the supply setpoint of the rack's
+     * CDUs, the coolant the rack is designed for; the capacitor tier:
+     * either way from half charge, where it rests */
+    if (r->g->n_cdu) {
+        double t_sup = r->g->cdu[0]->sc->q[DCT_CDU_SUPPLY_SETPOINT] - DCT_T0;
+        dct_model_margin_nominal(m, c, "T_j_hot", t_sup);
+        dct_model_margin_nominal(m, c, "T_supply", t_sup);
+        dct_model_margin_nominal(m, c, "T_return", t_sup);
+    }
+    dct_model_margin_nominal(m, c, "E_cap", 50);
     r->mk_req = c->n_margins;
     if (r->has_req && dct_model_add_margin(m, c, "flow", "%",
                                        "rack flow over the flow required at "

@@ -2,8 +2,8 @@
  *
  * Every number here is a default or a range check; the cited values of real
  * equipment live in the XML files of models/.  Defaults that come from the literature
- * name their source in dctwin-site(5) through the doc strings and in
- * ../shared/reference/thermal.md §(a) (A.1 design point).
+ * name their source in dctwin-site(5) through the doc strings, by the
+ * keys of dctwin-sources(7); the others are assumptions.
  */
 #include "config.h"
 #include "component.h"

@@ -403,7 +403,8 @@ typedef enum dct_type {
       "tanks in series per pipe (transport delay)")                         \
     X(W_CLASS, "w-class", DCT_PK_ENUM, "", 0, 0, NAN,                       \
       "W45|W40|W32|W27|W17", 0,                                             \
-      "ASHRAE facility water class: largest supply temperature")            \
+      "ASHRAE facility water class [ASHRAE-TG-2021]: largest supply "       \
+      "temperature")                                                        \
     X(PUMP_HEAD, "pump-head", DCT_PK_Q, "Pa", 0, 1e7, 250e3, NULL, 0,       \
       "facility pump head at design flow")                                  \
     X(PUMP_EFFICIENCY, "pump-efficiency", DCT_PK_Q, "", 0.05, 1, 0.7, NULL, \
@@ -472,9 +473,10 @@ typedef enum dct_type {
     X(MASS_FACTOR, "mass-factor", DCT_PK_Q, "", 1, 100, 5, NULL, 0,         \
       "heat capacity of air and equipment over that of the air alone")      \
     X(T_RECOMMENDED, "t-recommended", DCT_PK_Q, "degC", C2K(10), C2K(45),   \
-      C2K(27), NULL, 0, "ASHRAE recommended inlet maximum (margin limit)")  \
+      C2K(27), NULL, 0,                                                     \
+      "ASHRAE recommended inlet maximum [ASHRAE-TG-2021] (margin limit)")   \
     X(T_ALLOWED, "t-allowed", DCT_PK_Q, "degC", C2K(10), C2K(50), C2K(35),  \
-      NULL, 0, "ASHRAE allowable inlet maximum")
+      NULL, 0, "ASHRAE allowable inlet maximum [ASHRAE-TG-2021]")
 
 #define DCT_CRAH_PARAMS(X)                                                  \
     X(COUNT, "count", DCT_PK_INT, "", 1, 1000, 1, NULL, 0,                  \

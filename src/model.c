@@ -255,11 +255,36 @@ int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
         return -1;
     d->limit = limit;
     d->is_upper = is_upper;
+    d->range = fabs(limit);
     if (c->n_margins == 0)
         c->mar0 = m->n_mar;
     c->n_margins++;
     m->mar_comp[m->n_mar++] = c;
     return 0;
+}
+
+void dct_model_margin_nominal(dct_model *m, const dct_mcomp *c,
+                              const char *quantity, double nominal)
+{
+    for (size_t i = c->mar0; c->n_margins && i < c->mar0 + c->n_margins;
+         i++)
+        if (strcmp(m->mar[i].quantity, quantity) == 0)
+            m->mar[i].range = fabs(m->mar[i].limit - nominal);
+}
+
+void dct_model_margin_design_last(dct_model *m)
+{
+    if (m->n_mar)
+        m->mar[m->n_mar - 1].is_design = 1;
+}
+
+void dct_model_margin_design(dct_model *m, const dct_mcomp *c,
+                             const char *quantity)
+{
+    for (size_t i = c->mar0; c->n_margins && i < c->mar0 + c->n_margins;
+         i++)
+        if (strcmp(m->mar[i].quantity, quantity) == 0)
+            m->mar[i].is_design = 1;
 }
 
 int dct_model_add_root(dct_model *m, dct_mcomp *c)
@@ -1109,6 +1134,17 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
     }
     if (build_pattern(m) || link_aliases(m))
         goto oom;
+    /* error control: a temperature on its rise above the site's design
+     * ambient dry bulb, the sink every heat path ends in (NUMERICS in
+     * dctwin-models(7)) */
+    if (!(m->y_ref = calloc(m->n, sizeof *m->y_ref)))
+        goto oom;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        for (size_t k = c->temp0; k < c->temp0 + c->n_temp &&
+                                  k < c->n_states; k++)
+            m->y_ref[c->off + k] = m->T_db;
+    }
     /* the dependencies served the pattern only; the margin tables are
      * final: give back what the doubling left over */
     free(m->dep);
@@ -1137,6 +1173,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .at_breakpoint = model_at_bp,
         .is_smooth_bp = model_is_smooth_bp,
         .ctx = m,
+        .y_ref = m->y_ref,
     };
     if (setup_dense_rows(m))
         goto oom;
@@ -1187,6 +1224,7 @@ void dct_model_free(dct_model *m)
     free(m->mar_src);
     free(m->root_comp);
     free(m->scratch);
+    free(m->y_ref);
     dct_profile_set_free(m->profiles);
     free(m);
 }
@@ -1275,6 +1313,19 @@ void dct_model_margin_values(dct_model *m, double t, const double *y,
         dct_mcomp *c = m->mar_comp[i];
         size_t src = dct_model_margin_source(m, i);
         val[i] = src < i ? val[src] : c->ct->margin(m, c, i - c->mar0, t, y);
+    }
+}
+
+void dct_model_margin_values_of(dct_model *m, double t, const double *y,
+                                const size_t *idx, size_t n_idx,
+                                double *val)
+{
+    if (refresh(m, t, y))
+        return;
+    for (size_t k = 0; k < n_idx; k++) {
+        size_t i = idx[k];
+        dct_mcomp *c = m->mar_comp[i];
+        val[i] = c->ct->margin(m, c, i - c->mar0, t, y);
     }
 }
 

@@ -72,6 +72,13 @@ typedef struct dct_margin_def {
     const char *label;    /* what it means, for people */
     double limit;         /* in UNIT */
     int is_upper;         /* 1: value must stay <= limit */
+    /* the allowed range the margin's percentage is taken against, in
+     * UNIT: |limit - nominal| (MARGINS in dctwin-models(7)); 0: none */
+    double range;
+    /* 1: a design margin, one that holds under a hypothetical event (a
+     * ride-through, N-1, the ambient headroom); 0: a margin of what the
+     * run did */
+    int is_design;
 } dct_margin_def;
 
 dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
@@ -109,6 +116,12 @@ size_t dct_model_n_margins(const dct_model *m);
 const dct_margin_def *dct_model_margin(const dct_model *m, size_t i);
 void dct_model_margin_values(dct_model *m, double t, const double *y,
                              double *val);
+
+/* The same for the N_IDX margins IDX[k] only, each its own source
+ * (dct_model_margin_source): VAL[IDX[k]] is set, nothing else. */
+void dct_model_margin_values_of(dct_model *m, double t, const double *y,
+                                const size_t *idx, size_t n_idx,
+                                double *val);
 
 /* The margin whose value margin I always has: for a member of an
  * aggregated group (NUMERICAL METHOD in dctwin-models(7)) the same margin

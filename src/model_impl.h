@@ -21,7 +21,7 @@
 
 /* Fluids (SI).  TCS: propylene glycol 25 % at 35 degC; facility water at
  * 35 degC; air at 25 degC.  Sources in dctwin-models(7). */
-#define DCT_CP_TCS 3957.0     /* J/(kg K), PG25 at 35 degC (Melinder) */
+#define DCT_CP_TCS 3957.0     /* J/(kg K), PG25 at 35 degC [MELINDER-2010] */
 #define DCT_RHO_TCS 1012.5    /* kg/m3, PG25 at 35 degC */
 #define DCT_CP_W 4180.0       /* J/(kg K), water */
 #define DCT_RHO_W 994.0       /* kg/m3, water at 35 degC */
@@ -86,6 +86,10 @@ struct dct_mcomp {
     const char *id;
     size_t off;                /* first state index */
     size_t n_states;
+    /* its temperature states [K], k in [temp0, temp0 + n_temp): their
+     * error is controlled on their rise above the design ambient dry
+     * bulb (NUMERICS in dctwin-models(7)); set by setup */
+    size_t temp0, n_temp;
     dct_port port;
     size_t out0, n_out;        /* output columns */
     size_t mar0, n_margins;    /* margins */
@@ -167,6 +171,8 @@ struct dct_model {
     dct_profile_set *profiles;
     dct_ode ode;
     double *scratch;           /* [n] RHS scratch for outputs/margins */
+    double *y_ref;             /* [n] the states' error references
+                                  (dct_ode.y_ref) */
     int is_settling;           /* 1: racks draw their mean power, 2: their
                                   t = 0 power; no breakpoints
                                   (dct_model_set_settling) */
@@ -213,6 +219,17 @@ int dct_model_add_output(dct_model *m, dct_mcomp *c, const char *name);
 int dct_model_add_margin(dct_model *m, dct_mcomp *c, const char *quantity,
                          const char *unit, const char *label, double limit,
                          int is_upper, const char *suffix);
+/* The range of C's margins of QUANTITY (so far): |limit - NOMINAL|,
+ * the headroom their percentage is taken against (by default |limit|,
+ * for quantities with a physical zero). */
+void dct_model_margin_nominal(dct_model *m, const dct_mcomp *c,
+                              const char *quantity, double nominal);
+/* Mark C's margins of QUANTITY (so far) as design margins: they hold
+ * under a hypothetical event, not what the run did. */
+void dct_model_margin_design(dct_model *m, const dct_mcomp *c,
+                             const char *quantity);
+/* ... the margin added last. */
+void dct_model_margin_design_last(dct_model *m);
 int dct_model_add_root(dct_model *m, dct_mcomp *c);
 
 /* Declare that the states of A depend on what a rack's port P_in (and

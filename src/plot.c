@@ -299,11 +299,8 @@ static int run_child(const char *exe, char *const argv[], const char *what,
      * kills the group: gnuplot's own children too); SIGINT and SIGTERM
      * blocked from the spawn until it is tracked, and restored in it */
     posix_spawnattr_t at;
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    dct_afile_block_signals(&old);
     pid_t pid;
     int e = posix_spawnattr_init(&at);
     if (e == 0) {
@@ -322,7 +319,7 @@ static int run_child(const char *exe, char *const argv[], const char *what,
         e = EMFILE;
         pid = 0;
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    dct_afile_unblock_signals(&old);
     if (e != 0) {
         if (efd >= 0)
             close(efd);

@@ -476,8 +476,8 @@ static int burst_list(dct_profile_set *ps, const dct_comp *pc,
 
 /* The diurnal shape of inference load, s(h) in [0, 1] against the hour of
  * the day: night trough 03-06 h, morning rise, small midday dip,
- * afternoon peak at 16 h, evening fall (electrical.md §3.8 and §7 T6; the
- * values are our proposal [A]). */
+ * afternoon peak at 16 h, evening fall (an assumed shape: the values
+ * are our proposal [A]; dctwin-models(7) LOAD PROFILES). */
 static const double DIURNAL_H[] = {0, 3, 6, 9, 12, 13, 14, 16, 18, 21, 24};
 static const double DIURNAL_S[] = {0.25, 0, 0, 0.7, 0.85, 0.75, 0.85,
                                    1, 0.9, 0.5, 0.25};

@@ -106,13 +106,14 @@ static const struct builtin {
     const char *name, *doc, *source;
 } builtins[] = {
     {"constant", "full power, u = 1",
-     "DESIGN.md 5.7 (the design condition of every shipped site)"},
+     "the design condition of every shipped site [A]"},
     {"llm-training",
      "synchronous training: a square wave, compute phase at full power "
      "(p-max), communication phase at 30 % of p-max (or p-idle when "
      "higher), period 2 s (0.5 Hz), duty 50 %, 50 ms linear edges",
-     "DESIGN.md 5.7; electrical.md 1.10 (30 % <-> 100 % in milliseconds), "
-     "3.1-3.3 and 6 T1 (0.2-3 Hz, every 1-2 s)"},
+     "[NVIDIA-800VDC-2025] (30 % <-> 100 % in milliseconds); "
+     "[MSFT-PWRSTAB-2025] (0.2-3 Hz); [UPTIME-UII382-2025] (every 1-2 s); "
+     "keys of dctwin-sources(7)"},
 };
 #define N_BUILTINS (sizeof builtins / sizeof builtins[0])
 

@@ -225,18 +225,15 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
         goto fail;
     }
     /* each directory made is tracked before a signal can come */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    dct_afile_block_signals(&old);
     int mk = mkdir(rd->out, 0777);
     int e = errno;
     if (mk == 0) {
         rd->is_created = 1;
         rd->slot_out = dct_afile_track_dir(rd->out, 0);
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    dct_afile_unblock_signals(&old);
     errno = e;
     if (mk != 0 && errno != EEXIST) {
         dct_error(d, rd->out, 0, "cannot create the run directory: %s",
@@ -275,7 +272,7 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
         goto fail;
     }
     remove_stale(rd->parent, base);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    dct_afile_block_signals(&old);
     mk = mkdir(rd->tmp, 0777);
     if (mk != 0 && errno == EEXIST) {
         /* a leftover of an earlier process of the same PID */
@@ -291,7 +288,7 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
     /* the new directory keeps the old one's permissions */
     if (mk == 0 && !rd->is_created && fstat(rd->lock_fd, &st) == 0)
         chmod(rd->tmp, st.st_mode & 07777);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    dct_afile_unblock_signals(&old);
     errno = e;
     if (mk != 0) {
         dct_error(d, rd->tmp, 0, "cannot create the temporary run "
@@ -401,11 +398,8 @@ int dct_rundir_commit(dct_rundir *rd, dct_diag *d)
     }
     /* the files are durable (atomic_file.h); now their names */
     dct_afile_sync_dir(rd->tmp);
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    dct_afile_block_signals(&old);
     int is_aside = 0;
     int rc = dct_fs_exchange(rd->tmp, rd->out, rd->aside, &is_aside);
     int e = errno;
@@ -418,7 +412,7 @@ int dct_rundir_commit(dct_rundir *rd, dct_diag *d)
         dct_afile_untrack_dir(rd->slot_tmp);
         rd->slot_tmp = -1;
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    dct_afile_unblock_signals(&old);
     if (rc != 0) {
         dct_error(d, rd->out, 0, "cannot publish the run directory: %s",
                   strerror(e));

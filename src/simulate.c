@@ -56,7 +56,7 @@ int dct_cmd_simulate(int argc, char **argv);
 #define SIM_OUTPUT_STEP_S 1.0
 #define SIM_GRID_STEP_S 0.01
 /* [s] the grid ramp is the slope of a moving average over this window
- * (electrical.md §6, C1) */
+ * (the grid-side ramp checks of dctwin-bess-report(1)) */
 #define RAMP_WINDOW_S 0.1
 #define SIM_RTOL 1e-5
 #define SIM_ATOL 1e-4
@@ -70,7 +70,8 @@ int dct_cmd_simulate(int argc, char **argv);
 
 /* Settling (INITIAL STATE in dctwin-models(7)): integrate in chunks of
  * SETTLE_CHUNK_S until no state moves more than the solver's tolerance,
- * SETTLE_TOL (rtol |y| + atol) over a chunk, for at most SETTLE_MAX_S. */
+ * SETTLE_TOL (rtol |y - y_ref| + atol, dct_solver_state_tol) over a
+ * chunk, for at most SETTLE_MAX_S. */
 #define SETTLE_CHUNK_S 1800.0
 #define SETTLE_PREROLL_S 2.0
 /* Ten tolerances: a controller may hunt by a few (a fan PI on a loop with
@@ -97,6 +98,7 @@ typedef struct sim_margin {
     double t_viol;       /* [s] first time below zero, NAN when never */
     double violated_s;   /* [s] total time below zero */
     double prev_t, prev_m;   /* the last sample; prev_t NAN before it */
+    double vmin, vmax;   /* the value's range over the run */
 } sim_margin;
 
 typedef struct sim_input {
@@ -119,8 +121,12 @@ typedef struct sim {
     int has_add_count;
     dct_scenario *scenario;
     size_t next_sev;     /* first scenario event not yet in events.csv */
-    double t_fail;       /* [s] first scenario failure, or -1 */
+    double t_fail;       /* [s] the event the time to throttle counts
+                            from: the first failure, else the first
+                            scenario event of any kind; or -1 */
     const char *fail_id; /* its target (borrowed from the scenario) */
+    char fail_what[160]; /* "failed", or what the event did */
+    int is_fail_ev;      /* t_fail is a failure */
     double t_throttle;   /* [s] first GPU throttle at or after it, or -1 */
     const char *throttle_id;  /* the rack that throttled first */
     long n_rack_trips;   /* racks shut down by over-temperature (rack-trip) */
@@ -140,6 +146,7 @@ typedef struct sim {
     int is_settled;      /* settling met its tolerance */
     unsigned long seed;
     int no_aggregate;    /* --no-aggregate */
+    int is_wide;         /* --wide: the margin table with every column */
     char *out_dir;       /* owned */
     dct_rundir *rd;      /* the run directory being written */
     int is_gt_in_run;    /* --grid-trace names a file of the run directory */
@@ -156,6 +163,11 @@ typedef struct sim {
     size_t n_inputs;
     size_t n_y, n_out, n_sel, n_mg;
     size_t n_mg_model;   /* the model's margins come first in mg */
+    size_t *own;         /* [n_own] the model's margins that are their
+                            own source (dct_model_margin_source), the
+                            only ones sampled: an aggregated member's
+                            record is its representative's */
+    size_t n_own;
     dct_margin_def *ramp_def;   /* [n_grid] the grids' ramp margins */
     size_t *ramp_of;     /* [n_grid] their index in mg, or SIZE_MAX */
     double *ring, *ma;   /* [n_grid][n_win] last grid powers [kW], and
@@ -194,22 +206,26 @@ static double now_s(void)
 }
 
 
-/* Text for people: control characters shown as '?'. */
-static void txt_field(FILE *f, const char *s, int width)
-{
-    int n = 0;
-    for (; *s; s++, n++)
-        putc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
-    for (; n < width; n++)
-        putc(' ', f);
-}
 
 /* --------------------------------------------------------- the run */
 
-/* Update margin G with its value V at T; IS_JUMP: a breakpoint TB lies in
- * (previous sample, T]. */
+/* Whether a breakpoint lies in (previous sample, T], into *TB: found
+ * once per sample, when a margin below zero needs it (*IS_JUMP -1 until
+ * then). */
+static int jump_of(sim *S, double t, int *is_jump, double *tb)
+{
+    if (*is_jump < 0)
+        *is_jump = S->has_sample && S->ode->next_breakpoint &&
+                   S->ode->next_breakpoint(S->last_sample_t, tb,
+                                           S->ode->ctx) &&
+                   *tb <= t;
+    return *is_jump;
+}
+
+/* Update margin G with its value V at T; *IS_JUMP (jump_of): a
+ * breakpoint *TB lies in (previous sample, T]. */
 static int update_margin(sim *S, sim_margin *g, double t, double v,
-                         int is_jump, double tb)
+                         int *is_jump, double *tb)
 {
     if (!isfinite(v)) {
         dct_error(S->d, NULL, 0,
@@ -219,6 +235,10 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
         return CB_NONFINITE;
     }
     double m = g->def->is_upper ? g->def->limit - v : v - g->def->limit;
+    if (v < g->vmin)
+        g->vmin = v;
+    if (v > g->vmax)
+        g->vmax = v;
     if (m < g->worst) {
         g->worst = m;
         g->worst_val = v;
@@ -227,14 +247,14 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
     double t_cross = t;
     int has_prev = !isnan(g->prev_t);
     int is_ordered = !has_prev || t >= g->prev_t;
-    if (has_prev && is_ordered) {
+    if (has_prev && is_ordered && (m < 0 || g->prev_m < 0)) {
         /* linear interpolation of the margin between the samples */
         double dt = t - g->prev_t, m0 = g->prev_m;
-        if (is_jump) {
+        if (jump_of(S, t, is_jump, tb)) {
             if (m0 < 0)
-                g->violated_s += tb - g->prev_t + (m < 0 ? t - tb : 0);
+                g->violated_s += *tb - g->prev_t + (m < 0 ? t - *tb : 0);
             else if (m < 0)
-                t_cross = tb;
+                t_cross = *tb;
         } else if (m0 < 0 && m < 0) {
             g->violated_s += dt;
         } else if (m0 < 0) {
@@ -264,34 +284,35 @@ static int update_margin(sim *S, sim_margin *g, double t, double v,
 /* Update every margin of the model with the sample at (t, y). */
 static int member_violations(sim *S, size_t i);
 
-static int sample_margins(sim *S, double t, const double *y)
+static int sample_margins(sim *S, double t, const double *y, int all)
 {
     if (S->n_mg_model == 0)
         return 0;
-    dct_model_margin_values(S->model, t, y, S->mval);
+    /* a member of an aggregated group has its representative's values:
+     * its record is copied at the end (copy_margin_sources); all values
+     * for the rows of margins-over-time.csv */
+    if (all)
+        dct_model_margin_values(S->model, t, y, S->mval);
+    else
+        dct_model_margin_values_of(S->model, t, y, S->own, S->n_own,
+                                   S->mval);
     /* a sample at a breakpoint follows a discontinuity (a load step, a
      * failure): a margin that changed sign since the last sample did so
      * there, not somewhere between the samples */
     double tb = 0;
-    int is_jump = S->has_sample && S->ode->next_breakpoint &&
-                  S->ode->next_breakpoint(S->last_sample_t, &tb,
-                                          S->ode->ctx) &&
-                  tb <= t;
-    S->last_sample_t = t;
-    S->has_sample = 1;
-    for (size_t i = 0; i < S->n_mg_model; i++) {
-        /* a member of an aggregated group has its representative's
-         * values: its record is copied at the end (copy_margin_sources) */
-        if (dct_model_margin_source(S->model, i) != i)
-            continue;
+    int is_jump = -1;
+    for (size_t k = 0; k < S->n_own; k++) {
+        size_t i = S->own[k];
         int was_ok = isnan(S->mg[i].t_viol);
-        int rc = update_margin(S, &S->mg[i], t, S->mval[i], is_jump, tb);
+        int rc = update_margin(S, &S->mg[i], t, S->mval[i], &is_jump, &tb);
         if (rc)
             return rc;
         if (was_ok && !isnan(S->mg[i].t_viol) && S->has_members &&
             (rc = member_violations(S, i)) != 0)
             return rc;
     }
+    S->last_sample_t = t;
+    S->has_sample = 1;
     return 0;
 }
 
@@ -350,8 +371,8 @@ static void progress(sim *S, double t, int is_final)
 static int flush_scenario(sim *S, double t);
 
 /* One row of margins-over-time.csv at T: for each kind of margin with a
- * column, the smallest margin of its kind in % of its limit (limits of 0
- * have no %: their kinds have no column). */
+ * column, the smallest margin of its kind in % of its range (a range of
+ * 0 has no %: such kinds have no column). */
 static int write_margin_row(sim *S, double t)
 {
     if (!S->f[F_MO] || !S->n_kind)
@@ -360,11 +381,11 @@ static int write_margin_row(sim *S, double t)
         S->kmin[k] = INFINITY;
     for (size_t i = 0; i < S->n_mg_model; i++) {
         const dct_margin_def *d = S->mg[i].def;
-        if (d->limit == 0)
+        if (!(d->range > 0))
             continue;
         double v = S->mval[i];
         double m = d->is_upper ? d->limit - v : v - d->limit;
-        double pct = 100.0 * m / fabs(d->limit);
+        double pct = 100.0 * m / d->range;
         if (pct < S->kmin[S->mkind[i]])
             S->kmin[S->mkind[i]] = pct;
     }
@@ -396,7 +417,8 @@ static int on_output(double t, const double *y, void *ud)
             if (g)
                 fprintf(g, ",%.9g", pk);
             /* ramp margin: the slope of the power's moving average over
-             * RAMP_WINDOW_S (electrical.md §6, C1), from the grid trace */
+             * RAMP_WINDOW_S (as the bess-report ramp checks), from the grid
+             * trace */
             size_t r = S->ramp_of[k];
             if (r == SIZE_MAX || !S->grid_trace)
                 continue;
@@ -407,7 +429,9 @@ static int on_output(double t, const double *y, void *ud)
             if (call >= (long)S->n_win) {
                 double ramp = fabs(S->ma[k] - ma_old) * 1e3 /
                               S->grid_step / 1e6;
-                int rc = update_margin(S, &S->mg[r], t, ramp, 0, 0);
+                int no_jump = 0;
+                double tb = 0;
+                int rc = update_margin(S, &S->mg[r], t, ramp, &no_jump, &tb);
                 if (rc)
                     return rc;
             }
@@ -421,7 +445,7 @@ static int on_output(double t, const double *y, void *ud)
         S->gt_prev_p = p;
     }
     if (call % S->out_every != 0)
-        return sample_margins(S, t, y);
+        return sample_margins(S, t, y, 0);
     for (size_t i = 0; i < S->n_out; i++)
         if (!isfinite(S->out[i])) {
             dct_error(S->d, NULL, 0,
@@ -440,7 +464,7 @@ static int on_output(double t, const double *y, void *ud)
     if (putc('\n', f) == EOF || ferror(f))
         return CB_WRITE;
     S->n_rows++;
-    int rc = sample_margins(S, t, y);
+    int rc = sample_margins(S, t, y, 1);
     return rc ? rc : write_margin_row(S, t);
 }
 
@@ -465,11 +489,19 @@ static int flush_scenario(sim *S, double t)
             snprintf(what, sizeof what, "scale-%g", e->scale);
         else if (e->kind == DCT_EV_WEATHER)
             snprintf(what, sizeof what, "weather-file");
-        else if (e->kind == DCT_EV_SET)
-            snprintf(what, sizeof what, "set-%s",
-                     dct_etypes[is_grid ? DCT_T_GRID
-                                : !c ? DCT_T_AMBIENT
-                                     : c->type].params[e->param].name);
+        else if (e->kind == DCT_EV_SET) {
+            /* the new value, in the parameter's own unit */
+            const dct_param *pp = &dct_etypes[is_grid ? DCT_T_GRID
+                                              : !c ? DCT_T_AMBIENT
+                                                   : c->type]
+                                       .params[e->param];
+            snprintf(what, sizeof what, "set-%s=%.6g%s%s", pp->name,
+                     pp->unit && *pp->unit
+                         ? dct_unit_from_si(e->value, pp->unit)
+                         : e->value,
+                     pp->unit && *pp->unit ? " " : "",
+                     pp->unit ? pp->unit : "");
+        }
         else if (e->fans > 0)
             snprintf(what, sizeof what, "%s-%d",
                      e->kind == DCT_EV_FAIL ? "fans-stopped"
@@ -479,9 +511,19 @@ static int flush_scenario(sim *S, double t)
                      e->kind == DCT_EV_FAIL
                          ? (is_grid ? "grid-loss" : "unit-trip")
                          : (is_grid ? "grid-return" : "unit-restored"));
-        if (e->kind == DCT_EV_FAIL && S->t_fail < 0) {
+        /* time to throttle: from the first failure, or from the first
+         * event of any kind (a heat wave, a profile) when none fails
+         * before the first throttle */
+        int is_fail = e->kind == DCT_EV_FAIL;
+        if (S->t_throttle < 0 &&
+            (S->t_fail < 0 || (is_fail && !S->is_fail_ev))) {
             S->t_fail = e->t;
-            S->fail_id = e->target;
+            S->is_fail_ev = is_fail;
+            S->fail_id = e->target ? e->target
+                         : e->kind == DCT_EV_WEATHER ? "ambient"
+                                                     : "all-racks";
+            snprintf(S->fail_what, sizeof S->fail_what, "%s",
+                     is_fail ? "failed" : what);
         }
         fprintf(f, "%.9g,", e->t);
         dct_csv_field(f, e->target ? e->target
@@ -497,7 +539,7 @@ static int on_step(double t, const double *y, void *ud)
 {
     sim *S = ud;
     progress(S, t, 0);
-    return sample_margins(S, t, y);
+    return sample_margins(S, t, y, 0);
 }
 
 static int on_root(double t, const double *y, const int *found, void *ud)
@@ -525,7 +567,8 @@ static int on_root(double t, const double *y, const int *found, void *ud)
             }
             if (ev && strcmp(ev, "rack-restart") == 0)
                 S->n_rack_restarts++;
-            /* time to throttle: the first GPU throttle after a failure */
+            /* time to throttle: the first GPU throttle after the
+             * scenario's first failure, or its first event */
             if (S->t_fail >= 0 && S->t_throttle < 0 && ev &&
                 strcmp(ev, "throttle") == 0) {
                 S->t_throttle = t;
@@ -538,7 +581,7 @@ static int on_root(double t, const double *y, const int *found, void *ud)
             }
         }
     }
-    return sample_margins(S, t, y);
+    return sample_margins(S, t, y, 0);
 }
 
 /* Replace the initial estimate in S->y0 by the steady state under the
@@ -566,10 +609,12 @@ static int settle(sim *S, const dct_solver_opts *so)
             goto out;
         const double *y = dct_solver_state(sv);
         /* the change over the chunk in units of the solver's own
-         * tolerance, rtol |y| + atol (as CVODE weighs its errors) */
+         * tolerance, rtol |y - y_ref| + atol (as CVODE weighs its
+         * errors) */
         double dmax = 0;
         for (size_t i = 0; i < S->n_y; i++) {
-            double w = so->rtol * fabs(y[i]) + so->atol;
+            double w = dct_solver_state_tol(S->ode, so->rtol, so->atol, i,
+                                            y[i]);
             dmax = fmax(dmax, fabs(y[i] - prev[i]) / w);
             prev[i] = y[i];
         }
@@ -635,12 +680,14 @@ out:
 
 /* -------------------------------------------------------- the results */
 
+/* The margin in % of its allowed range (MARGINS in dctwin-models(7)):
+ * |limit - nominal|; NAN when the range is 0. */
 static double margin_pct(const sim_margin *g)
 {
-    return g->def->limit != 0 ? 100.0 * g->worst / fabs(g->def->limit) : NAN;
+    return g->def->range > 0 ? 100.0 * g->worst / g->def->range : NAN;
 }
 
-/* Sort key: margin %, or the margin itself when the limit is 0. */
+/* Sort key: margin %, or the margin itself when the range is 0. */
 static double margin_key(const sim_margin *g)
 {
     double p = margin_pct(g);
@@ -681,6 +728,25 @@ static int sort_margins(sim *S)
     return 0;
 }
 
+/* The binding margin of one class (IS_DESIGN 0: what the run did, 1:
+ * the design margins): the first of its class in binding order, or
+ * SIZE_MAX when there is none. */
+static size_t binding_of_class(const sim *S, int is_design)
+{
+    for (size_t k = 0; k < S->n_mg; k++)
+        if (S->mg[S->order[k]].def->is_design == is_design)
+            return S->order[k];
+    return SIZE_MAX;
+}
+
+/* The binding margin of the run: the worst of what the run did; the
+ * worst design margin only when the run has no other. */
+static size_t binding(const sim *S)
+{
+    size_t b = binding_of_class(S, 0);
+    return b != SIZE_MAX ? b : S->n_mg ? S->order[0] : SIZE_MAX;
+}
+
 static int is_all_ok(const sim *S)
 {
     for (size_t i = 0; i < S->n_mg; i++)
@@ -689,11 +755,11 @@ static int is_all_ok(const sim *S)
     return 1;
 }
 
-/* margins.csv: the rows of margins.json, binding first. */
+/* margins.csv: the rows of margins.json, smallest margin % first. */
 static void write_margins_csv(FILE *f, const sim *S)
 {
     fputs("id,component,quantity,unit,kind,limit,worst,margin,margin_pct,"
-          "t_worst_s,t_violation_s,violated_s\n", f);
+          "t_worst_s,t_violation_s,violated_s,class,range,label\n", f);
     for (size_t k = 0; k < S->n_mg; k++) {
         const sim_margin *g = &S->mg[S->order[k]];
         const dct_margin_def *md = g->def;
@@ -712,7 +778,10 @@ static void write_margins_csv(FILE *f, const sim *S)
         fprintf(f, ",%.9g,", g->t_worst);
         if (!isnan(g->t_viol))
             fprintf(f, "%.9g", g->t_viol);
-        fprintf(f, ",%.9g\n", g->violated_s);
+        fprintf(f, ",%.9g,%s,%.9g,", g->violated_s,
+                md->is_design ? "design" : "run", md->range);
+        dct_csv_field(f, md->label);
+        putc('\n', f);
     }
 }
 
@@ -733,9 +802,12 @@ static void write_margins_json(FILE *f, const sim *S)
         dct_json_str(f, md->label);
         fputs(",\"unit\":", f);
         dct_json_str(f, md->unit);
-        fprintf(f, ",\"kind\":\"%s\",\"limit\":", md->is_upper ? "upper"
-                                                                : "lower");
+        fprintf(f, ",\"kind\":\"%s\",\"class\":\"%s\",\"limit\":",
+                md->is_upper ? "upper" : "lower",
+                md->is_design ? "design" : "run");
         dct_json_num(f, md->limit);
+        fputs(",\"range\":", f);
+        dct_json_num(f, md->range);
         fputs(",\"worst\":", f);
         dct_json_num(f, g->worst_val);
         fputs(",\"margin\":", f);
@@ -751,7 +823,10 @@ static void write_margins_json(FILE *f, const sim *S)
         fputs("}", f);
     }
     fputs(S->n_mg ? "\n ],\n \"binding\":" : "],\n \"binding\":", f);
-    dct_json_str(f, S->n_mg ? S->mg[S->order[0]].def->id : NULL);
+    size_t b = binding(S), bd = binding_of_class(S, 1);
+    dct_json_str(f, b != SIZE_MAX ? S->mg[b].def->id : NULL);
+    fputs(",\n \"binding_design\":", f);
+    dct_json_str(f, bd != SIZE_MAX ? S->mg[bd].def->id : NULL);
     fprintf(f, ",\n \"all_ok\":%s}\n", is_all_ok(S) ? "true" : "false");
 }
 
@@ -799,29 +874,213 @@ static size_t kind_of(const sim *S, size_t *kind)
     return nk + 1;
 }
 
+/* ------------------------------------------------ the margin table */
+
+/* Text for people, at most |WIDTH| display columns (UTF-8 counted as
+ * one column per character; 0: no limit), cut with "~" when longer; for
+ * WIDTH > 0 padded to WIDTH on the left (IS_RIGHT) or right.  Control
+ * characters shown as '?'. */
+static void txt_cell(FILE *f, const char *s, int width, int is_right)
+{
+    int is_pad = width > 0;
+    width = abs(width);
+    int n = 0;
+    for (const char *p = s; *p; p++)
+        n += ((unsigned char)*p & 0xc0) != 0x80;
+    int cut = width > 0 && n > width;
+    int pad = is_pad && width > n ? width - n : 0;
+    if (is_right)
+        for (int i = 0; i < pad; i++)
+            putc(' ', f);
+    int k = 0;
+    for (const char *p = s; *p; p++) {
+        int is_start = ((unsigned char)*p & 0xc0) != 0x80;
+        if (cut && is_start && ++k > width - 1)
+            break;
+        putc((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+    }
+    if (cut)
+        putc('~', f);
+    if (!is_right)
+        for (int i = 0; i < pad; i++)
+            putc(' ', f);
+}
+
+/* X at engineering precision into BUF: 4 significant digits, at most 4
+ * decimals, an exponent only outside [1e-3, 1e6); 0 within NOISE of 0. */
+static void eng(char *buf, size_t n, double x, double noise)
+{
+    double a = fabs(x);
+    if (isnan(x))
+        snprintf(buf, n, "-");
+    else if (a <= noise)
+        snprintf(buf, n, "0");
+    else if (a >= 1e6 || a < 1e-3)
+        snprintf(buf, n, "%.3e", x);
+    else {
+        snprintf(buf, n, "%.*f", a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2
+                                 : a >= 1 ? 3 : 4, x);
+        /* no trailing zeros: 85, not 85.00 */
+        char *p = strchr(buf, '.');
+        if (p) {
+            char *e = p + strlen(p) - 1;
+            while (e > p && *e == '0')
+                *e-- = '\0';
+            if (e == p)
+                *p = '\0';
+        }
+    }
+}
+
+/* Solver noise of margin G's quantity: 1e-6 of its scale (the limit or
+ * the range, whichever is larger; 1e-9 when both are 0).  A rounding
+ * far below any tolerance the solver keeps. */
+static double noise_of(const sim_margin *g)
+{
+    double s = fmax(fabs(g->def->limit), g->def->range);
+    return s > 0 ? 1e-6 * s : 1e-9;
+}
+
+/* A duration [s] for people: "0", "42 s", "3.5 min", "1.25 h". */
+static void dur(char *buf, size_t n, double s)
+{
+    if (!(s > 0))
+        snprintf(buf, n, "0");
+    else if (s < 120)
+        snprintf(buf, n, "%.3g s", s);
+    else if (s < 7200)
+        snprintf(buf, n, "%.3g min", s / 60);
+    else
+        snprintf(buf, n, "%.4g h", s / 3600);
+}
+
+/* The margin % for people: one decimal, capped at +-999. */
+static void pct_txt(char *buf, size_t n, double p)
+{
+    if (isnan(p))
+        snprintf(buf, n, "-");
+    else if (p > 999)
+        snprintf(buf, n, ">999");
+    else if (p < -999)
+        snprintf(buf, n, "<-999");
+    else
+        snprintf(buf, n, "%.1f", p);
+}
+
+/* Column widths of the table: the narrow one fits 100 columns. */
+enum { TW_LABEL = 33, TW_WHERE = 10, TW_NUM = 8, TW_UNIT = 4, TW_PCT = 6,
+       TW_VIOL = 8, TW_OF = 6 };
+
+static void txt_header(FILE *f, int is_wide, int w_id, int w_label)
+{
+    if (is_wide) {
+        txt_cell(f, "id", w_id, 0);
+        fputs("  ", f);
+        txt_cell(f, "margin", w_label, 0);
+        fprintf(f, "  %11s %11s %11s  %-6s %8s %9s %11s %17s  %s\n",
+                "worst", "limit", "margin", "unit", "margin %", "violated",
+                "t_worst_s", "first_violation_s", "of");
+        return;
+    }
+    txt_cell(f, "margin", TW_LABEL, 0);
+    putc(' ', f);
+    txt_cell(f, "where", TW_WHERE, 0);
+    fprintf(f, " %*s %*s %*s %-*s %*s %*s %*s\n", TW_NUM, "worst", TW_NUM,
+            "limit", TW_NUM, "margin", TW_UNIT, "unit", TW_PCT, "%", TW_VIOL,
+            "violated", TW_OF, "of");
+}
+
+/* One row: the worst margin G of its kind, N_KIND members, N_BAD of them
+ * violated. */
+static void txt_row(FILE *f, const sim_margin *g, size_t n_kind,
+                    size_t n_bad, int is_wide, int w_id, int w_label)
+{
+    const dct_margin_def *md = g->def;
+    double noise = noise_of(g);
+    char worst[32], limit[32], margin[32], pct[16], viol[32], of[32];
+    /* a quantity that never moved off zero (a battery at rest, a
+     * capacitor tier never drawn): no worst value to show */
+    if (g->vmax - g->vmin <= noise && fabs(g->worst_val) <= noise)
+        snprintf(worst, sizeof worst, "\u2014");
+    else
+        eng(worst, sizeof worst, g->worst_val, noise);
+    eng(limit, sizeof limit, md->limit, noise);
+    eng(margin, sizeof margin, g->worst, noise);
+    pct_txt(pct, sizeof pct, fabs(g->worst) <= noise ? 0 : margin_pct(g));
+    dur(viol, sizeof viol, g->violated_s);
+    if (n_kind > 1)
+        snprintf(of, sizeof of, "%zu/%zu", n_bad, n_kind);
+    else
+        snprintf(of, sizeof of, "%s", n_bad ? "1/1" : "");
+    const char *unit = md->unit[0] ? md->unit : "-";
+    if (is_wide) {
+        txt_cell(f, md->id, w_id, 0);
+        fputs("  ", f);
+        txt_cell(f, md->label, w_label, 0);
+        fprintf(f, "  %11s %11s %11s  ", worst, limit, margin);
+        txt_cell(f, unit, 6, 0);
+        fprintf(f, " %8s %9s %11.6g ", pct, viol, g->t_worst);
+        if (isnan(g->t_viol))
+            fprintf(f, "%17s", "-");
+        else
+            fprintf(f, "%17.6g", g->t_viol);
+        fprintf(f, "  %s\n", of);
+        return;
+    }
+    const struct { const char *s; int width, is_right; } cell[] = {
+        {md->label, TW_LABEL, 0}, {md->component, TW_WHERE, 0},
+        {worst, TW_NUM, 1},       {limit, TW_NUM, 1},
+        {margin, TW_NUM, 1},      {unit, TW_UNIT, 0},
+        {pct, TW_PCT, 1},         {viol, TW_VIOL, 1},
+        {of, TW_OF, 1}};
+    for (size_t k = 0; k < sizeof cell / sizeof cell[0]; k++) {
+        if (k)
+            putc(' ', f);
+        txt_cell(f, cell[k].s, cell[k].width, cell[k].is_right);
+    }
+    putc('\n', f);
+}
+
+/* The margin table (margins.txt and stdout): a title, the time to
+ * throttle after the scenario's first event, then one row per kind of
+ * margin, its worst member, binding first: first the margins of what the
+ * run did, then the design margins (under a hypothetical event); a last
+ * line with the verdict and the binding margin.  At most 100 columns
+ * unless --wide (every column, nothing cut). */
 static void write_margins_txt(FILE *f, const sim *S)
 {
+    int is_wide = S->is_wide;
+    const char *file = S->site->file;
+    const char *base = strrchr(file, '/');
     fputs("site ", f);
-    txt_field(f, S->site->name ? S->site->name : "?", 0);
+    txt_cell(f, S->site->name ? S->site->name : "?", is_wide ? 0 : -40, 0);
     fputs(" (", f);
-    txt_field(f, S->site->file, 0);
-    fprintf(f, "), duration %g s, profile ", S->duration);
-    txt_field(f, S->profile ? S->profile : "(each rack's own)", 0);
+    txt_cell(f, is_wide || !base ? file : base + 1, is_wide ? 0 : -48, 0);
+    fputs(")\n", f);
+    char d[32];
+    dur(d, sizeof d, S->duration);
+    fprintf(f, "duration %s, profile ", d);
+    txt_cell(f, S->profile ? S->profile : "(each rack's own)",
+             is_wide ? 0 : -30, 0);
     if (S->scenario) {
         fputs(", scenario ", f);
-        txt_field(f, S->scenario->name ? S->scenario->name
-                                       : S->scenario->file, 0);
+        txt_cell(f, S->scenario->name ? S->scenario->name
+                                      : S->scenario->file,
+                 is_wide ? 0 : -30, 0);
     }
     fputc('\n', f);
-    if (S->t_throttle >= 0)
-        fprintf(f, "time to throttle: %.6g s (%s at %.6g s, after %s "
-                   "failed at %.6g s)\n",
-                S->t_throttle - S->t_fail,
-                S->throttle_id ? S->throttle_id : "?", S->t_throttle,
-                S->fail_id, S->t_fail);
-    else if (S->t_fail >= 0)
-        fprintf(f, "time to throttle: none (no GPU throttled after %s "
-                   "failed at %.6g s)\n", S->fail_id, S->t_fail);
+    if (S->t_throttle >= 0) {
+        fprintf(f, "time to throttle: %.6g s (", S->t_throttle - S->t_fail);
+        txt_cell(f, S->throttle_id ? S->throttle_id : "?", is_wide ? 0 : -20,
+                 0);
+        fprintf(f, " at %.6g s, after ", S->t_throttle);
+        txt_cell(f, S->fail_id, is_wide ? 0 : -20, 0);
+        fprintf(f, " %s at %.6g s)\n", S->fail_what, S->t_fail);
+    } else if (S->t_fail >= 0) {
+        fputs("time to throttle: none (no GPU throttled after ", f);
+        txt_cell(f, S->fail_id, is_wide ? 0 : -20, 0);
+        fprintf(f, " %s at %.6g s)\n", S->fail_what, S->t_fail);
+    }
     if (S->n_rack_trips > 0)
         fprintf(f, "rack trips: %ld (the first %s at %.6g s), restarts: "
                    "%ld\n", S->n_rack_trips,
@@ -849,64 +1108,59 @@ static void write_margins_txt(FILE *f, const sim *S)
         n_bad[kind[i]] += S->mg[i].worst < 0;
     }
     /* the first margin of each kind in binding order is its worst */
-    int w_id = 2, w_q = 8;
-    size_t n_rows = 0;
+    int w_id = 2, w_label = 6;
+    size_t n_rows = 0, n_design = 0;
     for (size_t k = 0; k < S->n_mg; k++) {
         const dct_margin_def *md = S->mg[S->order[k]].def;
         if (seen[kind[S->order[k]]])
             continue;
         seen[kind[S->order[k]]] = 1;
         n_rows++;
-        int l = (int)strlen(md->id), lq = (int)strlen(md->quantity);
+        n_design += md->is_design;
+        int l = (int)strlen(md->id), ll = (int)strlen(md->label);
         w_id = l > w_id ? l : w_id;
-        w_q = lq > w_q ? lq : w_q;
+        w_label = ll > w_label ? ll : w_label;
     }
-    memset(seen, 0, nk);
-    txt_field(f, "id", w_id);
-    fputs("  ", f);
-    txt_field(f, "quantity", w_q);
-    fprintf(f, "  %11s %11s %11s  %-6s %9s %11s %17s  %s\n", "limit",
-            "worst", "margin", "unit", "margin %", "t_worst_s",
-            "first_violation_s", "of");
-    for (size_t k = 0; k < S->n_mg; k++) {
-        const sim_margin *g = &S->mg[S->order[k]];
-        const dct_margin_def *md = g->def;
-        size_t kk = kind[S->order[k]];
-        if (seen[kk])
+    for (int cls = 0; cls < 2; cls++) {
+        if (cls == 1 && n_design == 0)
+            break;
+        if (cls == 0 && n_design == n_rows)
             continue;
-        seen[kk] = 1;
-        txt_field(f, md->id, w_id);
-        fputs("  ", f);
-        txt_field(f, md->quantity, w_q);
-        fprintf(f, "  %11.5g %11.5g %11.5g  ", md->limit, g->worst_val,
-                g->worst);
-        txt_field(f, md->unit[0] ? md->unit : "-", 6);
-        double p = margin_pct(g);
-        if (isnan(p))
-            fprintf(f, " %9s", "-");
-        else
-            fprintf(f, " %9.1f", p);
-        fprintf(f, " %11.6g ", g->t_worst);
-        if (isnan(g->t_viol))
-            fprintf(f, "%17s", "-");
-        else
-            fprintf(f, "%17.6g", g->t_viol);
-        if (n_kind[kk] > 1)
-            fprintf(f, "  worst of %zu, %zu violated\n", n_kind[kk], n_bad[kk]);
-        else
-            fputs("  1\n", f);
+        fputs(cls ? "\ndesign margins (hold under a hypothetical event: "
+                    "ride-through, N-1, ambient):\n"
+                  : "\nwhat the run did, binding first:\n", f);
+        txt_header(f, is_wide, w_id, w_label);
+        memset(seen, 0, nk);
+        for (size_t k = 0; k < S->n_mg; k++) {
+            const sim_margin *g = &S->mg[S->order[k]];
+            size_t kk = kind[S->order[k]];
+            if (seen[kk] || g->def->is_design != cls)
+                continue;
+            seen[kk] = 1;
+            txt_row(f, g, n_kind[kk], n_bad[kk], is_wide, w_id, w_label);
+        }
     }
     free(kind);
     free(n_kind);
     free(n_bad);
     free(seen);
+    fputc('\n', f);
+    size_t b = binding(S), bd = binding_of_class(S, 1);
+    int is_run_ok = S->mg[b].worst >= 0;
     if (is_all_ok(S))
         fprintf(f, "all %zu margins met (%zu kinds); binding: ", S->n_mg,
                 n_rows);
-    else
+    else if (!is_run_ok)
         fputs("MARGIN VIOLATED; binding: ", f);
-    txt_field(f, S->mg[S->order[0]].def->id, 0);
+    else
+        fputs("DESIGN MARGIN VIOLATED; binding: ", f);
+    txt_cell(f, S->mg[b].def->id, 0, 0);
     fputc('\n', f);
+    if (bd != SIZE_MAX && bd != b && !(S->mg[bd].worst >= 0)) {
+        fputs("design margin violated: ", f);
+        txt_cell(f, S->mg[bd].def->id, 0, 0);
+        fputc('\n', f);
+    }
 }
 
 static void write_run_json(FILE *f, const sim *S, const double *q,
@@ -1004,6 +1258,14 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     fputs(",\"file\":", f);
     dct_json_str(f, S->scenario_path);
     fputs(",\"t_first_failure_s\":", f);
+    dct_json_num(f, S->t_fail >= 0 && S->is_fail_ev ? S->t_fail : NAN);
+    /* what the time to throttle counts from */
+    char trig[400];
+    snprintf(trig, sizeof trig, "%s %s", S->fail_id ? S->fail_id : "",
+             S->fail_what);
+    fputs(",\"trigger\":", f);
+    dct_json_str(f, S->t_fail >= 0 ? trig : NULL);
+    fputs(",\"t_trigger_s\":", f);
     dct_json_num(f, S->t_fail >= 0 ? S->t_fail : NAN);
     fputs(",\"time_to_throttle_s\":", f);
     dct_json_num(f, S->t_throttle >= 0 ? S->t_throttle - S->t_fail : NAN);
@@ -1110,6 +1372,9 @@ static void help(void)
         "default\n"
         "                       identical ones share one set: same results, "
         "faster)\n"
+        "  --wide               the margin table with every column and "
+        "full labels\n"
+        "                       (by default it fits 100 columns)\n"
         "  -q, --quiet          no progress, no margin table on stdout\n"
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
@@ -1180,7 +1445,7 @@ enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
     O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT, O_ADD_SCALE,
-    O_NO_AGGREGATE
+    O_NO_AGGREGATE, O_WIDE
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -1207,6 +1472,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"plot", no_argument, 0, O_PLOT},
         {"plot-format", required_argument, 0, O_PLOT_FORMAT},
         {"no-aggregate", no_argument, 0, O_NO_AGGREGATE},
+        {"wide", no_argument, 0, O_WIDE},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -1217,6 +1483,9 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         switch (c) {
         case O_PROFILE:
             S->profile = optarg;
+            break;
+        case O_WIDE:
+            S->is_wide = 1;
             break;
         case O_NO_AGGREGATE:
             S->no_aggregate = 1;
@@ -1538,8 +1807,15 @@ static int alloc_run(sim *S)
                 S->grid_col[S->n_grid++] = k;
             }
     }
-    for (size_t i = 0; i < S->n_mg_model; i++)
-        S->has_members |= dct_model_margin_source(S->model, i) != i;
+    if (!(S->own = malloc((S->n_mg_model ? S->n_mg_model : 1) *
+                          sizeof *S->own)))
+        return -1;
+    for (size_t i = 0; i < S->n_mg_model; i++) {
+        int is_own = dct_model_margin_source(S->model, i) == i;
+        S->has_members |= !is_own;
+        if (is_own)
+            S->own[S->n_own++] = i;
+    }
     for (size_t i = 0; i < S->n_mg; i++) {
         sim_margin *g = &S->mg[i];
         g->def = i < S->n_mg_model
@@ -1550,6 +1826,8 @@ static int alloc_run(sim *S)
         g->worst_val = NAN;
         g->t_worst = NAN;
         g->t_viol = NAN;
+        g->vmin = INFINITY;
+        g->vmax = -INFINITY;
     }
     /* the kinds of margins over time */
     if (S->n_mg) {
@@ -1559,7 +1837,7 @@ static int alloc_run(sim *S)
             !(S->kmin = malloc(S->n_kind * sizeof *S->kmin)))
             return -1;
         for (size_t i = 0; i < S->n_mg_model; i++)
-            if (S->mg[i].def->limit != 0)
+            if (S->mg[i].def->range > 0)
                 S->kind_col[S->mkind[i]] = 1;
     }
     return 0;
@@ -1787,7 +2065,7 @@ int dct_cmd_simulate(int argc, char **argv)
         if (!S->kind_col[k])
             continue;
         while (i < S->n_mg_model &&
-               (S->mkind[i] != k || S->mg[i].def->limit == 0))
+               (S->mkind[i] != k || !(S->mg[i].def->range > 0)))
             i++;
         /* the kind's name: the component type, then its margin id
          * after the component's: "rack.T_j_hot.throttle_pct" */
@@ -1940,6 +2218,7 @@ done:
     free(S->sel);
     free(S->mval);
     free(S->mkind);
+    free(S->own);
     free(S->kind_col);
     free(S->kmin);
     free(S->mg);
@@ -1986,11 +2265,8 @@ static int make_tmp_dir(const char *what, char *buf, size_t n, int depth,
     dct_rundir_remove_stale(tmp, prefix, depth);
     snprintf(buf, n, "%s/%s.%ld.XXXXXX", tmp, prefix, (long)getpid());
     /* tracked before a signal can come */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigprocmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    dct_afile_block_signals(&old);
     int is_made = mkdtemp(buf) != NULL;
     int e = errno;
     if (is_made && (*slot = dct_afile_track_dir(buf, depth)) < 0) {
@@ -1998,7 +2274,7 @@ static int make_tmp_dir(const char *what, char *buf, size_t n, int depth,
         rmdir(buf);
         is_made = 0;
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    dct_afile_unblock_signals(&old);
     if (is_made)
         return 0;
     fprintf(stderr, "dctwin: %s: cannot make a temporary directory: %s\n",
@@ -2061,8 +2337,9 @@ int dct_cmd_margins(int argc, char **argv)
             printf("Usage: dctwin margins SITE|RUNDIR [--format "
                    "text|json|csv] [SIMULATE OPTION]...\n"
                    "Simulate SITE (any option of 'dctwin simulate' but "
-                   "--out) and print its\nmargin table, binding margin "
-                   "first; or print the table of the run in RUNDIR.\n"
+                   "--out, --wide included) and\nprint its margin table, "
+                   "binding margin first; or print the table of the run\n"
+                   "in RUNDIR.\n"
                    "Exit status: 0 all margins met, 1 some margin "
                    "negative, 2 usage, 3 input\nerror, 4 solver failure, "
                    "5 output failure.\n");
@@ -2098,6 +2375,15 @@ int dct_cmd_margins(int argc, char **argv)
     }
     /* a run directory: print its table; the status follows all_ok */
     struct stat st;
+    if (ac == 3 && strcmp(av[2], "--wide") == 0 && stat(av[1], &st) == 0 &&
+        S_ISDIR(st.st_mode)) {
+        /* the run's table was written when it ran */
+        fprintf(stderr, "dctwin: margins: --wide applies to a new run; "
+                        "every column of %s is in its margins.csv (--format "
+                        "csv)\n", av[1]);
+        free(av);
+        return DCT_EXIT_USAGE;
+    }
     if (ac == 2 && stat(av[1], &st) == 0 && S_ISDIR(st.st_mode)) {
         dct_diag d;
         dct_diag_init(&d);

@@ -110,6 +110,30 @@ static void err_handler(int error_code, const char *module,
                 module ? module : "", msg ? msg : "");
 }
 
+double dct_solver_state_tol(const dct_ode *ode, double rtol, double atol,
+                            size_t i, double y)
+{
+    return rtol * fabs(ode->y_ref ? y - ode->y_ref[i] : y) + atol;
+}
+
+/* CVODE's error weights (CVodeWFtolerances): 1 / (rtol |y - y_ref| +
+ * atol) on the model's states, 1 / (rtol |q| + QUAD_ATOL) on the
+ * quadratures. */
+static int ewt_fn(N_Vector y, N_Vector ewt, void *user_data)
+{
+    const dct_solver *s = user_data;
+    const double *yy = N_VGetArrayPointer(y);
+    const double *at = N_VGetArrayPointer(s->atolv);
+    const double *ref = s->ode->y_ref;
+    double *w = N_VGetArrayPointer(ewt);
+    double rtol = s->opts.rtol;
+    for (size_t i = 0; i < s->N; i++) {
+        double v = ref && i < s->n ? yy[i] - ref[i] : yy[i];
+        w[i] = 1.0 / (rtol * fabs(v) + at[i]);
+    }
+    return 0;
+}
+
 static int rhs_wrap(realtype t, N_Vector y, N_Vector ydot, void *user_data)
 {
     dct_solver *s = user_data;
@@ -499,8 +523,7 @@ dct_solver *dct_solver_new(const dct_ode *ode, const double *y0, double t0,
         goto fail;
     }
     if ((flag = CVodeSetUserData(s->cvode, s)) != CV_SUCCESS ||
-        (flag = CVodeSVtolerances(s->cvode, opts->rtol, s->atolv)) !=
-            CV_SUCCESS ||
+        (flag = CVodeWFtolerances(s->cvode, ewt_fn)) != CV_SUCCESS ||
         (flag = CVodeSetMaxNumSteps(s->cvode, opts->max_steps)) != CV_SUCCESS ||
         /* room for CVODE to drop to order 1 and re-size its step at the
          * corner of a load ramp that it passes without a restart */

@@ -70,7 +70,19 @@ typedef struct dct_ode {
                    const size_t *cols, size_t n_cols, const double *inc,
                    double *values, void *ctx);
     void *ctx;                /* passed to every callback */
+    /* Optional: the reference of each state's error control (n entries).
+     * State i is weighed as 1 / (rtol |y_i - y_ref_i| + atol): a
+     * temperature is controlled on its rise above a reference, not on
+     * absolute kelvin (NUMERICS in dctwin-models(7)).  NULL: all 0, the
+     * usual rtol |y_i| + atol. */
+    const double *y_ref;
 } dct_ode;
+
+/* The tolerance of state I of ODE at the value Y, rtol |Y - y_ref_I| +
+ * atol, in the state's unit: what the solver's error weight is the
+ * inverse of. */
+double dct_solver_state_tol(const dct_ode *ode, double rtol, double atol,
+                            size_t i, double y);
 
 typedef struct dct_solver_opts {
     double rtol;              /* relative tolerance (default 1e-5) */

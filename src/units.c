@@ -14,7 +14,7 @@
 #define EXP_MAX 24          /* largest |exponent| of a base unit overall */
 #define DEGC_OFFSET 273.15
 /* degree Fahrenheit: T[K] = (T[degF] + 459.67) * 5/9 (NIST SP 811, 2008,
- * B.9) */
+ * B.9, [NIST-SP811-2008] of dctwin-sources(7)) */
 #define DEGF_SCALE (5.0 / 9.0)
 #define DEGF_OFFSET (459.67 * 5.0 / 9.0)
 
@@ -32,7 +32,7 @@ typedef struct unit_sym {
 #define U_ALL (U_PREFIX | U_POWER)
 
 /* Customary units (US gallon, foot, BTU, ton of refrigeration): NIST
- * SP 811 (2008), Appendix B.8-B.9: 1 ft = 0.3048 m; 1 gal (US) =
+ * SP 811 (2008), Appendix B.8-B.9 [NIST-SP811-2008]: 1 ft = 0.3048 m; 1 gal (US) =
  * 3.785411784e-3 m3; 1 Btu_IT = 1055.05585262 J; 1 ton of refrigeration =
  * 12,000 Btu_IT/h = 3516.853 W. */
 #define FT_M 0.3048

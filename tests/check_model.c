@@ -4,8 +4,9 @@
  *     its coolant inlet held fixed, against the analytic two-node solution;
  *   - counterflow and crossflow effectiveness at known NTU and Cr, and the
  *     inverse functions;
- *   - the steady state of sites/gb200-row.xml against the A.1 design
- *     formula of thermal.md (T_j = T_sup + f_man dT + P_gpu (R_ci + R_jc));
+ *   - the steady state of sites/gb200-row.xml against the design-point
+ *     formula of dctwin-models(7)
+ *     (T_j = T_sup + f_man dT + P_gpu (R_ci + R_jc));
  *   - energy closure of a whole run under synchronous training.
  * Data through $top_srcdir so that make distcheck works.
  */
@@ -258,7 +259,7 @@ START_TEST(test_gb200_row_steady)
                             35 + dt, 0.02);
     ck_assert_double_eq_tol(output(&f, 7200, y, "A01.T_j_degC"), tj, 0.02);
     ck_assert_double_eq_tol(output(&f, 7200, y, "A08.T_j_degC"), tj, 0.02);
-    /* the thermal.md A.1 design point: 75.8 degC, within 1.5 K */
+    /* the gb200-row design point (hand calculation): 75.8 degC, within 1.5 K */
     ck_assert_double_eq_tol(output(&f, 7200, y, "A01.T_j_degC"), 75.8, 1.5);
     /* the facility loop at its 31 degC setpoint, CDU duty = liquid heat
      * plus its pump heat */

@@ -57,6 +57,10 @@ check "report.html states the AC-terminal boundary" \
 for id in $(sed -n 's/.*<check id="\([^"]*\)".*/\1/p' "$crit"); do
     check "report.html has check $id" grep -q "<section id=\"$id\">" "$tmp/r/report.html"
 done
+check "report.html's Basis column gives the sources' keys" \
+    grep -q '<td>nvidia-v0.4-reading<br/><small>\[BESSQ-V04-READINGS-2026\]</small></td>' "$tmp/r/report.html"
+check "report.html points to dctwin-sources(7)" \
+    grep -q 'dctwin-sources(7)' "$tmp/r/report.html"
 check "report.html lists input digests" \
     grep -q '<td><code>[0-9a-f]\{64\}</code></td>' "$tmp/r/report.html"
 check "the runs and their inputs are kept" \

@@ -298,36 +298,32 @@ FAKEGP=slow
 FAKEGP_PID="$tmp/gp.pid"
 export FAKEGP
 export FAKEGP_PID
-set +e
-"$DCTWIN" simulate "$site" --duration 10s -q --plot --out "$tmp/ps" \
-    >/dev/null 2>&1 &
-lpid=$!
-set -e
-check "the slow gnuplot starts" poll 'test -s "$tmp/gp.pid"'
-gp=$(cat "$tmp/gp.pid")
-kill -INT "$lpid"
-set +e
-wait "$lpid"
-rc=$?
-set -e
-check "SIGINT during --plot: exit 130 (exit $rc)" test "$rc" = 130
-check "SIGINT during --plot: gnuplot is gone" sh -c "! kill -0 $gp 2>/dev/null"
-check "SIGINT during --plot: no directory" test ! -e "$tmp/ps" -a -z "$(tmps "$tmp/ps")"
+# interrupt WHAT ARG...: dctwin ARG... in the background, SIGINT once the
+# slow gnuplot has started; then its status is 130 and gnuplot is gone.
+interrupt() {
+    what=$1
+    shift
+    rm -f "$tmp/gp.pid"
+    set +e
+    "$DCTWIN" "$@" >/dev/null 2>&1 &
+    lpid=$!
+    set -e
+    check "$what: the slow gnuplot starts" poll 'test -s "$tmp/gp.pid"'
+    gp=$(cat "$tmp/gp.pid")
+    kill -INT "$lpid"
+    set +e
+    wait "$lpid"
+    rc=$?
+    set -e
+    check "$what, SIGINT: exit 130 (exit $rc)" test "$rc" = 130
+    check "$what, SIGINT: gnuplot is gone" sh -c "! kill -0 $gp 2>/dev/null"
+}
+interrupt "simulate --plot" simulate "$site" --duration 10s -q --plot \
+    --out "$tmp/ps"
+check "simulate --plot, SIGINT: no directory" \
+    test ! -e "$tmp/ps" -a -z "$(tmps "$tmp/ps")"
 # the same for `dctwin plot` into a run directory
-rm -f "$tmp/gp.pid"
-set +e
-"$DCTWIN" plot "$tmp/k" >/dev/null 2>&1 &
-lpid=$!
-set -e
-check "plot: the slow gnuplot starts" poll 'test -s "$tmp/gp.pid"'
-gp=$(cat "$tmp/gp.pid")
-kill -INT "$lpid"
-set +e
-wait "$lpid"
-rc=$?
-set -e
-check "plot, SIGINT: exit 130 (exit $rc)" test "$rc" = 130
-check "plot, SIGINT: gnuplot is gone" sh -c "! kill -0 $gp 2>/dev/null"
+interrupt plot plot "$tmp/k"
 sleep 1
 check "plot, SIGINT: no temporary, then or later ($(ls "$tmp/k" | grep tmp || true))" \
     sh -c "! ls '$tmp/k' | grep -q '\.tmp\.'"

@@ -166,7 +166,7 @@ run margins "$site" --duration 1min --output-step 10s
 [ "$rc" -eq 0 ] || fail "margins exited $rc, expected 0"
 grep -q 'binding:' "$tmp/out" || fail "margins printed no table"
 run margins "$site" --duration 1min --output-step 10s --format csv
-head -n 1 "$tmp/out" | grep -q '^id,component,quantity,unit,kind,limit,worst,margin,margin_pct,t_worst_s,t_violation_s,violated_s$' ||
+head -n 1 "$tmp/out" | grep -q '^id,component,quantity,unit,kind,limit,worst,margin,margin_pct,t_worst_s,t_violation_s,violated_s,class,range,label$' ||
     fail "margins --format csv header"
 run margins "$top_srcdir/sites/gb200-row-hot.xml" --duration 1min --format json
 [ "$rc" -eq 1 ] || fail "margins on the hot day exited $rc, expected 1"

@@ -231,6 +231,14 @@ run --version
 if [ "$rc" -eq 0 ] && grep -q '^dctwin [0-9]' "$tmp/out"; then ok; else
     fail "--version: exit status $rc, or no version on stdout"
 fi
+if grep -q '^License GPLv3+' "$tmp/out"; then ok; else
+    fail "--version does not state the licence (GPLv3+, see LICENSE)"
+fi
+run --help
+if grep -q 'dctwin-bess-report(1)' "$tmp/out" &&
+    grep -q 'dctwin-sources(7)' "$tmp/out"; then ok; else
+    fail "--help does not point to dctwin-bess-report(1) and dctwin-sources(7)"
+fi
 run validate --help
 if [ "$rc" -eq 0 ] && grep -q 'Usage' "$tmp/out"; then ok; else
     fail "validate --help: exit status $rc"
@@ -248,6 +256,12 @@ run models show gb200-nvl72
 if [ "$rc" -eq 0 ] && grep -q '^ *p-max  *132 kW' "$tmp/out"; then ok; else
     fail "models show gb200-nvl72: exit status $rc, or no p-max 132 kW"
     show_err
+fi
+# each parameter with its meaning, the doc of the component table
+if grep -q '^ *p-max  *132 kW  *rack power at full load (u = 1)$' "$tmp/out" &&
+    grep -q '^ *t-soft  *85 degC  *junction temperature where power capping starts$' "$tmp/out"; then ok; else
+    fail "models show gb200-nvl72 does not give each parameter's meaning"
+    sed 's/^/    /' "$tmp/out" >&2
 fi
 run models show nosuch
 if [ "$rc" -ne 0 ] && grep -q "nosuch" "$tmp/err"; then ok; else

@@ -2,7 +2,8 @@
 # man.sh - the manual pages are clean roff and in step with the program.
 #
 #  1. Lint: `groff -man -ww -z` (and again for a terminal, -Tutf8) prints
-#     nothing for man/dctwin.1, man/dctwin-site.5 and man/dctwin-models.7.
+#     nothing for man/dctwin.1, man/dctwin-bess-report.1,
+#     man/dctwin-site.5, man/dctwin-models.7 and man/dctwin-sources.7.
 #     Any warning fails.  Without groff the test is skipped (exit 77).
 #  2. The section ELEMENTS of dctwin-site.5, between the lines
 #       .\" BEGIN GENERATED ELEMENTS
@@ -12,7 +13,9 @@
 #  3. Every element the schema defines (`dctwin doc schema`, each
 #     <element name="...">) has an entry .SS "<name>" in dctwin-site.5.
 #  4. Every command of `dctwin --help` and every long option of
-#     `dctwin simulate --help` appears in dctwin.1.
+#     `dctwin simulate --help` appears in dctwin.1, every command has a
+#     line in its SYNOPSIS, and no .TP tag of COMMANDS runs on to a
+#     second input line (it would render split into the body text).
 #
 # Environment (set by make check): DCTWIN, top_srcdir.
 #
@@ -29,6 +32,7 @@ man1="$top_srcdir/man/dctwin.1"
 man5="$top_srcdir/man/dctwin-site.5"
 man7="$top_srcdir/man/dctwin-models.7"
 man1b="$top_srcdir/man/dctwin-bess-report.1"
+man7s="$top_srcdir/man/dctwin-sources.7"
 begin='.\" BEGIN GENERATED ELEMENTS'
 end='.\" END GENERATED ELEMENTS'
 
@@ -47,7 +51,7 @@ ok() { pass=$((pass + 1)); }
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 # ---- 1. lint -------------------------------------------------------------
-for f in "$man1" "$man5" "$man7" "$man1b"; do
+for f in "$man1" "$man5" "$man7" "$man1b" "$man7s"; do
     if [ ! -f "$f" ]; then
         fail "$f: missing"
         continue
@@ -110,7 +114,8 @@ while read -r el; do
 done <"$tmp/elements"
 
 # ---- 4. commands and options of the program are in dctwin(1) -------------
-"$DCTWIN" --help | sed -n 's/^  \([a-z][a-z-]*\)  .*/\1/p' >"$tmp/commands"
+# (one space after the name: "bess-report" fills its column)
+"$DCTWIN" --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' >"$tmp/commands"
 if [ ! -s "$tmp/commands" ]; then
     fail "'dctwin --help' lists no command"
 fi
@@ -122,6 +127,31 @@ while read -r c; do
         fail "$man1: command '$c' of 'dctwin --help' is not in COMMANDS"
     fi
 done <"$tmp/commands"
+
+# ... and each has a line ".B dctwin COMMAND" in the SYNOPSIS
+awk '/^\.SH /{ f = ($0 == ".SH SYNOPSIS") } f' "$man1" >"$tmp/synopsis.roff"
+while read -r c; do
+    if grep -q -E -e "^\.B dctwin $(roffname "$c" | sed 's/\\/\\\\/g')( |\$)" \
+        "$tmp/synopsis.roff"; then
+        ok
+    else
+        fail "$man1: command '$c' of 'dctwin --help' is not in the SYNOPSIS"
+    fi
+done <"$tmp/commands"
+
+# ---- 4b. a .TP tag of COMMANDS is one input line, so that it renders
+# whole: a tag continued on the next line (".TP", ".BR ...", ".IR ...")
+# would run into the body text ("profile list [--site" / "site] List").
+awk '/^\.SH /{ f = ($0 == ".SH COMMANDS") }
+     f && tp == 2 && /^\.(B|I|R)(R|I|B)? +[^A-Z]/ &&
+         !/^\.(B|I) /{ print FILENAME ":" NR ": " $0 }
+     { tp = (tp == 1) ? 2 : ($0 == ".TP") ? 1 : 0 }' "$man1" >"$tmp/tags"
+if [ -s "$tmp/tags" ]; then
+    fail "$man1: .TP tags continued on a second line (put the tag on one line):"
+    cat "$tmp/tags" >&2
+else
+    ok
+fi
 
 "$DCTWIN" simulate --help |
     sed -n 's/^  \(-[a-z], \)*--\([a-z][a-z-]*\).*/\2/p' >"$tmp/options"
