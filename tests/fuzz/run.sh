@@ -56,7 +56,11 @@ afl)
     ;;
 esac
 out=$base/$FUZZ_ENGINE
-mkdir -p "$out/obj"
+mkdir -p "$out/obj" "$out/tmp"
+# the targets' private directories: one a target ended by a crash or a
+# timeout cannot remove stays here, not in /tmp (make clean removes it)
+TMPDIR=$out/tmp
+export TMPDIR
 
 # can this compiler build and link a fuzz target at all?
 cat >"$out/probe.c" <<'PROBE'
