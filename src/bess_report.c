@@ -36,6 +36,7 @@
 #include "cli.h"
 #include "component.h"
 #include "criteria.h"
+#include "datapath.h"
 #include "diag.h"
 #include "escape.h"
 #include "fsutil.h"
@@ -2302,10 +2303,12 @@ static int is_readable(const char *path)
 }
 
 /* The default criteria file: DCTWIN_MODELS_PATH's criteria/default.xml,
- * else the one beside the model libraries SITE includes (a source tree's
- * models/), else the installed one. */
+ * else the one beside the model libraries SITE includes, else the one of
+ * the models search path (datapath.h: a build tree's models/, the
+ * installed models); NULL with an error in D naming the directories
+ * searched when there is none. */
 static const char *default_criteria(const dct_site *site, char *buf,
-                                    size_t n)
+                                    size_t n, dct_diag *d)
 {
     const char *mp = getenv("DCTWIN_MODELS_PATH");
     if (mp && *mp) {
@@ -2328,8 +2331,21 @@ static const char *default_criteria(const dct_site *site, char *buf,
         if (is_readable(buf))
             return buf;
     }
-    snprintf(buf, n, "%s/models/criteria/default.xml", DCT_PKGDATADIR);
-    return buf;
+    char *found = dct_datapath_find(DCT_DATA_MODELS, "criteria/default.xml");
+    if (found && strlen(found) < n) {
+        snprintf(buf, n, "%s", found);
+        free(found);
+        return buf;
+    }
+    free(found);
+    char *dirs = dct_datapath(DCT_DATA_MODELS, ", ");
+    dct_error(d, NULL, 0,
+              "no criteria file given and no criteria/default.xml found "
+              "beside the site's model libraries or in %s (give --criteria "
+              "FILE or set DCTWIN_MODELS_PATH)",
+              dirs ? dirs : "(out of memory)");
+    free(dirs);
+    return NULL;
 }
 
 static int parse_args(rpt *R, int argc, char **argv)
@@ -2473,8 +2489,8 @@ int dct_cmd_bess_report(int argc, char **argv)
     R->site = dct_site_load_set(R->site_path, R->sets, (size_t)R->n_sets,
                                 &R->d);
     if (R->site && !R->crit_path)
-        R->crit_path = default_criteria(R->site, crit, sizeof crit);
-    if (R->site)
+        R->crit_path = default_criteria(R->site, crit, sizeof crit, &R->d);
+    if (R->site && R->crit_path)
         R->cr = dct_criteria_load(R->crit_path, known, N_CHECKS, &R->d);
     if (!R->cr || !R->site) {
         dct_diag_print(&R->d, stderr);

@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "study.h"
 #include "component.h"
+#include "datapath.h"
 #include "diag.h"
 #include "model.h"
 #include "plot.h"
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 #include <libxml/parser.h>
@@ -257,26 +259,26 @@ static int cmd_validate(int argc, char **argv)
 
 /* -------------------------------------------------------------- models */
 
-/* Directories searched for model libraries, colon-separated. */
-static char *models_path(void)
-{
-    const char *env = getenv("DCTWIN_MODELS_PATH");
-    const char *def = DCT_PKGDATADIR "/models";
-    size_t n = (env ? strlen(env) : 0) + strlen(def) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s%s%s", env && *env ? env : "", env && *env ? ":" : "",
-                 def);
-    return p;
-}
-
 typedef int (*lib_fn)(const dct_site *lib, const char *file, void *ud);
 
+/* Whether a file named NM was met in an earlier directory of the models
+ * path (PATH, the directories walked so far, NUL-separated up to END). */
+static int is_shadowed(const char *path, const char *end, const char *nm)
+{
+    for (const char *dir = path; dir < end; dir += strlen(dir) + 1) {
+        char file[4096];
+        snprintf(file, sizeof file, "%s/%s", dir, nm);
+        if (access(file, F_OK) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Call FN for every library file in the models path (first of a name
- * wins).  Returns the number of errors. */
+ * wins, as for an include).  Returns the number of errors. */
 static int each_library(lib_fn fn, void *ud)
 {
-    char *path = models_path();
+    char *path = dct_datapath(DCT_DATA_MODELS, ":");
     if (!path)
         return 1;
     int errs = 0;
@@ -288,7 +290,8 @@ static int each_library(lib_fn fn, void *ud)
         for (int i = 0; i < n; i++) {
             const char *nm = ents[i]->d_name;
             size_t l = strlen(nm);
-            if (l > 4 && strcmp(nm + l - 4, ".xml") == 0) {
+            if (l > 4 && strcmp(nm + l - 4, ".xml") == 0 &&
+                !is_shadowed(path, dir, nm)) {
                 char file[4096];
                 snprintf(file, sizeof file, "%s/%s", dir, nm);
                 dct_diag d;
@@ -313,7 +316,7 @@ static int each_library(lib_fn fn, void *ud)
 
 static int list_one(const dct_site *lib, const char *file, void *ud)
 {
-    (void)ud;
+    size_t *n_listed = ud;
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
     for (size_t i = 0; i < lib->n_comps; i++) {
@@ -324,6 +327,7 @@ static int list_one(const dct_site *lib, const char *file, void *ud)
         snprintf(kind, sizeof kind, "%s-model", dct_etypes[c->type].name);
         printf("%-22s %-22s %-20s %s\n", c->id, kind, base,
                c->source ? c->source : "");
+        ++*n_listed;
     }
     return 0;
 }
@@ -405,15 +409,26 @@ static int cmd_models(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "list") == 0 && argc == 2) {
         printf("%-22s %-22s %-20s %s\n", "NAME", "KIND", "FILE", "SOURCE");
-        return each_library(list_one, NULL) ? DCT_EXIT_INPUT : DCT_EXIT_OK;
+        size_t n_listed = 0;
+        int errs = each_library(list_one, &n_listed);
+        if (n_listed == 0) {
+            char *dirs = dct_datapath(DCT_DATA_MODELS, ", ");
+            fprintf(stderr, "dctwin: models: warning: no model libraries "
+                            "found; looked in %s (set DCTWIN_MODELS_PATH)\n",
+                    dirs ? dirs : "(out of memory)");
+            free(dirs);
+        }
+        return errs ? DCT_EXIT_INPUT : DCT_EXIT_OK;
     }
     if (argc == 3 && strcmp(argv[1], "show") == 0) {
         show_ctx sc = {argv[2], 0};
         int errs = each_library(show_one, &sc);
         if (!sc.found) {
-            fprintf(stderr, "dctwin: models: no model named '%s' (see "
-                            "'dctwin models list')\n",
-                    argv[2]);
+            char *dirs = dct_datapath(DCT_DATA_MODELS, ", ");
+            fprintf(stderr, "dctwin: models: no model named '%s' in the "
+                            "libraries of %s (see 'dctwin models list')\n",
+                    argv[2], dirs ? dirs : "(out of memory)");
+            free(dirs);
             return DCT_EXIT_INPUT;
         }
         return errs ? DCT_EXIT_INPUT : DCT_EXIT_OK;

@@ -104,7 +104,8 @@ typedef enum dct_type {
 #define DCT_INCLUDE_PARAMS(X)                                               \
     X(HREF, "href", DCT_PK_STR, "", 0, 0, NAN, NULL, DCT_PF_REQ,            \
       "model library to read: relative to the including file, then each "   \
-      "directory of DCTWIN_MODELS_PATH, then the installed models")
+      "directory of DCTWIN_MODELS_PATH, then the source tree's models (a "  \
+      "build tree), then the installed models")
 
 #define DCT_AMBIENT_PARAMS(X)                                               \
     X(DRY_BULB, "dry-bulb", DCT_PK_Q, "degC", C2K(-50), C2K(60), C2K(25),   \

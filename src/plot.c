@@ -16,6 +16,7 @@
 #include "config.h"
 #include "plot.h"
 #include "atomic_file.h"
+#include "datapath.h"
 #include "rundir.h"
 #include "fsutil.h"
 #include "textout.h"
@@ -218,34 +219,13 @@ static char *find_gnuplot(void)
  * (malloc'd); NULL with an error recorded when it is nowhere. */
 static char *find_template(const char *name, char **dir, dct_diag *d)
 {
-    const char *env = getenv("DCTWIN_PLOTS_PATH");
-    sbuf dirs = {0};
-    if (env && *env) {
-        sb_add(&dirs, env);
-        sb_add(&dirs, ":");
-    }
-    /* a dctwin built in its source tree, not installed, finds the
-     * templates next to itself */
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *sl = strrchr(exe, '/');
-        if (sl) {
-            *sl = '\0';
-            sb_add(&dirs, exe);
-            sb_add(&dirs, "/plots:");
-        }
-    }
-    sb_add(&dirs, DCT_PKGDATADIR "/plots");
-    if (dirs.is_bad) {
-        free(dirs.s);
+    char *path = dct_datapath(DCT_DATA_PLOTS, ":");
+    if (!path) {
         dct_error(d, NULL, 0, "out of memory");
         return NULL;
     }
     char *save = NULL, *found = NULL;
-    char *copy = strdup(dirs.s);
-    for (char *t = copy ? strtok_r(copy, ":", &save) : NULL; t && !found;
+    for (char *t = strtok_r(path, ":", &save); t && !found;
          t = strtok_r(NULL, ":", &save)) {
         sbuf b = {0};
         sb_printf(&b, "%s/%s.gp", t, name);
@@ -261,13 +241,15 @@ static char *find_template(const char *name, char **dir, dct_diag *d)
             free(b.s);
         }
     }
-    if (!found)
+    if (!found) {
+        char *list = dct_datapath(DCT_DATA_PLOTS, ", ");
         dct_error(d, NULL, 0,
-                  "plot template '%s.gp' not found in %s (set "
+                  "plot template '%s.gp' not found: looked in %s (set "
                   "DCTWIN_PLOTS_PATH to the directory of the templates)",
-                  name, dirs.s);
-    free(copy);
-    free(dirs.s);
+                  name, list ? list : "(out of memory)");
+        free(list);
+    }
+    free(path);
     return found;
 }
 
@@ -1907,8 +1889,11 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
     return dct_plot_run_as(rundir, rundir, format, outdir, d);
 }
 
-int dct_plot_run_as(const char *rundir, const char *shown,
-                    const char *format, const char *outdir, dct_diag *d)
+/* dct_plot_run_as; with IS_DRY, dct_plot_read_run: everything but
+ * gnuplot and the files it would write. */
+static int plot_run(const char *rundir, const char *shown,
+                    const char *format, const char *outdir, int is_dry,
+                    dct_diag *d)
 {
     if (!dct_plot_is_format(format)) {
         dct_error(d, NULL, 0, "plot format '%s': expected png, svg or pdf",
@@ -1952,8 +1937,8 @@ int dct_plot_run_as(const char *rundir, const char *shown,
     }
     free(names);
     /* the data is all there: from here a missing gnuplot ends quietly */
-    char *exe = find_gnuplot();
-    if (!exe) {
+    char *exe = is_dry ? NULL : find_gnuplot();
+    if (!exe && !is_dry) {
         rc = no_gnuplot(d, shown);
         goto done;
     }
@@ -1997,6 +1982,13 @@ int dct_plot_run_as(const char *rundir, const char *shown,
         rc = DCT_PLOT_EINPUT;
         goto done;
     }
+    if (is_dry) { /* the second pass, into nothing */
+        FILE *nul = fopen("/dev/null", "w");
+        rc = nul ? read_rows(R, nul, d) : DCT_PLOT_OK;
+        if (nul)
+            fclose(nul);
+        goto done;
+    }
     if (!(R->data = open_temp(outdir, "plot-data.csv", d))) {
         rc = DCT_PLOT_EOUTPUT;
         goto done;
@@ -2016,4 +2008,15 @@ int dct_plot_run_as(const char *rundir, const char *shown,
 done:
     prun_free(R);   /* removes the plot data */
     return rc;
+}
+
+int dct_plot_run_as(const char *rundir, const char *shown,
+                    const char *format, const char *outdir, dct_diag *d)
+{
+    return plot_run(rundir, shown, format, outdir, 0, d);
+}
+
+int dct_plot_read_run(const char *rundir, dct_diag *d)
+{
+    return plot_run(rundir, rundir, "png", NULL, 1, d);
 }

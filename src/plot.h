@@ -12,9 +12,9 @@
  * Where things are found:
  *   gnuplot    $DCTWIN_GNUPLOT (a path, or a name searched on PATH), else
  *              "gnuplot" on PATH;
- *   templates  the directories of $DCTWIN_PLOTS_PATH (colon-separated), in
- *              order, then plots/ next to the running executable (a build
- *              in the source tree), then DCT_PKGDATADIR/plots.
+ *   templates  the plots search path of datapath.h: $DCTWIN_PLOTS_PATH,
+ *              then the source tree's plots/ (a build tree), then the
+ *              installed plots directory.
  *
  * A missing gnuplot is not an error: the functions return
  * DCT_PLOT_NO_GNUPLOT and record, once per process, the warning
@@ -96,6 +96,12 @@ int dct_plot_run(const char *rundir, const char *format, const char *outdir,
  * titles: simulate --plot draws its run before it is published. */
 int dct_plot_run_as(const char *rundir, const char *shown,
                     const char *format, const char *outdir, dct_diag *d);
+
+/* Read RUNDIR as dct_plot_run does (timeseries.csv twice, margins.csv,
+ * grid.csv, run.json) and check it, without gnuplot and writing nothing:
+ * for the fuzz target of the run-directory readers.  Returns DCT_PLOT_OK
+ * or a negative DCT_PLOT_E* with the error in D. */
+int dct_plot_read_run(const char *rundir, dct_diag *d);
 
 /* `dctwin plot RUNDIR [--format png|svg|pdf] [--out DIR]` (cli.c). */
 int dct_cmd_plot(int argc, char **argv);

@@ -5,6 +5,7 @@
 #include "suggest.h"
 #include "cli.h"
 #include "component.h"
+#include "datapath.h"
 #include "diag.h"
 #include "profile.h"
 #include "site.h"
@@ -25,8 +26,8 @@ int dct_cmd_profile(int argc, char **argv);
 #define MAX_LIBS 64
 
 /* The libraries of the models path: the XML files of DIR (rack models) and
- * of DIR/profiles (the profile library), for each DIR of
- * DCTWIN_MODELS_PATH and then the installed models. */
+ * of DIR/profiles (the profile library), for each DIR of the models
+ * search path (datapath.h). */
 typedef struct libs {
     dct_site *lib[MAX_LIBS];
     size_t n;
@@ -56,10 +57,9 @@ static void libs_scan(libs *L, const char *dir)
 
 static void libs_load(libs *L)
 {
-    const char *env = getenv("DCTWIN_MODELS_PATH");
-    char path[8192];
-    snprintf(path, sizeof path, "%s%s%s/models", env && *env ? env : "",
-             env && *env ? ":" : "", DCT_PKGDATADIR);
+    char *path = dct_datapath(DCT_DATA_MODELS, ":");
+    if (!path)
+        return;
     char *save = NULL;
     for (char *dir = strtok_r(path, ":", &save); dir;
          dir = strtok_r(NULL, ":", &save)) {
@@ -68,6 +68,7 @@ static void libs_load(libs *L)
         libs_scan(L, sub);
         libs_scan(L, dir);
     }
+    free(path);
 }
 
 static void libs_free(libs *L)

@@ -168,7 +168,8 @@ static int weather_read(dct_scenario *sc, const char *path, const char *from,
             if (dct_number_parse(p, &end, &v[i]) ||
                 (i + 1 < nv ? *end != ',' : end[strspn(end, " \t\r\n")] != 0))
                 bad = 1;
-            p = end + 1;
+            else
+                p = end + 1;
         }
         if (bad) {
             dct_error(d, path, ln, "expected %s with decimal numbers",

@@ -21,6 +21,7 @@
  */
 #include "config.h"
 #include "site.h"
+#include "datapath.h"
 #include "fsutil.h"
 #include "suggest.h"
 #include "xmlread.h"
@@ -660,26 +661,7 @@ static char *resolve_include(const char *href, const char *from)
     free(dup);
     if (access(buf, R_OK) == 0)
         return strdup(buf);
-    const char *mp = getenv("DCTWIN_MODELS_PATH");
-    if (mp && *mp) {
-        char *list = strdup(mp);
-        if (!list)
-            return NULL;
-        char *save = NULL;
-        for (char *dir = strtok_r(list, ":", &save); dir;
-             dir = strtok_r(NULL, ":", &save)) {
-            snprintf(buf, sizeof buf, "%s/%s", dir, href);
-            if (access(buf, R_OK) == 0) {
-                free(list);
-                return strdup(buf);
-            }
-        }
-        free(list);
-    }
-    snprintf(buf, sizeof buf, "%s/models/%s", DCT_PKGDATADIR, href);
-    if (access(buf, R_OK) == 0)
-        return strdup(buf);
-    return NULL;
+    return dct_datapath_find(DCT_DATA_MODELS, href);
 }
 
 /* ------------------------------------------------- source line numbers */
@@ -1026,12 +1008,15 @@ static void element(parse_ctx *p, xmlNodePtr node, dct_type ptype,
             return;
         }
         char *path = resolve_include((const char *)href, p->file);
-        if (!path)
+        if (!path) {
+            char *dirs = dct_datapath(DCT_DATA_MODELS, ", ");
             dct_error(p->d, p->file, line,
-                      "cannot find include '%s': looked next to this file, "
-                      "in DCTWIN_MODELS_PATH and in the installed models",
-                      (const char *)href);
-        else
+                      "cannot find include '%s': looked next to this file "
+                      "and in %s (set DCTWIN_MODELS_PATH to the directory "
+                      "of the model libraries)",
+                      (const char *)href, dirs ? dirs : "(out of memory)");
+            free(dirs);
+        } else
             read_file(p, path, 0, p->file, line);
         free(path);
         xmlFree(href);

@@ -556,6 +556,7 @@ int dct_number_parse(const char *text, const char **end, double *v)
 {
     const char *p = text;
     size_t n_digits = 0;
+    *end = text;   /* refused: at the text, as strtod leaves it */
     if (*p == '+' || *p == '-')
         p++;
     while (is_digit(*p))

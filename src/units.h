@@ -57,8 +57,8 @@ int dct_quantity_parse(const char *text, const char *expect, double *si,
  * "7.").  No leading white space, hexadecimal, NaN or infinities: the
  * grammar of the number in dct_quantity_parse, for the CSV readers.  On
  * success stores the value in *V, the end of the number in *END and
- * returns 0; returns -1 when TEXT does not start with such a number or
- * the value overflows. */
+ * returns 0; returns -1, with *END at TEXT, when TEXT does not start with
+ * such a number or the value overflows. */
 int dct_number_parse(const char *text, const char **end, double *v);
 
 /* Human name of the dimension of unit expression UNIT ("power",

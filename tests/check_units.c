@@ -530,6 +530,30 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* dct_number_parse leaves *END at TEXT when it refuses, as strtod does:
+ * a CSV reader that steps past *END after a refused field (the weather
+ * reader did, found by fuzzing) then stays inside its line. */
+START_TEST(test_number_end_on_error)
+{
+    static const char *const bad[] = {"", "T,15", "-", ".", "+e5", "0x1p3"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *end = "sentinel";
+        double v = 47.913;
+        if (i == 5) { /* "0x1p3": the 0 is read, the x ends it */
+            ck_assert_int_eq(dct_number_parse(bad[i], &end, &v), 0);
+            ck_assert_ptr_eq(end, bad[i] + 1);
+            continue;
+        }
+        ck_assert_int_eq(dct_number_parse(bad[i], &end, &v), -1);
+        ck_assert_msg(end == bad[i], "'%s': end not at the text", bad[i]);
+    }
+    const char *end = NULL;
+    double v = 0;
+    ck_assert_int_eq(dct_number_parse("1e999,2", &end, &v), -1);
+    ck_assert_msg(end != NULL && *end == '1', "overflow: end at the text");
+}
+END_TEST
+
 /* --- the suite ------------------------------------------------------------ */
 
 static Suite *units_suite(void)
@@ -554,6 +578,7 @@ static Suite *units_suite(void)
                         (int)(sizeof NAME_CASES / sizeof NAME_CASES[0]));
     tcase_add_test(tc, test_from_si);
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_number_end_on_error);
     suite_add_tcase(s, tc);
     return s;
 }
