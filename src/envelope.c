@@ -27,7 +27,7 @@ static const struct rule {
     const char *what;     /* why the model stops holding outside */
 } RULES[] = {
     /* the TCS coolant, PG25: liquid from its freezing point (-9.8 degC,
-     * Melinder 2010) to the boiling point of water at atmospheric
+     * [MELINDER-2010]) to the boiling point of water at atmospheric
      * pressure (100 degC; the mixture boils above it) */
     {DCT_T_RACK, "T_return_degC", "coolant", -9.8, 100, 0,
      "PG25 coolant outside its liquid range"},
