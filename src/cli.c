@@ -16,6 +16,7 @@
 #include "schema.h"
 #include "site.h"
 #include "suggest.h"
+#include "textout.h"
 #include "units.h"
 
 #include <dirent.h>
@@ -166,8 +167,9 @@ static void summary(const dct_site *s)
     char fb[1024], nb[1024], db[4096];
     printf("%s: site %s: valid\n", dct_esc_term(fb, sizeof fb, s->file),
            dct_esc_term(nb, sizeof nb, s->name ? s->name : "?"));
-    if (s->description)
-        printf("  %s\n", dct_esc_term(db, sizeof db, s->description));
+    if (s->description)   /* wrapped to the 100 columns of the summary */
+        dct_text_wrap(stdout, dct_esc_term(db, sizeof db, s->description),
+                      2, 100);
     printf("  racks              %zu in %zu row%s\n", s->n_racks, n_rows,
            n_rows == 1 ? "" : "s");
     printf("  IT power           %.3f MW at full load\n", it / 1e6);

@@ -62,29 +62,6 @@ static void split_name(const char *name, char *comp, char *qty, char *unit,
     }
 }
 
-/* Print TEXT indented by INDENT, wrapped at spaces to LINE_MAX_COLS. */
-static void wrap(const char *text, int indent)
-{
-    int col = 0;
-    const char *p = text;
-    while (*p) {
-        size_t n = strcspn(p, " ");
-        if (col > indent && col + 1 + (int)n > LINE_MAX_COLS) {
-            putchar('\n');
-            col = 0;
-        }
-        if (col == 0)
-            col = printf("%*s", indent, "");
-        else
-            col += printf(" ");
-        col += printf("%.*s", (int)n, p);
-        p += n;
-        while (*p == ' ')
-            p++;
-    }
-    putchar('\n');
-}
-
 static void list_text(const dct_model *m, const char *site)
 {
     size_t n_out = dct_model_n_outputs(m), n_mg = dct_model_n_margins(m);
@@ -117,7 +94,7 @@ static void list_text(const dct_model *m, const char *site)
         while (w > 0 && row[w - 1] == ' ')
             row[--w] = '\0';
         printf("%s\n", row);
-        wrap(label, 4);
+        dct_text_wrap(stdout, label, 4, LINE_MAX_COLS);
     }
 }
 

@@ -71,3 +71,27 @@ void dct_csv_field(FILE *f, const char *s)
     }
     putc('"', f);
 }
+
+void dct_text_wrap(FILE *f, const char *text, int indent, int width)
+{
+    int col = 0;
+    const char *p = text;
+    while (*p == ' ')
+        p++;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (col > indent && col + 1 + (int)n > width) {
+            putc('\n', f);
+            col = 0;
+        }
+        if (col == 0)
+            col = fprintf(f, "%*s", indent, "");
+        else
+            col += fprintf(f, " ");
+        col += fprintf(f, "%.*s", (int)n, p);
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    putc('\n', f);
+}

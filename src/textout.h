@@ -14,4 +14,9 @@ void dct_json_num(FILE *f, double x);
 /* A CSV field, quoted when it holds a comma, quote or line break. */
 void dct_csv_field(FILE *f, const char *s);
 
+/* TEXT on F, indented by INDENT spaces and wrapped at spaces so that no
+ * line is longer than WIDTH columns (a word longer than that stands on a
+ * line of its own), then a newline. */
+void dct_text_wrap(FILE *f, const char *text, int indent, int width);
+
 #endif

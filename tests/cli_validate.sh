@@ -488,6 +488,15 @@ if [ "$rc" -eq 0 ] && grep -q 'warning: dry (heat rejection): 1 installed as N, 
     fail "one dry cooler: exit $rc, stderr '$(cat "$tmp/err")'"
 fi
 
+# the summary fits 100 columns on every shipped site (a long description
+# is wrapped)
+for s in "$top_srcdir"/sites/*.xml; do
+    w=$("$DCTWIN" validate "$s" 2>/dev/null | awk '{ if (length > m) m = length } END { print m + 0 }')
+    if [ "$w" -le 100 ]; then ok; else
+        fail "$(basename "$s"): the summary is $w columns wide, expected at most 100"
+    fi
+done
+
 # -------------------------------------------------------- 5. valgrind
 if [ "${DCTWIN_VALGRIND:-0}" = 1 ]; then
     if command -v valgrind >/dev/null 2>&1; then
