@@ -84,7 +84,10 @@ static void list_text(const dct_model *m, const char *site)
         char row[160];
         int w = snprintf(row, sizeof row, "%-38s %-12s %-7s", g->id, lim,
                          g->unit && *g->unit ? g->unit : "-");
-        const char *label = g->label ? g->label : "";
+        char lb[512];
+        snprintf(lb, sizeof lb, "%s%s", g->is_design ? "(design) " : "",
+                 g->label ? g->label : "");
+        const char *label = lb;
         /* the table fits 100 columns: a long label goes on its own
          * lines, wrapped at words */
         if (w + 1 + (int)strlen(label) <= LINE_MAX_COLS) {
@@ -102,7 +105,7 @@ static void list_csv(const dct_model *m)
 {
     size_t n_out = dct_model_n_outputs(m), n_mg = dct_model_n_margins(m);
     char comp[256], qty[256], unit[256];
-    puts("kind,name,component,quantity,unit,bound,limit,label");
+    puts("kind,name,component,quantity,unit,bound,limit,class,range,label");
     for (size_t i = 0; i < n_out; i++) {
         const char *name = dct_model_output_name(m, i);
         split_name(name, comp, qty, unit, sizeof comp);
@@ -114,7 +117,7 @@ static void list_csv(const dct_model *m)
         dct_csv_field(stdout, qty);
         putchar(',');
         dct_csv_field(stdout, unit);
-        fputs(",,,\n", stdout);
+        fputs(",,,,,\n", stdout);
     }
     for (size_t i = 0; i < n_mg; i++) {
         const dct_margin_def *g = dct_model_margin(m, i);
@@ -126,7 +129,11 @@ static void list_csv(const dct_model *m)
         dct_csv_field(stdout, g->quantity);
         putchar(',');
         dct_csv_field(stdout, g->unit);
-        printf(",%s,%.9g,", g->is_upper ? "upper" : "lower", g->limit);
+        printf(",%s,%.9g,%s,", g->is_upper ? "upper" : "lower", g->limit,
+               g->is_design ? "design" : "run");
+        if (g->range > 0)
+            printf("%.9g", g->range);
+        putchar(',');
         dct_csv_field(stdout, g->label);
         putchar('\n');
     }

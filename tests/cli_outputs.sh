@@ -18,6 +18,7 @@ same_as_run() { # LABEL SITE [OPTIONS...]
     check "$label: outputs exit 0 ($rc)" [ "$rc" -eq 0 ]
     awk -F, '$1 == "column" { print $2 }' "$tmp/out" >"$tmp/cols"
     awk -F, '$1 == "margin" { print $2 "," $7 }' "$tmp/out" | sort >"$tmp/mg"
+    awk -F, '$1 == "margin" { print $2 "," $8 }' "$tmp/out" | sort >"$tmp/cl"
     run simulate "$site" --duration 5s --out "$tmp/run" -q "$@"
     check "$label: simulate ran ($rc)" [ "$rc" -le 1 ]
     head -n 1 "$tmp/run/timeseries.csv" | tr ',' '\n' | tail -n +2 >"$tmp/ts"
@@ -25,6 +26,9 @@ same_as_run() { # LABEL SITE [OPTIONS...]
     # margins.csv: id,...,limit in field 6
     awk -F, 'NR > 1 { print $1 "," $6 }' "$tmp/run/margins.csv" | sort >"$tmp/rm"
     check "$label: margins are margins.csv's" cmp -s "$tmp/mg" "$tmp/rm"
+    # the class of each margin is margins.csv's (field 13 there)
+    awk -F, 'NR > 1 { print $1 "," $13 }' "$tmp/run/margins.csv" | sort >"$tmp/rcl"
+    check "$label: classes are margins.csv's" cmp -s "$tmp/cl" "$tmp/rcl"
     n=$(wc -l <"$tmp/cols")
     check "$label: some columns ($n)" [ "$n" -gt 10 ]
     rm -rf "$tmp/run"
