@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --------------------------------------------------------- the run */
+/* ------------------------------------------------------------ samples */
 
 /* Whether a breakpoint lies in (previous sample, T], into *TB: found
  * once per sample, when a margin below zero needs it (*IS_JUMP -1 until
@@ -181,7 +181,7 @@ int sim_write_margin_row(sim *S, double t)
     return putc('\n', f) == EOF || ferror(f) ? CB_WRITE : 0;
 }
 
-/* -------------------------------------------------------- the results */
+/* ------------------------------------------------ order and binding */
 
 /* The margin in % of its allowed range (MARGINS in dctwin-models(7)):
  * |limit - nominal|; NAN when the range is 0. */

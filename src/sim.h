@@ -28,30 +28,11 @@
 #define SIM_DURATION_S 3600.0
 #define SIM_OUTPUT_STEP_S 1.0
 #define SIM_GRID_STEP_S 0.01
-/* [s] the grid ramp is the slope of a moving average over this window
- * (the grid-side ramp checks of dctwin-bess-report(1)) */
-#define RAMP_WINDOW_S 0.1
 #define SIM_RTOL 1e-5
 #define SIM_ATOL 1e-4
 #define SIM_SEED 1UL
 /* Most rows of timeseries.csv. */
 #define SIM_MAX_ROWS 10000000.0
-/* Progress: first update after this wall time [s], then at most every
- * SIM_PROGRESS_DT [s]. */
-#define SIM_PROGRESS_FIRST 1.0
-#define SIM_PROGRESS_DT 0.1
-
-/* Settling (INITIAL STATE in dctwin-models(7)): integrate in chunks of
- * SETTLE_CHUNK_S until no state moves more than the solver's tolerance,
- * SETTLE_TOL (rtol |y - y_ref| + atol, dct_solver_state_tol) over a
- * chunk, for at most SETTLE_MAX_S. */
-#define SETTLE_CHUNK_S 1800.0
-#define SETTLE_PREROLL_S 2.0
-/* Ten tolerances: a controller may hunt by a few (a fan PI on a loop with
- * transport delay does, by ~3e-4 of its range). */
-#define SETTLE_TOL 10.0
-#define SETTLE_MAX_S (7 * 86400.0)
-
 /* Callback stops (dct_solver_run returns them). */
 enum { CB_NONFINITE = 2, CB_WRITE = 3 };
 

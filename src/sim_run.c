@@ -34,6 +34,24 @@
 #include <time.h>
 #include <unistd.h>
 
+/* [s] the grid ramp is the slope of a moving average over this window
+ * (the grid-side ramp checks of dctwin-bess-report(1)) */
+#define RAMP_WINDOW_S 0.1
+/* Progress: first update after this wall time [s], then at most every
+ * SIM_PROGRESS_DT [s]. */
+#define SIM_PROGRESS_FIRST 1.0
+#define SIM_PROGRESS_DT 0.1
+
+/* Settling (INITIAL STATE in dctwin-models(7)): integrate in chunks of
+ * SETTLE_CHUNK_S until no state moves more than the solver's tolerance,
+ * SETTLE_TOL (rtol |y - y_ref| + atol, dct_solver_state_tol) over a
+ * chunk, for at most SETTLE_MAX_S. */
+#define SETTLE_CHUNK_S 1800.0
+#define SETTLE_PREROLL_S 2.0
+/* Ten tolerances: a controller may hunt by a few (a fan PI on a loop with
+ * transport delay does, by ~3e-4 of its range). */
+#define SETTLE_TOL 10.0
+#define SETTLE_MAX_S (7 * 86400.0)
 
 const char *const sim_file_names[N_FILES] = {
     "timeseries.csv", "events.csv", "margins.json", "margins.txt",
@@ -580,7 +598,7 @@ static char *grid_trace_path(sim *S)
     return p;
 }
 
-/* ---------------------------------------------------------------- main */
+/* ------------------------------------------------------------ the run */
 
 void sim_defaults(sim *S)
 {
