@@ -1,5 +1,5 @@
 /* cmd_capacity.c - `dctwin capacity`: how many more racks fit, by runs
- * of `dctwin simulate` with racks added.
+ * of the site with racks added (dct_run, in-process).
  */
 #include "config.h"
 #include "sim.h"
@@ -9,111 +9,88 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
-/* ------------------------------------------------------ dctwin capacity */
+/* One run of the search: its exit status, its margins (binding first)
+ * and its margin table (margins.txt). */
+typedef struct cap_run {
+    int rc;
+    dct_run_result res;
+    char *table;       /* malloc'd text, or NULL */
+} cap_run;
 
-/* One capacity trial: simulate with N racks added into DIR (made and
- * emptied here), each at SCALE of its model's power and flow.  Returns
- * the run's exit status. */
-static int capacity_run_scaled(int ac, char *const *av0, long n,
-                               double scale, const char *dir)
+static void cap_run_free(cap_run *r)
 {
-    /* a fresh argv each run: getopt_long permutes the one it is given */
-    char **av = calloc((size_t)ac + 8, sizeof *av);
-    if (!av)
-        return DCT_EXIT_USAGE;
-    memcpy(av, av0, (size_t)ac * sizeof *av);
-    char count[32], sc[40];
-    snprintf(count, sizeof count, "%ld", n);
-    snprintf(sc, sizeof sc, "%.17g", scale);
-    av[ac++] = "--add-count";
-    av[ac++] = count;
-    if (scale < 1) {
-        av[ac++] = "--add-scale";
-        av[ac++] = sc;
+    dct_run_result_free(&r->res);
+    free(r->table);
+    r->table = NULL;
+}
+
+/* Move FROM into TO (freeing what TO held); FROM is left empty. */
+static void cap_run_move(cap_run *to, cap_run *from)
+{
+    cap_run_free(to);
+    *to = *from;
+    memset(from, 0, sizeof *from);
+}
+
+/* One capacity trial into R: the site with N racks added, each at SCALE
+ * of its model's power and flow.  Returns the run's exit status. */
+static int capacity_run_scaled(const dct_run_opts *base, long n,
+                               double scale, cap_run *r)
+{
+    dct_run_opts o = *base;
+    o.n_add = n;
+    o.has_add_count = 1;
+    o.add_scale = scale < 1 ? scale : 1;
+    o.is_margins_only = 1;
+    o.table_format = DCT_RUN_TABLE_TEXT;
+    size_t len = 0;
+    cap_run_free(r);
+    if (!(o.table = open_memstream(&r->table, &len))) {
+        fprintf(stderr, "dctwin: capacity: out of memory\n");
+        return r->rc = DCT_EXIT_OUTPUT;
     }
-    av[ac++] = "--out";
-    av[ac++] = (char *)dir;
-    av[ac++] = "-q";
-    int rc = dct_cmd_simulate(ac, av);
-    free(av);
-    return rc;
-}
-
-static int capacity_run(int ac, char *const *av0, long n, const char *dir)
-{
-    return capacity_run_scaled(ac, av0, n, 1.0, dir);
-}
-
-/* The margin ID (NULL: the binding one, the first row) of the run in DIR
- * in percent of its limit, from margins.csv; NAN when it is not there or
- * has no percentage.  Returns -1 when the file cannot be read. */
-static int run_margin_pct(const char *dir, const char *id, double *pct)
-{
-    char path[4200], line[1024];
-    snprintf(path, sizeof path, "%s/margins.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return -1;
-    *pct = NAN;
-    int is_head = 1;
-    while (fgets(line, sizeof line, f)) {
-        if (is_head) {
-            is_head = 0;
-            continue;
-        }
-        size_t l = strcspn(line, ",");
-        if (id && (strlen(id) != l || strncmp(line, id, l) != 0))
-            continue;
-        char *p = line;
-        for (int k = 0; k < 8 && p; k++) /* field 8: margin_pct */
-            if ((p = strchr(p, ',')))
-                p++;
-        char *end = NULL;
-        double v = p ? strtod(p, &end) : NAN;
-        if (p && end != p && isfinite(v))
-            *pct = v;
-        break;
+    r->rc = dct_run(&o, &r->res);
+    if (fclose(o.table) != 0 && (r->rc == DCT_EXIT_OK ||
+                                 r->rc == DCT_EXIT_MARGIN)) {
+        fprintf(stderr, "dctwin: capacity: out of memory\n");
+        r->rc = DCT_EXIT_OUTPUT;
     }
-    fclose(f);
-    return 0;
+    return r->rc;
 }
 
-static int binding_pct(const char *dir, double *pct)
+static int capacity_run(const dct_run_opts *base, long n, cap_run *r)
 {
-    int rc = run_margin_pct(dir, NULL, pct);
-    if (!rc && isnan(*pct))
-        *pct = 0;
-    return rc;
+    return capacity_run_scaled(base, n, 1.0, r);
 }
 
-/* Split LINE in place at its commas into at most MAX fields. */
-static int split_csv(char *line, char **fld, int max)
+/* Margin ID of R (NULL: the first, the smallest) in percent of its
+ * range; NAN when it is not there or has no percentage. */
+static double run_margin_pct(const cap_run *r, const char *id)
 {
-    int nf = 0;
-    fld[nf++] = line;
-    for (char *p = line; *p && nf < max; p++)
-        if (*p == ',') {
-            *p = '\0';
-            fld[nf++] = p + 1;
-        }
-    return nf;
+    for (size_t i = 0; i < r->res.n_mg; i++) {
+        const dct_run_margin *m = &r->res.mg[i];
+        if (!id || strcmp(m->id, id) == 0)
+            return isfinite(m->pct) ? m->pct : NAN;
+    }
+    return NAN;
 }
 
-/* Every kind of margin violated in the run in DIR (margins.csv, worst
- * first), each with its worst member and how many members violate it:
- * what must change for one more rack. */
-static void print_violated(const char *dir, long n_added)
+/* The first (smallest) margin of R in %, 0 when it has none. */
+static double binding_pct(const cap_run *r)
 {
-    char path[4200], line[1024];
-    snprintf(path, sizeof path, "%s/margins.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
+    double p = run_margin_pct(r, NULL);
+    return isnan(p) ? 0 : p;
+}
+
+/* Every kind of margin violated in R (worst first), each with its worst
+ * member and how many members violate it: what must change for one more
+ * rack. */
+static void print_violated(const cap_run *r, long n_added)
+{
     enum { MAXK = 64 };
     struct {
         char kind[96], id[128], unit[16];
@@ -121,22 +98,16 @@ static void print_violated(const char *dir, long n_added)
         int n;
     } k[MAXK];
     int nk = 0, more = 0;
-    int is_head = 1;
-    while (fgets(line, sizeof line, f)) {
-        if (is_head) {
-            is_head = 0;
-            continue;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        char *fld[12];
-        int nf = split_csv(line, fld, 12);
-        char *end = NULL;
-        double mg = nf >= 8 ? strtod(fld[7], &end) : NAN;
-        if (!end || end == fld[7] || !(mg < 0))
+    for (size_t i = 0; i < r->res.n_mg; i++) {
+        const dct_run_margin *m = &r->res.mg[i];
+        if (!(m->margin < 0))
             continue;
         /* the kind: the id less its component ("A01.T_j_hot.throttle" ->
          * "T_j_hot.throttle") */
-        const char *kind = fld[0] + strlen(fld[1]);
+        const char *kind = m->id;
+        size_t lc = strlen(m->component);
+        if (strncmp(kind, m->component, lc) == 0)
+            kind += lc;
         kind += *kind == '.';
         int j = 0;
         while (j < nk && strcmp(k[j].kind, kind) != 0)
@@ -147,15 +118,14 @@ static void print_violated(const char *dir, long n_added)
                 continue;
             }
             snprintf(k[j].kind, sizeof k[j].kind, "%.95s", kind);
-            snprintf(k[j].id, sizeof k[j].id, "%.127s", fld[0]);
-            k[j].margin = mg;
-            snprintf(k[j].unit, sizeof k[j].unit, "%.15s", fld[3]);
+            snprintf(k[j].id, sizeof k[j].id, "%.127s", m->id);
+            k[j].margin = m->margin;
+            snprintf(k[j].unit, sizeof k[j].unit, "%.15s", m->unit);
             k[j].n = 0;
             nk++;
         }
         k[j].n++;
     }
-    fclose(f);
     if (nk == 0)
         return;
     printf("violated with %ld added (%d kind%s%s):\n", n_added, nk,
@@ -172,9 +142,8 @@ static void print_violated(const char *dir, long n_added)
 /* The continuous search: f(x) for x racks' worth added, ceil(x) racks at
  * x / ceil(x) of their power and flow. */
 typedef struct cap_fn {
-    int ac;
-    char *const *av;
-    const char *d_try;
+    const dct_run_opts *base;
+    cap_run *r_try;
     int n_runs;
     int rc;            /* first exit status other than 0 or 1 */
     double x_known[2], f_known[2];  /* the bracket's ends, already run */
@@ -182,22 +151,16 @@ typedef struct cap_fn {
     double x_fail;     /* the smallest failing x so far */
 } cap_fn;
 
-/* The id of the first (binding) margin of the run in DIR into BUF. */
-static void first_id(const char *dir, char *buf, size_t n)
+/* The id of the first (smallest) margin of R into BUF. */
+static void first_id(const cap_run *r, char *buf, size_t n)
 {
-    char path[4200], line[1024];
-    snprintf(path, sizeof path, "%s/margins.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f))
-        snprintf(buf, n, "%.*s", (int)strcspn(line, ","), line);
-    fclose(f);
+    if (r->res.n_mg)
+        snprintf(buf, n, "%s", r->res.mg[0].id);
 }
 
 /* f(x) [%]: on a passing run, the margin that failed at the smallest
  * failing x so far (a continuous function of x when that margin is); on
- * a failing run, its binding margin; its sign forced to the run's
+ * a failing run, its smallest margin; its sign forced to the run's
  * verdict (a pass at a margin of exactly 0, such as a count of units, is
  * still a pass), so the root of f is where the runs turn from passing to
  * failing.  NAN after a run that neither passed nor failed a margin (GSL
@@ -211,30 +174,24 @@ static double capacity_f(double x, void *ctx)
     long n = (long)ceil(x - 1e-12);
     if (n < 1)
         n = 1;
-    int r = capacity_run_scaled(c->ac, c->av, n, x / (double)n, c->d_try);
+    int r = capacity_run_scaled(c->base, n, x / (double)n, c->r_try);
     c->n_runs++;
-    double pct = 0;
-    if ((r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN) ||
-        binding_pct(c->d_try, &pct) != 0) {
+    if (r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN) {
         if (!c->rc)
-            c->rc = r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN
-                        ? r : DCT_EXIT_OUTPUT;
-        dct_rundir_remove(c->d_try);
+            c->rc = r;
         return NAN;
     }
-    double pt = NAN;
+    double pct = binding_pct(c->r_try), pt = NAN;
     if (r == DCT_EXIT_MARGIN) {
         /* the margin that failed at the smallest failing x so far is the
          * one to follow: it binds nearest the root */
         if (x < c->x_fail)
-            first_id(c->d_try, c->target, sizeof c->target);
+            first_id(c->r_try, c->target, sizeof c->target);
         c->x_fail = fmin(c->x_fail, x);
     } else if (*c->target &&
-               run_margin_pct(c->d_try, c->target, &pt) == 0 &&
-               isfinite(pt)) {
+               isfinite(pt = run_margin_pct(c->r_try, c->target))) {
         pct = pt;
     }
-    dct_rundir_remove(c->d_try);
     /* 1e-6 %: far below any margin a table shows */
     return r == DCT_EXIT_OK ? fmax(pct, 1e-6) : fmin(pct, -1e-6);
 }
@@ -264,42 +221,31 @@ static int capacity_brent(cap_fn *c, double lo, double hi, double *x)
     return st == GSL_SUCCESS ? 0 : DCT_EXIT_SOLVER;
 }
 
-/* The binding margin of the run in DIR: "ID (MARGIN UNIT)" into BUF. */
-static void binding_of(const char *dir, char *buf, size_t n)
+/* The margin that binds what run R did (dct_run_binding_run: a violated
+ * margin of the run itself before a violated design margin): "ID (margin
+ * MARGIN UNIT)" into BUF. */
+static void binding_of(const cap_run *r, char *buf, size_t n)
 {
-    char path[4200], line[1024], id[128] = "";
-    snprintf(buf, n, "?");
-    snprintf(path, sizeof path, "%s/margins.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
+    const dct_run_margin *m = dct_run_binding_run(&r->res);
+    if (!m) {
+        snprintf(buf, n, "?");
         return;
-    /* the first data row is the binding margin */
-    if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f)) {
-        char *fld[12];
-        int nf = split_csv(line, fld, 12);
-        if (nf >= 8) {
-            /* ids are at most 95 characters (dct_margin_def) */
-            snprintf(id, sizeof id, "%.100s", fld[0]);
-            snprintf(buf, n, "%s (margin %.30s%s%.15s)", id, fld[7],
-                     *fld[3] ? " " : "", fld[3]);
-        }
     }
-    fclose(f);
+    /* ids are at most 95 characters (dct_margin_def) */
+    snprintf(buf, n, "%.100s (margin %.9g%s%.15s)", m->id, m->margin,
+             *m->unit ? " " : "", m->unit);
 }
 
-/* Run count N: a pass moves its run to D_PASS and raises *LO, a margin
- * failure moves it to D_FAIL and lowers *HI.  Returns 0, or the exit
- * status of a run that neither passed nor failed a margin. */
-static int capacity_try(int ac, char *const *av, long n, const char *d_try,
-                        const char *d_pass, const char *d_fail, long *lo,
-                        long *hi)
+/* Run count N into R_TRY: a pass becomes PASS and raises *LO, a margin
+ * failure becomes FAIL and lowers *HI.  Returns 0, or the exit status of
+ * a run that neither passed nor failed a margin. */
+static int capacity_try(const dct_run_opts *base, long n, cap_run *r_try,
+                        cap_run *pass, cap_run *fail, long *lo, long *hi)
 {
-    int r = capacity_run(ac, av, n, d_try);
+    int r = capacity_run(base, n, r_try);
     if (r != DCT_EXIT_OK && r != DCT_EXIT_MARGIN)
         return r;
-    const char *keep = r == DCT_EXIT_OK ? d_pass : d_fail;
-    dct_rundir_remove(keep);
-    rename(d_try, keep);
+    cap_run_move(r == DCT_EXIT_OK ? pass : fail, r_try);
     if (r == DCT_EXIT_OK)
         *lo = n;
     else
@@ -311,7 +257,7 @@ int dct_cmd_capacity(int argc, char **argv)
 {
     const char *model = NULL, *row = NULL;
     long max = 1000;
-    char **av = calloc((size_t)argc + 8, sizeof *av);
+    char **av = calloc((size_t)argc + 1, sizeof *av);
     int ac = 0;
     if (!av)
         return DCT_EXIT_USAGE;
@@ -330,7 +276,9 @@ int dct_cmd_capacity(int argc, char **argv)
                    "the integer count; each a full run with the simulate "
                    "options given (--scenario,\n--duration, --profile, "
                    "--set ...).  Prints the count, the margin that binds\n"
-                   "at one more rack, and the margin table at the count.\n"
+                   "what the run at one more rack did (a violated margin "
+                   "of the run before a\nviolated design margin), and the "
+                   "margin table at the count.\n"
                    "Exit status: 0 answered, 1 the site fails with none "
                    "added, 2 usage,\n3 input error, 4 solver failure, "
                    "5 output failure.\n");
@@ -361,7 +309,8 @@ int dct_cmd_capacity(int argc, char **argv)
             if (a[5] != '=')
                 i++;
         } else if (strcmp(a, "--out") == 0 || strncmp(a, "--out=", 6) == 0 ||
-                   strncmp(a, "--add-count", 11) == 0 || sim_is_plot_option(a)) {
+                   strncmp(a, "--add-count", 11) == 0 ||
+                   strncmp(a, "--add-scale", 11) == 0 || sim_is_plot_option(a)) {
             fprintf(stderr, "dctwin: capacity: %s is not an option here\n",
                     a);
             free(av);
@@ -376,32 +325,29 @@ int dct_cmd_capacity(int argc, char **argv)
         free(av);
         return DCT_EXIT_USAGE;
     }
-    av[ac++] = "--add";
-    av[ac++] = (char *)model;
-    if (row) {
-        av[ac++] = "--row";
-        av[ac++] = (char *)row;
-    }
-    char base[4096];
-    int slot = -1;
-    if (sim_make_tmp_dir("capacity", base, sizeof base, 2, &slot) != 0) {
+    dct_run_opts base;
+    char **buf = NULL;
+    int verbosity = 0;
+    int rc = sim_parse_args(&base, &buf, ac, av, &verbosity);
+    if (rc >= 0) {
+        free(buf);
         free(av);
-        return DCT_EXIT_OUTPUT;
+        return rc;
     }
-    char d_pass[4120], d_fail[4120];
-    snprintf(d_pass, sizeof d_pass, "%s/pass", base);
-    snprintf(d_fail, sizeof d_fail, "%s/fail", base);
-    char d_try[4120];
-    snprintf(d_try, sizeof d_try, "%s/try", base);
-    int rc = capacity_run(ac, av, 0, d_pass);
+    dct_verbosity = 0;   /* no progress; the tables are printed here */
+    base.verbosity = 0;
+    base.add_model = model;
+    base.add_row = row;
+    cap_run pass = {0}, fail = {0}, r_try = {0};
+    rc = capacity_run(&base, 0, &pass);
     long lo = 0, hi = -1;
     int n_runs = 1;
     if (rc == DCT_EXIT_MARGIN) {
         char b[256];
-        binding_of(d_pass, b, sizeof b);
+        binding_of(&pass, b, sizeof b);
         printf("capacity: the site fails with no rack added; binding: "
                "%s\n", b);
-        sim_print_run_table(d_pass, "margins.txt");
+        fputs(pass.table ? pass.table : "", stdout);
         goto out;
     }
     if (rc != DCT_EXIT_OK)
@@ -411,24 +357,19 @@ int dct_cmd_capacity(int argc, char **argv)
      * the integer count around its root, by full runs: margins fall as
      * racks are added, so the passing counts are 0..N */
     for (long n = 1; hi < 0 && lo < max; n = n * 2 > max ? max : n * 2) {
-        if ((rc = capacity_try(ac, av, n, d_try, d_pass, d_fail, &lo, &hi)))
+        if ((rc = capacity_try(&base, n, &r_try, &pass, &fail, &lo, &hi)))
             goto out;
         n_runs++;
     }
     double x_root = NAN;
     if (hi > 0 && hi - lo > 1) {
         /* the bracket's ends were run as whole counts: their verdicts
-         * and binding margins are in d_pass and d_fail */
-        double f_lo = 0, f_hi = 0;
-        cap_fn cf = {ac, av, d_try, 0, 0, {(double)lo, (double)hi},
+         * and margins are in pass and fail */
+        cap_fn cf = {&base, &r_try, 0, 0, {(double)lo, (double)hi},
                      {0, 0}, "", (double)hi};
-        first_id(d_fail, cf.target, sizeof cf.target);
-        double pt = NAN;
-        if (binding_pct(d_pass, &f_lo) || binding_pct(d_fail, &f_hi) ||
-            run_margin_pct(d_pass, cf.target, &pt)) {
-            rc = DCT_EXIT_OUTPUT;
-            goto out;
-        }
+        first_id(&fail, cf.target, sizeof cf.target);
+        double f_lo = binding_pct(&pass), f_hi = binding_pct(&fail);
+        double pt = run_margin_pct(&pass, cf.target);
         if (isfinite(pt))
             f_lo = pt;
         cf.f_known[0] = fmax(f_lo, 1e-6);
@@ -445,7 +386,7 @@ int dct_cmd_capacity(int argc, char **argv)
             long k = n > lo ? n : n + 1;
             if (k >= hi)
                 break;
-            if ((rc = capacity_try(ac, av, k, d_try, d_pass, d_fail, &lo,
+            if ((rc = capacity_try(&base, k, &r_try, &pass, &fail, &lo,
                                    &hi)))
                 goto out;
             n_runs++;
@@ -457,7 +398,7 @@ int dct_cmd_capacity(int argc, char **argv)
                "margin binds yet (%d runs)\n", lo, model, n_runs);
     } else {
         char b[256];
-        binding_of(d_fail, b, sizeof b);
+        binding_of(&fail, b, sizeof b);
         printf("capacity: %ld more rack%s of %s fit%s%s; at %ld the "
                "binding margin is %s (%d runs",
                lo, lo == 1 ? "" : "s", model, row ? " in row " : "",
@@ -465,17 +406,16 @@ int dct_cmd_capacity(int argc, char **argv)
         if (isfinite(x_root))
             printf("; continuous root %.3g racks", x_root);
         printf(")\n");
-        print_violated(d_fail, lo + 1);
+        print_violated(&fail, lo + 1);
     }
     printf("\nmargins with %ld added:\n", lo);
-    sim_print_run_table(d_pass, "margins.txt");
+    fputs(pass.table ? pass.table : "", stdout);
     rc = DCT_EXIT_OK;
 out:
-    dct_rundir_remove(d_try);
-    dct_rundir_remove(d_pass);
-    dct_rundir_remove(d_fail);
-    rmdir(base);
-    dct_afile_untrack_dir(slot);
+    cap_run_free(&pass);
+    cap_run_free(&fail);
+    cap_run_free(&r_try);
+    free(buf);
     free(av);
     return rc;
 }

@@ -6,12 +6,9 @@
 #include "cli.h"
 #include "fsutil.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 /* --plot or --plot-format[=FMT]: refused by margins and capacity, whose
  * run directories are temporary. */
@@ -21,41 +18,10 @@ int sim_is_plot_option(const char *a)
            strncmp(a, "--plot-format=", 14) == 0;
 }
 
-/* A new private directory "$TMPDIR/dctwin-WHAT.PID.XXXXXX" in BUF,
- * removed with what it holds (DEPTH levels) by SIGINT/SIGTERM: its
- * atomic_file.h slot in *SLOT.  Such directories of processes that are
- * gone (SIGKILL) are removed first.  Returns 0, or -1 with a message. */
-int sim_make_tmp_dir(const char *what, char *buf, size_t n, int depth,
-                        int *slot)
-{
-    const char *tmp = getenv("TMPDIR");
-    tmp = tmp && *tmp ? tmp : "/tmp";
-    char prefix[64];
-    snprintf(prefix, sizeof prefix, "dctwin-%s", what);
-    dct_rundir_remove_stale(tmp, prefix, depth);
-    snprintf(buf, n, "%s/%s.%ld.XXXXXX", tmp, prefix, (long)getpid());
-    /* tracked before a signal can come */
-    sigset_t old;
-    dct_afile_block_signals(&old);
-    int is_made = mkdtemp(buf) != NULL;
-    int e = errno;
-    if (is_made && (*slot = dct_afile_track_dir(buf, depth)) < 0) {
-        e = errno;
-        rmdir(buf);
-        is_made = 0;
-    }
-    dct_afile_unblock_signals(&old);
-    if (is_made)
-        return 0;
-    fprintf(stderr, "dctwin: %s: cannot make a temporary directory: %s\n",
-            what, strerror(e));
-    return -1;
-}
-
 /* Print FILE of run directory DIR on stdout.  Returns 0 when the run met
  * every margin, 1 when not (margins.json's all_ok), 3 when the directory
  * holds no run. */
-int sim_print_run_table(const char *dir, const char *file)
+static int print_run_table(const char *dir, const char *file)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", dir, file);
@@ -96,7 +62,7 @@ int sim_print_run_table(const char *dir, const char *file)
 int dct_cmd_margins(int argc, char **argv)
 {
     const char *format = "text";
-    char **av = calloc((size_t)argc + 6, sizeof *av);
+    char **av = calloc((size_t)argc + 1, sizeof *av);
     int ac = 0;
     if (!av)
         return DCT_EXIT_USAGE;
@@ -158,7 +124,7 @@ int dct_cmd_margins(int argc, char **argv)
         dct_diag_init(&d);
         int lock = -1;
         int rc = dct_rundir_check(av[1], &lock, 0, &d) == 0
-                     ? sim_print_run_table(av[1], file)
+                     ? print_run_table(av[1], file)
                      : DCT_EXIT_INPUT;
         dct_rundir_unlock(lock);
         dct_diag_print(&d, stderr);
@@ -166,21 +132,21 @@ int dct_cmd_margins(int argc, char **argv)
         free(av);
         return rc;
     }
-    char tdir[4096];
-    int slot = -1;
-    if (sim_make_tmp_dir("margins", tdir, sizeof tdir, 1, &slot) != 0) {
-        free(av);
-        return DCT_EXIT_OUTPUT;
+    /* a new run, in-process: its table straight to stdout */
+    dct_run_opts o;
+    char **buf = NULL;
+    int verbosity = 0;
+    int rc = sim_parse_args(&o, &buf, ac, av, &verbosity);
+    if (rc < 0) {
+        dct_verbosity = 0;   /* no progress, no table but this one */
+        o.verbosity = 0;
+        o.table = stdout;
+        o.table_format = strcmp(format, "json") == 0  ? DCT_RUN_TABLE_JSON
+                         : strcmp(format, "csv") == 0 ? DCT_RUN_TABLE_CSV
+                                                      : DCT_RUN_TABLE_TEXT;
+        rc = dct_run(&o, NULL);
     }
-    av[ac++] = "--out";
-    av[ac++] = tdir;
-    av[ac++] = "-q";
-    int rc = dct_cmd_simulate(ac, av);
-    if ((rc == DCT_EXIT_OK || rc == DCT_EXIT_MARGIN) &&
-        sim_print_run_table(tdir, file) >= DCT_EXIT_USAGE)
-        rc = DCT_EXIT_OUTPUT;
-    dct_rundir_remove(tdir);
-    dct_afile_untrack_dir(slot);
+    free(buf);
     free(av);
     return rc;
 }

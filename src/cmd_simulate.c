@@ -139,18 +139,6 @@ static int parse_seed(const char *text, unsigned long *seed)
     return 0;
 }
 
-static int add_probe(sim *S, const char *arg)
-{
-    char **v = realloc(S->probe_args, (S->n_probe_args + 1) * sizeof *v);
-    if (!v)
-        return -1;
-    S->probe_args = v;
-    if (!(v[S->n_probe_args] = strdup(arg)))
-        return -1;
-    S->n_probe_args++;
-    return 0;
-}
-
 enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
@@ -158,8 +146,8 @@ enum {
     O_NO_AGGREGATE, O_WIDE
 };
 
-/* Returns -1 to go on, else the exit status. */
-static int parse_args(sim *S, int argc, char **argv, int *verbosity)
+int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
+                   int *verbosity)
 {
     static const struct option opts[] = {
         {"profile", required_argument, 0, O_PROFILE},
@@ -188,29 +176,42 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     int c, bad = 0;
+    char **sets = calloc(2 * (size_t)argc + 2, sizeof *sets);
+    char **probes = sets + argc + 1;
+    *buf = sets;
+    if (!sets) {
+        fprintf(stderr, "dctwin: simulate: out of memory\n");
+        return DCT_EXIT_USAGE;
+    }
+    memset(o, 0, sizeof *o);
+    o->duration = SIM_DURATION_S;
+    o->out_step = SIM_OUTPUT_STEP_S;
+    o->grid_step = SIM_GRID_STEP_S;
+    o->rtol = SIM_RTOL;
+    o->atol = SIM_ATOL;
+    o->seed = SIM_SEED;
+    o->sets = sets;
+    o->probes = probes;
     optind = 1;
     while (!bad && (c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
         switch (c) {
         case O_PROFILE:
-            S->profile = optarg;
+            o->profile = optarg;
             break;
         case O_WIDE:
-            S->is_wide = 1;
+            o->is_wide = 1;
             break;
         case O_NO_AGGREGATE:
-            S->no_aggregate = 1;
+            o->no_aggregate = 1;
             break;
         case O_DURATION:
-            bad = parse_time("duration", optarg, &S->duration);
+            bad = parse_time("duration", optarg, &o->duration);
             break;
         case O_OUTPUT_STEP:
-            bad = parse_time("output-step", optarg, &S->out_step);
+            bad = parse_time("output-step", optarg, &o->out_step);
             break;
         case O_PROBE:
-            if (add_probe(S, optarg)) {
-                fprintf(stderr, "dctwin: simulate: out of memory\n");
-                return DCT_EXIT_USAGE;
-            }
+            probes[o->n_probes++] = optarg;
             break;
         case O_OUT:
             if (!*optarg) {
@@ -218,38 +219,34 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
                                 "directory name\n");
                 return DCT_EXIT_USAGE;
             }
-            free(S->out_dir);
-            if (!(S->out_dir = strdup(optarg))) {
-                fprintf(stderr, "dctwin: simulate: out of memory\n");
-                return DCT_EXIT_USAGE;
-            }
+            o->out_dir = optarg;
             break;
         case O_RTOL:
-            bad = parse_pos("rtol", optarg, &S->rtol);
+            bad = parse_pos("rtol", optarg, &o->rtol);
             break;
         case O_ATOL:
-            bad = parse_pos("atol", optarg, &S->atol);
+            bad = parse_pos("atol", optarg, &o->atol);
             break;
         case O_SEED:
-            bad = parse_seed(optarg, &S->seed);
+            bad = parse_seed(optarg, &o->seed);
             break;
         case O_SCENARIO:
-            S->scenario_path = optarg;
+            o->scenario_path = optarg;
             break;
         case O_SET:
-            S->sets[S->n_sets++] = optarg;
+            sets[o->n_sets++] = optarg;
             break;
         case O_ADD:
-            S->add_model = optarg;
+            o->add_model = optarg;
             break;
         case O_ROW:
-            S->add_row = optarg;
+            o->add_row = optarg;
             break;
         case O_ADD_COUNT: {
             char *end = NULL;
-            S->has_add_count = 1;
-            S->n_add = strtol(optarg, &end, 10);
-            if (!*optarg || *end || S->n_add < 0 || S->n_add > 100000) {
+            o->has_add_count = 1;
+            o->n_add = strtol(optarg, &end, 10);
+            if (!*optarg || *end || o->n_add < 0 || o->n_add > 100000) {
                 fprintf(stderr, "dctwin: simulate: --add-count '%s': "
                                 "expected a whole number from 0 to "
                                 "100000\n", optarg);
@@ -259,9 +256,9 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         }
         case O_ADD_SCALE: {
             char *end = NULL;
-            S->add_scale = strtod(optarg, &end);
-            if (!*optarg || *end || !(S->add_scale > 0) ||
-                S->add_scale > 1) {
+            o->add_scale = strtod(optarg, &end);
+            if (!*optarg || *end || !(o->add_scale > 0) ||
+                o->add_scale > 1) {
                 fprintf(stderr, "dctwin: simulate: --add-scale '%s': "
                                 "expected a number in (0, 1]\n", optarg);
                 bad = 1;
@@ -269,17 +266,17 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             break;
         }
         case O_GRID_TRACE:
-            S->grid_trace = optarg;
+            o->grid_trace = optarg;
             break;
         case O_GRID_STEP:
-            bad = parse_time("grid-step", optarg, &S->grid_step);
+            bad = parse_time("grid-step", optarg, &o->grid_step);
             break;
         case O_PLOT:
-            if (!S->plot_format)
-                S->plot_format = "png";
+            if (!o->plot_format)
+                o->plot_format = "png";
             break;
         case O_PLOT_FORMAT:
-            S->plot_format = optarg;
+            o->plot_format = optarg;
             if (!dct_plot_is_format(optarg)) {
                 fprintf(stderr, "dctwin: simulate: --plot-format '%s': "
                                 "expected png, svg or pdf\n",
@@ -289,9 +286,9 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             break;
         case O_INIT:
             if (strcmp(optarg, "steady") == 0) {
-                S->is_cold_start = 0;
+                o->is_cold_start = 0;
             } else if (strcmp(optarg, "design") == 0) {
-                S->is_cold_start = 1;
+                o->is_cold_start = 1;
             } else {
                 fprintf(stderr, "dctwin: simulate: --init '%s': expected "
                                 "steady or design\n",
@@ -323,39 +320,37 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
                 optind >= argc ? "no SITE given" : "more than one SITE given");
         return DCT_EXIT_USAGE;
     }
-    S->site_path = argv[optind];
-    if (!(S->duration > 0)) {
+    o->site_path = argv[optind];
+    if (!(o->duration > 0)) {
         fprintf(stderr, "dctwin: simulate: --duration must be > 0 s\n");
         return DCT_EXIT_USAGE;
     }
-    if (!(S->out_step > 0) || S->out_step > S->duration) {
+    if (!(o->out_step > 0) || o->out_step > o->duration) {
         fprintf(stderr, "dctwin: simulate: --output-step %g s: must be > 0 "
                         "and at most the duration (%g s)\n",
-                S->out_step, S->duration);
+                o->out_step, o->duration);
         return DCT_EXIT_USAGE;
     }
-    S->out_every = 1;
-    if (S->grid_trace) {
-        double k = S->out_step / S->grid_step;
-        if (!(S->grid_step > 0) || k < 1 - 1e-9 ||
+    if (o->grid_trace) {
+        double k = o->out_step / o->grid_step;
+        if (!(o->grid_step > 0) || k < 1 - 1e-9 ||
             fabs(k - floor(k + 0.5)) > 1e-6 * k) {
             fprintf(stderr, "dctwin: simulate: --output-step %g s must be a "
                             "whole multiple of --grid-step %g s\n",
-                    S->out_step, S->grid_step);
+                    o->out_step, o->grid_step);
             return DCT_EXIT_USAGE;
         }
-        S->out_every = (long)floor(k + 0.5);
     }
-    double rows = floor(S->duration / (S->grid_trace ? S->grid_step
-                                                     : S->out_step) *
+    double rows = floor(o->duration / (o->grid_trace ? o->grid_step
+                                                     : o->out_step) *
                         (1 + 1e-12)) + 1;
     if (rows > SIM_MAX_ROWS) {
         fprintf(stderr, "dctwin: simulate: %g s in steps of %g s would give "
                         "%.0f rows; at most %.0f are written (use a longer "
                         "%s)\n",
-                S->duration, S->grid_trace ? S->grid_step : S->out_step,
+                o->duration, o->grid_trace ? o->grid_step : o->out_step,
                 rows, SIM_MAX_ROWS,
-                S->grid_trace ? "--grid-step" : "--output-step");
+                o->grid_trace ? "--grid-step" : "--output-step");
         return DCT_EXIT_USAGE;
     }
     return -1;
@@ -363,18 +358,15 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
 
 int dct_cmd_simulate(int argc, char **argv)
 {
-    sim S0 = {0}, *S = &S0;
-    sim_defaults(S);
-    S->sets = calloc((size_t)argc + 1, sizeof *S->sets);
-    if (!S->sets) {
-        fprintf(stderr, "dctwin: simulate: out of memory\n");
-        return DCT_EXIT_USAGE;
-    }
+    dct_run_opts o;
+    char **buf = NULL;
     int verbosity = dct_verbosity;
-    int r = parse_args(S, argc, argv, &verbosity);
+    int r = sim_parse_args(&o, &buf, argc, argv, &verbosity);
     if (r < 0) {
         dct_verbosity = verbosity;
-        S->verbosity = verbosity;
+        o.verbosity = verbosity;
+        r = sim_simulate(&o);
     }
-    return sim_execute(S, r);
+    free(buf);
+    return r;
 }

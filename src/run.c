@@ -32,6 +32,24 @@ const dct_run_margin *dct_run_binding(const dct_run_result *res)
     return res && res->n_mg ? &res->mg[0] : NULL;
 }
 
+const dct_run_margin *dct_run_binding_run(const dct_run_result *res)
+{
+    const dct_run_margin *run = NULL, *design = NULL;
+    for (size_t i = 0; res && i < res->n_mg && (!run || !design); i++) {
+        const dct_run_margin *m = &res->mg[i];
+        if (m->is_design && !design)
+            design = m;
+        else if (!m->is_design && !run)
+            run = m;
+    }
+    /* in binding order, the first of a class is its worst */
+    if (run && run->margin < 0)
+        return run;
+    if (design && design->margin < 0)
+        return design;
+    return run ? run : design;
+}
+
 /* Lines of at most this many bytes are read whole (a header of 10,000
  * racks' columns is ~1 MB); longer ones fail the read. */
 #define LINE_MAX_BYTES (64u << 20)

@@ -150,18 +150,17 @@ typedef struct sim {
     double wall0, wall_s, last_progress;
     int show_progress, is_progress_shown;
     int verbosity;       /* 0 quiet, 1 the table on stdout, 2 statistics */
+    FILE *table;         /* the margin table also here (borrowed), or NULL */
+    int table_format;    /* DCT_RUN_TABLE_* */
     int is_scenario_borrowed;   /* scenario is the caller's (dct_run) */
     dct_run_result *res; /* dct_run: the results go here */
 } sim;
 
 /* --- the run driver (sim_run.c) ----------------------------------------- */
 
-/* S's defaults (SIM_*), before its options are read. */
-void sim_defaults(sim *S);
-/* The run described by S's options, its results written (and, from
- * dct_run, returned in S->res); then everything S holds is freed.  RC >= 0:
- * only the freeing, and RC returned (the options were refused). */
-int sim_execute(sim *S, int rc);
+/* The run of O (dctwin simulate): written to O->out_dir, or to
+ * ./run-SITENAME when it is NULL.  Returns its exit status. */
+int sim_simulate(const dct_run_opts *o);
 /* Open a temporary for file K of the run directory. */
 int sim_open_out(sim *S, int k);
 
@@ -198,6 +197,8 @@ size_t sim_kind_of(const sim *S, size_t *kind);
 
 /* The margin table (margins.txt and stdout). */
 void sim_write_margins_txt(FILE *f, const sim *S);
+/* The margins in FORMAT (DCT_RUN_TABLE_*): margins.txt, .json or .csv. */
+void sim_write_table(FILE *f, const sim *S, int format);
 /* Write the result files after the run and commit all.  Returns 0 or -1
  * (message printed). */
 int sim_write_results(sim *S, int status);
@@ -207,17 +208,15 @@ void sim_print_stats(const sim *S);
 /* --- the commands (cmd_*.c) --------------------------------------------- */
 
 int dct_cmd_simulate(int argc, char **argv);
+/* `dctwin simulate`'s options in ARGV (ARGV[0] the command's name) into
+ * O; the arrays O borrows (--set, --probe) in *BUF, which the caller
+ * frees.  *VERBOSITY: -q 0, -v 2.  Returns -1 to
+ * go on, else the exit status (--help, or a message printed). */
+int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
+                   int *verbosity);
 int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_capacity(int argc, char **argv);
 /* --plot or --plot-format[=FMT]: refused by margins and capacity. */
 int sim_is_plot_option(const char *a);
-/* A new private directory "$TMPDIR/dctwin-WHAT.PID.XXXXXX" in BUF,
- * removed with what it holds (DEPTH levels) by SIGINT/SIGTERM.  Returns
- * 0, or -1 with a message. */
-int sim_make_tmp_dir(const char *what, char *buf, size_t n, int depth,
-                     int *slot);
-/* Print FILE of run directory DIR on stdout.  Returns 0 or 1 (the run's
- * all_ok), or 3. */
-int sim_print_run_table(const char *dir, const char *file);
 
 #endif

@@ -600,7 +600,7 @@ static char *grid_trace_path(sim *S)
 
 /* ------------------------------------------------------------ the run */
 
-void sim_defaults(sim *S)
+static void sim_defaults(sim *S)
 {
     S->duration = SIM_DURATION_S;
     S->out_step = SIM_OUTPUT_STEP_S;
@@ -610,6 +610,68 @@ void sim_defaults(sim *S)
     S->seed = SIM_SEED;
     S->t_fail = S->t_throttle = S->t_rack_trip = -1;
     S->out_every = 1;
+}
+
+static int add_probe(sim *S, const char *arg)
+{
+    char **v = realloc(S->probe_args, (S->n_probe_args + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    S->probe_args = v;
+    if (!(v[S->n_probe_args] = strdup(arg)))
+        return -1;
+    S->n_probe_args++;
+    return 0;
+}
+
+/* S's defaults, then its options from O.  Returns 0, or -1 when out of
+ * memory. */
+static int sim_from_opts(sim *S, const dct_run_opts *o)
+{
+    sim_defaults(S);
+    S->site_path = o->site_path;
+    S->profile = o->profile;
+    if (o->duration > 0)
+        S->duration = o->duration;
+    if (o->out_step > 0)
+        S->out_step = o->out_step;
+    if (o->rtol > 0)
+        S->rtol = o->rtol;
+    if (o->atol > 0)
+        S->atol = o->atol;
+    if (o->grid_step > 0)
+        S->grid_step = o->grid_step;
+    S->seed = o->seed;
+    S->verbosity = o->verbosity;
+    S->is_cold_start = o->is_cold_start;
+    S->scenario_path = o->scenario ? NULL : o->scenario_path;
+    S->scenario = (dct_scenario *)o->scenario;
+    S->is_scenario_borrowed = o->scenario != NULL;
+    S->add_model = o->add_model;
+    S->add_row = o->add_row;
+    S->n_add = o->n_add;
+    S->has_add_count = o->has_add_count;
+    S->add_scale = o->add_scale;
+    S->grid_trace = o->grid_trace;
+    S->plot_format = o->plot_format;
+    S->no_aggregate = o->no_aggregate;
+    S->is_wide = o->is_wide;
+    S->table = o->table;
+    S->table_format = o->table_format;
+    /* a timeseries row every out_every grid-trace rows (the command
+     * checked that the output step is a whole multiple) */
+    if (S->grid_trace)
+        S->out_every = (long)fmax(1, floor(S->out_step / S->grid_step + 0.5));
+    if (!(S->sets = calloc(o->n_sets + 1, sizeof *S->sets)))
+        return -1;
+    for (size_t i = 0; i < o->n_sets; i++)
+        S->sets[S->n_sets++] = o->sets[i];
+    for (size_t i = 0; i < o->n_probes; i++)
+        if (add_probe(S, o->probes[i]) != 0)
+            return -1;
+    if (o->out_dir && !(S->out_dir = strdup(o->out_dir)))
+        return -1;
+    return 0;
 }
 
 /* ------------------------------------------------------- the run API */
@@ -633,6 +695,7 @@ static void sim_result(sim *S, int status)
             m->label = strdup(md->label ? md->label : "");
             m->unit = strdup(md->unit);
             m->is_upper = md->is_upper;
+            m->is_design = md->is_design;
             m->limit = md->limit;
             m->worst = g->worst_val;
             m->margin = g->worst;
@@ -665,7 +728,7 @@ static void sim_result(sim *S, int status)
 /* The run described by S's options, its results written (and, from
  * dct_run, returned in S->res); then everything S holds is freed.  RC >= 0:
  * only the freeing, and RC returned (the options were refused). */
-int sim_execute(sim *S, int rc)
+static int sim_execute(sim *S, int rc)
 {
     dct_diag d;
     dct_diag_init(&d);
@@ -906,6 +969,15 @@ int sim_execute(sim *S, int rc)
         fflush(stdout);
     }
     rc = status;
+    if (S->table) {
+        errno = 0;
+        sim_write_table(S->table, S, S->table_format);
+        if (fflush(S->table) != 0 || ferror(S->table)) {
+            fprintf(stderr, "dctwin: the margin table: write error: %s\n",
+                    errno ? strerror(errno) : "the output stream failed");
+            rc = DCT_EXIT_OUTPUT;
+        }
+    }
 
 done:
     for (int k = 0; k < N_FILES; k++)
@@ -947,38 +1019,39 @@ done:
     return rc;
 }
 
+int sim_simulate(const dct_run_opts *o)
+{
+    sim S0 = {0};
+    if (sim_from_opts(&S0, o) != 0) {
+        fprintf(stderr, "dctwin: simulate: out of memory\n");
+        return sim_execute(&S0, DCT_EXIT_USAGE);
+    }
+    return sim_execute(&S0, -1);
+}
+
 int dct_run(const dct_run_opts *o, dct_run_result *res)
 {
+    dct_run_result own = {0};
+    int is_read_back = res && !o->is_margins_only;
+    if (!res)
+        res = &own;
     dct_run_result_free(res);
     res->status = DCT_EXIT_USAGE;
     res->t_fail = res->time_to_throttle = NAN;
     sim S0 = {0}, *S = &S0;
-    sim_defaults(S);
-    S->site_path = o->site_path;
-    S->profile = o->profile;
-    if (o->duration > 0)
-        S->duration = o->duration;
-    if (o->out_step > 0)
-        S->out_step = o->out_step;
-    S->seed = o->seed;
-    S->verbosity = o->verbosity;
-    S->scenario_path = o->scenario ? NULL : o->scenario_path;
-    S->scenario = (dct_scenario *)o->scenario;
-    S->is_scenario_borrowed = o->scenario != NULL;
-    S->res = res;
     char tdir[4096] = "";
-    if (!(S->sets = calloc(o->n_sets + 1, sizeof *S->sets)))
-        return res->status = sim_execute(S, DCT_EXIT_USAGE);
-    for (size_t i = 0; i < o->n_sets; i++)
-        S->sets[S->n_sets++] = o->sets[i];
-    if (!o->site_path || S->out_step > S->duration ||
-        floor(S->duration / S->out_step) + 1 > SIM_MAX_ROWS) {
+    int slot = -1, is_run = 0;
+    int rc = sim_from_opts(S, o) != 0 ? DCT_EXIT_USAGE : -1;
+    S->res = res;
+    if (rc < 0 && (!o->site_path || S->out_step > S->duration ||
+                   floor(S->duration / S->out_step) + 1 > SIM_MAX_ROWS)) {
         fprintf(stderr, "dctwin: run: no site, or an output step %g s "
                         "longer than the duration %g s or too short\n",
                 S->out_step, S->duration);
-        return res->status = sim_execute(S, DCT_EXIT_USAGE);
+        rc = DCT_EXIT_USAGE;
     }
-    int slot = -1;
+    if (rc >= 0)
+        goto out;
     if (!o->out_dir) {
         /* in memory when the system has a tmpfs at /dev/shm: the files are
          * read back once and removed, so their syncs cost nothing there;
@@ -1005,21 +1078,26 @@ int dct_run(const dct_run_opts *o, dct_run_result *res)
             fprintf(stderr, "dctwin: run: cannot make a temporary "
                             "directory in %s: %s\n", tmp, strerror(errno));
             *tdir = '\0';
-            return res->status = sim_execute(S, DCT_EXIT_OUTPUT);
+            rc = DCT_EXIT_OUTPUT;
+            goto out;
+        }
+        if (!(S->out_dir = strdup(tdir))) {
+            rc = DCT_EXIT_OUTPUT;
+            goto out;
         }
     }
-    if (!(S->out_dir = strdup(o->out_dir ? o->out_dir : tdir))) {
-        if (*tdir)
-            dct_rundir_remove(tdir);
-        dct_afile_untrack_dir(slot);
-        return res->status = sim_execute(S, DCT_EXIT_OUTPUT);
-    }
-    int rc = sim_execute(S, -1);
-    if ((rc == DCT_EXIT_OK || rc == DCT_EXIT_MARGIN) &&
+    rc = sim_execute(S, -1);
+    is_run = 1;
+    if (is_read_back && (rc == DCT_EXIT_OK || rc == DCT_EXIT_MARGIN) &&
         dct_run_read_dir(o->out_dir ? o->out_dir : tdir, res) != 0)
         rc = DCT_EXIT_OUTPUT;
+out:
+    if (!is_run)
+        rc = sim_execute(S, rc);   /* only frees what S holds */
     if (*tdir)
         dct_rundir_remove(tdir);
     dct_afile_untrack_dir(slot);
-    return res->status = rc;
+    res->status = rc;
+    dct_run_result_free(&own);
+    return rc;
 }

@@ -237,7 +237,10 @@ static void txt_row(FILE *f, const sim_margin *g, size_t n_kind,
             fprintf(f, "%17s", "-");
         else
             fprintf(f, "%17.6g", g->t_viol);
-        fprintf(f, "  %s\n", of);
+        /* no trailing blanks: the count only when there is one */
+        if (*of)
+            fprintf(f, "  %s", of);
+        putc('\n', f);
         return;
     }
     const struct { const char *s; int width, is_right; } cell[] = {
@@ -246,7 +249,12 @@ static void txt_row(FILE *f, const sim_margin *g, size_t n_kind,
         {margin, TW_NUM, 1},      {unit, TW_UNIT, 0},
         {pct, TW_PCT, 1},         {viol, TW_VIOL, 1},
         {of, TW_OF, 1}};
-    for (size_t k = 0; k < sizeof cell / sizeof cell[0]; k++) {
+    size_t n_cell = sizeof cell / sizeof cell[0];
+    /* no trailing blanks: the last column (right-aligned) only when it
+     * has a count */
+    if (!*of)
+        n_cell--;
+    for (size_t k = 0; k < n_cell; k++) {
         if (k)
             putc(' ', f);
         txt_cell(f, cell[k].s, cell[k].width, cell[k].is_right);
@@ -374,6 +382,16 @@ void sim_write_margins_txt(FILE *f, const sim *S)
         txt_cell(f, S->mg[bd].def->id, 0, 0);
         fputc('\n', f);
     }
+}
+
+void sim_write_table(FILE *f, const sim *S, int format)
+{
+    if (format == DCT_RUN_TABLE_JSON)
+        write_margins_json(f, S);
+    else if (format == DCT_RUN_TABLE_CSV)
+        write_margins_csv(f, S);
+    else
+        sim_write_margins_txt(f, S);
 }
 
 /* The whole-site ledger (dctwin-models(7), ENERGY LEDGER): the terms by
