@@ -174,11 +174,16 @@ int sim_write_margin_row(sim *S, double t)
             S->kmin[S->mkind[i]] = pct;
     }
     FILE *f = dct_afile_fp(S->f[F_MO]);
-    fprintf(f, "%.9g", t);
+    char *o = S->line;
+    o += dct_fmt_g(o, t, 9);
     for (size_t k = 0; k < S->n_kind; k++)
-        if (S->kind_col[k])
-            fprintf(f, ",%.6g", S->kmin[k]);
-    return putc('\n', f) == EOF || ferror(f) ? CB_WRITE : 0;
+        if (S->kind_col[k]) {
+            *o++ = ',';
+            o += dct_fmt_g(o, S->kmin[k], 6);
+        }
+    *o++ = '\n';
+    size_t len = (size_t)(o - S->line);
+    return fwrite(S->line, 1, len, f) != len || ferror(f) ? CB_WRITE : 0;
 }
 
 /* ------------------------------------------------ order and binding */

@@ -129,6 +129,8 @@ typedef struct sim {
     double *y0;
     double *out;         /* [n_out] */
     double *mval;        /* [n_mg] */
+    char *line;          /* a CSV row being written: (the most columns
+                            of a file + 1) x (DCT_FMT_G_MAX + 1) + 2 */
     /* margins over time: the smallest margin of each kind, % of limit */
     size_t *mkind;       /* [n_mg] kind of each margin (kind_of) */
     size_t n_kind;

@@ -165,13 +165,16 @@ static int on_output(double t, const double *y, void *ud)
          * largest ramp between two of its rows */
         double p = 0;
         FILE *g = S->f[F_GT] ? dct_afile_fp(S->f[F_GT]) : NULL;
+        char *o = S->line;
         if (g)
-            fprintf(g, "%.9g", t);
+            o += dct_fmt_g(o, t, 9);
         for (size_t k = 0; k < S->n_grid; k++) {
             double pk = S->out[S->grid_col[k]];
             p += pk * 1e3;
-            if (g)
-                fprintf(g, ",%.9g", pk);
+            if (g) {
+                *o++ = ',';
+                o += dct_fmt_g(o, pk, 9);
+            }
             /* ramp margin: the slope of the power's moving average over
              * RAMP_WINDOW_S (as the bess-report ramp checks), from the grid
              * trace */
@@ -192,8 +195,12 @@ static int on_output(double t, const double *y, void *ud)
                     return rc;
             }
         }
-        if (g && (putc('\n', g) == EOF || ferror(g)))
-            return CB_WRITE;
+        if (g) {
+            *o++ = '\n';
+            size_t len = (size_t)(o - S->line);
+            if (fwrite(S->line, 1, len, g) != len || ferror(g))
+                return CB_WRITE;
+        }
         if (call > 0 && t > S->gt_prev_t)
             S->ramp_max = fmax(S->ramp_max, fabs(p - S->gt_prev_p) /
                                                 (t - S->gt_prev_t));
@@ -213,11 +220,18 @@ static int on_output(double t, const double *y, void *ud)
     if (dct_envelope_check(S->env, t, S->out, dct_afile_fp(S->f[F_EV]),
                            S->d) != 0)
         return CB_WRITE;
+    /* the row: the time at 9 digits, the outputs at 6 (dct_fmt_g: what
+     * printf's %g writes, faster) */
     FILE *f = dct_afile_fp(S->f[F_TS]);
-    fprintf(f, "%.9g", t);
-    for (size_t k = 0; k < S->n_sel; k++)
-        fprintf(f, ",%.6g", S->out[S->sel[k]]);
-    if (putc('\n', f) == EOF || ferror(f))
+    char *o = S->line;
+    o += dct_fmt_g(o, t, 9);
+    for (size_t k = 0; k < S->n_sel; k++) {
+        *o++ = ',';
+        o += dct_fmt_g(o, S->out[S->sel[k]], 6);
+    }
+    *o++ = '\n';
+    size_t len = (size_t)(o - S->line);
+    if (fwrite(S->line, 1, len, f) != len || ferror(f))
         return CB_WRITE;
     S->n_rows++;
     int rc = sim_sample_margins(S, t, y, 1);
@@ -488,9 +502,13 @@ static int alloc_run(sim *S)
     S->mg = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->mg);
     S->order = calloc(S->n_mg ? S->n_mg : 1, sizeof *S->order);
     S->grid_col = calloc(S->n_out ? S->n_out : 1, sizeof *S->grid_col);
+    /* a row of timeseries.csv, grid.csv or margins-over-time.csv: at
+     * most n_out or n_mg values and the time */
+    S->line = malloc(((S->n_out > S->n_mg ? S->n_out : S->n_mg) + 1) *
+                         (DCT_FMT_G_MAX + 1) + 2);
     S->env = dct_envelope_new(S->site, S->model);
     if (!S->y0 || !S->out || !S->sel || !S->mval || !S->mg || !S->order ||
-        !S->grid_col || !S->env)
+        !S->grid_col || !S->line || !S->env)
         return -1;
     /* the grids' power columns: "<grid id>.P_kW" of every grid record */
     size_t k_ramp = 0;
@@ -1006,6 +1024,7 @@ done:
     free(S->mg);
     free(S->order);
     free(S->grid_col);
+    free(S->line);
     free(S->sets);
     for (size_t i = 0; S->ramp_def && i < S->n_mg - S->n_mg_model; i++)
         free(S->ramp_def[i].id);

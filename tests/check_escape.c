@@ -8,6 +8,9 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +297,93 @@ START_TEST(test_xml_message)
 }
 END_TEST
 
+/* --- the fast %g of the CSV outputs ------------------------------------ */
+
+/* dct_fmt_g (X, PREC) is snprintf's "%.PRECg", byte for byte; and it
+ * round-trips: strtod of the text printed again gives the same text, and
+ * lies within half a unit of its last digit of X. */
+static void fmt_g_check(double x, int prec)
+{
+    char a[DCT_FMT_G_MAX], b[DCT_FMT_G_MAX], c[DCT_FMT_G_MAX];
+    int n = dct_fmt_g(a, x, prec);
+    snprintf(b, sizeof b, "%.*g", prec, x);
+    ck_assert_msg(strcmp(a, b) == 0 && n == (int)strlen(b),
+                  "%%.%dg of %a: '%s' (%d), snprintf '%s'", prec, x, a, n,
+                  b);
+    if (!isfinite(x))
+        return;
+    double back = strtod(a, NULL);
+    if (!isfinite(back))
+        return;     /* DBL_MAX at %.1g: 2e+308 */
+    dct_fmt_g(c, back, prec);
+    ck_assert_msg(strcmp(a, c) == 0, "%%.%dg of %a: '%s' reads back as "
+                  "%a, printed '%s'", prec, x, a, back, c);
+    if (x != 0) {
+        /* half a unit of the last printed digit, and the error of
+         * strtod's nearest double (an ulp) */
+        double e = floor(log10(fabs(back)));
+        double half = 0.5 * pow(10, e - prec + 1);
+        ck_assert_msg(fabs(back - x) <=
+                          half * (1 + 1e-9) + fabs(back) * DBL_EPSILON,
+                      "%%.%dg of %a: '%s' is %g away", prec, x, a,
+                      fabs(back - x));
+    }
+}
+
+START_TEST(test_fmt_g_cases)
+{
+    /* halves that are exact in binary (round half to even), halves that
+     * are not, decade boundaries, and the edges of the fast range */
+    static const double X[] = {
+        0.0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 2.675, 1.0000005, 9.999995,
+        9.9999949999, 999999.5, 999999.4999999, 1234565, 123456.5,
+        1.234565e-5, 1e-5, 0.0001, 0.000123456789, 99999.95, 0.1, 0.7,
+        85.00000000000001, 35.000000000000007, 1e21, 1e22, 1e23, 1e-22,
+        123456789012.0, -3.141592653589793, 1e-300, 9.99e-301, 1e300,
+        5e-324, DBL_MAX, -DBL_MIN, 1.0 / 3, 2.0 / 3, 1e6, 999999.0,
+        1e15, 4503599627370496.5, 0.00009999995, 1e-4 - 1e-20};
+    for (size_t i = 0; i < sizeof X / sizeof X[0]; i++)
+        for (int prec = 1; prec <= 17; prec++)
+            fmt_g_check(X[i], prec);
+    char b[DCT_FMT_G_MAX];
+    dct_fmt_g(b, INFINITY, 6);
+    ck_assert_str_eq(b, "inf");
+    dct_fmt_g(b, -NAN, 6);
+    ck_assert_str_eq(b, "-nan");
+}
+END_TEST
+
+/* xorshift64*: high-entropy test values, the same every run */
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 2685821657736338717ULL;
+}
+
+START_TEST(test_fmt_g_random)
+{
+    uint64_t st = 0x9e3779b97f4a7c15ULL;
+    static const int P[] = {1, 3, 6, 9, 12};
+    for (int i = 0; i < 200000; i++) {
+        uint64_t r = rng_next(&st);
+        /* a random mantissa at a random binary exponent in 2^-90..2^90 */
+        double m = (double)(r >> 11) / 9007199254740992.0 + 0.5;
+        double x = ldexp(m, (int)(rng_next(&st) % 181) - 90);
+        if (r & 1)
+            x = -x;
+        /* and decimal halves: (k + 1/2) 10^j, the hardest to round */
+        int j = (int)(rng_next(&st) % 30) - 15;
+        double h = ((double)(rng_next(&st) % 1000000) + 0.5) * pow(10, j);
+        for (size_t k = 0; k < sizeof P / sizeof P[0]; k++) {
+            fmt_g_check(x, P[k]);
+            fmt_g_check(h, P[k]);
+        }
+    }
+}
+END_TEST
+
 static Suite *escape_suite(void)
 {
     Suite *s = suite_create("escape");
@@ -307,6 +397,8 @@ static Suite *escape_suite(void)
     TCase *tn = tcase_create("numbers");
     tcase_add_loop_test(tn, test_number, 0, (int)(sizeof NUMS / sizeof NUMS[0]));
     tcase_add_test(tn, test_reciprocal_unit);
+    tcase_add_test(tn, test_fmt_g_cases);
+    tcase_add_test(tn, test_fmt_g_random);
     suite_add_tcase(s, tn);
     TCase *tr = tcase_create("readers");
     tcase_add_test(tr, test_open_regular);
