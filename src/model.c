@@ -360,6 +360,7 @@ static void mix_groups(dct_model *m)
 static int model_rhs(double t, const double *y, double *ydot, void *ctx)
 {
     dct_model *m = ctx;
+    m->n_rhs_calls++;
     if (!m->is_settling)
         dct_scenario_weather(m->scenario, t, &m->T_db, &m->T_wb);
     /* an aggregated rack's ports are its representative's, which comes
@@ -500,6 +501,7 @@ static int model_next_bp(double t, double *tb, void *ctx)
 static void apply_events(dct_model *m, double t)
 {
     const dct_scenario *sc = m->scenario;
+    m->fresh_call = 0;   /* the model changes: refresh again */
     int feeds = 0;
     while (sc && m->next_event < sc->n_ev && sc->ev[m->next_event].t <= t) {
         const dct_event *e = &sc->ev[m->next_event++];
@@ -592,6 +594,7 @@ static int model_at_bp(double tb, double *y, void *ctx)
 
 void dct_model_start(dct_model *m)
 {
+    m->fresh_call = 0;
     m->next_event = 0;
     m->grid_lost_at = -1;
     /* the setpoints and ambient of the site, whatever a run changed */
@@ -1251,6 +1254,7 @@ void dct_model_free(dct_model *m)
     free(m->mar_src);
     free(m->root_comp);
     free(m->scratch);
+    free(m->fresh_y);
     free(m->y_ref);
     dct_profile_set_free(m->profiles);
     free(m);
@@ -1286,6 +1290,7 @@ double dct_model_electric_energy(const dct_model *m, const double *y)
 void dct_model_set_settling(dct_model *m, int is_on)
 {
     m->is_settling = is_on;
+    m->fresh_call = 0;
 }
 
 size_t dct_model_n_outputs(const dct_model *m)
@@ -1299,15 +1304,25 @@ const char *dct_model_output_name(const dct_model *m, size_t i)
 }
 
 /* Evaluate the RHS at (t, y) into scratch so that every scratch value of
- * the components (flows, duties, throttle) belongs to that point. */
+ * the components (flows, duties, throttle) belongs to that point; not
+ * again when the last evaluation was this refresh's of the same (t, y)
+ * (an output row's outputs, then its margins). */
 static int refresh(dct_model *m, double t, const double *y)
 {
     if (!m->scratch) {
         m->scratch = malloc(m->n * sizeof *m->scratch);
-        if (!m->scratch)
+        m->fresh_y = malloc(m->n * sizeof *m->fresh_y);
+        if (!m->scratch || !m->fresh_y)
             return -1;
     }
-    return model_rhs(t, y, m->scratch, m);
+    if (m->fresh_call && m->fresh_call == m->n_rhs_calls &&
+        m->fresh_t == t && memcmp(m->fresh_y, y, m->n * sizeof *y) == 0)
+        return 0;
+    int rc = model_rhs(t, y, m->scratch, m);
+    m->fresh_call = rc == 0 ? m->n_rhs_calls : 0;
+    m->fresh_t = t;
+    memcpy(m->fresh_y, y, m->n * sizeof *y);
+    return rc;
 }
 
 void dct_model_outputs(dct_model *m, double t, const double *y, double *out)

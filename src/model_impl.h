@@ -186,6 +186,10 @@ struct dct_model {
     dct_profile_set *profiles;
     dct_ode ode;
     double *scratch;           /* [n] RHS scratch for outputs/margins */
+    double *fresh_y;           /* [n] the state of the last refresh */
+    double fresh_t;            /* [s] and its time */
+    unsigned long n_rhs_calls; /* RHS evaluations so far */
+    unsigned long fresh_call;  /* the last refresh's; 0: none */
     double *y_ref;             /* [n] the states' error references
                                   (dct_ode.y_ref) */
     int is_settling;           /* 1: racks draw their mean power, 2: their
