@@ -183,13 +183,7 @@ int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
         fprintf(stderr, "dctwin: simulate: out of memory\n");
         return DCT_EXIT_USAGE;
     }
-    memset(o, 0, sizeof *o);
-    o->duration = SIM_DURATION_S;
-    o->out_step = SIM_OUTPUT_STEP_S;
-    o->grid_step = SIM_GRID_STEP_S;
-    o->rtol = SIM_RTOL;
-    o->atol = SIM_ATOL;
-    o->seed = SIM_SEED;
+    sim_opts_default(o);
     o->sets = sets;
     o->probes = probes;
     optind = 1;

@@ -163,6 +163,9 @@ typedef struct sim {
 /* The run of O (dctwin simulate): written to O->out_dir, or to
  * ./run-SITENAME when it is NULL.  Returns its exit status. */
 int sim_simulate(const dct_run_opts *o);
+/* O zeroed, then simulate's defaults (SIM_*: duration, steps,
+ * tolerances, seed 1). */
+void sim_opts_default(dct_run_opts *o);
 /* Open a temporary for file K of the run directory. */
 int sim_open_out(sim *S, int k);
 

@@ -618,16 +618,15 @@ static char *grid_trace_path(sim *S)
 
 /* ------------------------------------------------------------ the run */
 
-static void sim_defaults(sim *S)
+void sim_opts_default(dct_run_opts *o)
 {
-    S->duration = SIM_DURATION_S;
-    S->out_step = SIM_OUTPUT_STEP_S;
-    S->grid_step = SIM_GRID_STEP_S;
-    S->rtol = SIM_RTOL;
-    S->atol = SIM_ATOL;
-    S->seed = SIM_SEED;
-    S->t_fail = S->t_throttle = S->t_rack_trip = -1;
-    S->out_every = 1;
+    memset(o, 0, sizeof *o);
+    o->duration = SIM_DURATION_S;
+    o->out_step = SIM_OUTPUT_STEP_S;
+    o->grid_step = SIM_GRID_STEP_S;
+    o->rtol = SIM_RTOL;
+    o->atol = SIM_ATOL;
+    o->seed = SIM_SEED;
 }
 
 static int add_probe(sim *S, const char *arg)
@@ -642,23 +641,19 @@ static int add_probe(sim *S, const char *arg)
     return 0;
 }
 
-/* S's defaults, then its options from O.  Returns 0, or -1 when out of
- * memory. */
+/* S's options from O.  Returns 0, or -1 when out of memory. */
 static int sim_from_opts(sim *S, const dct_run_opts *o)
 {
-    sim_defaults(S);
+    S->t_fail = S->t_throttle = S->t_rack_trip = -1;
+    S->out_every = 1;
     S->site_path = o->site_path;
     S->profile = o->profile;
-    if (o->duration > 0)
-        S->duration = o->duration;
-    if (o->out_step > 0)
-        S->out_step = o->out_step;
-    if (o->rtol > 0)
-        S->rtol = o->rtol;
-    if (o->atol > 0)
-        S->atol = o->atol;
-    if (o->grid_step > 0)
-        S->grid_step = o->grid_step;
+    /* zero: the default (sim_opts_default) */
+    S->duration = o->duration > 0 ? o->duration : SIM_DURATION_S;
+    S->out_step = o->out_step > 0 ? o->out_step : SIM_OUTPUT_STEP_S;
+    S->rtol = o->rtol > 0 ? o->rtol : SIM_RTOL;
+    S->atol = o->atol > 0 ? o->atol : SIM_ATOL;
+    S->grid_step = o->grid_step > 0 ? o->grid_step : SIM_GRID_STEP_S;
     S->seed = o->seed;
     S->verbosity = o->verbosity;
     S->is_cold_start = o->is_cold_start;

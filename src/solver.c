@@ -303,9 +303,6 @@ static int linsys_wrap(realtype t, N_Vector y, N_Vector fy, SUNMatrix M,
                        void *user_data, N_Vector tmp1, N_Vector tmp2,
                        N_Vector tmp3)
 {
-    (void)tmp1;
-    (void)tmp2;
-    (void)tmp3;
     dct_solver *s = user_data;
     const size_t nz = (size_t)s->nnz + s->nq;
     if (!s->is_pattern_set) {
