@@ -138,6 +138,12 @@ check "grid: no margin crossings as markers" \
     sh -c "! grep -q '^evname.*margin-violated' '$tmp/g'"
 check "grid: the markers drawn in the SVG" \
     grep -q "utility grid-loss" "$tmp/glplot/grid.svg"
+grep "outfile='[^']*/margins-time\.svg\.tmp\." "$tmp/args" | tr ';' '\n' \
+    >"$tmp/mt"
+check "margins-time: the grid loss at 30 s, a marker" grep -qx "ev1='30'" "$tmp/mt"
+check "margins-time: its label" grep -qx "evname1='utility grid-loss'" "$tmp/mt"
+check "margins-time: the markers drawn in the SVG" \
+    grep -q "utility grid-loss" "$tmp/glplot/margins-time.svg"
 # many events: at most 8 markers, the scenario's first, none of the
 # margin crossings (which come by the hundred)
 cp -R "$tmp/glrun" "$tmp/many"
