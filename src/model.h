@@ -193,6 +193,13 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
                          size_t member, const char **component,
                          const char **event);
 
+/* Tell the model that root I crossed in direction DIR (+1 up, -1 down):
+ * the root functions with a deadband switch their threshold (EVENTS in
+ * dctwin-models(7)).  The solver does it through dct_ode.roots_crossed;
+ * a caller that reports a condition already true at t = 0 as an upward
+ * crossing calls it too. */
+void dct_model_root_crossed(dct_model *m, size_t i, int dir);
+
 /* Warn (in D) for every row whose racks' hot GPU would exceed t-soft at
  * full load at the design point: the CDU group's supply setpoint and the
  * rack's share of the group's rated flow (dctwin-models(7), Design
