@@ -1025,6 +1025,9 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     dct_model_margin_nominal(m, c, "T_cell", b->t_cool - DCT_T0);
     dct_model_margin_nominal(m, c, "soc", 50 * (b->soc_min + b->soc_max));
+    /* |P_c| and |i| (POWER, Battery): P_kW is signed */
+    dct_model_margin_magnitude(m, c, "P");
+    dct_model_margin_magnitude(m, c, "C_rate");
     if (b->ctl != CTL_NONE && !isnan(b->t_need) &&
         dct_model_add_margin(m, c, "ride_through", "s", "battery energy "
                              "above the SOC window carries the bus load "

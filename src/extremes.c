@@ -86,7 +86,7 @@ dct_extremes *dct_extremes_new(const dct_model *m, const size_t *sel,
         qsort(by, n_sel, sizeof *by, cmp_xname);
     for (size_t i = 0; i < n_mg; i++) {
         const dct_margin_def *g = dct_model_margin(m, i);
-        if (g->is_design)
+        if (g->is_design || g->is_magnitude)
             continue;
         /* the column's name: COMP.QTY_UNIT, % written pct; a margin in
          * % may also be of a fraction, COMP.QTY */

@@ -5,7 +5,8 @@
  * samples is missed by a plot of them, while the margins (margins.csv)
  * follow their quantities at every solver step, root and breakpoint.  For
  * every column of timeseries.csv that is the quantity of a margin of
- * class run (same component, quantity and unit: A01.T_j_hot_degC and
+ * class run (same component, quantity and unit, and not a magnitude of
+ * the column's signed value: A01.T_j_hot_degC and
  * A01.T_j_hot.throttle; a unitless fraction and a margin in %, soc, at
  * 1/100), extremes.csv has the columns COL_min and COL_max: at each row of
  * timeseries.csv, the smallest and largest value the margins saw over the

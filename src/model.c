@@ -287,6 +287,15 @@ void dct_model_margin_design(dct_model *m, const dct_mcomp *c,
             m->mar[i].is_design = 1;
 }
 
+void dct_model_margin_magnitude(dct_model *m, const dct_mcomp *c,
+                                const char *quantity)
+{
+    for (size_t i = c->mar0; c->n_margins && i < c->mar0 + c->n_margins;
+         i++)
+        if (strcmp(m->mar[i].quantity, quantity) == 0)
+            m->mar[i].is_magnitude = 1;
+}
+
 int dct_model_add_root(dct_model *m, dct_mcomp *c)
 {
     if (grow((void **)&m->root_comp, &m->cap_root, m->n_root,

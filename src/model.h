@@ -134,6 +134,9 @@ typedef struct dct_margin_def {
      * ride-through, N-1, the ambient headroom); 0: a margin of what the
      * run did */
     int is_design;
+    /* 1: the value is the magnitude of a signed quantity (a battery's
+     * |P|), not the output column of the same name (extremes.h) */
+    int is_magnitude;
 } dct_margin_def;
 
 dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,

@@ -249,6 +249,10 @@ void dct_model_margin_nominal(dct_model *m, const dct_mcomp *c,
  * under a hypothetical event, not what the run did. */
 void dct_model_margin_design(dct_model *m, const dct_mcomp *c,
                              const char *quantity);
+/* Mark C's margins of QUANTITY (so far) as of its magnitude: their value
+ * is |QUANTITY|, while its output column is signed. */
+void dct_model_margin_magnitude(dct_model *m, const dct_mcomp *c,
+                                const char *quantity);
 /* ... the margin added last. */
 void dct_model_margin_design_last(dct_model *m);
 int dct_model_add_root(dct_model *m, dct_mcomp *c);
