@@ -17,6 +17,7 @@
 #include "atomic_file.h"
 #include "diag.h"
 #include "envelope.h"
+#include "evsum.h"
 #include "extremes.h"
 #include "model.h"
 #include "rundir.h"
@@ -110,6 +111,7 @@ typedef struct sim {
     dct_site *site;
     dct_model *model;
     dct_envelope *env;   /* the models' validity envelope */
+    dct_evsum *evs;      /* events.csv summarised, after the run */
     dct_extremes *ext;   /* extremes.csv: the margin quantities' extremes
                             between output rows; NULL before the columns
                             are chosen */

@@ -929,6 +929,7 @@ done:
     dct_solver_free(S->solver);
     dct_envelope_free(S->env);
     dct_extremes_free(S->ext);
+    dct_evsum_free(S->evs);
     if (S->model)
         dct_model_free(S->model);
     dct_site_free(S->site);

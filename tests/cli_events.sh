@@ -38,4 +38,27 @@ done
 n=$(awk -F, '$3 == "ampacity-exceeded"' "$ev" | wc -l)
 check "8 busways exceeded their ampacity ($n)" test "$n" = 8
 
+# --- the summary: run.json's "events" and the line of margins.txt ---------
+# each kind (the event up to ':' or '=') with the count of its rows
+sed -n '/"events":\[/,/\]/p' "$tmp/gl/run.json" |
+    sed -n 's/.*{"event":"\([^"]*\)","count":\([0-9]*\),"components":\([0-9]*\).*/\1 \2 \3/p' \
+    | sort >"$tmp/sum"
+awk -F, 'NR > 1 { k = $3; sub(/[:=].*/, "", k); n[k]++
+                  if (!((k, $2) in seen)) { seen[k, $2] = 1; c[k]++ } }
+         END { for (k in n) print k, n[k], c[k] }' "$ev" | sort >"$tmp/cnt"
+check "run.json's event counts are events.csv's ($(wc -l <"$tmp/sum") kinds)" \
+    sh -c "test -s '$tmp/sum' && cmp -s '$tmp/sum' '$tmp/cnt'"
+# the time the ampacity flag was set, over the 8 busways: the time their
+# margins were violated
+set_s=$(sed -n 's/.*{"event":"ampacity-exceeded",[^}]*"set_s":\([^}]*\)}.*/\1/p' "$tmp/gl/run.json")
+viol=$(awk -F, '$1 ~ /^bw-.*\.I\.ampacity$/ { s += $12 } END { printf "%.9g", s }' "$mg")
+check "ampacity-exceeded set $set_s s in all, as long as the margins ($viol s)" \
+    awk -v a="$set_s" -v b="$viol" 'BEGIN { d = a - b; exit !(a != "" && d < 1e-2 && d > -1e-2) }'
+check "margins.txt: the events line" \
+    grep -q "^events: 1 grid-loss, 8 ampacity-exceeded (8 components, set $(awk -v x="$set_s" 'BEGIN { printf "%.4g", x }') s in all)," "$tmp/gl/margins.txt"
+# (the dash of a quantity that never moved is one column, 3 bytes)
+w=$(sed 's/\xe2\x80\x94/-/g' "$tmp/gl/margins.txt" |
+    awk '{ if (length > m) m = length } END { print m + 0 }')
+check "margins.txt: still at most 100 columns ($w)" test "$w" -le 100
+
 finish
