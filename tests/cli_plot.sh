@@ -272,6 +272,41 @@ run plot "$tmp/bad-run"
 check "malformed row: exit 3 (exit $rc)" test "$rc" = 3
 check "malformed row: file and line" \
     grep -q "bad-run/timeseries.csv:3: error: expected 2 numbers" "$tmp/err"
+# extremes.csv that does not go with timeseries.csv: each an error with
+# its file and line, exit 3
+xbad() { # NAME TIMESERIES EXTREMES
+    mkdir "$tmp/$1"
+    printf "$2" >"$tmp/$1/timeseries.csv"
+    printf "$3" >"$tmp/$1/extremes.csv"
+    (cd "$tmp/$1" && sha256sum timeseries.csv extremes.csv >manifest.sha256)
+    run plot "$tmp/$1"
+}
+ts='t_s,bw.I_A\n0,1\n1,2\n'
+xbad x-rows "$ts" 't_s,bw.I_A_min,bw.I_A_max\n0,1,1\n'
+check "extremes.csv short: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv short: file and line" \
+    grep -q "x-rows/extremes.csv:3: error: ends before timeseries.csv" "$tmp/err"
+xbad x-more "$ts" 't_s,bw.I_A_min,bw.I_A_max\n0,1,1\n1,1,2\n2,2,2\n'
+check "extremes.csv longer: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv longer: file and line" \
+    grep -q "x-more/extremes.csv:4: error: more rows than timeseries.csv" "$tmp/err"
+xbad x-time "$ts" 't_s,bw.I_A_min,bw.I_A_max\n0,1,1\n2,1,2\n'
+check "extremes.csv at another time: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv at another time: file, line and the times" \
+    grep -q "x-time/extremes.csv:3: error: t_s 2: expected 1" "$tmp/err"
+xbad x-col "$ts" 't_s,bw.V_V_min,bw.V_V_max\n0,1,1\n1,1,2\n'
+check "extremes.csv of a column not in timeseries.csv: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv of a column not in timeseries.csv: named" \
+    grep -q "x-col/extremes.csv:1: error: column 'bw.V_V_min': timeseries.csv has no column 'bw.V_V'" "$tmp/err"
+xbad x-pair "$ts" 't_s,bw.I_A_min,bw.T_max\n0,1,1\n1,1,2\n'
+check "extremes.csv not in pairs: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv not in pairs: named" \
+    grep -q "x-pair/extremes.csv:1: error: column 2 'bw.I_A_min': expected a pair" "$tmp/err"
+xbad x-num "$ts" 't_s,bw.I_A_min,bw.I_A_max\n0,1,1\n1,1,z\n'
+check "extremes.csv not a number: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv not a number: file and line" \
+    grep -q "x-num/extremes.csv:3: error: expected 3 numbers" "$tmp/err"
+
 run simulate "$site" --duration 10s -q --plot-format gif --out "$tmp/r2"
 check "simulate --plot-format gif: exit 2 (exit $rc)" test "$rc" = 2
 check "simulate --plot-format gif: no run directory" test ! -e "$tmp/r2"
