@@ -109,42 +109,36 @@ static void list_text(const dct_model *m, const dct_extremes *x,
     }
 }
 
+/* A CSV row of KIND for output NAME, named NAME then SUFFIX. */
+static void column_row(const char *kind, const char *name,
+                       const char *suffix)
+{
+    char comp[256], qty[256], unit[256];
+    split_name(name, comp, qty, unit, sizeof comp);
+    printf("%s,", kind);
+    dct_csv_field(stdout, name);
+    fputs(suffix, stdout);
+    putchar(',');
+    dct_csv_field(stdout, comp);
+    putchar(',');
+    dct_csv_field(stdout, qty);
+    putchar(',');
+    dct_csv_field(stdout, unit);
+    fputs(",,,,,\n", stdout);
+}
+
 static void list_csv(const dct_model *m, const dct_extremes *x)
 {
     size_t n_out = dct_model_n_outputs(m), n_mg = dct_model_n_margins(m);
-    char comp[256], qty[256], unit[256];
     puts("kind,name,component,quantity,unit,bound,limit,class,range,label");
-    for (size_t i = 0; i < n_out; i++) {
-        const char *name = dct_model_output_name(m, i);
-        split_name(name, comp, qty, unit, sizeof comp);
-        fputs("column,", stdout);
-        dct_csv_field(stdout, name);
-        putchar(',');
-        dct_csv_field(stdout, comp);
-        putchar(',');
-        dct_csv_field(stdout, qty);
-        putchar(',');
-        dct_csv_field(stdout, unit);
-        fputs(",,,,,\n", stdout);
-    }
+    for (size_t i = 0; i < n_out; i++)
+        column_row("column", dct_model_output_name(m, i), "");
     /* the columns of extremes.csv, after its t_s */
-    for (size_t i = 0; i < n_out; i++) {
-        if (!dct_extremes_has(x, i))
-            continue;
-        const char *name = dct_model_output_name(m, i);
-        split_name(name, comp, qty, unit, sizeof comp);
-        for (int e = 0; e < 2; e++) {
-            fputs("extremes,", stdout);
-            dct_csv_field(stdout, name);
-            fputs(e ? "_max," : "_min,", stdout);
-            dct_csv_field(stdout, comp);
-            putchar(',');
-            dct_csv_field(stdout, qty);
-            putchar(',');
-            dct_csv_field(stdout, unit);
-            fputs(",,,,,\n", stdout);
+    for (size_t i = 0; i < n_out; i++)
+        if (dct_extremes_has(x, i)) {
+            column_row("extremes", dct_model_output_name(m, i), "_min");
+            column_row("extremes", dct_model_output_name(m, i), "_max");
         }
-    }
     for (size_t i = 0; i < n_mg; i++) {
         const dct_margin_def *g = dct_model_margin(m, i);
         fputs("margin,", stdout);
