@@ -5,6 +5,11 @@
 #   P_cols      column numbers in datafile drawn as lines: '3 10 17'
 #   P_title1, P_title2, ...   their titles in the key (default: the column
 #               header): 'cdu-1 supply temperature [degC]'
+#   P_env       for each of P_cols, the column number in datafile of its
+#               smallest value between two samples (its largest in the
+#               next column), 0 for a line without: '40 0 42'; drawn as a
+#               shaded band in the line's colour behind it, so that a
+#               peak between two samples shows (extremes.csv)
 #   P_band      first column numbers in bandfile of min, mean, max triples,
 #               drawn as a shaded band and a dotted mean line: '2 5'
 #   P_bandname1, P_bandname2, ...   the band titles
@@ -20,6 +25,7 @@
 P = ARG1
 pcols = exists(P.'_cols') ? value(P.'_cols') : ''
 pband = exists(P.'_band') ? value(P.'_band') : ''
+penv = exists(P.'_env') ? value(P.'_env') : ''
 psc = exists(P.'_scale') ? real(value(P.'_scale')) : 1.0
 pnlim = exists(P.'_nlim') ? int(real(value(P.'_nlim'))) : 0
 if (!exists('bandfile')) { bandfile = datafile }
@@ -39,6 +45,7 @@ evname(i) = exists(sprintf('evname%d', i)) ? \
     value(sprintf('evname%d', i)) : ''
 bc(i) = i <= words(pband) ? int(real(word(pband, i))) : 1
 colno(i) = i <= words(pcols) ? int(real(word(pcols, i))) : 1
+envno(i) = i <= words(penv) ? int(real(word(penv, i))) : 0
 if (exists(P.'_ymin')) {
     set yrange [real(value(P.'_ymin')) : real(value(P.'_ymax'))]
 } else {
@@ -64,6 +71,11 @@ cmd = ''
 do for [i=1:words(pband)] {
     cmd = cmd . sprintf("bandfile using (column(1)/tdiv):(column(%d)*psc):(column(%d)*psc) with filledcurves lc %d title bandname(%d), ", bc(i), bc(i) + 2, i, i)
     cmd = cmd . sprintf("bandfile using (column(1)/tdiv):(column(%d)*psc) with lines lw 1.5 lc %d dt 3 notitle, ", bc(i) + 1, i)
+}
+do for [i=1:words(pcols)] {
+    if (envno(i) > 0) {
+        cmd = cmd . sprintf("datafile using (column(1)/tdiv):(column(%d)*psc):(column(%d)*psc) with filledcurves lc %d notitle, ", envno(i), envno(i) + 1, i + words(pband))
+    }
 }
 do for [i=1:words(pcols)] {
     cmd = cmd . sprintf("datafile using (column(1)/tdiv):(column(%d)*psc) with lines lw 1.5 lc %d title ltitle(%d), ", colno(i), i + words(pband), i)

@@ -11,6 +11,10 @@
 #   thresholdname its title (default 'threshold')
 #   threshold2, threshold2name   a second line (optional)
 #   style         lines (the default), points, linespoints, steps, impulses
+#   nev           the number of event markers (default 0); ev1, ev2, ...
+#                 their x values before xscale and evname1, ... their
+#                 labels: a vertical dotted line each, labelled (as
+#                 panel.gp's)
 # and setup.gp's fmt, outfile, title, width, height.
 if (!exists('x')) { x = '1' }
 if (!exists('ycols')) { ycols = '2' }
@@ -35,6 +39,16 @@ set title title
 if (exists('xlabel')) { set xlabel xlabel } else { set xlabel '' }
 if (exists('ylabel')) { set ylabel ylabel }
 set style data @ps
+xnev = exists('nev') ? int(real(nev)) : 0
+evt(i) = exists(sprintf('ev%d', i)) ? real(value(sprintf('ev%d', i))) : 0
+evname(i) = exists(sprintf('evname%d', i)) ? \
+    value(sprintf('evname%d', i)) : ''
+do for [i=1:xnev] {
+    set arrow i from evt(i) / xs, graph 0 to evt(i) / xs, graph 1 \
+        nohead lc rgb evcolor dt 3 lw 1.2 back
+    set label i evname(i) at evt(i) / xs, graph 0.98 rotate by 90 \
+        right offset -0.6, 0 font ',8' tc rgb evcolor front
+}
 plot for [i=1:words(ycols)] datafile \
         using (column(xc) / xs):(column(ycol(i)) * ys) lw 1.5 \
         title ytitle(i), \

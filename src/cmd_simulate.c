@@ -89,7 +89,7 @@ static void help(void)
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
         "Files in DIR, written only when the run completes: timeseries.csv, "
-        "events.csv,\nmargins.json, margins.txt, margins.csv, "
+        "extremes.csv,\nevents.csv, margins.json, margins.txt, margins.csv, "
         "margins-over-time.csv, run.json\n(and the plots with --plot).  "
         "The margin table is printed on "
         "stdout.\n\n"

@@ -350,7 +350,13 @@ static double root(dct_model *m, dct_mcomp *c, size_t k, double t,
     cdu *u = c->data;
     const double *x = y + c->off;
     (void)m, (void)t;
-    return k == 0 ? x[S_YV] - 0.995 : x[S_TS] - (u->t_set + 1.0);
+    /* saturated at 99.5 % of travel, unsaturated again below it by the
+     * deadband (EVENTS in dctwin-models(7)) */
+    if (k == 0)
+        return x[S_YV] - (0.995 - (dct_model_root_is_on(m, c, 0)
+                                       ? DCT_EVENT_DEADBAND
+                                       : 0));
+    return x[S_TS] - (u->t_set + 1.0);
 }
 
 static const char *root_event(const dct_mcomp *c, size_t k, int dir)

@@ -650,10 +650,13 @@ static double hr_root(dct_model *m, dct_mcomp *c, size_t k, double t,
                       const double *y)
 {
     heatrej *h = c->data;
-    (void)m, (void)t, (void)k;
+    (void)t;
     if (h->kind == HR_CHILLER)
         return y[c->off + H_T] - (h->t_set + 1.0);
-    return h->kp * (y[c->off + H_T] - h->t_set) + y[c->off + H_X] - 1.0;
+    /* the fans' demand at 1 (full speed); below it by the deadband to
+     * clear (EVENTS in dctwin-models(7)) */
+    return h->kp * (y[c->off + H_T] - h->t_set) + y[c->off + H_X] - 1.0 +
+           (dct_model_root_is_on(m, c, k) ? DCT_EVENT_DEADBAND : 0);
 }
 
 static const char *hr_root_event(const dct_mcomp *c, size_t k, int dir)

@@ -413,6 +413,7 @@ typedef struct busway {
     double v_brk;             /* [V] constant power down to here */
     /* scratch */
     double p, i, r, v_end, collapse;
+    int is_cpl;               /* the racks draw constant power */
 } busway;
 
 static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
@@ -494,7 +495,10 @@ static int bw_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              b->t_max - DCT_T0, 1, "max") ||
         dct_model_add_margin(m, c, "collapse", "%",
                              "load below the voltage-collapse point",
-                             100, 1, "voltage-collapse"))
+                             100, 1, "voltage-collapse") ||
+        dct_model_add_margin(m, c, "P_unserved", "kW",
+                             "all the load served (power not served)", 0,
+                             1, "served"))
         return -1;
     /* the conductor's range above the air its thermal model starts from */
     dct_model_margin_nominal(m, c, "T", 25);
@@ -544,8 +548,11 @@ static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     double r = b->r_per_m * b->length * (1 + b->alpha * (tc - b->t_ref));
     r = fmax(r, 1e-12);
     double disc = v * v - 4 * r * p;
-    b->collapse = v > 0 ? 4 * r * p / (v * v) : (p > 0 ? 2 : 0);
+    /* past the collapse point the ratio only says there is no
+     * operating point: capped at 2, the value of a bus at 0 V */
+    b->collapse = v > 0 ? fmin(4 * r * p / (v * v), 2) : (p > 0 ? 2 : 0);
     double i = 0;
+    b->is_cpl = 1;
     if (p > 0 && v > 0) {
         /* constant power while the racks' input stays above v_brk;
          * below, a constant conductance (continuous at v_brk) */
@@ -554,7 +561,10 @@ static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
         if (disc <= 0 || v - i * r < b->v_brk) {
             double g = p / (b->v_brk * b->v_brk);
             i = v * g / (1 + g * r);
+            b->is_cpl = 0;
         }
+    } else if (p > 0) {
+        b->is_cpl = 0;
     }
     b->p = p;
     b->i = i;
@@ -608,6 +618,19 @@ static double bw_stored(const dct_model *m, const dct_mcomp *c,
     return b->c_th * b->length * y[c->off];
 }
 
+/* The power not served [kW]: below the break voltage the racks draw
+ * less than their demand (with constant power drawn it is served, 0
+ * exactly rather than the rounding of P - I V_end), and the racks left
+ * dark when every busway of their row has failed (this one's share of
+ * them). */
+static double bw_unserved(const busway *b)
+{
+    double dark = 0;
+    for (size_t j = 0; j < b->n_rack; j++)
+        dark += b->share[j] * dct_rack_dark_demand(b->rack[j]);
+    return ((b->is_cpl ? 0 : fmax(b->p - b->i * b->v_end, 0)) + dark) / 1e3;
+}
+
 static double bw_output(dct_model *m, dct_mcomp *c, size_t k, double t,
                         const double *y)
 {
@@ -618,14 +641,7 @@ static double bw_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 1: return y[c->off] - DCT_T0;
     case 2: return b->v_end;
     case 3: return c->port.P_loss / 1e3;
-    case 4: {
-        /* below the break voltage, and the racks left dark when every
-         * busway of their row has failed (this one's share of them) */
-        double dark = 0;
-        for (size_t j = 0; j < b->n_rack; j++)
-            dark += b->share[j] * dct_rack_dark_demand(b->rack[j]);
-        return (fmax(b->p - b->i * b->v_end, 0) + dark) / 1e3;
-    }
+    case 4: return bw_unserved(b);
     }
     return 0;
 }
@@ -639,6 +655,7 @@ static double bw_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     case 0: return b->i;
     case 1: return y[c->off] - DCT_T0;
     case 2: return 100 * b->collapse;
+    case 3: return bw_unserved(b);
     }
     return 0;
 }
@@ -1008,6 +1025,9 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     dct_model_margin_nominal(m, c, "T_cell", b->t_cool - DCT_T0);
     dct_model_margin_nominal(m, c, "soc", 50 * (b->soc_min + b->soc_max));
+    /* |P_c| and |i| (POWER, Battery): P_kW is signed */
+    dct_model_margin_magnitude(m, c, "P");
+    dct_model_margin_magnitude(m, c, "C_rate");
     if (b->ctl != CTL_NONE && !isnan(b->t_need) &&
         dct_model_add_margin(m, c, "ride_through", "s", "battery energy "
                              "above the SOC window carries the bus load "

@@ -102,6 +102,8 @@ int sim_sample_margins(sim *S, double t, const double *y, int all)
     else
         dct_model_margin_values_of(S->model, t, y, S->own, S->n_own,
                                    S->mval);
+    if (S->ext)
+        dct_extremes_sample(S->ext, S->mval);
     /* a sample at a breakpoint follows a discontinuity (a load step, a
      * failure): a margin that changed sign since the last sample did so
      * there, not somewhere between the samples */

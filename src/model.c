@@ -287,6 +287,15 @@ void dct_model_margin_design(dct_model *m, const dct_mcomp *c,
             m->mar[i].is_design = 1;
 }
 
+void dct_model_margin_magnitude(dct_model *m, const dct_mcomp *c,
+                                const char *quantity)
+{
+    for (size_t i = c->mar0; c->n_margins && i < c->mar0 + c->n_margins;
+         i++)
+        if (strcmp(m->mar[i].quantity, quantity) == 0)
+            m->mar[i].is_magnitude = 1;
+}
+
 int dct_model_add_root(dct_model *m, dct_mcomp *c)
 {
     if (grow((void **)&m->root_comp, &m->cap_root, m->n_root,
@@ -444,14 +453,40 @@ const dct_ledger_term dct_ledger_terms[DCT_NL] = {
 #undef X
 };
 
+static int refresh(dct_model *m, double t, const double *y);
+
 static int model_roots(double t, const double *y, double *g, void *ctx)
 {
     dct_model *m = ctx;
+    /* a root may read what the RHS computes (a busway's current): at
+     * (t, y), not at the last point the solver evaluated, which during
+     * the root search is another time */
+    if (refresh(m, t, y))
+        return -1;
     for (size_t i = 0; i < m->n_root; i++) {
         dct_mcomp *c = m->root_comp[i];
         g[i] = c->ct->root(m, c, i - c->root0, t, y);
     }
     return 0;
+}
+
+void dct_model_root_crossed(dct_model *m, size_t i, int dir)
+{
+    if (i < m->n_root && dir)
+        m->root_on[i] = dir > 0;
+}
+
+static void model_roots_crossed(double t, const int *found, void *ctx)
+{
+    dct_model *m = ctx;
+    (void)t;
+    for (size_t i = 0; i < m->n_root; i++)
+        dct_model_root_crossed(m, i, found[i]);
+}
+
+int dct_model_root_is_on(const dct_model *m, const dct_mcomp *c, size_t k)
+{
+    return m->root_on && c->root0 + k < m->n_root && m->root_on[c->root0 + k];
 }
 
 static int model_next_bp(double t, double *tb, void *ctx)
@@ -596,6 +631,8 @@ void dct_model_start(dct_model *m)
 {
     m->fresh_call = 0;
     m->next_event = 0;
+    if (m->root_on)
+        memset(m->root_on, 0, m->n_root);
     m->grid_lost_at = -1;
     /* the setpoints and ambient of the site, whatever a run changed */
     const dct_comp *amb = m->site->ambient;
@@ -1199,6 +1236,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .qrhs = model_qrhs,
         .nroots = m->n_root,
         .roots = m->n_root ? model_roots : NULL,
+        .roots_crossed = m->n_root ? model_roots_crossed : NULL,
         .next_breakpoint = model_next_bp,
         .at_breakpoint = model_at_bp,
         .is_smooth_bp = model_is_smooth_bp,
@@ -1206,6 +1244,8 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .y_ref = m->y_ref,
     };
     if (setup_dense_rows(m))
+        goto oom;
+    if (m->n_root && !(m->root_on = calloc(m->n_root, 1)))
         goto oom;
     return m;
 oom:
@@ -1253,6 +1293,7 @@ void dct_model_free(dct_model *m)
     free(m->mar_comp);
     free(m->mar_src);
     free(m->root_comp);
+    free(m->root_on);
     free(m->scratch);
     free(m->fresh_y);
     free(m->y_ref);

@@ -134,6 +134,9 @@ typedef struct dct_margin_def {
      * ride-through, N-1, the ambient headroom); 0: a margin of what the
      * run did */
     int is_design;
+    /* 1: the value is the magnitude of a signed quantity (a battery's
+     * |P|), not the output column of the same name (extremes.h) */
+    int is_magnitude;
 } dct_margin_def;
 
 dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
@@ -192,6 +195,13 @@ size_t dct_model_margin_source(const dct_model *m, size_t i);
 int dct_model_root_event(const dct_model *m, size_t i, int dir,
                          size_t member, const char **component,
                          const char **event);
+
+/* Tell the model that root I crossed in direction DIR (+1 up, -1 down):
+ * the root functions with a deadband switch their threshold (EVENTS in
+ * dctwin-models(7)).  The solver does it through dct_ode.roots_crossed;
+ * a caller that reports a condition already true at t = 0 as an upward
+ * crossing calls it too. */
+void dct_model_root_crossed(dct_model *m, size_t i, int dir);
 
 /* Warn (in D) for every row whose racks' hot GPU would exceed t-soft at
  * full load at the design point: the CDU group's supply setpoint and the

@@ -182,6 +182,8 @@ struct dct_model {
     /* roots */
     dct_mcomp **root_comp;
     size_t n_root, cap_root;
+    unsigned char *root_on;    /* [n_root] 1: the last crossing of root i
+                                  was upward (dct_model_root_is_on) */
     /* profiles: one instance per rack */
     dct_profile_set *profiles;
     dct_ode ode;
@@ -251,9 +253,23 @@ void dct_model_margin_nominal(dct_model *m, const dct_mcomp *c,
  * under a hypothetical event, not what the run did. */
 void dct_model_margin_design(dct_model *m, const dct_mcomp *c,
                              const char *quantity);
+/* Mark C's margins of QUANTITY (so far) as of its magnitude: their value
+ * is |QUANTITY|, while its output column is signed. */
+void dct_model_margin_magnitude(dct_model *m, const dct_mcomp *c,
+                                const char *quantity);
 /* ... the margin added last. */
 void dct_model_margin_design_last(dct_model *m);
 int dct_model_add_root(dct_model *m, dct_mcomp *c);
+/* 1 when root K of C last crossed upward (its condition holds), 0 when
+ * downward or never since dct_model_start: for a root with a deadband
+ * (EVENTS in dctwin-models(7)), which clears below its threshold minus
+ * the band. */
+int dct_model_root_is_on(const dct_model *m, const dct_mcomp *c, size_t k);
+/* The deadband of the saturation flags of controller outputs (a CDU's
+ * valve, the heat rejection's fans), as a fraction of the output's range:
+ * 1 %, the smallest of the deadbands [EEMUA-191-2013] recommends for
+ * process alarms (EVENTS in dctwin-models(7)). */
+#define DCT_EVENT_DEADBAND 0.01
 
 /* Declare that the states of A depend on what a rack's port P_in (and
  * P_el) depends on: its GPU junction states through the throttle, its

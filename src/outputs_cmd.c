@@ -9,6 +9,7 @@
 #include "config.h"
 #include "cli.h"
 #include "diag.h"
+#include "extremes.h"
 #include "model.h"
 #include "scenario.h"
 #include "site.h"
@@ -32,7 +33,8 @@ static void help(FILE *f)
         "Usage: dctwin outputs SITE [OPTION]...\n"
         "List the output columns (timeseries.csv) and the margins (id, "
         "limit, unit,\nlabel) that `dctwin simulate SITE` with the same "
-        "options would produce.\n\n"
+        "options would produce,\nand the columns whose extremes between "
+        "rows go to extremes.csv.\n\n"
         "  --set=ID.PARAM=VALUE  override a parameter (repeatable), as in "
         "simulate\n"
         "  --profile=NAME|FILE   load profile, as in simulate\n"
@@ -62,17 +64,23 @@ static void split_name(const char *name, char *comp, char *qty, char *unit,
     }
 }
 
-static void list_text(const dct_model *m, const char *site)
+static void list_text(const dct_model *m, const dct_extremes *x,
+                      const char *site)
 {
     size_t n_out = dct_model_n_outputs(m), n_mg = dct_model_n_margins(m);
     char comp[256], qty[256], unit[256];
     printf("%s:\n  %zu output columns (timeseries.csv, after t_s), %zu "
-           "margins\n\nCOLUMN                                   UNIT\n",
-           site, n_out, n_mg);
+           "margins;\n  %zu columns with their extremes between rows "
+           "(extremes.csv: COLUMN_min, COLUMN_max)\n\n"
+           "COLUMN                                   UNIT    EXTREMES\n",
+           site, n_out, n_mg, dct_extremes_n(x));
     for (size_t i = 0; i < n_out; i++) {
         const char *name = dct_model_output_name(m, i);
         split_name(name, comp, qty, unit, sizeof comp);
-        printf("%-40s %s\n", name, *unit ? unit : "-");
+        if (dct_extremes_has(x, i))
+            printf("%-40s %-7s min,max\n", name, *unit ? unit : "-");
+        else
+            printf("%-40s %s\n", name, *unit ? unit : "-");
     }
     printf("\nMARGIN                                 LIMIT        UNIT    "
            "LABEL\n");
@@ -101,24 +109,36 @@ static void list_text(const dct_model *m, const char *site)
     }
 }
 
-static void list_csv(const dct_model *m)
+/* A CSV row of KIND for output NAME, named NAME then SUFFIX. */
+static void column_row(const char *kind, const char *name,
+                       const char *suffix)
+{
+    char comp[256], qty[256], unit[256];
+    split_name(name, comp, qty, unit, sizeof comp);
+    printf("%s,", kind);
+    dct_csv_field(stdout, name);
+    fputs(suffix, stdout);
+    putchar(',');
+    dct_csv_field(stdout, comp);
+    putchar(',');
+    dct_csv_field(stdout, qty);
+    putchar(',');
+    dct_csv_field(stdout, unit);
+    fputs(",,,,,\n", stdout);
+}
+
+static void list_csv(const dct_model *m, const dct_extremes *x)
 {
     size_t n_out = dct_model_n_outputs(m), n_mg = dct_model_n_margins(m);
-    char comp[256], qty[256], unit[256];
     puts("kind,name,component,quantity,unit,bound,limit,class,range,label");
-    for (size_t i = 0; i < n_out; i++) {
-        const char *name = dct_model_output_name(m, i);
-        split_name(name, comp, qty, unit, sizeof comp);
-        fputs("column,", stdout);
-        dct_csv_field(stdout, name);
-        putchar(',');
-        dct_csv_field(stdout, comp);
-        putchar(',');
-        dct_csv_field(stdout, qty);
-        putchar(',');
-        dct_csv_field(stdout, unit);
-        fputs(",,,,,\n", stdout);
-    }
+    for (size_t i = 0; i < n_out; i++)
+        column_row("column", dct_model_output_name(m, i), "");
+    /* the columns of extremes.csv, after its t_s */
+    for (size_t i = 0; i < n_out; i++)
+        if (dct_extremes_has(x, i)) {
+            column_row("extremes", dct_model_output_name(m, i), "_min");
+            column_row("extremes", dct_model_output_name(m, i), "_max");
+        }
     for (size_t i = 0; i < n_mg; i++) {
         const dct_margin_def *g = dct_model_margin(m, i);
         fputs("margin,", stdout);
@@ -193,6 +213,8 @@ int dct_cmd_outputs(int argc, char **argv)
     dct_site *site = dct_site_load_opts(argv[optind], &so, &d);
     dct_scenario *scn = NULL;
     dct_model *m = NULL;
+    dct_extremes *x = NULL;
+    size_t *all = NULL;
     if (!site ||
         (scn_path && !(scn = dct_scenario_load(scn_path, site, &d)))) {
         rc = DCT_EXIT_INPUT;
@@ -203,13 +225,24 @@ int dct_cmd_outputs(int argc, char **argv)
         rc = DCT_EXIT_INPUT;
         goto done;
     }
+    size_t n_out = dct_model_n_outputs(m);
+    all = malloc((n_out ? n_out : 1) * sizeof *all);
+    for (size_t i = 0; all && i < n_out; i++)
+        all[i] = i;
+    if (!all || !(x = dct_extremes_new(m, all, n_out))) {
+        fprintf(stderr, "dctwin: outputs: out of memory\n");
+        rc = DCT_EXIT_INPUT;
+        goto done;
+    }
     if (is_csv)
-        list_csv(m);
+        list_csv(m, x);
     else
-        list_text(m, argv[optind]);
+        list_text(m, x, argv[optind]);
     if (fflush(stdout) != 0 || ferror(stdout))
         rc = DCT_EXIT_OUTPUT;
 done:
+    dct_extremes_free(x);
+    free(all);
     dct_diag_print(&d, stderr);
     dct_diag_clear(&d);
     dct_model_free(m);

@@ -11,7 +11,10 @@
  * to the plots with only the series drawn and the min/mean/max bands of
  * the large groups (gnuplot reads it once per plot element, so a 700
  * column timeseries.csv would cost it dearly); the temporary is removed
- * afterwards.  Limits come from margins.csv.
+ * afterwards.  Limits come from margins.csv.  When the run has
+ * extremes.csv (extremes.h), a column with extremes is drawn with the band
+ * of its extremes between samples, and a large group's band spans them:
+ * the plotted peak is then the worst value of the margin table.
  */
 #include "config.h"
 #include "plot.h"
@@ -678,6 +681,8 @@ typedef struct pcol {   /* one column of timeseries.csv */
     const char *qty;    /* into name: after the component id and '.' */
     unsigned kind;
     double lo, hi;      /* extremes over the run */
+    size_t ex;          /* its COL_min in extremes.csv (COL_max next); 0:
+                           none */
 } pcol;
 
 typedef struct plimit { /* one row of margins.csv */
@@ -698,7 +703,8 @@ typedef struct pgroup { /* the columns of one plot_table row */
 typedef struct prun {
     const char *rundir;
     const char *shown;  /* its name in titles */
-    char *ts_path, *mg_path, *gr_path, *site;
+    char *ts_path, *mg_path, *gr_path, *ex_path, *site;
+    size_t n_ex;        /* columns of extremes.csv; 0: no such file */
     pcol *cols;
     size_t n_cols;
     plimit *lims;
@@ -710,6 +716,9 @@ typedef struct prun {
     size_t *out_pos;    /* [n_cols] column in the plot data, 0: none */
     size_t *out_cols;   /* [n_out] the columns drawn as lines */
     size_t n_out;
+    size_t *env_pos;    /* [n_cols] the plot data column of a line's
+                           COL_min (COL_max next), 0: none */
+    size_t n_env;       /* lines with extremes */
     double t_end;
     double ev_t[PLOT_MAX_EVENTS];   /* the event markers: times */
     char *ev_name[PLOT_MAX_EVENTS]; /* and labels, owned */
@@ -1079,19 +1088,33 @@ static int select_lines(prun *R)
             }
         }
     }
+    /* after the lines: the extremes of the lines that have them */
+    R->env_pos = calloc(R->n_cols, sizeof *R->env_pos);
+    if (!R->env_pos)
+        return -1;
+    for (size_t i = 0; i < R->n_out; i++)
+        if (R->cols[R->out_cols[i]].ex)
+            R->env_pos[R->out_cols[i]] = 2 + R->n_out + 2 * R->n_env++;
     size_t k = 0;
     for (size_t g = 0; g < N_PDEF; g++)
         if (R->groups[g].is_band)
-            R->groups[g].band = 2 + R->n_out + 3 * k++;
+            R->groups[g].band = 2 + R->n_out + 2 * R->n_env + 3 * k++;
     return 0;
 }
 
-/* A row of the plot data from the values V of a row of timeseries.csv. */
-static void write_data_row(prun *R, FILE *f, const double *v)
+/* A row of the plot data from the values V of a row of timeseries.csv
+ * and the extremes VLO, VHI since the previous row (V where a column has
+ * none). */
+static void write_data_row(prun *R, FILE *f, const double *v,
+                           const double *vlo, const double *vhi)
 {
     fprintf(f, "%.9g", v[0]);
     for (size_t i = 0; i < R->n_out; i++)
         fprintf(f, ",%.9g", v[R->out_cols[i]]);
+    for (size_t i = 0; i < R->n_out; i++)
+        if (R->env_pos[R->out_cols[i]])
+            fprintf(f, ",%.9g,%.9g", vlo[R->out_cols[i]],
+                    vhi[R->out_cols[i]]);
     for (size_t g = 0; g < N_PDEF; g++) {
         const pgroup *G = &R->groups[g];
         if (!G->is_band)
@@ -1099,8 +1122,8 @@ static void write_data_row(prun *R, FILE *f, const double *v)
         double lo = INFINITY, hi = -INFINITY, sum = 0;
         for (size_t j = 0; j < G->n; j++) {
             double x = v[G->cols[j]];
-            lo = x < lo ? x : lo;
-            hi = x > hi ? x : hi;
+            lo = vlo[G->cols[j]] < lo ? vlo[G->cols[j]] : lo;
+            hi = vhi[G->cols[j]] > hi ? vhi[G->cols[j]] : hi;
             sum += x;
         }
         fprintf(f, ",%.9g,%.9g,%.9g", lo, sum / (double)G->n, hi);
@@ -1108,29 +1131,61 @@ static void write_data_row(prun *R, FILE *f, const double *v)
     putc('\n', f);
 }
 
-/* Stream the rows of timeseries.csv.  Without OUT (the first pass): the
- * extremes of every column and the last time.  With OUT: the plot data,
- * only the columns drawn, so that gnuplot reads a narrow file. */
+/* Parse the N numbers of the CSV row LINE into V.  Returns 0, or -1
+ * when it is not N numbers separated by commas. */
+static int parse_row(char *line, double *v, size_t n)
+{
+    char *p = line;
+    size_t k = 0;
+    for (; k < n; k++) {
+        char *end;
+        v[k] = strtod(p, &end);
+        if (end == p || (*end != ',' && *end != '\n' && *end != '\r' &&
+                         *end != '\0'))
+            break;
+        p = end;
+        if (k + 1 < n && *p++ != ',')
+            break;
+    }
+    return k < n || (*p && *p != '\n' && *p != '\r') ? -1 : 0;
+}
+
+/* Stream the rows of timeseries.csv (and of extremes.csv beside it, row
+ * by row).  Without OUT (the first pass): the extremes of every column
+ * and the last time.  With OUT: the plot data, only the columns drawn, so
+ * that gnuplot reads a narrow file. */
 static int read_rows(prun *R, FILE *out, dct_diag *d)
 {
     FILE *f = open_in(R->ts_path, 0, d);
     if (!f)
         return DCT_PLOT_EINPUT;
+    FILE *fx = NULL;
+    if (R->n_ex && !(fx = open_in(R->ex_path, 0, d))) {
+        fclose(f);
+        return DCT_PLOT_EINPUT;
+    }
     if (out) {
         fputs("t_s", out);
         for (size_t i = 0; i < R->n_out; i++)
             fprintf(out, ",%s", R->cols[R->out_cols[i]].name);
+        for (size_t i = 0; i < R->n_out; i++)
+            if (R->env_pos[R->out_cols[i]])
+                fprintf(out, ",%s_min,%s_max", R->cols[R->out_cols[i]].name,
+                        R->cols[R->out_cols[i]].name);
         for (size_t k = 0; k < R->n_bands; k++)
             fprintf(out, ",band%zu_min,band%zu_mean,band%zu_max", k + 1,
                     k + 1, k + 1);
         putc('\n', out);
     }
-    char *line = NULL;
-    size_t cap = 0;
+    char *line = NULL, *xline = NULL;
+    size_t cap = 0, xcap = 0;
     long ln = 0;
     int rc = DCT_PLOT_OK;
     double *v = malloc(R->n_cols * sizeof *v);
-    if (!v) {
+    double *vlo = malloc(R->n_cols * sizeof *vlo);
+    double *vhi = malloc(R->n_cols * sizeof *vhi);
+    double *xv = malloc((R->n_ex ? R->n_ex : 1) * sizeof *xv);
+    if (!v || !vlo || !vhi || !xv) {
         dct_error(d, NULL, 0, "out of memory");
         rc = DCT_PLOT_EINPUT;
     }
@@ -1143,36 +1198,57 @@ static int read_rows(prun *R, FILE *out, dct_diag *d)
             rc = DCT_PLOT_EINPUT;
             break;
         }
+        ssize_t xlen = fx ? next_line(&xline, &xcap, fx, R->ex_path, ln + 1,
+                                      d)
+                          : 0;
+        if (xlen == -2) {
+            rc = DCT_PLOT_EINPUT;
+            break;
+        }
+        if (xlen == -1) {
+            dct_error(d, R->ex_path, ln + 1, "ends before timeseries.csv "
+                                             "(expected a row for each of "
+                                             "its rows)");
+            rc = DCT_PLOT_EINPUT;
+            break;
+        }
         if (++ln == 1)
             continue;
-        char *p = line;
-        size_t k = 0;
-        for (; k < R->n_cols; k++) {
-            char *end;
-            v[k] = strtod(p, &end);
-            if (end == p || (*end != ',' && *end != '\n' && *end != '\r' &&
-                             *end != '\0'))
-                break;
-            p = end;
-            if (k + 1 < R->n_cols && *p++ != ',')
-                break;
-        }
-        if (k < R->n_cols || (*p && *p != '\n' && *p != '\r')) {
+        if (parse_row(line, v, R->n_cols) != 0) {
             dct_error(d, R->ts_path, ln, "expected %zu numbers separated "
                                          "by commas",
                       R->n_cols);
             rc = DCT_PLOT_EINPUT;
             break;
         }
+        if (fx && parse_row(xline, xv, R->n_ex) != 0) {
+            dct_error(d, R->ex_path, ln, "expected %zu numbers separated "
+                                         "by commas",
+                      R->n_ex);
+            rc = DCT_PLOT_EINPUT;
+            break;
+        }
+        if (fx && xv[0] != v[0]) {
+            dct_error(d, R->ex_path, ln, "t_s %.9g: expected %.9g, the time "
+                                         "of timeseries.csv's row",
+                      xv[0], v[0]);
+            rc = DCT_PLOT_EINPUT;
+            break;
+        }
+        for (size_t i = 0; i < R->n_cols; i++) {
+            size_t e = R->cols[i].ex;
+            vlo[i] = e ? fmin(xv[e], v[i]) : v[i];
+            vhi[i] = e ? fmax(xv[e + 1], v[i]) : v[i];
+        }
         if (out) {
-            write_data_row(R, out, v);
+            write_data_row(R, out, v, vlo, vhi);
             continue;
         }
         for (size_t i = 0; i < R->n_cols; i++) {
-            if (v[i] < R->cols[i].lo)
-                R->cols[i].lo = v[i];
-            if (v[i] > R->cols[i].hi)
-                R->cols[i].hi = v[i];
+            if (vlo[i] < R->cols[i].lo)
+                R->cols[i].lo = vlo[i];
+            if (vhi[i] > R->cols[i].hi)
+                R->cols[i].hi = vhi[i];
         }
         R->t_end = v[0];
     }
@@ -1180,9 +1256,87 @@ static int read_rows(prun *R, FILE *out, dct_diag *d)
         dct_error(d, R->ts_path, 1, "no rows: nothing to plot");
         rc = DCT_PLOT_EINPUT;
     }
+    if (!rc && fx && next_line(&xline, &xcap, fx, R->ex_path, ln + 1, d) !=
+                         -1) {
+        dct_error(d, R->ex_path, ln + 1, "more rows than timeseries.csv");
+        rc = DCT_PLOT_EINPUT;
+    }
     free(v);
+    free(vlo);
+    free(vhi);
+    free(xv);
     free(line);
+    free(xline);
     fclose(f);
+    if (fx)
+        fclose(fx);
+    return rc;
+}
+
+static const pcol *by_name_base;
+static int cmp_by_name(const void *a, const void *b)
+{
+    return strcmp(by_name_base[*(const size_t *)a].name,
+                  by_name_base[*(const size_t *)b].name);
+}
+
+/* The header of extremes.csv, when the run has one: each COL_min,
+ * COL_max pair to its column of timeseries.csv. */
+static int read_extremes_header(prun *R, dct_diag *d)
+{
+    if (access(R->ex_path, F_OK) != 0)
+        return 0;
+    size_t n = 0;
+    char **names = read_header(R->ex_path, &n, d);
+    if (!names)
+        return -1;
+    int rc = 0;
+    size_t *idx = malloc(R->n_cols * sizeof *idx);
+    if (!idx) {
+        dct_error(d, NULL, 0, "out of memory");
+        rc = -1;
+    }
+    for (size_t i = 0; idx && i < R->n_cols; i++)
+        idx[i] = i;
+    by_name_base = R->cols;
+    if (idx && R->n_cols > 1)
+        qsort(idx, R->n_cols, sizeof *idx, cmp_by_name);
+    for (size_t k = 1; !rc && k < n; k += 2) {
+        size_t len = strlen(names[k]);
+        if (!has_suffix(names[k], "_min") || k + 1 == n ||
+            strncmp(names[k], names[k + 1], len - 4) != 0 ||
+            strcmp(names[k + 1] + len - 4, "_max") != 0) {
+            dct_error(d, R->ex_path, 1, "column %zu '%s': expected a pair "
+                                        "COLUMN_min, COLUMN_max",
+                      k + 1, names[k]);
+            rc = -1;
+            break;
+        }
+        names[k][len - 4] = '\0';
+        size_t lo = 0, hi = R->n_cols;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(R->cols[idx[mid]].name, names[k]) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == R->n_cols || strcmp(R->cols[idx[lo]].name, names[k]) ||
+            idx[lo] == 0) {
+            dct_error(d, R->ex_path, 1, "column '%s_min': timeseries.csv "
+                                        "has no column '%s'",
+                      names[k], names[k]);
+            rc = -1;
+            break;
+        }
+        R->cols[idx[lo]].ex = k;
+    }
+    if (!rc)
+        R->n_ex = n;
+    free(idx);
+    for (size_t k = 0; k < n; k++)
+        free(names[k]);
+    free(names);
     return rc;
 }
 
@@ -1418,8 +1572,8 @@ static int limit_fits(const plimit *l, const pcol *c, double scale)
  * number of groups with data in it. */
 static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
 {
-    sbuf cols = {0}, band = {0};
-    int n_groups = 0, n_band = 0, n_lim = 0, n_line = 0;
+    sbuf cols = {0}, band = {0}, env = {0};
+    int n_groups = 0, n_band = 0, n_lim = 0, n_line = 0, has_env = 0;
     double scale = 1;
     double lim_v[PLOT_MAX_LIMITS];
     const char *lim_n[PLOT_MAX_LIMITS];
@@ -1440,6 +1594,9 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
             const pcol *c = &R->cols[G->cols[j]];
             sb_printf(&cols, "%s%zu", cols.n ? " " : "",
                       R->out_pos[G->cols[j]]);
+            sb_printf(&env, "%s%zu", env.n ? " " : "",
+                      R->env_pos[G->cols[j]]);
+            has_env |= R->env_pos[G->cols[j]] != 0;
             /* the key: component, quantity in words, unit */
             vadd(V, "p%d_title%d=%.*s%s%s [%s]", P, ++n_line,
                  (int)c->comp_len, c->name, c->comp_len ? " " : "",
@@ -1476,6 +1633,8 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
     if (n_groups) {
         if (cols.n)
             vadd(V, "p%d_cols=%s", P, cols.s);
+        if (has_env)
+            vadd(V, "p%d_env=%s", P, env.s);
         if (band.n)
             vadd(V, "p%d_band=%s", P, band.s);
         vadd(V, "p%d_nlim=%d", P, n_lim);
@@ -1498,10 +1657,11 @@ static int panel_vars(prun *R, const char *tpl, int P, pvars *V)
             vadd(V, "p%d_ymax=%.9g", P, hi);
         }
     }
-    if (cols.is_bad || band.is_bad)
+    if (cols.is_bad || band.is_bad || env.is_bad)
         V->is_bad = 1;
     free(cols.s);
     free(band.s);
+    free(env.s);
     return n_groups;
 }
 
@@ -1802,6 +1962,7 @@ static int render_margins_time(prun *R, const char *format,
     vadd(&V, "ylabel=margin [%% of limit]");
     vadd(&V, "threshold=0");
     vadd(&V, "thresholdname=limit");
+    event_vars(R, &V);
     sbuf out = {0};
     sb_printf(&out, "%s/margins-time.%s", outdir, format);
     if (V.is_bad || cols.is_bad || out.is_bad) {
@@ -1880,6 +2041,8 @@ static void prun_free(prun *R)
     free(R->ts_path);
     free(R->mg_path);
     free(R->gr_path);
+    free(R->ex_path);
+    free(R->env_pos);
     free(R->site);
 }
 
@@ -1908,7 +2071,8 @@ static int plot_run(const char *rundir, const char *shown,
         return DCT_PLOT_EINPUT;
     if (!(R->ts_path = path_join(rundir, "timeseries.csv")) ||
         !(R->mg_path = path_join(rundir, "margins.csv")) ||
-        !(R->gr_path = path_join(rundir, "grid.csv"))) {
+        !(R->gr_path = path_join(rundir, "grid.csv")) ||
+        !(R->ex_path = path_join(rundir, "extremes.csv"))) {
         dct_error(d, NULL, 0, "out of memory");
         rc = DCT_PLOT_EINPUT;
         goto done;
@@ -1936,6 +2100,10 @@ static int plot_run(const char *rundir, const char *shown,
         c->qty = dot ? dot + 1 : c->name;
     }
     free(names);
+    if (read_extremes_header(R, d) != 0) {
+        rc = DCT_PLOT_EINPUT;
+        goto done;
+    }
     /* the data is all there: from here a missing gnuplot ends quietly */
     char *exe = is_dry ? NULL : find_gnuplot();
     if (!exe && !is_dry) {

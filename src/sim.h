@@ -17,6 +17,8 @@
 #include "atomic_file.h"
 #include "diag.h"
 #include "envelope.h"
+#include "evsum.h"
+#include "extremes.h"
 #include "model.h"
 #include "rundir.h"
 #include "run.h"
@@ -37,7 +39,7 @@
 enum { CB_NONFINITE = 2, CB_WRITE = 3 };
 
 /* Output files, in the order they are committed. */
-enum { F_TS, F_EV, F_MJ, F_MT, F_MC, F_MO, F_RUN, F_GT, N_FILES };
+enum { F_TS, F_EX, F_EV, F_MJ, F_MT, F_MC, F_MO, F_RUN, F_GT, N_FILES };
 extern const char *const sim_file_names[N_FILES];
 
 /* What is followed of one margin during the run; margins in the unit of
@@ -109,6 +111,10 @@ typedef struct sim {
     dct_site *site;
     dct_model *model;
     dct_envelope *env;   /* the models' validity envelope */
+    dct_evsum *evs;      /* events.csv summarised, after the run */
+    dct_extremes *ext;   /* extremes.csv: the margin quantities' extremes
+                            between output rows; NULL before the columns
+                            are chosen */
     dct_solver *solver;
     const dct_ode *ode;
     sim_input *inputs;

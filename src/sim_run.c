@@ -54,7 +54,8 @@
 #define SETTLE_MAX_S (7 * 86400.0)
 
 const char *const sim_file_names[N_FILES] = {
-    "timeseries.csv", "events.csv", "margins.json", "margins.txt",
+    "timeseries.csv", "extremes.csv", "events.csv", "margins.json",
+    "margins.txt",
     "margins.csv", "margins-over-time.csv", "run.json", "grid.csv"};
 
 /* ------------------------------------------------------------ helpers */
@@ -235,6 +236,9 @@ static int on_output(double t, const double *y, void *ud)
         return CB_WRITE;
     S->n_rows++;
     int rc = sim_sample_margins(S, t, y, 1);
+    if (!rc && S->f[F_EX] &&
+        dct_extremes_row(S->ext, t, dct_afile_fp(S->f[F_EX])) != 0)
+        rc = CB_WRITE;
     return rc ? rc : sim_write_margin_row(S, t);
 }
 
@@ -372,8 +376,11 @@ static int initial_events(sim *S)
         rc = CB_NONFINITE;
         goto out;
     }
-    for (size_t i = 0; i < S->ode->nroots; i++)
+    for (size_t i = 0; i < S->ode->nroots; i++) {
         found[i] = g[i] > 0;
+        /* a flag set from the start clears below its deadband */
+        dct_model_root_crossed(S->model, i, found[i]);
+    }
     rc = on_root(0.0, S->y0, found, S);
 out:
     free(g);
@@ -795,6 +802,11 @@ static int sim_execute(sim *S, int rc)
     }
     if ((rc = select_columns(S)) != 0)
         goto done;
+    if (!(S->ext = dct_extremes_new(S->model, S->sel, S->n_sel))) {
+        fprintf(stderr, "dctwin: simulate: out of memory\n");
+        rc = DCT_EXIT_SOLVER;
+        goto done;
+    }
 
     /* output directory and the streamed files */
     if (!S->out_dir && !(S->out_dir = default_out_dir(S->site->name))) {
@@ -813,10 +825,13 @@ static int sim_execute(sim *S, int rc)
         goto done;
     }
     if (sim_open_out(S, F_TS) != 0 || sim_open_out(S, F_EV) != 0 ||
-        sim_open_out(S, F_MO) != 0) {
+        sim_open_out(S, F_MO) != 0 ||
+        (dct_extremes_n(S->ext) && sim_open_out(S, F_EX) != 0)) {
         rc = DCT_EXIT_OUTPUT;
         goto done;
     }
+    if (S->f[F_EX])
+        dct_extremes_header(S->ext, dct_afile_fp(S->f[F_EX]));
     if (S->grid_trace) {
         char *gt = grid_trace_path(S);
         if (!gt || !(S->f[F_GT] = dct_afile_open(gt))) {
@@ -998,6 +1013,8 @@ done:
     dct_rundir_abort(S->rd);   /* a run that did not finish */
     dct_solver_free(S->solver);
     dct_envelope_free(S->env);
+    dct_extremes_free(S->ext);
+    dct_evsum_free(S->evs);
     if (S->model)
         dct_model_free(S->model);
     dct_site_free(S->site);

@@ -307,6 +307,8 @@ void sim_write_margins_txt(FILE *f, const sim *S)
                    "%ld\n", S->n_rack_trips,
                 S->rack_trip_id ? S->rack_trip_id : "?", S->t_rack_trip,
                 S->n_rack_restarts);
+    if (S->evs)
+        dct_evsum_text(S->evs, f, is_wide ? 1 << 20 : 100);
     if (S->n_mg == 0) {
         fputs("no margins\n", f);
         return;
@@ -547,6 +549,11 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
                "\"t_first_rack_trip_s\":",
             S->n_rack_trips, S->n_rack_restarts);
     dct_json_num(f, S->t_rack_trip >= 0 ? S->t_rack_trip : NAN);
+    fputs(",\n \"events\":", f);
+    if (S->evs)
+        dct_evsum_json(S->evs, f);
+    else
+        fputs("[]", f);
     fprintf(f,
             ",\n \"solver\":{\"n_steps\":%ld,\"n_rhs\":%ld,\"n_jac\":%ld,"
             "\"n_lin_setups\":%ld,\"n_err_test_fails\":%ld,"
@@ -608,7 +615,20 @@ int sim_write_results(sim *S, int status)
         else
             S->led_use += S->led[k];
     }
+    /* events.csv summarised, read back from what was written */
     int rc = 0;
+    FILE *ev = dct_afile_fp(S->f[F_EV]);
+    FILE *evr = fflush(ev) == 0 ? fopen(dct_afile_tmp_path(S->f[F_EV]), "r")
+                                : NULL;
+    if (!evr || !(S->evs = dct_evsum_new(S->model)) ||
+        dct_evsum_read(S->evs, evr, dct_solver_time(S->solver)) != 0) {
+        fprintf(stderr, "dctwin: %s: cannot read back: %s\n",
+                dct_afile_tmp_path(S->f[F_EV]),
+                errno ? strerror(errno) : "out of memory or malformed");
+        rc = -1;
+    }
+    if (evr)
+        fclose(evr);
     for (int k = F_MJ; k <= F_RUN && !rc; k++)
         if (!S->f[k])        /* margins-over-time.csv is open since the start */
             rc = sim_open_out(S, k);

@@ -910,6 +910,8 @@ static int process_return(dct_solver *s, double t_end, double out_step,
     if (s->phase == PH_CALLBACK) {
         s->phase = PH_BREAKPOINT;
         const double *yy = N_VGetArrayPointer(s->y);
+        if (s->ret_kind == RET_ROOT && s->ode->roots_crossed)
+            s->ode->roots_crossed(s->t, s->rootsfound, s->ode->ctx);
         if (s->ret_kind == RET_ROOT) {
             if (cb && cb->on_root &&
                 (rc = cb->on_root(s->t, yy, s->rootsfound, cb->ud)) != 0)

@@ -76,6 +76,11 @@ typedef struct dct_ode {
      * absolute kelvin (NUMERICS in dctwin-models(7)).  NULL: all 0, the
      * usual rtol |y_i| + atol. */
     const double *y_ref;
+    /* Optional: told of the roots found at T before on_root (FOUND[i]
+     * +1 up, -1 down, 0 none), also in a run without callbacks, so that
+     * a root function may depend on which side of it the system last
+     * crossed to (a hysteresis).  NULL: none. */
+    void (*roots_crossed)(double t, const int *found, void *ctx);
 } dct_ode;
 
 /* The tolerance of state I of ODE at the value Y, rtol |Y - y_ref_I| +

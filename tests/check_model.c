@@ -574,6 +574,59 @@ START_TEST(test_jacobian_fd)
 }
 END_TEST
 
+/* The deadband of the saturation flags (EVENTS in dctwin-models(7)): the
+ * root of a CDU's valve (y_v - 0.995) and of the dry cooler's fans is
+ * 0.01 higher once it crossed upward, so that it clears 1 % of the
+ * range below where it set; the busways' ampacity and the racks' limits
+ * have none.  dct_model_start clears the state. */
+START_TEST(test_root_deadband)
+{
+    fixture f;
+    fx_open(&f, "sites/gb200-row.xml", "llm-training");
+    dct_model_start(f.m);
+    size_t nr = f.ode->nroots;
+    double *g0 = malloc(nr * sizeof *g0), *g1 = malloc(nr * sizeof *g1);
+    ck_assert(g0 && g1);
+    dct_mcomp *cdu = NULL;
+    for (size_t i = 0; i < f.m->n_comp; i++)
+        if (f.m->comp[i].ct == &dct_ctype_cdu && !cdu)
+            cdu = &f.m->comp[i];
+    ck_assert_ptr_nonnull(cdu);
+    size_t iv = cdu->root0;   /* its root 0: the valve */
+    /* the valve at 99.03 % of travel: below 99.5 %, not saturated */
+    f.y[cdu->off + 3] = 0.9903;
+    ck_assert_int_eq(f.ode->roots(0.0, f.y, g0, f.ode->ctx), 0);
+    ck_assert_double_eq_tol(g0[iv], 0.9903 - 0.995, 1e-12);
+    /* once saturated, it stays so down to 98.5 % */
+    for (size_t i = 0; i < nr; i++)
+        dct_model_root_crossed(f.m, i, +1);
+    ck_assert_int_eq(f.ode->roots(0.0, f.y, g1, f.ode->ctx), 0);
+    ck_assert_double_eq_tol(g1[iv], 0.9903 - 0.985, 1e-12);
+    size_t n_band = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const dct_mcomp *c = f.m->root_comp[i];
+        double dg = g1[i] - g0[i];
+        int has_band = c->ct == &dct_ctype_cdu ? i == c->root0
+                       : c->ct == &dct_ctype_heatrej;
+        ck_assert_msg(fabs(dg - (has_band ? 0.01 : 0)) < 1e-12,
+                      "root %zu of %s: moved by %g", i, c->id, dg);
+        n_band += has_band;
+    }
+    ck_assert_uint_eq(n_band, 2);   /* cdu-1's valve, dry's fans */
+    /* crossing down clears it; so does a new run */
+    dct_model_root_crossed(f.m, iv, -1);
+    ck_assert_int_eq(f.ode->roots(0.0, f.y, g1, f.ode->ctx), 0);
+    ck_assert_double_eq_tol(g1[iv], g0[iv], 1e-15);
+    dct_model_start(f.m);
+    ck_assert_int_eq(f.ode->roots(0.0, f.y, g1, f.ode->ctx), 0);
+    for (size_t i = 0; i < nr; i++)
+        ck_assert_double_eq_tol(g1[i], g0[i], 1e-15);
+    free(g0);
+    free(g1);
+    fx_close(&f);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
     Suite *s = suite_create("model");
@@ -583,6 +636,7 @@ static Suite *model_suite(void)
     tcase_add_test(tc, test_profile_llm_training);
     tcase_add_test(tc, test_gb200_row_steady);
     tcase_add_test(tc, test_bess_constant_current);
+    tcase_add_test(tc, test_root_deadband);
     tcase_add_loop_test(tc, test_energy_closure_training, 0, 2);
     tcase_add_loop_test(tc, test_jacobian_fd, 0,
                         (int)(sizeof jac_sites / sizeof jac_sites[0]));

@@ -19,10 +19,14 @@ same_as_run() { # LABEL SITE [OPTIONS...]
     awk -F, '$1 == "column" { print $2 }' "$tmp/out" >"$tmp/cols"
     awk -F, '$1 == "margin" { print $2 "," $7 }' "$tmp/out" | sort >"$tmp/mg"
     awk -F, '$1 == "margin" { print $2 "," $8 }' "$tmp/out" | sort >"$tmp/cl"
+    awk -F, '$1 == "extremes" { print $2 }' "$tmp/out" >"$tmp/xcols"
     run simulate "$site" --duration 5s --out "$tmp/run" -q "$@"
     check "$label: simulate ran ($rc)" [ "$rc" -le 1 ]
     head -n 1 "$tmp/run/timeseries.csv" | tr ',' '\n' | tail -n +2 >"$tmp/ts"
     check "$label: columns are timeseries.csv's" cmp -s "$tmp/cols" "$tmp/ts"
+    head -n 1 "$tmp/run/extremes.csv" | tr ',' '\n' | tail -n +2 >"$tmp/xs"
+    check "$label: extremes are extremes.csv's ($(wc -l <"$tmp/xcols"))" \
+        sh -c "test -s '$tmp/xcols' && cmp -s '$tmp/xcols' '$tmp/xs'"
     # margins.csv: id,...,limit in field 6
     awk -F, 'NR > 1 { print $1 "," $6 }' "$tmp/run/margins.csv" | sort >"$tmp/rm"
     check "$label: margins are margins.csv's" cmp -s "$tmp/mg" "$tmp/rm"

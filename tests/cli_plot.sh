@@ -54,7 +54,7 @@ cat >"$tmp/gpwrap" <<EOF2
 #!/bin/sh
 printf '%s\n' "\$@" >>"$tmp/args"
 f=\$(printf '%s\n' "\$2" | tr ';' '\n' | sed -n "s/^datafile='\\(.*\\)'\$/\\1/p")
-case \$f in *plot-data.csv.tmp.*) head -n 1 "\$f" >"$tmp/header" ;; esac
+case \$f in *plot-data.csv.tmp.*) head -n 1 "\$f" >"$tmp/header"; cp "\$f" "$tmp/pdata" ;; esac
 case \$f in *plot-margins.csv.tmp.*) cp "\$f" "$tmp/mkinds" ;; esac
 exec gnuplot "\$@"
 EOF2
@@ -73,7 +73,10 @@ check "plot data: 3 racks' T_j_hot_degC next" \
     test "$(hdr 2,4 | grep -c '^A0[1-8]\.T_j_hot_degC$')" = 3
 check "plot data: the worst rack first (ties: in column order)" \
     test "$(hdr 2)" = A01.T_j_hot_degC
-check "plot data: narrow" test "$(hdr "1,\$" | wc -l)" -lt 60
+# narrow: the lines drawn, their extremes and the bands, fewer columns
+# than timeseries.csv alone
+check "plot data: narrow" test "$(hdr "1,\$" | wc -l)" -lt \
+    "$(head -n 1 "$tmp/run/timeseries.csv" | tr ',' '\n' | wc -l)"
 check "plot data: bands last" \
     test "$(tr ',' '\n' <"$tmp/header" | tail -n 1)" = \
     "band$(tr ',' '\n' <"$tmp/header" | grep -c '_mean$')_max"
@@ -138,6 +141,12 @@ check "grid: no margin crossings as markers" \
     sh -c "! grep -q '^evname.*margin-violated' '$tmp/g'"
 check "grid: the markers drawn in the SVG" \
     grep -q "utility grid-loss" "$tmp/glplot/grid.svg"
+grep "outfile='[^']*/margins-time\.svg\.tmp\." "$tmp/args" | tr ';' '\n' \
+    >"$tmp/mt"
+check "margins-time: the grid loss at 30 s, a marker" grep -qx "ev1='30'" "$tmp/mt"
+check "margins-time: its label" grep -qx "evname1='utility grid-loss'" "$tmp/mt"
+check "margins-time: the markers drawn in the SVG" \
+    grep -q "utility grid-loss" "$tmp/glplot/margins-time.svg"
 # many events: at most 8 markers, the scenario's first, none of the
 # margin crossings (which come by the hundred)
 cp -R "$tmp/glrun" "$tmp/many"
@@ -170,6 +179,63 @@ check "grid: the y range spans the contract with room ($(yr ymax))" \
 # colour, #7b3294
 check "temperatures: the second limit has its own colour" \
     grep -qi "rgb(123, *50, *148)\|#7b3294" "$tmp/glplot/temperatures.svg"
+
+# --- plotted peaks are the tabled worst values --------------------------------
+# A grid loss on the reference hall overloads its 8 busways: the peak
+# current (1,556 A) falls between two 1 s rows (1,547 A at the nearest).
+# The plot draws each line with extremes.csv's band of its extremes
+# between rows: for each margin of class run whose column is drawn as a
+# line, the highest point drawn (lowest for a lower limit) is the
+# margin's worst in margins.csv, to the 6 significant digits of the
+# files.
+run simulate "$top_srcdir/sites/reference-hall.xml" -q --duration 6min \
+    --scenario "$top_srcdir/sites/scenarios/grid-loss.xml" --out "$tmp/rh"
+check "reference hall grid loss (exit $rc)" test "$rc" -le 1
+check "the run has extremes.csv, a row for each of timeseries.csv's" \
+    test "$(wc -l <"$tmp/rh/extremes.csv")" = "$(wc -l <"$tmp/rh/timeseries.csv")"
+rm -f "$tmp/pdata"
+set +e
+DCTWIN_GNUPLOT="$tmp/gpwrap" "$DCTWIN" plot --out "$tmp/rhplot" "$tmp/rh" \
+    >"$tmp/out" 2>"$tmp/err"
+rc=$?
+set -e
+check "plot of the reference hall's grid loss (exit $rc)" test "$rc" = 0
+# margins.csv: id,component,quantity,unit,kind,limit,worst,...,class
+# ($13); a column COMP.QTY_UNIT (% written pct); the drawn peak: the
+# extremes of a line (COL_max, COL_min) when drawn, else the line itself
+awk -F, '
+    FILENAME ~ /extremes\.csv$/ { for (i = 2; i <= NF; i++) hasx[$i] = 1
+                                  nextfile }
+    FILENAME ~ /margins\.csv$/ && FNR == 1 { next }
+    FILENAME ~ /margins\.csv$/ { if ($13 == "run") { u = $4 == "%" ? "pct" : $4
+                  col = $2 "." $3 (u != "" ? "_" u : "")
+                  want[++n] = col; kind[n] = $5; worst[n] = $7; id[n] = $1 }
+                next }
+    FNR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+    { for (k = 1; k <= n; k++) {
+          c = want[k]
+          if (!((c "_max") in hasx)) continue   # no extremes: a magnitude
+          j = kind[k] == "upper" ? at[c "_max"] : at[c "_min"]
+          if (!j) j = at[c]
+          if (!j) continue
+          v = $j + 0
+          if (!(k in pk) || (kind[k] == "upper" ? v > pk[k] : v < pk[k]))
+              pk[k] = v
+      } }
+    END { for (k = 1; k <= n; k++) if (k in pk) {
+              d = pk[k] - worst[k]; if (d < 0) d = -d
+              a = worst[k] < 0 ? -worst[k] : worst[k]
+              print (d <= 5e-6 * a + 1e-9 ? "ok" : "BAD"), id[k], pk[k], worst[k] } }
+' "$tmp/rh/extremes.csv" "$tmp/rh/margins.csv" "$tmp/pdata" >"$tmp/peaks"
+check "some margins have their column drawn ($(wc -l <"$tmp/peaks"))" \
+    test "$(wc -l <"$tmp/peaks")" -gt 10
+check "a busway's current is one of them" grep -q '^ok bw-a1\.I\.ampacity 1556\.' "$tmp/peaks"
+check "every drawn peak is the tabled worst ($(grep BAD "$tmp/peaks" | head -n 3 | tr '\n' ';'))" \
+    sh -c "! grep -q BAD '$tmp/peaks'"
+defs busway >"$tmp/b"
+check "busway: the lines' extremes drawn (p1_env)" grep -q "^p1_env='[1-9]" "$tmp/b"
+check "busway: the y range holds the peak ($(sed -n "s/^p1_ymax='\(.*\)'\$/\1/p" "$tmp/b"))" \
+    awk -v y="$(sed -n "s/^p1_ymax='\(.*\)'\$/\1/p" "$tmp/b")" 'BEGIN { exit !(y > 1556.37) }'
 
 # --- SVG and PDF into --out -------------------------------------------------
 run plot --format svg --out "$tmp/svg/sub" "$tmp/run"
@@ -206,6 +272,41 @@ run plot "$tmp/bad-run"
 check "malformed row: exit 3 (exit $rc)" test "$rc" = 3
 check "malformed row: file and line" \
     grep -q "bad-run/timeseries.csv:3: error: expected 2 numbers" "$tmp/err"
+# extremes.csv that does not go with timeseries.csv: each an error with
+# its file and line, exit 3
+xbad() { # NAME TIMESERIES EXTREMES
+    mkdir "$tmp/$1"
+    printf "$2" >"$tmp/$1/timeseries.csv"
+    printf "$3" >"$tmp/$1/extremes.csv"
+    (cd "$tmp/$1" && sha256sum timeseries.csv extremes.csv >manifest.sha256)
+    run plot "$tmp/$1"
+}
+ts='t_s,bw.I_A\n0,1\n1,2\n'
+xbad x-rows "$ts" 't_s,bw.I_A_min,bw.I_A_max\n0,1,1\n'
+check "extremes.csv short: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv short: file and line" \
+    grep -q "x-rows/extremes.csv:3: error: ends before timeseries.csv" "$tmp/err"
+xbad x-more "$ts" 't_s,bw.I_A_min,bw.I_A_max\n0,1,1\n1,1,2\n2,2,2\n'
+check "extremes.csv longer: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv longer: file and line" \
+    grep -q "x-more/extremes.csv:4: error: more rows than timeseries.csv" "$tmp/err"
+xbad x-time "$ts" 't_s,bw.I_A_min,bw.I_A_max\n0,1,1\n2,1,2\n'
+check "extremes.csv at another time: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv at another time: file, line and the times" \
+    grep -q "x-time/extremes.csv:3: error: t_s 2: expected 1" "$tmp/err"
+xbad x-col "$ts" 't_s,bw.V_V_min,bw.V_V_max\n0,1,1\n1,1,2\n'
+check "extremes.csv of a column not in timeseries.csv: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv of a column not in timeseries.csv: named" \
+    grep -q "x-col/extremes.csv:1: error: column 'bw.V_V_min': timeseries.csv has no column 'bw.V_V'" "$tmp/err"
+xbad x-pair "$ts" 't_s,bw.I_A_min,bw.T_max\n0,1,1\n1,1,2\n'
+check "extremes.csv not in pairs: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv not in pairs: named" \
+    grep -q "x-pair/extremes.csv:1: error: column 2 'bw.I_A_min': expected a pair" "$tmp/err"
+xbad x-num "$ts" 't_s,bw.I_A_min,bw.I_A_max\n0,1,1\n1,1,z\n'
+check "extremes.csv not a number: exit 3 (exit $rc)" test "$rc" = 3
+check "extremes.csv not a number: file and line" \
+    grep -q "x-num/extremes.csv:3: error: expected 3 numbers" "$tmp/err"
+
 run simulate "$site" --duration 10s -q --plot-format gif --out "$tmp/r2"
 check "simulate --plot-format gif: exit 2 (exit $rc)" test "$rc" = 2
 check "simulate --plot-format gif: no run directory" test ! -e "$tmp/r2"

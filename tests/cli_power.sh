@@ -81,6 +81,41 @@ else
     ok
 fi
 
+# the bus of gb200-row collapses to about 0 V in a grid loss: past the
+# collapse point kappa is capped at 2 (the value at 0 V), so that the
+# margin stays -100 % instead of reaching 1e13 %
+run simulate "$top_srcdir/sites/gb200-row.xml" --duration 2min -q \
+    --scenario "$top_srcdir/sites/scenarios/grid-loss.xml" --out "$tmp/cz"
+check "gb200-row grid loss: exits 1 (got $rc)" [ "$rc" -eq 1 ]
+cz=$(awk -F, '$1 == "bw-a.collapse.voltage-collapse" { print $7 "," $9 }' "$tmp/cz/margins.csv")
+check "collapsed bus: kappa capped at 200 %, margin -100 % ($cz)" \
+    test "$cz" = "200,-100"
+
+# ------------------------------------------------------- unserved load
+# Both busways of row A of the reference hall lost at 60 s: its racks go
+# dark; each busway's margin P_unserved.served (limit 0 kW) is violated
+# from 60 s with half of the row's demand, the other rows' are met at
+# exactly 0 kW, and the run fails (exit 1; before, it met every margin).
+cat >"$tmp/dark.xml" <<'EOF2'
+<scenario name="row-a-dark"><event t="60 s" fail="bw-a1"/>
+<event t="60 s" fail="bw-a2"/></scenario>
+EOF2
+run simulate "$top_srcdir/sites/reference-hall.xml" --duration 3min -q \
+    --scenario "$tmp/dark.xml" --out "$tmp/dark"
+check "row A dark: exits 1 (got $rc)" [ "$rc" -eq 1 ]
+mg="$tmp/dark/margins.csv"
+for bw in bw-a1 bw-a2; do
+    r=$(awk -F, -v id="$bw.P_unserved.served" '$1 == id { print $6 "," $11 "," $12 }' "$mg")
+    check "$bw: unserved from 60 s for 120 s, limit 0 ($r)" test "$r" = "0,60,120"
+done
+w1=$(awk -F, '$1 == "bw-a1.P_unserved.served" { print $7 }' "$mg")
+check "row A dark: the busways' share of the row's demand ($w1 kW)" \
+    awk -v x="$w1" 'BEGIN { exit !(x > 500) }'
+n=$(awk -F, '$1 ~ /\.P_unserved\.served$/ && $1 !~ /^bw-a/ && $7 != 0' "$mg" | wc -l)
+check "the other rows serve all their load, exactly ($n not 0)" test "$n" = 0
+check "the other rows' margin is met" \
+    sh -c "! grep -q 'margin-violated:bw-[b-z][0-9]*\.P_unserved' '$tmp/dark/events.csv'"
+
 # ----------------------------------------------------------- grid loss
 run simulate "$top_srcdir/sites/reference-hall.xml" \
     --scenario "$top_srcdir/sites/scenarios/grid-loss.xml" --duration 6min \
