@@ -153,6 +153,13 @@ void dct_model_initial_state(dct_model *m, double *y0);
  * steady state of the slow plant (loops, controllers); a short pre-roll in
  * mode 2 then brings the fast electrical states to the load of t = 0. */
 void dct_model_set_settling(dct_model *m, int is_on);
+struct dct_weather;
+/* From t = 0 on, the ambient follows the weather file W (borrowed; valid
+ * while M lives) at file time T0 + t (--weather, --start), instead of a
+ * scenario's weather=; settling takes the weather at t = 0.  W NULL:
+ * none. */
+void dct_model_set_weather(dct_model *m, const struct dct_weather *w,
+                           double t0);
 
 /* Begin a run: every component in service, then the scenario's events at
  * t <= 0 applied.  Later events apply when the solver reaches them (they
