@@ -14,8 +14,11 @@
 #include "diag.h"
 #include "psychro.h"
 #include "weather.h"
+#include "annual.h"
 
+#ifndef C2K
 #define C2K(x) ((x) + 273.15)
+#endif
 #define EPW "weather/USA_VA_Sterling-Washington.Dulles.Intl.AP.724030_TMY3.first48h.epw"
 #define TMY3 "weather/723170TYA.CSV"
 
@@ -556,6 +559,126 @@ START_TEST(test_start_and_calendar)
 }
 END_TEST
 
+/* ------------------------------------------------------------ annual */
+
+/* A synthetic year on the Greensboro TMY3 calendar: IT 1 MW, fans
+ * 20 kW + 2 kW/K above 10 degC of the file's dry bulb, rectifier loss
+ * 3 %, chillers 150 kW in the hours above 30 degC; rows every 15 min. */
+START_TEST(test_annual_synthetic)
+{
+    dct_diag d;
+    dct_weather *w = load(src(TMY3), &d);
+    ck_assert_ptr_nonnull(w);
+    double dur = 8760 * 3600.0, step = 900;
+    dct_annual *a = dct_annual_new(dur, w, 0);
+    ck_assert_ptr_nonnull(a);
+    double led[DCT_NL] = {0}, it_m[12] = {0}, fac_m[12] = {0};
+    long chil_hours = 0, hot_q = 0;
+    double tmax = -1, t_hot = 0;
+    for (double t = step; t <= dur + 1; t += step) {
+        double db, wb, tm = t - 0.5 * step;
+        dct_weather_at(w, tm, &db, &wb);
+        double fan = 20e3 + 2e3 * fmax(0, db - C2K(10));
+        double chil = db > C2K(30) ? 150e3 : 0;
+        double e_it = 1e6 * step, e_aux = (fan + chil) * step,
+               e_loss = 0.03e6 * step;
+        led[DCT_L_IT] += e_it;
+        led[DCT_L_FANS] += fan * step;
+        led[DCT_L_CHILLERS] += chil * step;
+        led[DCT_L_LOSS_RECTIFIER] += e_loss;
+        led[DCT_L_GRID] += e_it + e_aux + e_loss;
+        hot_q += chil > 0;
+        char buf[32];
+        dct_weather_calendar(tm, 0, buf, sizeof buf);
+        int m = atoi(buf) - 1;
+        it_m[m] += e_it;
+        fac_m[m] += e_it + e_aux + e_loss;
+        if (db > tmax) {
+            tmax = db;
+            t_hot = tm;
+        }
+        dct_annual_sample(a, t, led, db, "dry.T_out.setpoint",
+                          100 * (C2K(36) - db) / 10);
+    }
+    (void)chil_hours;
+    (void)t_hot;
+    double pue = (led[DCT_L_IT] + led[DCT_L_FANS] + led[DCT_L_CHILLERS] +
+                  led[DCT_L_LOSS_RECTIFIER]) / led[DCT_L_IT];
+    ck_assert_double_eq_tol(dct_annual_pue(led), pue, 1e-9 * pue);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    dct_annual_json(f, a, led);
+    fclose(f);
+    /* the run's PUE, and each month's from the same rows */
+    char key[64];
+    snprintf(key, sizeof key, "\"pue\":%.17g", pue);
+    ck_assert_ptr_nonnull(buf);
+    double got = atof(strstr(buf, "\"pue\":") + 6);
+    ck_assert_double_eq_tol(got, pue, 1e-9 * pue);
+    const char *p = strstr(buf, "\"monthly\":[");
+    ck_assert_ptr_nonnull(p);
+    for (int m = 0; m < 12; m++) {
+        char mk[32];
+        snprintf(mk, sizeof mk, "{\"month\":%d,", m + 1);
+        const char *q = strstr(p, mk);
+        ck_assert_ptr_nonnull(q);
+        double pm = atof(strstr(q, "\"pue\":") + 6);
+        ck_assert_double_eq_tol(pm, fac_m[m] / it_m[m], 1e-9);
+    }
+    /* chillers ran in the quarter hours above 30 degC: whole hours with
+     * any chiller energy */
+    double ch = atof(strstr(buf, "\"chiller_hours\":") + 16);
+    ck_assert(ch >= hot_q / 4.0 && ch <= hot_q);
+    double fc = atof(strstr(buf, "\"free_cooling_hours\":") + 21);
+    ck_assert_double_eq_tol(ch + fc, 8760, 1e-6);
+    /* the warmest hour holds the hottest quarter hour of the file: it is
+     * the 35.6 degC record's neighbourhood */
+    const char *wh = strstr(buf, "\"warmest_hours\":[");
+    ck_assert_ptr_nonnull(wh);
+    double t_first = atof(strstr(wh, "\"T_db_degC\":") + 12);
+    ck_assert(t_first > 34.5 && t_first <= 35.6);
+    ck_assert_ptr_nonnull(strstr(wh, "\"binding\":\"dry.T_out.setpoint\""));
+    /* 8760 whole hours in the distribution */
+    ck_assert_ptr_nonnull(strstr(buf, "\"hourly_pue\":{\"hours\":8760,"));
+    free(buf);
+    /* the page: self-contained, its strings escaped */
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    dct_annual_margin mg = {"x<y", "a \"label\" & more", "degC", 32, 33,
+                            -10, 7200};
+    dct_annual_event ev = {"valve-<sat>", 3};
+    ck_assert_int_eq(dct_annual_html(f, a, led, "site <1>", "s.xml",
+                                     "w.csv", &mg, 1, &ev, 1), 0);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "site &lt;1&gt;"));
+    ck_assert_ptr_nonnull(strstr(buf, "a &quot;label&quot; &amp; more"));
+    ck_assert_ptr_nonnull(strstr(buf, "valve-&lt;sat&gt;"));
+    ck_assert_ptr_nonnull(strstr(buf, "<td class=\"n\">2 h</td>"));
+    ck_assert_ptr_null(strstr(buf, "<script"));
+    ck_assert_ptr_null(strstr(buf, "src=\""));
+    ck_assert_ptr_nonnull(strstr(buf, "GREENSBORO PIEDMONT TRIAD INT"));
+    free(buf);
+    dct_annual_free(a);
+    dct_weather_free(w);
+    dct_diag_clear(&d);
+}
+END_TEST
+
+START_TEST(test_durations)
+{
+    char b[32];
+    dct_fmt_duration(b, sizeof b, 42);
+    ck_assert_str_eq(b, "42 s");
+    dct_fmt_duration(b, sizeof b, 450);
+    ck_assert_str_eq(b, "7.5 min");
+    dct_fmt_duration(b, sizeof b, 3.25 * 3600);
+    ck_assert_str_eq(b, "3.25 h");
+    dct_fmt_duration(b, sizeof b, 1.74962e7);
+    ck_assert_str_eq(b, "203 d");   /* was printed as 1.74962e+07 s */
+}
+END_TEST
+
 static Suite *weather_suite(void)
 {
     Suite *s = suite_create("weather");
@@ -580,6 +703,10 @@ static Suite *weather_suite(void)
     tcase_add_test(tc, test_tmy3_by_name);
     tcase_add_test(tc, test_tmy3_no_column);
     tcase_add_test(tc, test_start_and_calendar);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("annual");
+    tcase_add_test(tc, test_annual_synthetic);
+    tcase_add_test(tc, test_durations);
     suite_add_tcase(s, tc);
     return s;
 }
