@@ -24,6 +24,11 @@ struct dct_annual {
     const char **bind_id;     /* [n_h] its label (borrowed) */
     double mon_it[12], mon_fac[12];   /* [J] by calendar month */
     double peak_W, t_peak;    /* highest mean source power over a row */
+    /* cooling-tower water: the last row's rates, the integrals */
+    int has_tw;
+    double tw_t, tw_prev[4];  /* q, q_lat, evap, flow at tw_t */
+    double tw_int[4];         /* [J], [J], [kg], [kg] */
+    size_t n_towers;
 };
 
 /* The terms a PUE counts: IT, auxiliaries, losses. */
@@ -154,6 +159,29 @@ void dct_annual_sample(dct_annual *a, double t, const double *led,
     }
     a->t_prev = t;
     memcpy(a->led_prev, led, sizeof a->led_prev);
+}
+
+void dct_annual_towers(dct_annual *a, double t, const dct_towers *tw)
+{
+    double v[4] = {tw->q, tw->q_lat, tw->evap, tw->flow};
+    if (tw->n > a->n_towers)
+        a->n_towers = tw->n;
+    if (a->has_tw && t > a->tw_t)
+        for (int k = 0; k < 4; k++)
+            a->tw_int[k] += 0.5 * (v[k] + a->tw_prev[k]) * (t - a->tw_t);
+    memcpy(a->tw_prev, v, sizeof v);
+    a->tw_t = t;
+    a->has_tw = 1;
+}
+
+/* The water figures: evaporation, drift, blowdown, total [kg]. */
+static void water(const dct_annual *a, double *ev, double *dr, double *bd,
+                  double *tot)
+{
+    *ev = a->tw_int[2];
+    *dr = DCT_DRIFT_FRAC * a->tw_int[3];
+    *bd = fmax(*ev / (DCT_CYCLES - 1) - *dr, 0);
+    *tot = *ev + *dr + *bd;
 }
 
 void dct_fmt_duration(char *buf, size_t n, double s)
@@ -310,6 +338,29 @@ void dct_annual_json(FILE *f, const dct_annual *a, const double *led)
     dct_json_num(f, a->n_h ? ch : NAN);
     fputs(",\"free_cooling_hours\":", f);
     dct_json_num(f, a->n_h ? all - ch : NAN);
+    double ev, dr, bd, tot;
+    water(a, &ev, &dr, &bd, &tot);
+    fputs(",\n  \"water\":{\"cooling_towers\":", f);
+    fprintf(f, "%zu", a->n_towers);
+    fputs(",\"tower_heat_J\":", f);
+    dct_json_num(f, a->tw_int[0]);
+    fputs(",\"latent_heat_J\":", f);
+    dct_json_num(f, a->tw_int[1]);
+    fputs(",\"evaporation_L\":", f);
+    dct_json_num(f, 1e3 * ev / DCT_RHO_WATER);
+    fputs(",\"drift_L\":", f);
+    dct_json_num(f, 1e3 * dr / DCT_RHO_WATER);
+    fputs(",\"blowdown_L\":", f);
+    dct_json_num(f, 1e3 * bd / DCT_RHO_WATER);
+    fputs(",\"total_L\":", f);
+    dct_json_num(f, 1e3 * tot / DCT_RHO_WATER);
+    fputs(",\"cycles_of_concentration\":", f);
+    dct_json_num(f, DCT_CYCLES);
+    fputs(",\"drift_fraction\":", f);
+    dct_json_num(f, DCT_DRIFT_FRAC);
+    fputs(",\"wue_L_per_kWh\":", f);
+    dct_json_num(f, it > 0 ? 1e3 * tot / DCT_RHO_WATER / (it / 3.6e6) : NAN);
+    fputs("}", f);
     fputs(",\n  \"monthly\":[", f);
     first = 1;
     for (int m = 0; a->has_cal && m < 12; m++) {
@@ -495,6 +546,23 @@ int dct_annual_html(FILE *f, const dct_annual *a, const double *led,
     td_num(f, "%.0f h", a->n_h ? ch : NAN);
     fputs("</tr>\n<tr><th>Free-cooling hours (no chiller energy)</th>", f);
     td_num(f, "%.0f h", a->n_h ? all - ch : NAN);
+    fputs("</tr>\n</table>\n", f);
+
+    double evap, dr, bd, tot;
+    water(a, &evap, &dr, &bd, &tot);
+    fprintf(f, "<h2>Water</h2>\n<table>\n<tr><th>Cooling towers</th>"
+               "<td class=\"n\">%zu</td></tr>\n", a->n_towers);
+    fputs("<tr><th>Evaporation (latent heat / h<sub>fg</sub>)</th>", f);
+    td_num(f, "%.4g L", 1e3 * evap / DCT_RHO_WATER);
+    fputs("</tr>\n<tr><th>Drift</th>", f);
+    td_num(f, "%.4g L", 1e3 * dr / DCT_RHO_WATER);
+    fprintf(f, "</tr>\n<tr><th>Blowdown (%g cycles of concentration)</th>",
+            DCT_CYCLES);
+    td_num(f, "%.4g L", 1e3 * bd / DCT_RHO_WATER);
+    /* [TGG-WUE-2011] */
+    fputs("</tr>\n<tr><th>WUE (water / IT energy)</th>", f);
+    td_num(f, "%.4g L/kWh", it > 0 ? 1e3 * tot / DCT_RHO_WATER /
+                                     (it / 3.6e6) : NAN);
     fputs("</tr>\n</table>\n", f);
 
     fputs("<h2>Energy by subsystem</h2>\n<table>\n<tr><th>subsystem</th>"

@@ -37,8 +37,22 @@ void dct_annual_free(dct_annual *a);
  * at T.  Rows come in increasing T; the first may be t = 0. */
 void dct_annual_sample(dct_annual *a, double t, const double *led,
                        double t_db, const char *bind, double bind_pct);
+/* The cooling towers at the same row (model.h), integrated by the
+ * trapezoidal rule between rows: evaporation, drift (DCT_DRIFT_FRAC of
+ * the circulating water) and blowdown at DCT_CYCLES cycles of
+ * concentration.  Rows without it count as no tower water. */
+void dct_annual_towers(dct_annual *a, double t, const dct_towers *tw);
+/* Drift, as a fraction of the circulating water: 0.005 %, the upper
+ * figure of modern drift eliminators (an assumption). */
+#define DCT_DRIFT_FRAC 5e-5
+/* Cycles of concentration of the tower water (an assumption: 4). */
+#define DCT_CYCLES 4.0
+/* [kg/m3] density of water at 25 degC ([IAPWS-IF97-2007]): litres of the
+ * water figures. */
+#define DCT_RHO_WATER 997.0
 
-/* PUE of the run: (IT + auxiliaries + losses) / IT of the ledger LED
+/* PUE of the run [ISO-30134-2-2016]: (IT + auxiliaries + losses) / IT
+ * of the ledger LED
  * [J] (its DCT_LK_IT, DCT_LK_AUX and DCT_LK_LOSS terms); NAN without
  * IT energy. */
 double dct_annual_pue(const double *led);
