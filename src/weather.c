@@ -2,6 +2,7 @@
  * (weather.h). */
 #include "config.h"
 #include "weather.h"
+#include "datapath.h"
 #include "fsutil.h"
 #include "psychro.h"
 #include "units.h"
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gsl/gsl_interp.h>
 
@@ -1016,4 +1018,100 @@ void dct_weather_calendar(double t, int is_leap, char *buf, size_t n)
     }
     snprintf(buf, n, "%02d-%02ld %02ld:%02ld", mo + 1, doy + 1, sod / 3600,
              sod % 3600 / 60);
+}
+
+/* ------------------------------------------------------------ options */
+
+int dct_weather_opt_resolve(dct_weather_opt *o, double duration,
+                            dct_diag *d)
+{
+    char err[400];
+    if (!o->file) {
+        if (o->start || o->design) {
+            dct_error(d, NULL, 0, "%s needs --weather FILE",
+                      o->start ? "--start" : "--design");
+            return 2;
+        }
+        return 0;
+    }
+    if (o->start && o->design) {
+        dct_error(d, NULL, 0, "--start goes with a run on the weather "
+                  "file, --design with a steady design condition: give "
+                  "one of them");
+        return 2;
+    }
+    /* as given, else in the weather directories */
+    if (access(o->file, F_OK) == 0 || strchr(o->file, '/'))
+        o->path = strdup(o->file);
+    else if (!(o->path = dct_datapath_find(DCT_DATA_WEATHER, o->file))) {
+        char *dirs = dct_datapath(DCT_DATA_WEATHER, ", ");
+        dct_error(d, NULL, 0, "cannot read weather file '%s': no such file "
+                  "here or in the weather directories (%s)", o->file,
+                  dirs ? dirs : "?");
+        free(dirs);
+        return 3;
+    }
+    if (!o->path) {
+        dct_error(d, NULL, 0, "out of memory");
+        return 3;
+    }
+    o->w = dct_weather_load(o->path, NULL, 0, d);
+    if (!o->w)
+        return 3;
+    if (o->design) {
+        if (dct_weather_design_get(o->w, o->design, &o->t_db, &o->t_wb, err,
+                                   sizeof err)) {
+            dct_error(d, NULL, 0, "--design: %s", err);
+            return strstr(err, "unknown design") ? 2 : 3;
+        }
+        snprintf(o->set_db, sizeof o->set_db, "ambient.dry-bulb=%.17gK",
+                 o->t_db);
+        snprintf(o->set_wb, sizeof o->set_wb, "ambient.wet-bulb=%.17gK",
+                 o->t_wb);
+        return 0;
+    }
+    o->is_series = 1;
+    o->t0 = o->w->has_calendar ? o->w->t_lo : 0;
+    if (o->start) {
+        if (!o->w->has_calendar) {
+            dct_error(d, NULL, 0, "--start %s: %s has no dates (a dctwin "
+                      "CSV); --start needs an EPW or TMY3 file", o->start,
+                      o->path);
+            return 2;
+        }
+        if (dct_weather_start_parse(o->start, o->w->is_leap, &o->t0, err,
+                                    sizeof err)) {
+            dct_error(d, NULL, 0, "%s", err);
+            return 2;
+        }
+    }
+    if (duration > 0 && dct_weather_covers(o->w, o->t0, duration, err,
+                                           sizeof err)) {
+        dct_error(d, o->path, 0, "%s", err);
+        return 3;
+    }
+    return 0;
+}
+
+void dct_weather_opt_free(dct_weather_opt *o)
+{
+    dct_weather_free(o->w);
+    o->w = NULL;
+    free(o->path);
+    o->path = NULL;
+}
+
+void dct_weather_opt_describe(const dct_weather_opt *o, char *buf, size_t n)
+{
+    if (!o->w || !o->design) {
+        snprintf(buf, n, "%s", "");
+        return;
+    }
+    snprintf(buf, n, "design condition %s of %s: dry bulb %.1f degC, %s "
+             "wet bulb %.1f degC (%s, line %ld)", o->design, o->path,
+             o->t_db - 273.15, strncmp(o->design, "cooling", 7) == 0
+             ? "mean coincident" : "extreme maximum", o->t_wb - 273.15,
+             o->w->design.source && o->w->design.source[0]
+             ? o->w->design.source : "DESIGN CONDITIONS",
+             o->w->design.line);
 }

@@ -112,4 +112,36 @@ int dct_weather_start_parse(const char *text, int is_leap, double *t,
  * every 365 or 366 days). */
 void dct_weather_calendar(double t, int is_leap, char *buf, size_t n);
 
+/* The options --weather FILE, --start MM-DD[Thh] and --design NAME of
+ * simulate, margins, capacity, contingency and sweep (dctwin(1)). */
+typedef struct dct_weather_opt {
+    const char *file;         /* --weather, NULL */
+    const char *start;        /* --start, NULL */
+    const char *design;       /* --design, NULL */
+    /* resolved */
+    char *path;               /* where the file was found (owned) */
+    dct_weather *w;           /* the file (owned); NULL: none */
+    double t0;                /* [s] its file time at t = 0 */
+    int is_series;            /* the ambient follows the file (no
+                                 --design) */
+    double t_db, t_wb;        /* [K] --design: the condition */
+    char set_db[48], set_wb[48];  /* --design as --set assignments */
+} dct_weather_opt;
+
+/* Check and load what O names, for a run of DURATION [s] (<= 0: not
+ * checked): the file (as given, else in the weather directories,
+ * datapath.h), the start (a calendar file's date; the start of its
+ * records by default), the design condition, and that the records cover
+ * the run.  Returns 0, or the exit status (2 usage: --start or --design
+ * without --weather; 3 input) with the error in D. */
+int dct_weather_opt_resolve(dct_weather_opt *o, double duration,
+                            dct_diag *d);
+/* Free what dct_weather_opt_resolve loaded; the options stay. */
+void dct_weather_opt_free(dct_weather_opt *o);
+/* "--design NAME of FILE: dry bulb X degC, mean coincident wet bulb Y
+ * degC (SOURCE, line N)" into BUF, for the commands to say what they
+ * answered at. */
+void dct_weather_opt_describe(const dct_weather_opt *o, char *buf,
+                              size_t n);
+
 #endif

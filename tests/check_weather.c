@@ -679,6 +679,62 @@ START_TEST(test_durations)
 }
 END_TEST
 
+START_TEST(test_options)
+{
+    dct_diag d;
+    dct_diag_init(&d);
+    /* found by its bare name in DCTWIN_WEATHER_PATH */
+    setenv("DCTWIN_WEATHER_PATH", src("weather"), 1);
+    dct_weather_opt o = {.file = "USA_VA_Sterling-Washington.Dulles.Intl."
+                                 "AP.724030_TMY3.first48h.epw",
+                         .design = "cooling-0.4"};
+    ck_assert_int_eq(dct_weather_opt_resolve(&o, 3600, &d), 0);
+    ck_assert_int_eq(o.is_series, 0);
+    ck_assert_double_eq_tol(o.t_db, C2K(34.1), 1e-9);
+    ck_assert_str_eq(o.set_db, "ambient.dry-bulb=307.25K");
+    char buf[400];
+    dct_weather_opt_describe(&o, buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "design condition cooling-0.4 of ") &&
+                  strstr(buf, ": dry bulb 34.1 degC, mean coincident wet "
+                              "bulb 23.9 degC (Climate Design Data 2009 "
+                              "ASHRAE Handbook, line 2)"), "%s", buf);
+    dct_weather_opt_free(&o);
+    /* a run on the excerpt: 48 h fit, 49 h do not */
+    dct_weather_opt s = {.file = o.file, .start = "01-01T00"};
+    ck_assert_int_eq(dct_weather_opt_resolve(&s, 48 * 3600.0, &d), 0);
+    ck_assert_int_eq(s.is_series, 1);
+    ck_assert_double_eq(s.t0, 0);
+    dct_weather_opt_free(&s);
+    s.start = "01-01T01";
+    ck_assert_int_eq(dct_weather_opt_resolve(&s, 48 * 3600.0, &d), 3);
+    expect_msg(&d, DCT_ERROR, 0, "the records cover 01-01 00:00 to 01-03 "
+               "00:00 (48 h), not the 48 h of the run from its start");
+    dct_weather_opt_free(&s);
+    dct_diag_clear(&d);
+    /* usage */
+    dct_weather_opt u = {.start = "07-01"};
+    ck_assert_int_eq(dct_weather_opt_resolve(&u, 0, &d), 2);
+    expect_msg(&d, DCT_ERROR, 0, "--start needs --weather FILE");
+    u = (dct_weather_opt){.file = o.file, .design = "cooling-9"};
+    ck_assert_int_eq(dct_weather_opt_resolve(&u, 0, &d), 2);
+    dct_weather_opt_free(&u);
+    u = (dct_weather_opt){.file = "723170TYA.CSV", .design = "cooling-1"};
+    ck_assert_int_eq(dct_weather_opt_resolve(&u, 0, &d), 3);
+    expect_msg(&d, DCT_ERROR, 0, "has no design conditions");
+    dct_weather_opt_free(&u);
+    u = (dct_weather_opt){.file = "nosuch.epw"};
+    ck_assert_int_eq(dct_weather_opt_resolve(&u, 0, &d), 3);
+    expect_msg(&d, DCT_ERROR, 0, "cannot read weather file 'nosuch.epw'");
+    dct_weather_opt_free(&u);
+    /* a TMY3 year from July 1 for a year: it wraps */
+    u = (dct_weather_opt){.file = "723170TYA.CSV", .start = "07-01T06"};
+    ck_assert_int_eq(dct_weather_opt_resolve(&u, 8760 * 3600.0, &d), 0);
+    ck_assert_double_eq_tol(u.t0, 181 * 86400.0 + 6 * 3600, 1e-9);
+    dct_weather_opt_free(&u);
+    dct_diag_clear(&d);
+}
+END_TEST
+
 static Suite *weather_suite(void)
 {
     Suite *s = suite_create("weather");
@@ -703,6 +759,7 @@ static Suite *weather_suite(void)
     tcase_add_test(tc, test_tmy3_by_name);
     tcase_add_test(tc, test_tmy3_no_column);
     tcase_add_test(tc, test_start_and_calendar);
+    tcase_add_test(tc, test_options);
     suite_add_tcase(s, tc);
     tc = tcase_create("annual");
     tcase_add_test(tc, test_annual_synthetic);
