@@ -1,6 +1,6 @@
 /* run.c - the run API's results: freeing them, the binding margin, and
  * what is read back from a run directory (events, rack trips, unserved
- * energy).  dct_run() itself is in simulate.c, beside the run driver it
+ * energy).  dct_run() itself is in sim_run.c, beside the run driver it
  * wraps.
  */
 #include "config.h"
@@ -30,6 +30,24 @@ void dct_run_result_free(dct_run_result *res)
 const dct_run_margin *dct_run_binding(const dct_run_result *res)
 {
     return res && res->n_mg ? &res->mg[0] : NULL;
+}
+
+const dct_run_margin *dct_run_binding_run(const dct_run_result *res)
+{
+    const dct_run_margin *run = NULL, *design = NULL;
+    for (size_t i = 0; res && i < res->n_mg && (!run || !design); i++) {
+        const dct_run_margin *m = &res->mg[i];
+        if (m->is_design && !design)
+            design = m;
+        else if (!m->is_design && !run)
+            run = m;
+    }
+    /* in binding order, the first of a class is its worst */
+    if (run && run->margin < 0)
+        return run;
+    if (design && design->margin < 0)
+        return design;
+    return run ? run : design;
 }
 
 /* Lines of at most this many bytes are read whole (a header of 10,000

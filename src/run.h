@@ -18,6 +18,7 @@
 #define DCT_RUN_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "model.h"
 #include "scenario.h"
 
@@ -36,7 +37,32 @@ typedef struct dct_run_opts {
     unsigned long seed;       /* of the profiles' random parts */
     int verbosity;            /* 0: nothing on stdout (the default for
                                  the API), 1: the margin table */
+    /* the rest of `dctwin simulate`'s options; zero: its default */
+    double rtol, atol;        /* <= 0: 1e-5, 1e-4 */
+    int is_cold_start;        /* --init=design: no settling */
+    const char *add_model;    /* --add: racks of this model added */
+    const char *add_row;      /* --row: to this row; NULL: the first */
+    long n_add;               /* --add-count; 0 and !has_add_count: 1 */
+    int has_add_count;
+    double add_scale;         /* --add-scale, (0, 1]; <= 0: 1 */
+    const char *grid_trace;   /* --grid-trace FILE, or NULL */
+    double grid_step;         /* [s] its step; <= 0: 10 ms */
+    const char *plot_format;  /* --plot: png, svg or pdf; NULL: none */
+    char *const *probes;      /* --probe patterns (borrowed) */
+    size_t n_probes;
+    int no_aggregate;         /* --no-aggregate */
+    int is_wide;              /* --wide */
+    /* The margin table of the run, written to TABLE (borrowed; NULL:
+     * none) in TABLE_FORMAT when the run completes: what margins.txt,
+     * margins.json or margins.csv hold. */
+    FILE *table;
+    int table_format;         /* DCT_RUN_TABLE_* */
+    int is_margins_only;      /* the result's status and margins only:
+                                 nothing read back from the run
+                                 directory (n_events, unserved_J) */
 } dct_run_opts;
+
+enum { DCT_RUN_TABLE_TEXT, DCT_RUN_TABLE_JSON, DCT_RUN_TABLE_CSV };
 
 /* One margin of a run, as followed over the whole run. */
 typedef struct dct_run_margin {
@@ -45,7 +71,11 @@ typedef struct dct_run_margin {
     double limit;             /* in unit */
     double worst;             /* the value with the smallest margin */
     double margin;            /* that margin */
-    double pct;               /* in % of |limit|; NAN when limit is 0 */
+    double pct;               /* in % of its range; NAN when the range
+                                 is 0 */
+    int is_design;            /* class: a design margin (under a
+                                 hypothetical event), not what the run
+                                 did */
     double t_worst;           /* [s] */
     double t_viol;            /* [s] first time below zero; NAN: never */
     double violated_s;        /* [s] total time below zero */
@@ -71,8 +101,8 @@ typedef struct dct_run_result {
     double wall_s;            /* wall time of the run, settling apart */
 } dct_run_result;
 
-/* Run one case.  Fills RES (freeing what it held) and returns its status
- * (RES->status). */
+/* Run one case.  Fills RES (freeing what it held; NULL: no result) and
+ * returns its status (RES->status). */
 int dct_run(const dct_run_opts *o, dct_run_result *res);
 
 /* Free what RES holds and zero it; NULL is a no-op. */
@@ -81,6 +111,13 @@ void dct_run_result_free(dct_run_result *res);
 /* The binding margin of RES: the first (smallest %), or NULL when the run
  * has none. */
 const dct_run_margin *dct_run_binding(const dct_run_result *res);
+
+/* The margin that binds what the run did, for people: the first violated
+ * margin of the run's class, else the first violated design margin, else
+ * the first of the run's class, else the first; NULL when the run has
+ * none: the margin that made a failing run fail, and of the run itself
+ * before its design margins. */
+const dct_run_margin *dct_run_binding_run(const dct_run_result *res);
 
 /* Read what the run directory DIR holds beyond the margins: the number of
  * events (events.csv) and the unserved energy

@@ -10,6 +10,13 @@
  * iteration on the q rows a fixed-point update that converges with y).
  * The model only ever sees the first n entries.
  *
+ * Linear systems: CVODE's Newton matrix M = I - gamma J is assembled
+ * here (CVodeSetLinSysFn) on the fixed pattern, from the Jacobian's values
+ * kept in jval: one pass over the nonzeros, where CVLS's own assembly
+ * zeroes M, copies the Jacobian to and from a saved matrix and scales it
+ * (three passes and a copy of the pattern).  The Jacobian is recomputed
+ * exactly when CVLS would (its jok); M is the same to the last bit.
+ *
  * Run loop: one-step mode; stop time at min(next breakpoint, t_end); after
  * each return of CVode the return is "processed" in phases (outputs up to
  * t, then on_step/on_root, then the breakpoint), and the phase is kept in
@@ -69,6 +76,11 @@ struct dct_solver {
     int *rootsfound;            /* nroots */
     double *ypert, *fpert, *inc;/* FD Jacobian: n each */
     double *f0;                 /* n: f(t, y) for dct_solver_fd_jacobian */
+    double *jval;               /* nnz + nq: the Jacobian's values on
+                                   the pattern (linsys_wrap) */
+    size_t *diag;               /* N: the position of each diagonal
+                                   entry in the pattern, or SIZE_MAX */
+    int is_pattern_set;         /* A holds the pattern */
     size_t *color_ptr;          /* n_colors + 1 */
     size_t *color_cols;         /* n: columns grouped by colour */
     long n_colors;
@@ -246,6 +258,24 @@ static int fd_jacobian(dct_solver *s, double t, const double *yy,
     return 0;
 }
 
+/* The Jacobian's values at (t, y) on the pattern into VAL (nnz + nq),
+ * FY = f(t, y): the model's own, or by finite differences. */
+static int jacobian(dct_solver *s, double t, N_Vector y, N_Vector fy,
+                    double *val)
+{
+    const dct_ode *o = s->ode;
+    const double *yy = N_VGetArrayPointer(y);
+    const double *f0 = N_VGetArrayPointer(fy);
+    for (size_t k = 0; k < s->nq; k++)
+        val[s->nnz + (long)k] = 0.0;    /* dq'/dq = 0 */
+    if (o->jac)
+        return o->jac(t, yy, f0, val, o->ctx);
+    const double *ew = NULL;
+    if (CVodeGetErrWeights(s->cvode, s->ewt) == CV_SUCCESS)
+        ew = N_VGetArrayPointer(s->ewt);
+    return fd_jacobian(s, t, yy, f0, ew, val);
+}
+
 static int jac_wrap(realtype t, N_Vector y, N_Vector fy, SUNMatrix J,
                     void *user_data, N_Vector tmp1, N_Vector tmp2,
                     N_Vector tmp3)
@@ -254,25 +284,68 @@ static int jac_wrap(realtype t, N_Vector y, N_Vector fy, SUNMatrix J,
     (void)tmp2;
     (void)tmp3;
     dct_solver *s = user_data;
-    const dct_ode *o = s->ode;
-    const double *yy = N_VGetArrayPointer(y);
-    const double *f0 = N_VGetArrayPointer(fy);
     sunindextype *ip = SM_INDEXPTRS_S(J), *iv = SM_INDEXVALS_S(J);
     double *val = SM_DATA_S(J);
 
     /* CVLS zeroes the whole matrix, pattern included: restore it from
      * the model's, the quadratures' diagonal after it */
     set_pattern(s, ip, iv);
+    return jacobian(s, t, y, fy, val);
+}
+
+/* CVODE's linear system M = I - GAMMA J on the pattern (CVLsLinSysFn):
+ * J recomputed unless JOK (CVLS's own test of a Jacobian that may be
+ * reused), else the one kept in jval.  The same operations as CVLS's
+ * SUNMatScaleAddI on a copy of the saved Jacobian: -gamma J, then + 1 on
+ * the diagonal. */
+static int linsys_wrap(realtype t, N_Vector y, N_Vector fy, SUNMatrix M,
+                       booleantype jok, booleantype *jcur, realtype gamma,
+                       void *user_data, N_Vector tmp1, N_Vector tmp2,
+                       N_Vector tmp3)
+{
+    (void)tmp1;
+    (void)tmp2;
+    (void)tmp3;
+    dct_solver *s = user_data;
+    const size_t nz = (size_t)s->nnz + s->nq;
+    if (!s->is_pattern_set) {
+        set_pattern(s, SM_INDEXPTRS_S(M), SM_INDEXVALS_S(M));
+        s->is_pattern_set = 1;
+    }
+    if (!jok) {
+        int rc = jacobian(s, t, y, fy, s->jval);   /* CVLS counts it */
+        if (rc != 0)
+            return rc;
+        *jcur = SUNTRUE;
+    } else {
+        *jcur = SUNFALSE;
+    }
+    double *val = SM_DATA_S(M);
+    const double *jv = s->jval;
+    const double c = -gamma;
+    for (size_t k = 0; k < nz; k++)
+        val[k] = c * jv[k];
+    for (size_t j = 0; j < s->N; j++)
+        val[s->diag[j]] += 1.0;
+    return 0;
+}
+
+/* The position of each diagonal entry in the pattern into s->diag.
+ * Returns 0, or -1 when one is missing (then CVLS assembles M). */
+static int find_diagonal(dct_solver *s)
+{
+    const dct_ode *o = s->ode;
+    for (size_t j = 0; j < s->n; j++) {
+        s->diag[j] = SIZE_MAX;
+        for (long q = o->colptr[j]; q < o->colptr[j + 1]; q++)
+            if ((size_t)o->rowind[q] == j)
+                s->diag[j] = (size_t)q;
+        if (s->diag[j] == SIZE_MAX)
+            return -1;
+    }
     for (size_t k = 0; k < s->nq; k++)
-        val[s->nnz + (long)k] = 0.0;    /* dq'/dq = 0 */
-
-    if (o->jac)
-        return o->jac(t, yy, f0, val, o->ctx);
-
-    const double *ew = NULL;
-    if (CVodeGetErrWeights(s->cvode, s->ewt) == CV_SUCCESS)
-        ew = N_VGetArrayPointer(s->ewt);
-    return fd_jacobian(s, t, yy, f0, ew, val);
+        s->diag[s->n + k] = (size_t)s->nnz + k;
+    return 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -551,9 +624,22 @@ dct_solver *dct_solver_new(const dct_ode *ode, const double *y0, double t0,
         dct_error(d, NULL, 0, "solver: SUNLinSol_KLU failed");
         goto fail;
     }
-    if ((flag = CVodeSetLinearSolver(s->cvode, s->LS, s->A)) != CV_SUCCESS ||
-        (flag = CVodeSetJacFn(s->cvode, jac_wrap)) != CV_SUCCESS) {
+    if ((flag = CVodeSetLinearSolver(s->cvode, s->LS, s->A)) != CV_SUCCESS) {
         cv_fail(s, d, "attaching the KLU linear solver", flag);
+        goto fail;
+    }
+    /* M = I - gamma J assembled here when the pattern holds every
+     * diagonal entry; else by CVLS from jac_wrap's J */
+    s->jval = malloc((nnz + s->nq ? nnz + s->nq : 1) * sizeof *s->jval);
+    s->diag = malloc((N ? N : 1) * sizeof *s->diag);
+    if (!s->jval || !s->diag)
+        goto oom;
+    if (find_diagonal(s) == 0)
+        flag = CVodeSetLinSysFn(s->cvode, linsys_wrap);
+    else
+        flag = CVodeSetJacFn(s->cvode, jac_wrap);
+    if (flag != CV_SUCCESS) {
+        cv_fail(s, d, "attaching the linear system", flag);
         goto fail;
     }
     return s;
@@ -589,6 +675,8 @@ void dct_solver_free(dct_solver *s)
     free(s->color_cols);
     free(s->inc);
     free(s->f0);
+    free(s->jval);
+    free(s->diag);
     free(s->fpert);
     free(s->ypert);
     free(s->rootsfound);

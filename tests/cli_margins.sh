@@ -110,6 +110,7 @@ for s in "$top_srcdir"/sites/*.xml; do
         sh -c "! grep -Eq '[0-9]e-([1-9][0-9]|0*[1-9][0-9])' '$tmp/t-$n'"
     check "$n: no percentage beyond 999" \
         sh -c "! grep -Eq ' [0-9]{4,}\.[0-9] ' '$tmp/t-$n'"
+    check "$n: no row ends in a blank" sh -c "! grep -q ' \$' '$tmp/t-$n'"
 done
 t="$tmp/t-reference-hall.xml"
 check "reference hall: run margins under their heading" \
@@ -128,6 +129,18 @@ check "--wide: full labels" \
 check "--wide: the ids" grep -Eq '^[A-D]01.T_j_hot.throttle ' "$tmp/out"
 w=$(width "$tmp/out")
 check "--wide is wider than 100 columns ($w)" [ "$w" -gt 100 ]
+check "--wide: no row ends in a blank" sh -c "! grep -q ' \$' '$tmp/out'"
+# the table goes to stdout in-process: a stdout that cannot be written
+# is an output failure (5), never a silent 0
+if [ -w /dev/full ]; then
+    for f in text csv; do
+        rc=0
+        "$DCTWIN" margins "$top_srcdir/sites/gb200-row.xml" --duration 10s \
+            --format "$f" >/dev/full 2>"$tmp/err" || rc=$?
+        check "margins --format $f to a full disk exits 5 (got $rc)" [ "$rc" -eq 5 ]
+        check "margins to a full disk says so" grep -q 'write error' "$tmp/err"
+    done
+fi
 run margins "$tmp/pct" --wide
 check "margins RUNDIR --wide is a usage error (got $rc)" [ "$rc" -eq 2 ]
 check "margins RUNDIR --wide points to margins.csv" grep -q 'margins.csv' "$tmp/err"

@@ -262,6 +262,16 @@ if [ -n "$nh" ] && [ -n "$n1" ]; then
 else
     fail "capacity --scenario printed no count: $(head -n 1 "$tmp/out")"
 fi
+# the binding margin named is of what the run did: with the rectifiers
+# at N (one 900 kW unit out of two would carry 1075 kW: the design
+# margin sst.P.N-1, -19 %) and a contract 14 kW below the import (the run
+# margin utility.P.contract, -1.3 %), the design margin sorts first in
+# margins.csv, but the run itself failed on its contract
+run capacity "$row" --add gb200-nvl72 --duration 30s --set sst.redundancy=N \
+    --set sst.rating=900kW --set utility.contract=1120kW
+expect_rc 1 "capacity of a site that fails with none added"
+grep -q '^capacity: the site fails with no rack added; binding: utility\.P\.contract (margin -[0-9.]* kW)$' "$tmp/out" ||
+    fail "capacity names $(sed -n 's/.*binding: //p' "$tmp/out"), not the run's violated utility.P.contract"
 # --max bounds the search
 run capacity "$one" --add gb200-nvl72 --duration 10min --max 2
 [ "$rc" -eq 0 ] || fail "capacity --max 2 exited $rc"
