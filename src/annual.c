@@ -270,17 +270,18 @@ static size_t warmest(const dct_annual *a, size_t *idx)
     return n;
 }
 
-/* Histogram of the sorted hourly PUE V[N]: bins of 0.01 from LO (at
- * most 100 bins, wider when needed) into COUNT; the number of bins. */
+/* Histogram of the sorted hourly PUE V[N] into COUNT: about 20 bins of
+ * a width 1, 2 or 5 times a power of ten (at least 1e-4) from LO, at
+ * most 100; the number of bins. */
 static size_t histogram(const double *v, size_t n, double *lo, double *w,
                         long *count)
 {
     if (!n)
         return 0;
-    *w = 0.01;
+    double span = v[n - 1] - v[0], raw = fmax(span / 20, 1e-4);
+    double p10 = pow(10, floor(log10(raw))), m = raw / p10;
+    *w = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p10;
     *lo = floor(v[0] / *w) * *w;
-    while ((v[n - 1] - *lo) / *w >= 100)
-        *w *= 2;
     size_t nb = (size_t)floor((v[n - 1] - *lo) / *w) + 1;
     if (nb > 100)
         nb = 100;
@@ -464,14 +465,14 @@ static void pue_svg(FILE *f, const double *v, size_t n)
     for (size_t b = 0; b < nb; b++) {
         double h = 150.0 * (double)count[b] / (double)cmax;
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-                   "height=\"%.1f\" fill=\"#4a7ab0\"><title>PUE %.3f-%.3f: "
+                   "height=\"%.1f\" fill=\"#4a7ab0\"><title>PUE %.4f-%.4f: "
                    "%ld h</title></rect>\n",
                 x0 + bw * (double)b, y0 - h, bw * 0.9, h, lo + w * (double)b,
                 lo + w * (double)(b + 1), count[b]);
     }
     for (size_t b = 0; b <= nb; b += (nb + 4) / 5)
         fprintf(f, "<text x=\"%.1f\" y=\"%g\" font-size=\"11\" "
-                   "text-anchor=\"middle\">%.2f</text>\n",
+                   "text-anchor=\"middle\">%.4g</text>\n",
                 x0 + bw * (double)b, y0 + 15, lo + w * (double)b);
     fprintf(f, "<text x=\"%g\" y=\"15\" font-size=\"11\">hours (max "
                "%ld)</text>\n</svg>\n", x0, cmax);
@@ -679,4 +680,66 @@ int dct_annual_html(FILE *f, const dct_annual *a, const double *led,
           "in run.json (\"annual\", \"ledger\") and margins.csv.</p>\n"
           "</body>\n</html>\n", f);
     return ferror(f) ? -1 : 0;
+}
+
+/* ----------------------------------------------------------- events */
+
+/* Most kinds of event listed (the rest counted under "other"). */
+#define MAX_KINDS 200
+
+int dct_annual_events_read(const char *path, dct_annual_event **ev,
+                           size_t *n)
+{
+    *ev = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    dct_annual_event *e = calloc(MAX_KINDS + 1, sizeof *e);
+    char *line = NULL;
+    size_t cap = 0;
+    long ln = 0;
+    int rc = e ? 0 : -1;
+    while (!rc && getline(&line, &cap, f) > 0) {
+        if (ln++ == 0)
+            continue;   /* the header */
+        line[strcspn(line, "\r\n")] = '\0';
+        char *c1 = strchr(line, ',');
+        char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+        if (!c2)
+            continue;
+        char *kind = c2 + 1;
+        kind[strcspn(kind, ",")] = '\0';
+        size_t k = 0;
+        while (k < *n && strcmp(e[k].kind, kind) != 0)
+            k++;
+        if (k == *n) {
+            if (*n == MAX_KINDS)
+                k = MAX_KINDS - 1;
+            else if (!(e[k].kind = strdup(kind)))
+                rc = -1;
+            else
+                (*n)++;
+        }
+        if (!rc)
+            e[k].count++;
+    }
+    free(line);
+    if (ferror(f))
+        rc = -1;
+    fclose(f);
+    if (rc) {
+        dct_annual_events_free(e, *n);
+        *n = 0;
+        return -1;
+    }
+    *ev = e;
+    return 0;
+}
+
+void dct_annual_events_free(dct_annual_event *ev, size_t n)
+{
+    for (size_t i = 0; ev && i < n; i++)
+        free((char *)ev[i].kind);
+    free(ev);
 }

@@ -80,6 +80,14 @@ typedef struct dct_annual_event {
     long count;
 } dct_annual_event;
 
+/* The events of the events.csv at PATH ("t_s,component,event,...")
+ * counted by their event column, in order of first appearance, into
+ * *EV[*N] (malloc'd; the kinds owned: free with dct_annual_events_free).
+ * Returns 0, or -1 when the file cannot be read. */
+int dct_annual_events_read(const char *path, dct_annual_event **ev,
+                           size_t *n);
+void dct_annual_events_free(dct_annual_event *ev, size_t n);
+
 /* summary.html: a self-contained printable page (no script, no external
  * file) with the run's identity (SITE name, its FILE, WEATHER file or
  * NULL), PUE, energy by subsystem, peak demand, chiller hours, hourly

@@ -1306,6 +1306,12 @@ void dct_model_set_settling(dct_model *m, int is_on)
     m->is_settling = is_on;
 }
 
+void dct_model_ambient(const dct_model *m, double *t_db, double *t_wb)
+{
+    *t_db = m->T_db;
+    *t_wb = m->T_wb;
+}
+
 void dct_model_set_weather(dct_model *m, const dct_weather *w, double t0)
 {
     m->weather = w;

@@ -165,6 +165,8 @@ typedef struct dct_towers {
  * site's pressure) */
 #define DCT_P_ATM_TOWER 101325.0
 void dct_model_towers(const dct_model *m, dct_towers *tw);
+/* The ambient dry bulb and wet bulb [K] of the last evaluation. */
+void dct_model_ambient(const dct_model *m, double *t_db, double *t_wb);
 struct dct_weather;
 /* From t = 0 on, the ambient follows the weather file W (borrowed; valid
  * while M lives) at file time T0 + t (--weather, --start), instead of a

@@ -1055,7 +1055,19 @@ int dct_weather_opt_resolve(dct_weather_opt *o, double duration,
         dct_error(d, NULL, 0, "out of memory");
         return 3;
     }
-    o->w = dct_weather_load(o->path, NULL, 0, d);
+    /* a design condition is read from the header: the records' warnings
+     * (filled values, a partial file) are not about it */
+    dct_diag ld;
+    dct_diag_init(&ld);
+    o->w = dct_weather_load(o->path, NULL, 0, &ld);
+    for (size_t i = 0; i < ld.n_msg; i++) {
+        const dct_diag_msg *m = &ld.msg[i];
+        if (m->sev == DCT_ERROR)
+            dct_error(d, m->file, m->line, "%s", m->text);
+        else if (!o->design)
+            dct_warning(d, m->file, m->line, "%s", m->text);
+    }
+    dct_diag_clear(&ld);
     if (!o->w)
         return 3;
     if (o->design) {
