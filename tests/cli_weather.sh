@@ -100,6 +100,16 @@ check "... in run.json" near "$(num "$tmp/x50/run.json" T_db_degC)" 41.1 1e-9
 check "... with the extreme maximum wet bulb 28.9 degC" \
     near "$(num "$tmp/x50/run.json" T_wb_degC)" 28.9 1e-9
 
+# contingency and sweep take the same options
+run contingency "$row" --weather "$epw" --design extreme-5y --duration 1min \
+    --at 10s --only cdu -j 1 --out "$tmp/ct"
+check "contingency at Dulles extreme-5y runs (got $rc)" [ "$rc" -le 1 ]
+check "... and says it is at 37.5 degC" grep -q \
+    'contingency at the design condition extreme-5y of .*: dry bulb 37.5 degC' "$tmp/out"
+run sweep "$row" --weather "$tmy3" --design cooling-1 \
+    --vary 'cdu-1.supply-setpoint=34degC..36degC/2K' -j 1 --out "$tmp/sw"
+check "sweep --design on a TMY3 file: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+
 # ------------------------------------------------------ tower water
 run simulate "$tower" --weather "$tmy3" --start 07-01 --duration 7d -q \
     --out "$tmp/tw"
