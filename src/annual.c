@@ -420,6 +420,38 @@ void dct_annual_json(FILE *f, const dct_annual *a, const double *led)
     fputs("]}", f);
 }
 
+void dct_annual_print(FILE *f, const dct_annual *a, const double *led)
+{
+    double lo = INFINITY, hi = -INFINITY, it = 0;
+    for (int m = 0; a->has_cal && m < 12; m++)
+        if (a->mon_it[m] > 0) {
+            lo = fmin(lo, a->mon_fac[m] / a->mon_it[m]);
+            hi = fmax(hi, a->mon_fac[m] / a->mon_it[m]);
+        }
+    for (size_t k = 0; k < DCT_NL; k++)
+        if (dct_ledger_terms[k].kind == DCT_LK_IT)
+            it += led[k];
+    double ev, dr, bd, tot;
+    water(a, &ev, &dr, &bd, &tot);
+    char when[48], ch_s[32];
+    double ch, all;
+    chiller_hours(a, &ch, &all);
+    fprintf(f, "PUE %.4f", dct_annual_pue(led));
+    if (isfinite(lo))
+        fprintf(f, " (months %.4f to %.4f)", lo, hi);
+    fprintf(f, ", WUE %.3g L/kWh (%zu cooling tower%s, %.4g m3 of water)",
+            it > 0 ? 1e3 * tot / DCT_RHO_WATER / (it / 3.6e6) : NAN,
+            a->n_towers, a->n_towers == 1 ? "" : "s",
+            tot / DCT_RHO_WATER);
+    if (isfinite(a->peak_W)) {
+        dct_annual_when(a, a->t_peak, when, sizeof when);
+        fprintf(f, ", peak demand %.4g kW at %s", a->peak_W / 1e3, when);
+    }
+    snprintf(ch_s, sizeof ch_s, "%.0f", ch);
+    fprintf(f, ", chillers running %s h of %.0f\n", a->n_h ? ch_s : "-",
+            all);
+}
+
 /* --------------------------------------------------------- summary.html */
 
 static void td_num(FILE *f, const char *fmt, double x)

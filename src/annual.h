@@ -67,6 +67,11 @@ void dct_fmt_duration(char *buf, size_t n, double s);
 /* ",\n \"annual\":{...}" for run.json: LED the final ledger [J]. */
 void dct_annual_json(FILE *f, const dct_annual *a, const double *led);
 
+/* One paragraph for the terminal (after simulate's margin table, on a
+ * weather file): PUE (with the range of the monthly values), WUE, peak
+ * demand and when, chiller hours. */
+void dct_annual_print(FILE *f, const dct_annual *a, const double *led);
+
 /* A margin's row of the summary. */
 typedef struct dct_annual_margin {
     const char *id, *label, *unit;

@@ -1029,6 +1029,8 @@ static int sim_execute(sim *S, int rc)
         sim_print_stats(S);
     if (S->verbosity >= 1) {
         sim_write_margins_txt(stdout, S);
+        if (S->wx.is_series)
+            dct_annual_print(stdout, S->annual, S->led);
         char env[400];
         dct_envelope_summary(S->env, env, sizeof env);
         if (*env)
