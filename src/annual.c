@@ -37,16 +37,24 @@ static int is_facility(int kind)
     return kind == DCT_LK_IT || kind == DCT_LK_AUX || kind == DCT_LK_LOSS;
 }
 
-double dct_annual_pue(const double *led)
+/* The IT energy and the facility's (IT, auxiliaries, losses) of the
+ * ledger LED [J]. */
+static void ledger_sums(const double *led, double *it, double *fac)
 {
-    double it = 0, fac = 0;
+    *it = *fac = 0;
     for (size_t k = 0; k < DCT_NL; k++) {
         int kd = dct_ledger_terms[k].kind;
         if (kd == DCT_LK_IT)
-            it += led[k];
+            *it += led[k];
         if (is_facility(kd))
-            fac += led[k];
+            *fac += led[k];
     }
+}
+
+double dct_annual_pue(const double *led)
+{
+    double it, fac;
+    ledger_sums(led, &it, &fac);
     return it > 0 ? fac / it : NAN;
 }
 
@@ -304,13 +312,8 @@ void dct_annual_json(FILE *f, const dct_annual *a, const double *led)
     dct_json_num(f, dct_annual_pue(led));
     fputs(",\"pue_definition\":\"(it + aux + losses) / it of the "
           "ledger\"", f);
-    double it = 0, fac = 0;
-    for (size_t k = 0; k < DCT_NL; k++) {
-        if (dct_ledger_terms[k].kind == DCT_LK_IT)
-            it += led[k];
-        if (is_facility(dct_ledger_terms[k].kind))
-            fac += led[k];
-    }
+    double it, fac;
+    ledger_sums(led, &it, &fac);
     fputs(",\"it_J\":", f);
     dct_json_num(f, it);
     fputs(",\"facility_J\":", f);
@@ -428,9 +431,8 @@ void dct_annual_print(FILE *f, const dct_annual *a, const double *led)
             lo = fmin(lo, a->mon_fac[m] / a->mon_it[m]);
             hi = fmax(hi, a->mon_fac[m] / a->mon_it[m]);
         }
-    for (size_t k = 0; k < DCT_NL; k++)
-        if (dct_ledger_terms[k].kind == DCT_LK_IT)
-            it += led[k];
+    double fac;
+    ledger_sums(led, &it, &fac);
     double ev, dr, bd, tot;
     water(a, &ev, &dr, &bd, &tot);
     char when[48], ch_s[32];
@@ -553,13 +555,8 @@ int dct_annual_html(FILE *f, const dct_annual *a, const double *led,
     fputs(".</p>\n", f);
 
     /* PUE and energy */
-    double it = 0, fac = 0;
-    for (size_t k = 0; k < DCT_NL; k++) {
-        if (dct_ledger_terms[k].kind == DCT_LK_IT)
-            it += led[k];
-        if (is_facility(dct_ledger_terms[k].kind))
-            fac += led[k];
-    }
+    double it, fac;
+    ledger_sums(led, &it, &fac);
     fputs("<h2>Power usage effectiveness</h2>\n<table>\n<tr><th>PUE "
           "(IT + auxiliaries + losses) / IT</th>", f);
     td_num(f, "%.4f", dct_annual_pue(led));

@@ -149,6 +149,25 @@ static int day_of_year(int month, int day, int is_leap)
     return k + day - 1;
 }
 
+/* The next line of F that is not blank, split at commas into FL (its
+ * line number in *LN): the number of fields, 0 at the end of the file,
+ * -1 on a read error (recorded in D). */
+static int next_record(FILE *f, char **buf, size_t *bcap, const char *path,
+                       long *ln, char **fl, dct_diag *d)
+{
+    for (;;) {
+        ssize_t len = dct_text_line(buf, bcap, f, LINE_MAX_B, path, *ln + 1,
+                                    d);
+        if (len == -1)
+            return 0;
+        (*ln)++;
+        if (len < 0)
+            return -1;
+        if (!is_blank(*buf))
+            return split(*buf, fl);
+    }
+}
+
 /* ------------------------------------------------------- dctwin's CSV */
 
 /* dctwin's CSV "t_s,T_db_degC" or "t_s,T_db_degC,T_wb_degC" (line 1 in
@@ -326,7 +345,7 @@ static int read_epw(dct_weather *w, rd *r, FILE *f, char **buf,
     char *fl[MAX_FIELDS];
     const char *path = w->path;
     long ln = 1;
-    int rph = 1, p_m0 = 1, p_d0 = 1, p_m1 = 12, p_d1 = 31;
+    int p_m0 = 1, p_d0 = 1, p_m1 = 12, p_d1 = 31;
     for (int h = 0; h < 8; h++) {
         if (h) {
             ssize_t len = dct_text_line(buf, bcap, f, LINE_MAX_B, path,
@@ -383,21 +402,10 @@ static int read_epw(dct_weather *w, rd *r, FILE *f, char **buf,
             if (np > 1)
                 dct_warning(d, path, ln, "DATA PERIODS: %g periods; the "
                             "records are read as one series", np);
-            rph = (int)x;
         }
     }
-    (void)rph;
-    for (;;) {
-        ssize_t len = dct_text_line(buf, bcap, f, LINE_MAX_B, path, ln + 1,
-                                    d);
-        if (len == -1)
-            break;
-        ln++;
-        if (len < 0)
-            return -1;
-        if (is_blank(*buf))
-            continue;
-        int n = split(*buf, fl);
+    int n;
+    while ((n = next_record(f, buf, bcap, path, &ln, fl, d)) > 0) {
         if (n < EPW_FIELDS) {
             dct_error(d, path, ln, "truncated record: %d of the %d fields "
                       "of an EPW data record", n, EPW_FIELDS);
@@ -441,6 +449,8 @@ static int read_epw(dct_weather *w, rd *r, FILE *f, char **buf,
                 r->v[k][i] = k == C_DB || k == C_DP ? C2K(v) : v;
         }
     }
+    if (n < 0)
+        return -1;
     if (!r->n) {
         dct_error(d, path, ln, "no data records after the header");
         return -1;
@@ -520,16 +530,8 @@ static int read_tmy3(dct_weather *w, rd *r, FILE *f, char **buf,
                   : "Dew-point (C)");
         return -1;
     }
-    for (;;) {
-        len = dct_text_line(buf, bcap, f, LINE_MAX_B, path, ln + 1, d);
-        if (len == -1)
-            break;
-        ln++;
-        if (len < 0)
-            return -1;
-        if (is_blank(*buf))
-            continue;
-        int nf = split(*buf, fl);
+    int nf;
+    while ((nf = next_record(f, buf, bcap, path, &ln, fl, d)) > 0) {
         if (nf < nc) {
             dct_error(d, path, ln, "truncated record: %d of the %d columns "
                       "named on line 2", nf, nc);
@@ -571,6 +573,8 @@ static int read_tmy3(dct_weather *w, rd *r, FILE *f, char **buf,
                            : k == C_P ? 100 * v : v;
         }
     }
+    if (nf < 0)
+        return -1;
     if (!r->n) {
         dct_error(d, path, ln, "no data records after the column names");
         return -1;
