@@ -305,7 +305,8 @@ static const char *const month_name[12] = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
     "Nov", "Dec"};
 
-void dct_annual_json(FILE *f, const dct_annual *a, const double *led)
+void dct_annual_json(FILE *f, const dct_annual *a, const double *led,
+                     const dct_annual_margin *mg, size_t n_mg)
 {
     char when[48];
     fputs(",\n \"annual\":{\"pue\":", f);
@@ -420,7 +421,16 @@ void dct_annual_json(FILE *f, const dct_annual *a, const double *led)
         dct_json_num(f, a->bind_id[h] ? a->bind_h[h] : NAN);
         fputc('}', f);
     }
-    fputs("]}", f);
+    fputs("],\n  \"hours_over_limit\":{", f);
+    for (size_t i = 0, k = 0; i < n_mg; i++) {
+        if (!(mg[i].violated_s > 0))
+            continue;
+        fputs(k++ ? "," : "", f);
+        dct_json_str(f, mg[i].id);
+        fputc(':', f);
+        dct_json_num(f, mg[i].violated_s / 3600);
+    }
+    fputs("}}", f);
 }
 
 void dct_annual_print(FILE *f, const dct_annual *a, const double *led)

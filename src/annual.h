@@ -64,8 +64,11 @@ void dct_annual_when(const dct_annual *a, double t, char *buf, size_t n);
  * "12.4 d". */
 void dct_fmt_duration(char *buf, size_t n, double s);
 
-/* ",\n \"annual\":{...}" for run.json: LED the final ledger [J]. */
-void dct_annual_json(FILE *f, const dct_annual *a, const double *led);
+struct dct_annual_margin;
+/* ",\n \"annual\":{...}" for run.json: LED the final ledger [J]; MG[N_MG]
+ * the margins, whose hours over the limit it lists (those above 0). */
+void dct_annual_json(FILE *f, const dct_annual *a, const double *led,
+                     const struct dct_annual_margin *mg, size_t n_mg);
 
 /* One paragraph for the terminal (after simulate's margin table, on a
  * weather file): PUE (with the range of the monthly values), WUE, peak

@@ -465,6 +465,21 @@ static void write_weather_json(FILE *f, const sim *S)
     fputc('}', f);
 }
 
+/* The margins for the summary and run.json, binding first (malloc'd;
+ * NULL when out of memory). */
+static dct_annual_margin *annual_margins(const sim *S)
+{
+    dct_annual_margin *mg = calloc(S->n_mg + 1, sizeof *mg);
+    for (size_t k = 0; mg && k < S->n_mg; k++) {
+        const sim_margin *g = &S->mg[S->order ? S->order[k] : k];
+        mg[k] = (dct_annual_margin){g->def->id, g->def->label,
+                                    g->def->unit, g->def->limit,
+                                    isfinite(g->worst) ? g->worst_val : NAN,
+                                    sim_margin_pct(g), g->violated_s};
+    }
+    return mg;
+}
+
 /* summary.html into the temporary run directory, after the other files
  * (its event counts are read from events.csv there). */
 static int write_summary(sim *S)
@@ -481,21 +496,11 @@ static int write_summary(sim *S)
         dct_annual_events_read(ev_path, &ev, &n_ev);
     }
     free(ev_path);
-    dct_annual_margin *mg = calloc(S->n_mg + 1, sizeof *mg);
-    int rc = -1;
-    if (mg) {
-        for (size_t k = 0; k < S->n_mg; k++) {
-            const sim_margin *g = &S->mg[S->order ? S->order[k] : k];
-            mg[k] = (dct_annual_margin){g->def->id, g->def->label,
-                                        g->def->unit, g->def->limit,
-                                        isfinite(g->worst) ? g->worst_val
-                                                           : NAN,
-                                        sim_margin_pct(g), g->violated_s};
-        }
-        rc = dct_annual_html(dct_afile_fp(S->f[F_SUM]), S->annual, S->led,
-                             S->site->name, S->site->file, S->wx.path, mg,
-                             S->n_mg, ev, n_ev);
-    }
+    dct_annual_margin *mg = annual_margins(S);
+    int rc = mg ? dct_annual_html(dct_afile_fp(S->f[F_SUM]), S->annual,
+                                  S->led, S->site->name, S->site->file,
+                                  S->wx.path, mg, S->n_mg, ev, n_ev)
+                : -1;
     free(mg);
     dct_annual_events_free(ev, n_ev);
     if (rc == 0 && dct_afile_finish(S->f[F_SUM]) != 0)
@@ -592,8 +597,10 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
                           : NAN);
     write_ledger_json(f, S);
     write_weather_json(f, S);
-    if (S->annual)
-        dct_annual_json(f, S->annual, S->led);
+    dct_annual_margin *mg = S->annual ? annual_margins(S) : NULL;
+    if (mg)
+        dct_annual_json(f, S->annual, S->led, mg, S->n_mg);
+    free(mg);
     fputs(",\n \"grid\":{\"ramp_max_W_per_s\":", f);
     dct_json_num(f, S->n_grid ? S->ramp_max : NAN);
     fputs(",\"ramp_step_s\":", f);

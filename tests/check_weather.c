@@ -608,7 +608,9 @@ START_TEST(test_annual_synthetic)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    dct_annual_json(f, a, led);
+    dct_annual_margin m2[2] = {{"m.ok", "fine", "K", 1, 2, 50, 0},
+                               {"m.bad", "over", "K", 1, 0, -5, 5400}};
+    dct_annual_json(f, a, led, m2, 2);
     fclose(f);
     /* the run's PUE, and each month's from the same rows */
     char key[64];
@@ -639,6 +641,8 @@ START_TEST(test_annual_synthetic)
     double t_first = atof(strstr(wh, "\"T_db_degC\":") + 12);
     ck_assert(t_first > 34.5 && t_first <= 35.6);
     ck_assert_ptr_nonnull(strstr(wh, "\"binding\":\"dry.T_out.setpoint\""));
+    /* hours over the limit: the violated margin only, in h */
+    ck_assert_ptr_nonnull(strstr(buf, "\"hours_over_limit\":{\"m.bad\":1.5}"));
     /* 8760 whole hours in the distribution */
     ck_assert_ptr_nonnull(strstr(buf, "\"hourly_pue\":{\"hours\":8760,"));
     free(buf);

@@ -65,6 +65,11 @@ check "PUE $pue = the ledger's (it + aux + losses) / it $ratio to 1e-9" \
     awk -v a="$pue" -v b="$ratio" 'BEGIN { d = (a - b) / b; if (d < 0) d = -d; exit !(d <= 1e-9) }'
 check "twelve months of PUE" [ "$(tr '{' '\n' <"$j" | grep -c '"month":')" -eq 12 ]
 check "8760 whole hours in the hourly PUE" grep -q '"hourly_pue":{"hours":8760,' "$j"
+vs=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "violated_s") k = i; next }
+    $1 == "fws.T_supply.w-class" { print $k }' "$tmp/year/margins.csv")
+check "run.json's hours over the W32 limit = margins.csv's violated_s / 3600" \
+    near "$(tr -d '\n' <"$j" | sed -n 's/.*"hours_over_limit":{[^}]*"fws.T_supply.w-class":\([-+0-9.eE]*\).*/\1/p')" \
+    "$(awk -v v="$vs" 'BEGIN { print v / 3600 }')" 1e-3
 check "dry coolers only: no chiller hours" near "$(num "$j" chiller_hours)" 0 0
 s="$tmp/year/summary.html"
 check "summary.html is written" [ -s "$s" ]
