@@ -670,7 +670,9 @@ int dct_annual_html(FILE *f, const dct_annual *a, const double *led,
         fputs("</td>", f);
         td_num(f, "%.1f %%", g->margin_pct);
         fputs("<td class=\"n\">", f);
-        if (g->violated_s > 0)
+        if (g->violated_s >= 7200)  /* hours, as a planner counts them */
+            snprintf(buf, sizeof buf, "%.1f h", g->violated_s / 3600);
+        else if (g->violated_s > 0)
             dct_fmt_duration(buf, sizeof buf, g->violated_s);
         else
             snprintf(buf, sizeof buf, "0");
