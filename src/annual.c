@@ -522,6 +522,90 @@ static void pue_svg(FILE *f, const double *v, size_t n)
                "%ld)</text>\n</svg>\n", x0, cmax);
 }
 
+/* A time plot (inline SVG) of the hourly PUE and dry bulb, as daily
+ * means when the run is longer than 10 days. */
+static void time_svg(FILE *f, const dct_annual *a)
+{
+    size_t per = a->n_h > 240 ? 24 : 1, np = (a->n_h + per - 1) / per;
+    if (np < 2)
+        return;
+    double *pue = malloc(np * sizeof *pue), *db = malloc(np * sizeof *db);
+    if (!pue || !db) {
+        free(pue);
+        free(db);
+        return;
+    }
+    double plo = INFINITY, phi = -INFINITY, dlo = INFINITY, dhi = -INFINITY;
+    for (size_t k = 0; k < np; k++) {
+        double it = 0, fac = 0, dbt = 0, dt = 0;
+        for (size_t h = k * per; h < (k + 1) * per && h < a->n_h; h++) {
+            it += a->it_h[h];
+            fac += a->fac_h[h];
+            dbt += a->db_h[h];
+            dt += a->dt_h[h];
+        }
+        pue[k] = it > 0 ? fac / it : NAN;
+        db[k] = dt > 0 ? dbt / dt - 273.15 : NAN;
+        if (isfinite(pue[k])) {
+            plo = fmin(plo, pue[k]);
+            phi = fmax(phi, pue[k]);
+        }
+        if (isfinite(db[k])) {
+            dlo = fmin(dlo, db[k]);
+            dhi = fmax(dhi, db[k]);
+        }
+    }
+    if (!isfinite(plo) || !isfinite(dlo)) {
+        free(pue);
+        free(db);
+        return;
+    }
+    if (phi - plo < 1e-4)
+        phi = plo + 1e-4;
+    if (dhi - dlo < 0.1)
+        dhi = dlo + 0.1;
+    double W = 640, x0 = 50, x1 = 590, y0 = 20, y1 = 170;
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%g\" "
+               "height=\"200\" role=\"img\" aria-label=\"%s PUE and dry "
+               "bulb over the run\">\n<rect x=\"%g\" y=\"%g\" "
+               "width=\"%g\" height=\"%g\" fill=\"none\" "
+               "stroke=\"#000\"/>\n", W, per > 1 ? "daily" : "hourly", x0,
+            y0, x1 - x0, y1 - y0);
+    for (int c = 0; c < 2; c++) {
+        const double *v = c ? db : pue;
+        double lo = c ? dlo : plo, hi = c ? dhi : phi;
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" "
+                   "stroke-width=\"1.2\" points=\"",
+                c ? "#c0392b" : "#2c5aa0");
+        for (size_t k = 0; k < np; k++)
+            if (isfinite(v[k]))
+                fprintf(f, "%.1f,%.1f ",
+                        x0 + (x1 - x0) * (double)k / (double)(np - 1),
+                        y1 - (y1 - y0) * (v[k] - lo) / (hi - lo));
+        fputs("\"/>\n", f);
+        fprintf(f, "<text x=\"%g\" y=\"%g\" font-size=\"11\" "
+                   "fill=\"%s\"%s>%.4g</text>\n<text x=\"%g\" y=\"%g\" "
+                   "font-size=\"11\" fill=\"%s\"%s>%.4g</text>\n",
+                c ? x1 + 4 : x0 - 4, y0 + 4, c ? "#c0392b" : "#2c5aa0",
+                c ? "" : " text-anchor=\"end\"", hi, c ? x1 + 4 : x0 - 4,
+                y1, c ? "#c0392b" : "#2c5aa0",
+                c ? "" : " text-anchor=\"end\"", lo);
+    }
+    char b0[48], b1[48];
+    dct_annual_when(a, 0, b0, sizeof b0);
+    dct_annual_when(a, a->duration, b1, sizeof b1);
+    fprintf(f, "<text x=\"%g\" y=\"188\" font-size=\"11\">%s</text>\n"
+               "<text x=\"%g\" y=\"188\" font-size=\"11\" "
+               "text-anchor=\"end\">%s</text>\n"
+               "<text x=\"%g\" y=\"14\" font-size=\"11\">"
+               "<tspan fill=\"#2c5aa0\">PUE</tspan> and <tspan "
+               "fill=\"#c0392b\">dry bulb [&deg;C]</tspan>, %s means"
+               "</text>\n</svg>\n", x0, b0, x1, b1, x0 + 100,
+            per > 1 ? "daily" : "hourly");
+    free(pue);
+    free(db);
+}
+
 int dct_annual_html(FILE *f, const dct_annual *a, const double *led,
                     const char *site, const char *site_file,
                     const char *weather, const dct_annual_margin *mg,
@@ -644,6 +728,10 @@ int dct_annual_html(FILE *f, const dct_annual *a, const double *led,
                 quantile(v, n, 0.5), quantile(v, n, 0.99),
                 quantile(v, n, 1));
         pue_svg(f, v, n);
+    }
+    if (a->n_h > 1) {
+        fputs("<h2>PUE and weather over the run</h2>\n", f);
+        time_svg(f, a);
     }
     free(v);
 

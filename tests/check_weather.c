@@ -659,6 +659,9 @@ START_TEST(test_annual_synthetic)
     ck_assert_ptr_nonnull(strstr(buf, "a &quot;label&quot; &amp; more"));
     ck_assert_ptr_nonnull(strstr(buf, "valve-&lt;sat&gt;"));
     ck_assert_ptr_nonnull(strstr(buf, "<td class=\"n\">2.0 h</td>"));
+    ck_assert_ptr_nonnull(strstr(buf, "aria-label=\"daily PUE and dry bulb "
+                                      "over the run\""));
+    ck_assert_ptr_nonnull(strstr(buf, "aria-label=\"hourly PUE histogram\""));
     ck_assert_ptr_null(strstr(buf, "<script"));
     ck_assert_ptr_null(strstr(buf, "src=\""));
     ck_assert_ptr_nonnull(strstr(buf, "GREENSBORO PIEDMONT TRIAD INT"));
