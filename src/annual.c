@@ -838,7 +838,8 @@ int dct_annual_events_read(const char *path, dct_annual_event **ev,
         if (!c2)
             continue;
         char *kind = c2 + 1;
-        kind[strcspn(kind, ",")] = '\0';
+        /* "margin-violated:ID" counts as margin-violated */
+        kind[strcspn(kind, ",:")] = '\0';
         size_t k = 0;
         while (k < *n && strcmp(e[k].kind, kind) != 0)
             k++;

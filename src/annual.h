@@ -89,7 +89,8 @@ typedef struct dct_annual_event {
 } dct_annual_event;
 
 /* The events of the events.csv at PATH ("t_s,component,event,...")
- * counted by their event column, in order of first appearance, into
+ * counted by their event column (up to a ':', so that every
+ * "margin-violated:ID" is one kind), in order of first appearance, into
  * *EV[*N] (malloc'd; the kinds owned: free with dct_annual_events_free).
  * Returns 0, or -1 when the file cannot be read. */
 int dct_annual_events_read(const char *path, dct_annual_event **ev,

@@ -81,6 +81,8 @@ check "... the hours over each limit (facility supply: 545.1 h)" \
     grep -q 'facility supply within ASHRAE W32</td>.*>545.1 h</td></tr>' "$s"
 check "... the warmest hour as a calendar date (07-09, 35.6 degC)" \
     grep -q '<td>07-09 1[0-9]:00</td><td class="n">35.6 &deg;C' "$s"
+check "... the events by kind (margin-violated once, 12 margins)" \
+    grep -q '<tr><td>margin-violated</td><td class="n">12</td></tr>' "$s"
 check "... self-contained (no script, no external file)" \
     sh -c "! grep -q -e '<script' -e ' src=' -e '<link' '$s'"
 
