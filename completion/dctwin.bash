@@ -5,7 +5,8 @@
 #   . completion/dctwin.bash
 # Completes the commands, each command's options (read from
 # `dctwin COMMAND --help`, so they follow the program), the values of
-# --format, --profile (profile ids of `dctwin profile list`), --add and
+# --format, --design, --profile (profile ids of `dctwin profile list`),
+# --add and
 # --model (models of `dctwin models list`), model names after
 # `models show`, site and scenario files (*.xml), run directories and
 # the --out directory.  The dctwin that runs is the one being completed
@@ -97,13 +98,19 @@ _dctwin()
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return 0
         ;;
-    --grid-trace)
+    --grid-trace | --weather)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+        return 0
+        ;;
+    --design)
+        mapfile -t COMPREPLY < <(compgen -W "cooling-0.4 cooling-1 \
+            cooling-2 extreme-5y extreme-10y extreme-20y extreme-50y" \
+            -- "$cur")
         return 0
         ;;
     --set | --bess | --row | --rack | --duration | --step | --seed | \
         --max | --probe | --rtol | --atol | --output-step | --grid-step | \
-        --add-count | --add-scale)
+        --add-count | --add-scale | --start)
         return 0 # a value to type
         ;;
     esac

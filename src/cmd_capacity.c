@@ -275,7 +275,8 @@ int dct_cmd_capacity(int argc, char **argv)
                    "racks at x/ceil(x) of\ntheir power and flow), then "
                    "the integer count; each a full run with the simulate "
                    "options given (--scenario,\n--duration, --profile, "
-                   "--set ...).  Prints the count, the margin that binds\n"
+                   "--set, --weather, --design ...).  Prints the count, the "
+                   "margin that binds\n"
                    "what the run at one more rack did (a violated margin "
                    "of the run before a\nviolated design margin), and the "
                    "margin table at the count.\n"
@@ -333,6 +334,32 @@ int dct_cmd_capacity(int argc, char **argv)
         free(buf);
         free(av);
         return rc;
+    }
+    if (base.weather) {
+        /* say what ambient the answer is at (each run reads the file
+         * again) */
+        dct_weather_opt wo = {.file = base.weather,
+                              .start = base.weather_start,
+                              .design = base.design};
+        dct_diag d;
+        dct_diag_init(&d);
+        rc = dct_weather_opt_resolve(&wo, base.duration, &d);
+        dct_diag_print(&d, stderr);
+        dct_diag_clear(&d);
+        if (rc) {
+            dct_weather_opt_free(&wo);
+            free(buf);
+            free(av);
+            return rc;
+        }
+        char what[600];
+        dct_weather_opt_describe(&wo, what, sizeof what);
+        if (*what)
+            printf("capacity at the %s\n", what);
+        else
+            printf("capacity on the weather of %s\n", wo.path);
+        dct_weather_opt_free(&wo);
+        rc = -1;
     }
     dct_verbosity = 0;   /* no progress; the tables are printed here */
     base.verbosity = 0;

@@ -85,12 +85,29 @@ static void help(void)
         "  --wide               the margin table with every column and "
         "full labels\n"
         "                       (by default it fits 100 columns)\n"
+        "  --weather=FILE       the ambient follows the weather file FILE "
+        "(EPW, TMY3\n"
+        "                       CSV or t_s,T_db_degC[,T_wb_degC]), found as "
+        "given or in\n"
+        "                       the weather directories; the output step "
+        "defaults to 1 h\n"
+        "  --start=MM-DD[Thh]   the date (and hour) of the weather file at "
+        "t = 0\n"
+        "                       (default: its first record's)\n"
+        "  --design=NAME        a steady ambient at the design condition "
+        "NAME of the\n"
+        "                       EPW given with --weather: cooling-0.4, "
+        "cooling-1,\n"
+        "                       cooling-2, extreme-5y, extreme-10y, "
+        "extreme-20y,\n"
+        "                       extreme-50y\n"
         "  -q, --quiet          no progress, no margin table on stdout\n"
         "  -v, --verbose        print solver statistics to stderr\n"
         "  -h, --help           print this help and exit\n\n"
         "Files in DIR, written only when the run completes: timeseries.csv, "
         "extremes.csv,\nevents.csv, margins.json, margins.txt, margins.csv, "
-        "margins-over-time.csv, run.json\n(and the plots with --plot).  "
+        "margins-over-time.csv, run.json,\nsummary.html (and the plots with "
+        "--plot).  "
         "The margin table is printed on "
         "stdout.\n\n"
         "Exit status: 0 all margins met, 1 some margin negative, 2 usage, "
@@ -143,7 +160,7 @@ enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
     O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT, O_ADD_SCALE,
-    O_NO_AGGREGATE, O_WIDE
+    O_NO_AGGREGATE, O_WIDE, O_WEATHER, O_START, O_DESIGN
 };
 
 int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
@@ -171,11 +188,14 @@ int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
         {"plot-format", required_argument, 0, O_PLOT_FORMAT},
         {"no-aggregate", no_argument, 0, O_NO_AGGREGATE},
         {"wide", no_argument, 0, O_WIDE},
+        {"weather", required_argument, 0, O_WEATHER},
+        {"start", required_argument, 0, O_START},
+        {"design", required_argument, 0, O_DESIGN},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    int c, bad = 0;
+    int c, bad = 0, has_out_step = 0;
     char **sets = calloc(2 * (size_t)argc + 2, sizeof *sets);
     char **probes = sets + argc + 1;
     *buf = sets;
@@ -195,6 +215,15 @@ int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
         case O_WIDE:
             o->is_wide = 1;
             break;
+        case O_WEATHER:
+            o->weather = optarg;
+            break;
+        case O_START:
+            o->weather_start = optarg;
+            break;
+        case O_DESIGN:
+            o->design = optarg;
+            break;
         case O_NO_AGGREGATE:
             o->no_aggregate = 1;
             break;
@@ -203,6 +232,7 @@ int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
             break;
         case O_OUTPUT_STEP:
             bad = parse_time("output-step", optarg, &o->out_step);
+            has_out_step = 1;
             break;
         case O_PROBE:
             probes[o->n_probes++] = optarg;
@@ -319,6 +349,10 @@ int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
         fprintf(stderr, "dctwin: simulate: --duration must be > 0 s\n");
         return DCT_EXIT_USAGE;
     }
+    /* a run on a weather file: hourly rows, as the file's records */
+    if (o->weather && !o->design && !has_out_step &&
+        o->duration >= 2 * SIM_WEATHER_STEP_S && !o->grid_trace)
+        o->out_step = SIM_WEATHER_STEP_S;
     if (!(o->out_step > 0) || o->out_step > o->duration) {
         fprintf(stderr, "dctwin: simulate: --output-step %g s: must be > 0 "
                         "and at most the duration (%g s)\n",

@@ -32,6 +32,7 @@
  * Equations and sources: dctwin-models(7). */
 #include "config.h"
 #include "model_impl.h"
+#include "psychro.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -684,6 +685,32 @@ const dct_ctype dct_ctype_heatrej = {
     "heat-rejection", hr_setup, hr_init, hr_ports, hr_derivs, hr_stored,
     hr_output, hr_margin, hr_root, hr_root_event, hr_free, NULL, hr_ledger,
 };
+
+void dct_model_towers(const dct_model *m, dct_towers *tw)
+{
+    memset(tw, 0, sizeof *tw);
+    double p = DCT_P_ATM_TOWER;
+    double w_in = dct_psychro_w_from_wb(m->T_db, fmin(m->T_wb, m->T_db), p);
+    double h_in = dct_psychro_enthalpy(m->T_db, w_in);
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        const heatrej *h = c->ct == &dct_ctype_heatrej ? c->data : NULL;
+        if (!h || h->kind != HR_TOWER || h->q <= 0)
+            continue;
+        /* the air leaves saturated at the water's outlet temperature
+         * (dctwin-models(7), COOLING-TOWER WATER) */
+        double t_ex = fmax(c->port.T, m->T_wb);
+        double w_ex = dct_psychro_w_from_dew(t_ex, p);
+        double dh = dct_psychro_enthalpy(t_ex, w_ex) - h_in;
+        double hfg = dct_psychro_h_fg(t_ex);
+        double f = dh > 1.0 ? hfg * fmax(w_ex - w_in, 0) / dh : 1.0;
+        tw->q += h->q;
+        tw->q_lat += f * h->q;
+        tw->evap += f * h->q / hfg;
+        tw->flow += h->loop ? h->loop->port.mdot : 0;
+        tw->n++;
+    }
+}
 
 void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set)
 {

@@ -133,9 +133,11 @@ static int relocate(const char *from, const char *to, const char *here,
 
 static void build(dirlist *L, dct_data_kind kind)
 {
-    const char *sub = kind == DCT_DATA_PLOTS ? "plots" : "models";
+    const char *sub = kind == DCT_DATA_PLOTS ? "plots"
+                      : kind == DCT_DATA_WEATHER ? "weather" : "models";
     const char *env = getenv(kind == DCT_DATA_PLOTS ? "DCTWIN_PLOTS_PATH"
-                                                    : "DCTWIN_MODELS_PATH");
+                             : kind == DCT_DATA_WEATHER
+                             ? "DCTWIN_WEATHER_PATH" : "DCTWIN_MODELS_PATH");
     for (const char *p = env ? env : ""; *p;) {
         size_t k = strcspn(p, ":");
         add(L, p, k);

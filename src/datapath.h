@@ -1,13 +1,13 @@
 /* datapath.h - where dctwin finds its data: model libraries (with the
- * criteria/ and profiles/ below them) and plot templates.
+ * criteria/ and profiles/ below them), plot templates and weather files.
  *
  * Every kind is searched the same way, in this order:
  *   1. the directories of the environment variable (DCTWIN_MODELS_PATH,
- *      DCTWIN_PLOTS_PATH), colon-separated, in order;
+ *      DCTWIN_PLOTS_PATH, DCTWIN_WEATHER_PATH), colon-separated, in order;
  *   2. a build tree: when the running executable (/proc/self/exe) sits in
- *      the directory it was built in, the source tree's models/ or plots/
+ *      the directory it was built in, the source tree's models/, plots/ or weather/
  *      (the source directory configure recorded, so VPATH builds work too),
- *      and the directory models/ or plots/ beside the executable when it
+ *      and the directory models/, plots/ or weather/ beside the executable when it
  *      exists (a build in the source tree that was moved);
  *   3. the installed data directory, relocated: pkgdatadir/models or
  *      pkgdatadir/plots reached from the executable's directory by the
@@ -19,7 +19,9 @@
 #ifndef DCT_DATAPATH_H
 #define DCT_DATAPATH_H
 
-typedef enum dct_data_kind { DCT_DATA_MODELS, DCT_DATA_PLOTS } dct_data_kind;
+typedef enum dct_data_kind {
+    DCT_DATA_MODELS, DCT_DATA_PLOTS, DCT_DATA_WEATHER
+} dct_data_kind;
 
 /* The directories searched for KIND, in order, without duplicates, joined
  * by SEP (":" to walk them with strtok_r, ", " for a message).  Caller

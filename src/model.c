@@ -7,6 +7,7 @@
  * way. */
 #include "config.h"
 #include "model_impl.h"
+#include "weather.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -366,12 +367,24 @@ static void mix_groups(dct_model *m)
     }
 }
 
+/* The ambient from the weather file at T (--weather, or a scenario's
+ * weather=); settling takes the weather at t = 0, the start it settles
+ * to. */
+static void model_weather(dct_model *m, double t)
+{
+    double tw = m->is_settling ? 0 : t;
+    if (m->weather)
+        dct_weather_at(m->weather, m->weather_t0 + tw, &m->T_db,
+                       &m->T_wb);
+    else
+        dct_scenario_weather(m->scenario, tw, &m->T_db, &m->T_wb);
+}
+
 static int model_rhs(double t, const double *y, double *ydot, void *ctx)
 {
     dct_model *m = ctx;
     m->n_rhs_calls++;
-    if (!m->is_settling)
-        dct_scenario_weather(m->scenario, t, &m->T_db, &m->T_wb);
+    model_weather(m, t);
     /* an aggregated rack's ports are its representative's, which comes
      * earlier in component order; the sums over racks (CDU group mixing,
      * busways, hall air, energy totals) then count every member */
@@ -514,7 +527,12 @@ static int model_next_bp(double t, double *tb, void *ctx)
         }
     }
     double tw;
-    if (dct_scenario_weather_next(sc, t, &tw) && (!has || tw < tp)) {
+    const dct_weather *w = m->weather;
+    int has_w = w ? dct_weather_next(w, m->weather_t0 + t, &tw)
+                  : dct_scenario_weather_next(sc, t, &tw);
+    if (has_w && w)
+        tw -= m->weather_t0;
+    if (has_w && (!has || tw < tp)) {
         tp = tw;
         has = 1;
     }
@@ -1332,6 +1350,18 @@ void dct_model_set_settling(dct_model *m, int is_on)
 {
     m->is_settling = is_on;
     m->fresh_call = 0;
+}
+
+void dct_model_ambient(const dct_model *m, double *t_db, double *t_wb)
+{
+    *t_db = m->T_db;
+    *t_wb = m->T_wb;
+}
+
+void dct_model_set_weather(dct_model *m, const dct_weather *w, double t0)
+{
+    m->weather = w;
+    m->weather_t0 = t0;
 }
 
 size_t dct_model_n_outputs(const dct_model *m)

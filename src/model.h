@@ -156,6 +156,27 @@ void dct_model_initial_state(dct_model *m, double *y0);
  * steady state of the slow plant (loops, controllers); a short pre-roll in
  * mode 2 then brings the fast electrical states to the load of t = 0. */
 void dct_model_set_settling(dct_model *m, int is_on);
+/* The cooling towers now (after dct_model_outputs at that time): their
+ * heat [W], its latent part [W], the water they evaporate [kg/s] and
+ * circulate [kg/s] (dctwin-models(7), COOLING-TOWER WATER). */
+typedef struct dct_towers {
+    size_t n;                 /* towers rejecting heat */
+    double q, q_lat, evap, flow;
+} dct_towers;
+/* [Pa] the air pressure of the towers' psychrometrics: the standard
+ * atmosphere at sea level (an assumption; the wet bulb carries the
+ * site's pressure) */
+#define DCT_P_ATM_TOWER 101325.0
+void dct_model_towers(const dct_model *m, dct_towers *tw);
+/* The ambient dry bulb and wet bulb [K] of the last evaluation. */
+void dct_model_ambient(const dct_model *m, double *t_db, double *t_wb);
+struct dct_weather;
+/* From t = 0 on, the ambient follows the weather file W (borrowed; valid
+ * while M lives) at file time T0 + t (--weather, --start), instead of a
+ * scenario's weather=; settling takes the weather at t = 0.  W NULL:
+ * none. */
+void dct_model_set_weather(dct_model *m, const struct dct_weather *w,
+                           double t0);
 
 /* Begin a run: every component in service, then the scenario's events at
  * t <= 0 applied.  Later events apply when the solver reaches them (they

@@ -197,6 +197,8 @@ struct dct_model {
     int is_settling;           /* 1: racks draw their mean power, 2: their
                                   t = 0 power; no breakpoints
                                   (dct_model_set_settling) */
+    const struct dct_weather *weather;  /* --weather (borrowed), NULL */
+    double weather_t0;         /* [s] its file time at t = 0 */
     double grid_lost_at;       /* [s] time of the last grid loss, -1 when
                                   the grid is up */
     /* the auxiliaries' supplies: the first grid, DC bus and generator

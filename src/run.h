@@ -51,6 +51,9 @@ typedef struct dct_run_opts {
     char *const *probes;      /* --probe patterns (borrowed) */
     size_t n_probes;
     int no_aggregate;         /* --no-aggregate */
+    const char *weather;      /* --weather FILE, or NULL (weather.h) */
+    const char *weather_start;    /* --start MM-DD[Thh], or NULL */
+    const char *design;       /* --design NAME, or NULL */
     int is_wide;              /* --wide */
     /* The margin table of the run, written to TABLE (borrowed; NULL:
      * none) in TABLE_FORMAT when the run completes: what margins.txt,

@@ -5,6 +5,7 @@
 #include "suggest.h"
 #include "profile.h"
 #include "units.h"
+#include "weather.h"
 #include "xmlread.h"
 
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <gsl/gsl_interp.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -109,129 +109,6 @@ static void parse_set(dct_event *e, const char *text, const dct_site *s,
     e->param = i;
     free(e->target);
     e->target = strdup(id);
-}
-
-/* Most rows of a weather file. */
-#define MAX_WEATHER_ROWS 1000000
-/* The longest line of a weather file [bytes]. */
-#define WEATHER_LINE_MAX 4096
-
-/* Read the weather CSV PATH: "t_s,T_db_degC" or "t_s,T_db_degC,T_wb_degC"
- * into SC.  Errors as "PATH:LINE: error: ...". */
-static int weather_read(dct_scenario *sc, const char *path, const char *from,
-                        long from_line, dct_diag *d)
-{
-    char why[200];
-    FILE *f = dct_open_regular(path, DCT_MAX_CSV_BYTES, why, sizeof why);
-    if (!f) {
-        dct_error(d, from, from_line, "cannot read weather file '%s': %s",
-                  path, why);
-        return -1;
-    }
-    char *buf = NULL;
-    size_t bcap = 0;
-    long ln = 1;
-    int has_wb = 0, rc = -1;
-    size_t cap = 0;
-    ssize_t len = dct_text_line(&buf, &bcap, f, WEATHER_LINE_MAX, path, 1,
-                                d);
-    if (len < 0) {
-        if (len == -1)
-            dct_error(d, path, 1, "empty weather file");
-        goto out;
-    }
-    buf[strcspn(buf, "\r\n")] = '\0';
-    if (strcmp(buf, "t_s,T_db_degC,T_wb_degC") == 0)
-        has_wb = 1;
-    else if (strcmp(buf, "t_s,T_db_degC") != 0) {
-        int is_bom = memcmp(buf, "\xEF\xBB\xBF", 3) == 0;
-        dct_error(d, path, 1, "weather header must be 't_s,T_db_degC' or "
-                  "'t_s,T_db_degC,T_wb_degC', found '%.80s'%s", buf,
-                  is_bom ? " (it starts with a UTF-8 byte order mark: save "
-                           "the file without one)" : "");
-        goto out;
-    }
-    for (;;) {
-        len = dct_text_line(&buf, &bcap, f, WEATHER_LINE_MAX, path, ln + 1,
-                            d);
-        if (len == -1)
-            break;
-        ln++;
-        if (len < 0)
-            goto out;
-        if (buf[strspn(buf, " \t\r\n")] == '\0')
-            continue;
-        double v[3] = {0, 0, 0};
-        const char *p = buf, *end;
-        int nv = has_wb ? 3 : 2, bad = 0;
-        for (int i = 0; i < nv && !bad; i++) {
-            if (dct_number_parse(p, &end, &v[i]) ||
-                (i + 1 < nv ? *end != ',' : end[strspn(end, " \t\r\n")] != 0))
-                bad = 1;
-            else
-                p = end + 1;
-        }
-        if (bad) {
-            dct_error(d, path, ln, "expected %s with decimal numbers",
-                      has_wb ? "'time,dry-bulb,wet-bulb'" : "'time,dry-bulb'");
-            goto out;
-        }
-        if (sc->n_wx && v[0] <= sc->wx_t[sc->n_wx - 1]) {
-            dct_error(d, path, ln, "times must increase strictly");
-            goto out;
-        }
-        if (v[1] < -50 || v[1] > 60 || (has_wb && (v[2] < -50 || v[2] > v[1]))) {
-            dct_error(d, path, ln, "dry bulb %g degC outside -50..60, or wet "
-                      "bulb above it", v[1]);
-            goto out;
-        }
-        if (sc->n_wx >= MAX_WEATHER_ROWS) {
-            dct_error(d, path, ln, "more than %d rows", MAX_WEATHER_ROWS);
-            goto out;
-        }
-        if (sc->n_wx == cap) {
-            cap = cap ? 2 * cap : 64;
-            double *a = realloc(sc->wx_t, cap * sizeof *a);
-            if (a)
-                sc->wx_t = a;
-            double *b = a ? realloc(sc->wx_db, cap * sizeof *b) : NULL;
-            if (b)
-                sc->wx_db = b;
-            double *c = b ? realloc(sc->wx_wb, cap * sizeof *c) : NULL;
-            if (c)
-                sc->wx_wb = c;
-            if (!c) {
-                dct_error(d, path, ln, "out of memory");
-                goto out;
-            }
-        }
-        sc->wx_t[sc->n_wx] = v[0];
-        sc->wx_db[sc->n_wx] = v[1] + 273.15;
-        sc->wx_wb[sc->n_wx] = v[2] + 273.15;
-        sc->n_wx++;
-    }
-    if (sc->n_wx < 2) {
-        dct_error(d, path, ln, "a weather file needs at least two rows");
-        goto out;
-    }
-    if (!has_wb) {
-        free(sc->wx_wb);
-        sc->wx_wb = NULL;
-    }
-    for (int k = 0; k < (has_wb ? 2 : 1); k++) {
-        gsl_interp *g = gsl_interp_alloc(gsl_interp_linear, sc->n_wx);
-        sc->wx_interp[k] = g;
-        if (!g || gsl_interp_init(g, sc->wx_t, k ? sc->wx_wb : sc->wx_db,
-                                  sc->n_wx)) {
-            dct_error(d, path, 0, "cannot interpolate the weather file");
-            goto out;
-        }
-    }
-    rc = 0;
-out:
-    free(buf);
-    fclose(f);
-    return rc;
 }
 
 static char *sibling(const char *base, const char *name)
@@ -359,14 +236,14 @@ dct_scenario *dct_scenario_load(const char *path, const dct_site *s,
                       "profile= (with scale= if wanted), scale= or "
                       "weather=");
         if (wx) {
-            if (sc->n_wx)
+            if (sc->wx)
                 dct_error(d, path, line, "a second weather= event (one "
                           "weather file per scenario)");
             else {
                 char *wp = sibling(path, wx);
                 if (!wp)
                     dct_error(d, path, line, "out of memory");
-                else if (weather_read(sc, wp, path, line, d) == 0)
+                else if ((sc->wx = dct_weather_load(wp, path, line, d)))
                     sc->t_wx = ts;
                 free(wp);
             }
@@ -468,12 +345,7 @@ void dct_scenario_free(dct_scenario *sc)
         free(sc->ev[i].profile);
     }
     free(sc->ev);
-    for (int k = 0; k < 2; k++)
-        if (sc->wx_interp[k])
-            gsl_interp_free(sc->wx_interp[k]);
-    free(sc->wx_t);
-    free(sc->wx_db);
-    free(sc->wx_wb);
+    dct_weather_free(sc->wx);
     free(sc->name);
     free(sc->file);
     free(sc);
@@ -505,38 +377,27 @@ int dct_scenario_apply_profiles(const dct_scenario *sc, const dct_site *s,
     return any ? dct_profile_set_finish(ps) : 0;
 }
 
+/* The file time of the weather at run time T: a CSV's own times from
+ * t_wx on; a calendar file (EPW, TMY3) from the start of its records. */
+static double wx_time(const dct_scenario *sc, double t)
+{
+    return t - sc->t_wx + (sc->wx->has_calendar ? sc->wx->t_lo : 0);
+}
+
 void dct_scenario_weather(const dct_scenario *sc, double t, double *t_db,
                           double *t_wb)
 {
-    if (!sc || !sc->n_wx || t < sc->t_wx)
+    if (!sc || !sc->wx || t < sc->t_wx)
         return;
-    double x = t - sc->t_wx;
-    size_t n = sc->n_wx;
-    if (x >= sc->wx_t[n - 1])
-        x = sc->wx_t[n - 1];
-    if (x <= sc->wx_t[0])
-        x = sc->wx_t[0];
-    *t_db = gsl_interp_eval(sc->wx_interp[0], sc->wx_t, sc->wx_db, x, NULL);
-    if (sc->wx_wb)
-        *t_wb = gsl_interp_eval(sc->wx_interp[1], sc->wx_t, sc->wx_wb, x,
-                                NULL);
+    dct_weather_at(sc->wx, wx_time(sc, t), t_db, t_wb);
 }
 
 int dct_scenario_weather_next(const dct_scenario *sc, double t, double *tb)
 {
-    if (!sc || !sc->n_wx)
+    if (!sc || !sc->wx)
         return 0;
-    double x = t - sc->t_wx;
-    size_t lo = 0, hi = sc->n_wx;
-    while (lo < hi) { /* the first row strictly after x */
-        size_t mid = (lo + hi) / 2;
-        if (sc->wx_t[mid] <= x + 1e-12 * fmax(1.0, fabs(t)))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo >= sc->n_wx)
+    if (!dct_weather_next(sc->wx, wx_time(sc, t), tb))
         return 0;
-    *tb = sc->t_wx + sc->wx_t[lo];
+    *tb -= wx_time(sc, 0);   /* back to run time */
     return 1;
 }

@@ -30,7 +30,7 @@ typedef enum dct_event_kind {
     DCT_EV_SET,    /* set="ID.PARAM=VALUE": a setpoint or the ambient */
     DCT_EV_PROFILE,  /* profile="NAME" [scale=] [target=]: switch profile */
     DCT_EV_SCALE,  /* scale="S" [target=]: scale the racks' load */
-    DCT_EV_WEATHER /* weather="FILE": the ambient follows a CSV */
+    DCT_EV_WEATHER /* weather="FILE": the ambient follows a weather file */
 } dct_event_kind;
 
 typedef struct dct_event {
@@ -55,12 +55,11 @@ typedef struct dct_scenario {
     dct_event *ev;            /* [n_ev], sorted by t (stable) */
     size_t n_ev;
     /* weather= (at most one): from t_wx on, the dry bulb (and the wet
-     * bulb, if the file has it) follow the CSV, time relative to t_wx,
-     * interpolated linearly (GSL) */
+     * bulb, if the file has it) follow the weather file (weather.h):
+     * a CSV's times relative to t_wx; an EPW or TMY3 file from the start
+     * of its records */
     double t_wx;              /* [s] */
-    double *wx_t, *wx_db, *wx_wb;   /* [n_wx]; [s], [K], [K]; wx_wb NULL */
-    size_t n_wx;
-    void *wx_interp[2];       /* gsl_interp of db and wb */
+    struct dct_weather *wx;   /* owned; NULL: none */
 } dct_scenario;
 
 /* Most events in one scenario. */

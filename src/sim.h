@@ -23,12 +23,16 @@
 #include "rundir.h"
 #include "run.h"
 #include "scenario.h"
+#include "weather.h"
+#include "annual.h"
 #include "site.h"
 #include "solver.h"
 
 /* Defaults (also in --help and dctwin(1)). */
 #define SIM_DURATION_S 3600.0
 #define SIM_OUTPUT_STEP_S 1.0
+/* [s] the default output step of a run on a weather file (--weather) */
+#define SIM_WEATHER_STEP_S 3600.0
 #define SIM_GRID_STEP_S 0.01
 #define SIM_RTOL 1e-5
 #define SIM_ATOL 1e-4
@@ -39,7 +43,8 @@
 enum { CB_NONFINITE = 2, CB_WRITE = 3 };
 
 /* Output files, in the order they are committed. */
-enum { F_TS, F_EX, F_EV, F_MJ, F_MT, F_MC, F_MO, F_RUN, F_GT, N_FILES };
+enum { F_TS, F_EX, F_EV, F_MJ, F_MT, F_MC, F_MO, F_RUN, F_SUM, F_GT,
+       N_FILES };
 extern const char *const sim_file_names[N_FILES];
 
 /* What is followed of one margin during the run; margins in the unit of
@@ -69,6 +74,8 @@ typedef struct sim {
     const char *scenario_path;  /* --scenario */
     char **sets;         /* --set ID.PARAM=VALUE, borrowed from argv */
     size_t n_sets;
+    dct_weather_opt wx;  /* --weather, --start, --design */
+    dct_annual *annual;  /* PUE, energy, water of the run (annual.h) */
     const char *add_model, *add_row;   /* --add, --row */
     long n_add;          /* --add-count */
     double add_scale;    /* --add-scale, (0, 1]; 1 by default */

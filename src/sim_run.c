@@ -55,8 +55,8 @@
 
 const char *const sim_file_names[N_FILES] = {
     "timeseries.csv", "extremes.csv", "events.csv", "margins.json",
-    "margins.txt",
-    "margins.csv", "margins-over-time.csv", "run.json", "grid.csv"};
+    "margins.txt", "margins.csv", "margins-over-time.csv", "run.json",
+    "summary.html", "grid.csv"};
 
 /* ------------------------------------------------------------ helpers */
 
@@ -154,6 +154,35 @@ static int flush_scenario(sim *S, double t)
     return 0;
 }
 
+/* The row at T into the annual results: the ledger's quadratures (after
+ * the states in Y), the ambient, the binding margin, the towers. */
+static void annual_row(sim *S, double t, const double *y)
+{
+    double led[DCT_NL] = {0};
+    if (S->ode->nq >= DCT_NQ)
+        memcpy(led, y + S->ode->n + DCT_Q_LEDGER, sizeof led);
+    const char *bind = NULL;
+    double pct = INFINITY;
+    for (size_t i = 0; i < S->n_mg_model; i++) {
+        const dct_margin_def *d = S->mg[i].def;
+        if (!(d->range > 0))
+            continue;
+        double v = S->mval[i];
+        double p = 100.0 * (d->is_upper ? d->limit - v : v - d->limit) /
+                   d->range;
+        if (p < pct) {
+            pct = p;
+            bind = d->id;
+        }
+    }
+    double t_db, t_wb;
+    dct_model_ambient(S->model, &t_db, &t_wb);
+    dct_annual_sample(S->annual, t, led, t_db, bind, pct);
+    dct_towers tw;
+    dct_model_towers(S->model, &tw);
+    dct_annual_towers(S->annual, t, &tw);
+}
+
 static int on_output(double t, const double *y, void *ud)
 {
     sim *S = ud;
@@ -239,6 +268,8 @@ static int on_output(double t, const double *y, void *ud)
     if (!rc && S->f[F_EX] &&
         dct_extremes_row(S->ext, t, dct_afile_fp(S->f[F_EX])) != 0)
         rc = CB_WRITE;
+    if (!rc)
+        annual_row(S, t, y);
     return rc ? rc : sim_write_margin_row(S, t);
 }
 
@@ -678,6 +709,9 @@ static int sim_from_opts(sim *S, const dct_run_opts *o)
     S->is_wide = o->is_wide;
     S->table = o->table;
     S->table_format = o->table_format;
+    S->wx.file = o->weather;
+    S->wx.start = o->weather_start;
+    S->wx.design = o->design;
     /* a timeseries row every out_every grid-trace rows (the command
      * checked that the output step is a whole multiple) */
     if (S->grid_trace)
@@ -764,7 +798,30 @@ static int sim_execute(sim *S, int rc)
         goto done;
     }
 
-    /* input */
+    /* input: the weather file first (--design adds to the --set list) */
+    if ((rc = dct_weather_opt_resolve(&S->wx, S->duration, &d)) != 0) {
+        dct_diag_print(&d, stderr);
+        goto done;
+    }
+    dct_diag_print(&d, stderr);   /* its warnings (filled values) */
+    dct_diag_clear(&d);
+    rc = DCT_EXIT_OK;
+    if (S->wx.design) {
+        char **sets = realloc(S->sets, (S->n_sets + 3) * sizeof *sets);
+        if (!sets) {
+            rc = DCT_EXIT_INPUT;
+            goto done;
+        }
+        S->sets = sets;
+        S->sets[S->n_sets++] = S->wx.set_db;
+        S->sets[S->n_sets++] = S->wx.set_wb;
+        S->sets[S->n_sets] = NULL;
+        if (S->verbosity >= 1) {
+            char what[600];
+            dct_weather_opt_describe(&S->wx, what, sizeof what);
+            printf("%s\n", what);
+        }
+    }
     if (S->add_model && S->n_add == 0 && !S->has_add_count)
         S->n_add = 1;
     dct_site_opts so_site = {S->sets, S->n_sets, S->add_model, S->add_row,
@@ -788,6 +845,15 @@ static int sim_execute(sim *S, int rc)
     dct_diag_clear(&d);
     if (!S->model) {
         rc = DCT_EXIT_INPUT;
+        goto done;
+    }
+    if (S->wx.is_series)
+        dct_model_set_weather(S->model, S->wx.w, S->wx.t0);
+    if (!(S->annual = dct_annual_new(S->duration,
+                                     S->wx.is_series ? S->wx.w : NULL,
+                                     S->wx.t0))) {
+        fprintf(stderr, "dctwin: simulate: out of memory\n");
+        rc = DCT_EXIT_SOLVER;
         goto done;
     }
     if (hash_inputs(S) != 0) {
@@ -990,6 +1056,8 @@ static int sim_execute(sim *S, int rc)
         sim_print_stats(S);
     if (S->verbosity >= 1) {
         sim_write_margins_txt(stdout, S);
+        if (S->wx.is_series)
+            dct_annual_print(stdout, S->annual, S->led);
         char env[400];
         dct_envelope_summary(S->env, env, sizeof env);
         if (*env)
@@ -1046,6 +1114,8 @@ done:
     free(S->ring);
     if (!S->is_scenario_borrowed)
         dct_scenario_free(S->scenario);
+    dct_weather_opt_free(&S->wx);
+    dct_annual_free(S->annual);
     dct_diag_clear(&d);
     return rc;
 }

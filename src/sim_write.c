@@ -437,6 +437,86 @@ static void write_ledger_json(FILE *f, const sim *S)
                         : NAN);
 }
 
+/* ",\n \"weather\":{...}": the weather file of --weather, or null. */
+static void write_weather_json(FILE *f, const sim *S)
+{
+    const dct_weather_opt *o = &S->wx;
+    fputs(",\n \"weather\":", f);
+    if (!o->w) {
+        fputs("null", f);
+        return;
+    }
+    static const char *const fmt[] = {"csv", "epw", "tmy3"};
+    fputs("{\"file\":", f);
+    dct_json_str(f, o->path);
+    fprintf(f, ",\"format\":\"%s\",\"station\":", fmt[o->w->format]);
+    dct_json_str(f, o->w->station);
+    fprintf(f, ",\"records\":%zu,\"filled_values\":%zu,\"design\":",
+            o->w->n_records, o->w->n_filled);
+    dct_json_str(f, o->design);
+    fputs(",\"T_db_degC\":", f);
+    dct_json_num(f, o->design ? o->t_db - 273.15 : NAN);
+    fputs(",\"T_wb_degC\":", f);
+    dct_json_num(f, o->design ? o->t_wb - 273.15 : NAN);
+    char when[32];
+    dct_weather_calendar(o->t0, o->w->is_leap, when, sizeof when);
+    fputs(",\"start\":", f);
+    dct_json_str(f, o->is_series && o->w->has_calendar ? when : NULL);
+    fputs(",\"t0_s\":", f);
+    dct_json_num(f, o->is_series ? o->t0 : NAN);
+    fputc('}', f);
+}
+
+/* The margins for the summary and run.json, binding first (malloc'd;
+ * NULL when out of memory). */
+static dct_annual_margin *annual_margins(const sim *S)
+{
+    dct_annual_margin *mg = calloc(S->n_mg + 1, sizeof *mg);
+    for (size_t k = 0; mg && k < S->n_mg; k++) {
+        const sim_margin *g = &S->mg[S->order ? S->order[k] : k];
+        mg[k] = (dct_annual_margin){g->def->id, g->def->label,
+                                    g->def->unit, g->def->limit,
+                                    isfinite(g->worst) ? g->worst_val : NAN,
+                                    sim_margin_pct(g), g->violated_s};
+    }
+    return mg;
+}
+
+/* summary.html into the temporary run directory, after the other files
+ * (its event counts are read from events.csv there). */
+static int write_summary(sim *S)
+{
+    if (!S->annual || sim_open_out(S, F_SUM) != 0)
+        return -1;
+    const char *dir = dct_rundir_tmp(S->rd);
+    size_t n = strlen(dir) + 16;
+    char *ev_path = malloc(n);
+    dct_annual_event *ev = NULL;
+    size_t n_ev = 0;
+    if (ev_path) {
+        snprintf(ev_path, n, "%s/events.csv", dir);
+        dct_annual_events_read(ev_path, &ev, &n_ev);
+    }
+    free(ev_path);
+    dct_annual_margin *mg = annual_margins(S);
+    int rc = mg ? dct_annual_html(dct_afile_fp(S->f[F_SUM]), S->annual,
+                                  S->led, S->site->name, S->site->file,
+                                  S->wx.path, mg, S->n_mg, ev, n_ev)
+                : -1;
+    free(mg);
+    dct_annual_events_free(ev, n_ev);
+    if (rc == 0 && dct_afile_finish(S->f[F_SUM]) != 0)
+        rc = -1;
+    if (rc == 0) {
+        rc = dct_afile_commit(S->f[F_SUM]);
+        S->f[F_SUM] = NULL;
+    }
+    if (rc)
+        fprintf(stderr, "dctwin: %s/summary.html: write error: %s\n",
+                S->out_dir, strerror(errno));
+    return rc;
+}
+
 static void write_run_json(FILE *f, const sim *S, const double *q,
                            double du, int status)
 {
@@ -518,6 +598,11 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     dct_json_num(f, e_src > 0 ? fabs(e_src - q[DCT_Q_E_SINK] - S->dw) / e_src
                           : NAN);
     write_ledger_json(f, S);
+    write_weather_json(f, S);
+    dct_annual_margin *mg = S->annual ? annual_margins(S) : NULL;
+    if (mg)
+        dct_annual_json(f, S->annual, S->led, mg, S->n_mg);
+    free(mg);
     fputs(",\n \"grid\":{\"ramp_max_W_per_s\":", f);
     dct_json_num(f, S->n_grid ? S->ramp_max : NAN);
     fputs(",\"ramp_step_s\":", f);
@@ -659,6 +744,8 @@ int sim_write_results(sim *S, int status)
         }
         free(path);
     }
+    if (!rc && write_summary(S) != 0)
+        rc = -1;
     if (!rc && dct_rundir_seal(S->rd, S->d) != 0) {
         dct_diag_print(S->d, stderr);
         dct_diag_clear(S->d);

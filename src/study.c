@@ -637,6 +637,9 @@ static uint64_t fingerprint(const dct_study *st)
     MIX(st->base.site_path);
     MIX(st->base.profile);
     MIX(st->base.scenario_path);
+    MIX(st->base.weather);
+    MIX(st->base.weather_start);
+    MIX(st->base.design);
     for (size_t i = 0; i < st->base.n_sets; i++) {
         MIX(st->base.sets[i]);
     }

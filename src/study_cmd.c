@@ -15,6 +15,7 @@
  * violated), 5 output.
  */
 #include "config.h"
+#include "weather.h"
 #include "study.h"
 #include "atomic_file.h"
 #include "cli.h"
@@ -55,6 +56,7 @@ typedef struct study_opts {
     unsigned long seed;
     char **sets;
     size_t n_sets;
+    const char *weather, *weather_start, *design;  /* as simulate */
     /* sweep */
     char **vary;
     size_t n_vary;
@@ -94,7 +96,7 @@ static int parse_long(const char *cmd, const char *opt, const char *text,
 enum {
     O_DEPTH = 256, O_AT, O_DURATION, O_PROFILE, O_SCENARIO, O_ONLY,
     O_MAX_CASES, O_OUT, O_FORMAT, O_RESUME, O_SET, O_SEED, O_VARY,
-    O_SAMPLES
+    O_SAMPLES, O_WEATHER, O_START, O_DESIGN
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -116,6 +118,9 @@ static int parse_opts(study_opts *o, int argc, char **argv,
         {"seed", required_argument, 0, O_SEED},
         {"vary", required_argument, 0, O_VARY},
         {"samples", required_argument, 0, O_SAMPLES},
+        {"weather", required_argument, 0, O_WEATHER},
+        {"start", required_argument, 0, O_START},
+        {"design", required_argument, 0, O_DESIGN},
         {"jobs", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
@@ -177,6 +182,15 @@ static int parse_opts(study_opts *o, int argc, char **argv,
         case O_SET:
             o->sets[o->n_sets++] = optarg;
             break;
+        case O_WEATHER:
+            o->weather = optarg;
+            break;
+        case O_START:
+            o->weather_start = optarg;
+            break;
+        case O_DESIGN:
+            o->design = optarg;
+            break;
         case O_SEED:
             bad = parse_long(o->cmd, "seed", optarg, 0, 2147483647L, &v);
             o->seed = (unsigned long)v;
@@ -231,6 +245,29 @@ static int parse_opts(study_opts *o, int argc, char **argv,
         return DCT_EXIT_USAGE;
     }
     return -1;
+}
+
+/* --weather, --start, --design checked once before the cases (each
+ * case reads the file again), and, unless quiet, the design condition
+ * the study is at said on stdout.  Returns -1 to go on, else the exit
+ * status. */
+static int check_weather(const study_opts *o)
+{
+    if (!o->weather && !o->weather_start && !o->design)
+        return -1;
+    dct_weather_opt wo = {.file = o->weather, .start = o->weather_start,
+                          .design = o->design};
+    dct_diag d;
+    dct_diag_init(&d);
+    int rc = dct_weather_opt_resolve(&wo, o->duration, &d);
+    dct_diag_print(&d, stderr);
+    dct_diag_clear(&d);
+    char what[600];
+    dct_weather_opt_describe(&wo, what, sizeof what);
+    if (!rc && *what && !o->is_quiet)
+        printf("%s at the %s\n", o->cmd, what);
+    dct_weather_opt_free(&wo);
+    return rc ? rc : -1;
 }
 
 /* Default study directory: ./CMD-<site name>, the name made safe. */
@@ -527,6 +564,11 @@ static void cont_help(void)
         "  --scenario=FILE    the base scenario the failures are added to\n"
         "  --set=ID.PARAM=V   override a parameter (as simulate; "
         "repeatable)\n"
+        "  --weather=FILE     the ambient of every run follows a weather "
+        "file; with\n"
+        "  --start=MM-DD[Thh] from this date, or\n"
+        "  --design=NAME      at the file's design condition (as "
+        "simulate)\n"
         "  --only=TYPES       only these types (comma-separated element "
         "names: cdu,\n"
         "                     busway, rectifier, heat-rejection, "
@@ -572,6 +614,9 @@ static void base_opts(dct_study *st, const study_opts *o)
     st->base.n_sets = o->n_sets;
     st->base.scenario_path = o->scenario;
     st->base.seed = o->seed;
+    st->base.weather = o->weather;
+    st->base.weather_start = o->weather_start;
+    st->base.design = o->design;
     st->jobs = o->jobs;
     st->is_quiet = o->is_quiet;
     st->is_resume = o->is_resume;
@@ -595,6 +640,8 @@ int dct_cmd_contingency(int argc, char **argv)
     if (!(o.sets = calloc((size_t)argc + 1, sizeof *o.sets)))
         return DCT_EXIT_USAGE;
     int rc = parse_opts(&o, argc, argv, cont_help);
+    if (rc < 0)
+        rc = check_weather(&o);
     if (rc >= 0)
         goto out;
     int is_mpi = dct_study_mpi_size(&rank) > 1;
@@ -715,6 +762,11 @@ static void sweep_help(void)
         "(default 1)\n"
         "  --duration=T       each run (default 10 min)\n"
         "  --set=ID.PARAM=V   a fixed override (repeatable)\n"
+        "  --weather=FILE     the ambient of every run follows a weather "
+        "file; with\n"
+        "  --start=MM-DD[Thh] from this date, or\n"
+        "  --design=NAME      at the file's design condition (as "
+        "simulate)\n"
         "  -j, --jobs=N       worker processes (default: the cores)\n"
         "  --out=DIR          the study directory (default "
         "./sweep-SITENAME)\n"
@@ -1397,6 +1449,8 @@ int dct_cmd_sweep(int argc, char **argv)
         return DCT_EXIT_USAGE;
     }
     int rc = parse_opts(&o, argc, argv, sweep_help);
+    if (rc < 0)
+        rc = check_weather(&o);
     if (rc >= 0)
         goto out;
     const char *prof_list = o.profile, *scen_list = o.scenario;

@@ -45,6 +45,10 @@ static const unit_sym SYMS[] = {
     { "s",    1.0,            {  0,  0,  1,  0,  0 }, U_ALL },
     { "min",  60.0,           {  0,  0,  1,  0,  0 }, U_ALL },
     { "h",    3600.0,         {  0,  0,  1,  0,  0 }, U_ALL },
+    /* the day (86,400 s) and the year of a typical-year weather file:
+     * 365 days, 8,760 h (not the Julian year) */
+    { "d",    86400.0,        {  0,  0,  1,  0,  0 }, U_POWER },
+    { "y",    8760.0 * 3600.0, {  0,  0,  1,  0,  0 }, U_POWER },
     { "A",    1.0,            {  0,  0,  0,  1,  0 }, U_ALL },
     { "K",    1.0,            {  0,  0,  0,  0,  1 }, U_ALL },
     { "W",    1.0,            {  2,  1, -3,  0,  0 }, U_ALL },

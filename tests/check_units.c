@@ -193,7 +193,7 @@ static const bad_unit BAD_UNITS[] = {
     { "gal2",     "takes no power" },
     { "w",        "unknown unit 'w'" },      /* case-sensitive */
     { "ohm",      "unknown unit" },
-    { "d",        "unknown unit 'd'" },      /* no day */
+    { "D",        "unknown unit 'D'" },      /* the day is d */
     { "k%",       "unknown unit" },
     { "k",        "unknown unit 'k'" },
     { "kW junk",  "expected '*' or '/' before 'junk'" },
@@ -313,6 +313,13 @@ START_TEST(test_quantities)
     OK("10 min", "s", 600.0);
     OK("1 h", "s", 3600.0);
     OK("2.75 h", "s", 9900.0);
+    OK("7d", "s", 604800.0);               /* the day unit (issue 16) */
+    OK("365d", "s", 31536000.0);
+    OK("1y", "s", 8760.0 * 3600.0);        /* a typical year: 8,760 h */
+    OK("0.5 y", "s", 4380.0 * 3600.0);
+    OK("2.385 1/d", "Hz", 2.385 / 86400.0);
+    BAD("7 kd", "s", "unknown unit 'kd'");   /* no kilo-day */
+    BAD("3 d", "W", "wrong dimension");
     OK("7.3 Ah", "C", 26280.0);
     OK("0.00839 K*L/min/W", "K*L/min/W", 0.00839e-3 / 60.0);
     OK("1.5 L/min/kW", "m3/s/W", 1.5e-3 / 60.0 / 1e3);

@@ -52,8 +52,21 @@ site_runs() {
     fi
 }
 
+# weather_found BIN SITE LABEL: a two-hour run of SITE on the shipped TMY3
+# year named by its file name alone, from / (DCTWIN_WEATHER_PATH unset)
+weather_found() {
+    rm -rf "$tmp/wrun"
+    (cd / && env -u DCTWIN_WEATHER_PATH "$1" simulate "$2" \
+        --weather 723170TYA.CSV --duration 2h -q --out "$tmp/wrun") \
+        >"$tmp/out" 2>"$tmp/err" && r=0 || r=$?
+    check "$3: --weather 723170TYA.CSV is found in the weather directory (exit $r: $(head -c 300 "$tmp/err"))" \
+        test "$r" -le 1
+    check "$3: ... and its run has a summary.html" test -s "$tmp/wrun/summary.html"
+}
+
 if [ -n "${DCTWIN_INSTALLED:-}" ]; then
     share=$(cd "$(dirname "$DCTWIN_INSTALLED")/../share/dctwin" && pwd)
+    weather_found "$DCTWIN_INSTALLED" "$share/sites/gb200-row.xml" installed
     models_found "$DCTWIN_INSTALLED" installed
     site_runs "$DCTWIN_INSTALLED" "$share/sites/gb200-row.xml" installed
     finish
@@ -134,9 +147,12 @@ check "the sites are installed beside it" \
     test -f "$prefix/share/dctwin/sites/gb200-row.xml"
 models_found "$bin" "prefix 1"
 site_runs "$bin" "$prefix/share/dctwin/sites/gb200-row.xml" "prefix 1"
+weather_found "$bin" "$prefix/share/dctwin/sites/gb200-row.xml" "prefix 1"
 
 mv "$prefix" "$tmp/moved"
 models_found "$tmp/moved/bin/dctwin" "prefix 2 (moved)"
 site_runs "$tmp/moved/bin/dctwin" "$tmp/moved/share/dctwin/sites/gb200-row.xml" \
     "prefix 2 (moved)"
+weather_found "$tmp/moved/bin/dctwin" \
+    "$tmp/moved/share/dctwin/sites/gb200-row.xml" "prefix 2 (moved)"
 finish

@@ -131,6 +131,20 @@ check "weather: the facility supply follows (above 35 degC)" \
 check "weather: the hot day violates a margin (got $rc)" [ "$rc" -eq 1 ]
 check "the weather event is logged" grep -q '^60,ambient,weather-file$' "$tmp/wx/events.csv"
 
+# weather= at t = 0: the run settles at the weather of t = 0 (20 degC),
+# not at the site's 25 degC, so the dry coolers' fans start where they
+# stay (before the fix: 63.7 % at t = 0, falling to 34.6 % by 10 min)
+printf 't_s,T_db_degC,T_wb_degC\n0,20,15\n3600,20,15\n' >"$tmp/cool.csv"
+printf '<scenario name="cool-start">\n  <event t="0 s" weather="cool.csv"/>\n</scenario>\n' \
+    >"$tmp/cool.xml"
+run simulate "$row" --scenario "$tmp/cool.xml" --duration 10min \
+    --output-step 60s -q --probe 'dry.fan_pct,dry.T_air_degC' --out "$tmp/wx0"
+ts="$tmp/wx0/timeseries.csv"
+check "weather at t = 0: the run is clean (got $rc)" [ "$rc" -eq 0 ]
+check "weather at t = 0: 20 degC air from t = 0" near "$(at "$ts" dry.T_air_degC 0)" 20 1e-9
+check "weather at t = 0: settled there (fans at 0 s = fans at 10 min)" \
+    near "$(at "$ts" dry.fan_pct 0)" "$(at "$ts" dry.fan_pct 600)" 0.05
+
 # ------------------------- fail= of a facility loop and of the hall air
 # the facility pumps stop for 30 s: no facility water reaches the CDU, the
 # racks' supply rises and the GPUs throttle; restored, the flow comes back

@@ -85,6 +85,8 @@ expect_has "dctwin margins --dur<TAB> (simulate's options)" "--duration" \
 expect_has "dctwin margins --for<TAB>" "--format" "$DCTWIN" margins --for
 expect "dctwin bess-report --cr<TAB>" "--criteria" "$DCTWIN" bess-report --cr
 expect "dctwin plot --format <TAB>" "pdf png svg" "$DCTWIN" plot --format ''
+expect "dctwin capacity S --design cooling<TAB>" \
+    "cooling-0.4 cooling-1 cooling-2" "$DCTWIN" capacity S --design cooling
 expect "dctwin margins --format <TAB>" "csv json text" \
     "$DCTWIN" margins --format ''
 expect "dctwin models <TAB>" "list show" "$DCTWIN" models ''

@@ -1,5 +1,6 @@
-/* fuzz_weather.c - fuzz target of the weather reader (a scenario's
- * weather= CSV, src/scenario.c): the input is the CSV file, read through a
+/* fuzz_weather.c - fuzz target of the weather readers (a scenario's
+ * weather= file, src/weather.c: dctwin's CSV, EPW or NSRDB TMY3 CSV):
+ * the input is the file, read through a
  * fixed scenario against the shipped gb200-row site (loaded once,
  * read-only), then sampled at every row time. */
 #include "config.h"

@@ -8,7 +8,9 @@
 #             the expected unit the target's first byte selects;
 #   scenario  sites/scenarios/*.xml, tests/data/scn-*.xml;
 #   criteria  models/criteria/*.xml;
-#   weather   tests/data/weather-hot.csv and a day made here;
+#   weather   tests/data/weather-hot.csv, a day made here, and the
+#             shipped weather/ files: the EPW excerpt whole, the TMY3
+#             year's first 50 lines;
 #   trace     load profiles exported by `dctwin profile export` (t_s,u and
 #             t_s,P_W) and the traces the tests write;
 #   rundir    short runs of the shipped sites by `dctwin simulate`, each
@@ -58,6 +60,10 @@ awk 'BEGIN { print "t_s,T_db_degC,T_wb_degC";
     for (h = 0; h <= 24; h++) printf "%d,%.2f,%.2f\n", h * 3600,
         25 + 8 * sin(3.14159 * (h - 6) / 12), 18 + 3 * sin(3.14159 * (h - 6) / 12) }' |
     put weather day.csv
+for f in "$top"/weather/*.epw; do
+    [ -f "$f" ] && put weather "$(basename "$f")" <"$f"
+done
+head -n 50 "$top/weather/723170TYA.CSV" | put weather tmy3-head.csv
 
 printf 't_s,u\n0,0.3\n30,0.3\n31,1\n60,1\n' | put trace step.csv
 printf 't_s,P_W\n0,120000\n100,120000\n' | put trace const.csv
