@@ -19,7 +19,9 @@
  *   mdot_s = w_eff mdot_s,rated,  P_pump = (mdot_s/rho) dp_rated w_eff^2 / eta
  * Pumps whose supply is lost (feed=, dctwin-models(7), AUXILIARY FEEDS)
  * draw nothing and coast down: dw/dt = -w / tau_p; the facility water
- * stops when the loop's pumps lose theirs.
+ * stops when the loop's pumps lose theirs, and with fewer of the loop's
+ * pumps in service than it needs the valve passes the fraction
+ * a_loop = run / need of mdot_p (comp_plant.c).
  *
  * Equations and sources: dctwin-models(7). */
 #include "config.h"
@@ -210,7 +212,8 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     c->port.mdot2 = c->failed || u->loop->failed ||
                             !dct_aux_powered(m, u->loop, t)
                         ? 0
-                        : primary_flow(u, x[S_YV]);
+                        : dct_loop_pump_capacity(u->loop, t) *
+                              primary_flow(u, x[S_YV]);
     /* unpowered, the coasting pumps draw nothing */
     double vdot = c->port.mdot / DCT_RHO_TCS;
     double p = dct_aux_powered(m, c, t) ? vdot * u->dp_rated * w * w / u->eta

@@ -6,7 +6,11 @@
  * heat rejection and the supply pipe:
  *   C_k dT_k/dt = mdot c_w (T_{k-1} - T_k)   (+ pump heat in the first)
  * with mdot the sum of the CDUs' valve flows and the return mixed from
- * their primary outlets.
+ * their primary outlets.  The loop's pumps (pumps=, redundancy=) hold
+ * the valves' differential pressure while those in service are at least
+ * the pumps needed (pumps - spares); fewer, each valve passes the
+ * fraction a = run / need of its flow; a failed pump's standby starts
+ * failover= after the failure.
  *
  * Heat rejection (n running units sharing the flow, n_f of them with their
  * fans stopped), outlet volume:
@@ -32,6 +36,7 @@
  * Equations and sources: dctwin-models(7). */
 #include "config.h"
 #include "model_impl.h"
+#include "redundancy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +59,9 @@ typedef struct loop {
     const dct_group **grp;      /* the groups its CDUs serve, each once;
                                    NULL until the first ride-through */
     size_t n_grp;
+    int pumps, spares;          /* pumps installed; of them spares */
+    double failover;            /* [s] standby pump start */
+    int k_pumps;                /* margin index of pumps_available, -1 */
 } loop;
 
 static const char *w_classes[] = {"W17", "W27", "W32", "W40", "W45"};
@@ -72,6 +80,11 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     l->head = q[DCT_FACILITY_LOOP_PUMP_HEAD];
     l->eta = q[DCT_FACILITY_LOOP_PUMP_EFFICIENCY];
     l->t_set = q[DCT_FACILITY_LOOP_SUPPLY_SETPOINT];
+    l->pumps = (int)q[DCT_FACILITY_LOOP_PUMPS];
+    l->spares = dct_redundancy_spares(c->sc->s[DCT_FACILITY_LOOP_REDUNDANCY],
+                                      l->pumps);
+    l->failover = q[DCT_FACILITY_LOOP_FAILOVER];
+    l->k_pumps = -1;
     l->t_class = 45 + DCT_T0;
     const char *wc = c->sc->s[DCT_FACILITY_LOOP_W_CLASS];
     for (size_t i = 0; wc && i < 5; i++)
@@ -128,7 +141,43 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              l->t_need, 0, "heat-rejection-loss"))
         return -1;
     dct_model_margin_design(m, c, "ride_through");
+    /* with spares, the pumps in service against the pumps needed */
+    if (l->spares > 0) {
+        l->k_pumps = l->t_need > 0 && l->n_cdu ? 2 : 1;
+        if (dct_model_add_margin(m, c, "pumps_available", "",
+                                 "facility pumps in service at least the "
+                                 "pumps needed",
+                                 (double)(l->pumps - l->spares), 0,
+                                 "redundancy"))
+            return -1;
+    }
     return 0;
+}
+
+double dct_loop_pump_capacity(const dct_mcomp *c, double t)
+{
+    const loop *l = c->data;
+    int need = l->pumps - l->spares;
+    int up = l->pumps - c->units_out;
+    int run = up < need ? up : need;
+    if (c->units_out > 0 && t < c->t_unit_out + l->failover)
+        run = need - c->units_out < run ? need - c->units_out : run;
+    if (c->failed || run <= 0 || need <= 0)
+        return 0;
+    return (double)run / need;
+}
+
+/* The standby pump's start after a pump failure is a discontinuity. */
+static int loop_next_bp(const dct_model *m, const dct_mcomp *c, double t,
+                        double *tb)
+{
+    const loop *l = c->data;
+    double ts = c->t_unit_out + l->failover;
+    (void)m;
+    if (c->units_out <= 0 || c->t_unit_out < 0 || !(ts > t))
+        return 0;
+    *tb = ts;
+    return 1;
 }
 
 static double hr_heat_capacity(const dct_mcomp *hr);
@@ -293,7 +342,10 @@ static double loop_output(dct_model *m, dct_mcomp *c, size_t k, double t,
 static double loop_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
                           const double *y)
 {
+    const loop *l = c->data;
     (void)t;
+    if ((int)k == l->k_pumps)
+        return (double)(l->pumps - c->units_out);
     if (k == 1)
         return loop_ride_through(m, c->data, y);
     return y[c->off + c->n_states - 1] - DCT_T0;
@@ -316,8 +368,8 @@ static void loop_ledger(const dct_model *m, const dct_mcomp *c, double *p)
 
 const dct_ctype dct_ctype_loop = {
     "facility-loop", loop_setup, loop_init, loop_ports, loop_derivs,
-    loop_stored, loop_output, loop_margin, NULL, NULL, loop_free, NULL,
-    loop_ledger,
+    loop_stored, loop_output, loop_margin, NULL, NULL, loop_free,
+    loop_next_bp, loop_ledger,
 };
 
 /* ------------------------------------------------------ heat rejection */

@@ -337,6 +337,10 @@ extern const dct_ctype dct_ctype_rack, dct_ctype_cdu, dct_ctype_loop,
  * a facility loop's supply, which its heat rejection controls to. */
 void dct_cdu_set_setpoint(dct_mcomp *c, double t_set);
 void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set);
+/* The facility loop's pumps in service over the pumps it needs, at most
+ * 1 (0 when it has failed): the fraction of each CDU's valve flow the
+ * loop's differential pressure still drives. */
+double dct_loop_pump_capacity(const dct_mcomp *loop, double t);
 /* Demand response: the grid-side cap of a peak-shave battery [W]. */
 void dct_bess_set_peak_cap(dct_mcomp *c, double cap);
 
