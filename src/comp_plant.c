@@ -157,14 +157,7 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
 double dct_loop_pump_capacity(const dct_mcomp *c, double t)
 {
     const loop *l = c->data;
-    int need = l->pumps - l->spares;
-    int up = l->pumps - c->units_out;
-    int run = up < need ? up : need;
-    if (c->units_out > 0 && t < c->t_unit_out + l->failover)
-        run = need - c->units_out < run ? need - c->units_out : run;
-    if (c->failed || run <= 0 || need <= 0)
-        return 0;
-    return (double)run / need;
+    return dct_pumps_capacity(c, l->pumps, l->spares, l->failover, t);
 }
 
 /* The standby pump's start after a pump failure is a discontinuity. */
@@ -172,12 +165,8 @@ static int loop_next_bp(const dct_model *m, const dct_mcomp *c, double t,
                         double *tb)
 {
     const loop *l = c->data;
-    double ts = c->t_unit_out + l->failover;
     (void)m;
-    if (c->units_out <= 0 || c->t_unit_out < 0 || !(ts > t))
-        return 0;
-    *tb = ts;
-    return 1;
+    return dct_pumps_next_bp(c, l->failover, t, tb);
 }
 
 static double hr_heat_capacity(const dct_mcomp *hr);
