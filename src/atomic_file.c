@@ -16,6 +16,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#ifdef HAVE_STDIO_EXT_H
+#include <stdio_ext.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,6 +93,12 @@ dct_afile *dct_afile_open(const char *path)
         errno = e;
         goto fail;
     }
+#if defined HAVE_STDIO_EXT_H && defined HAVE___FSETLOCKING
+    /* one thread writes the file: no lock taken for each number written,
+     * which a process with threads (MPI's, after MPI_Init) otherwise
+     * pays on every call (dctwin contingency under mpirun) */
+    __fsetlocking(af->fp, FSETLOCKING_BYCALLER);
+#endif
     return af;
 fail:;
     int e = errno;

@@ -19,7 +19,9 @@
  *   mdot_s = w_eff mdot_s,rated,  P_pump = (mdot_s/rho) dp_rated w_eff^2 / eta
  * Pumps whose supply is lost (feed=, dctwin-models(7), AUXILIARY FEEDS)
  * draw nothing and coast down: dw/dt = -w / tau_p; the facility water
- * stops when the loop's pumps lose theirs.
+ * stops when the loop's pumps lose theirs, and with fewer of the loop's
+ * pumps in service than it needs the valve passes the fraction
+ * a_loop = run / need of mdot_p (comp_plant.c).
  *
  * Equations and sources: dctwin-models(7). */
 #include "config.h"
@@ -185,16 +187,32 @@ static double primary_flow(const cdu *u, double yv)
 /* Pump capacity as a fraction of the rated flow: the pumps running over
  * the pumps needed (pumps - spares), at most 1.  A failed pump's standby
  * starts FAILOVER after the failure (a breakpoint). */
-static double pump_capacity(const dct_mcomp *c, const cdu *u, double t)
+double dct_pumps_capacity(const dct_mcomp *c, int pumps, int spares,
+                          double failover, double t)
 {
-    int need = u->pumps - u->spares;
-    int up = u->pumps - c->units_out;
+    int need = pumps - spares;
+    int up = pumps - c->units_out;
     int run = up < need ? up : need;
-    if (c->units_out > 0 && t < c->t_unit_out + u->failover)
+    if (c->units_out > 0 && t < c->t_unit_out + failover)
         run = need - c->units_out < run ? need - c->units_out : run;
     if (c->failed || run <= 0 || need <= 0)
         return 0;
     return (double)run / need;
+}
+
+int dct_pumps_next_bp(const dct_mcomp *c, double failover, double t,
+                      double *tb)
+{
+    double ts = c->t_unit_out + failover;
+    if (c->units_out <= 0 || c->t_unit_out < 0 || !(ts > t))
+        return 0;
+    *tb = ts;
+    return 1;
+}
+
+static double pump_capacity(const dct_mcomp *c, const cdu *u, double t)
+{
+    return dct_pumps_capacity(c, u->pumps, u->spares, u->failover, t);
 }
 
 static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
@@ -210,7 +228,8 @@ static void ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     c->port.mdot2 = c->failed || u->loop->failed ||
                             !dct_aux_powered(m, u->loop, t)
                         ? 0
-                        : primary_flow(u, x[S_YV]);
+                        : dct_loop_pump_capacity(u->loop, t) *
+                              primary_flow(u, x[S_YV]);
     /* unpowered, the coasting pumps draw nothing */
     double vdot = c->port.mdot / DCT_RHO_TCS;
     double p = dct_aux_powered(m, c, t) ? vdot * u->dp_rated * w * w / u->eta
@@ -395,12 +414,8 @@ static int cdu_next_bp(const dct_model *m, const dct_mcomp *c, double t,
                        double *tb)
 {
     const cdu *u = c->data;
-    double ts = c->t_unit_out + u->failover;
     (void)m;
-    if (c->units_out <= 0 || c->t_unit_out < 0 || !(ts > t))
-        return 0;
-    *tb = ts;
-    return 1;
+    return dct_pumps_next_bp(c, u->failover, t, tb);
 }
 
 static void cdu_ledger(const dct_model *m, const dct_mcomp *c, double *p)

@@ -6,7 +6,11 @@
  * heat rejection and the supply pipe:
  *   C_k dT_k/dt = mdot c_w (T_{k-1} - T_k)   (+ pump heat in the first)
  * with mdot the sum of the CDUs' valve flows and the return mixed from
- * their primary outlets.
+ * their primary outlets.  The loop's pumps (pumps=, redundancy=) hold
+ * the valves' differential pressure while those in service are at least
+ * the pumps needed (pumps - spares); fewer, each valve passes the
+ * fraction a = run / need of its flow; a failed pump's standby starts
+ * failover= after the failure.
  *
  * Heat rejection (n running units sharing the flow, n_f of them with their
  * fans stopped), outlet volume:
@@ -33,6 +37,7 @@
 #include "config.h"
 #include "model_impl.h"
 #include "psychro.h"
+#include "redundancy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +60,9 @@ typedef struct loop {
     const dct_group **grp;      /* the groups its CDUs serve, each once;
                                    NULL until the first ride-through */
     size_t n_grp;
+    int pumps, spares;          /* pumps installed; of them spares */
+    double failover;            /* [s] standby pump start */
+    int k_pumps;                /* margin index of pumps_available, -1 */
 } loop;
 
 static const char *w_classes[] = {"W17", "W27", "W32", "W40", "W45"};
@@ -73,6 +81,11 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     l->head = q[DCT_FACILITY_LOOP_PUMP_HEAD];
     l->eta = q[DCT_FACILITY_LOOP_PUMP_EFFICIENCY];
     l->t_set = q[DCT_FACILITY_LOOP_SUPPLY_SETPOINT];
+    l->pumps = (int)q[DCT_FACILITY_LOOP_PUMPS];
+    l->spares = dct_redundancy_spares(c->sc->s[DCT_FACILITY_LOOP_REDUNDANCY],
+                                      l->pumps);
+    l->failover = q[DCT_FACILITY_LOOP_FAILOVER];
+    l->k_pumps = -1;
     l->t_class = 45 + DCT_T0;
     const char *wc = c->sc->s[DCT_FACILITY_LOOP_W_CLASS];
     for (size_t i = 0; wc && i < 5; i++)
@@ -129,7 +142,32 @@ static int loop_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
                              l->t_need, 0, "heat-rejection-loss"))
         return -1;
     dct_model_margin_design(m, c, "ride_through");
+    /* with spares, the pumps in service against the pumps needed */
+    if (l->spares > 0) {
+        l->k_pumps = l->t_need > 0 && l->n_cdu ? 2 : 1;
+        if (dct_model_add_margin(m, c, "pumps_available", "",
+                                 "facility pumps in service at least the "
+                                 "pumps needed",
+                                 (double)(l->pumps - l->spares), 0,
+                                 "redundancy"))
+            return -1;
+    }
     return 0;
+}
+
+double dct_loop_pump_capacity(const dct_mcomp *c, double t)
+{
+    const loop *l = c->data;
+    return dct_pumps_capacity(c, l->pumps, l->spares, l->failover, t);
+}
+
+/* The standby pump's start after a pump failure is a discontinuity. */
+static int loop_next_bp(const dct_model *m, const dct_mcomp *c, double t,
+                        double *tb)
+{
+    const loop *l = c->data;
+    (void)m;
+    return dct_pumps_next_bp(c, l->failover, t, tb);
 }
 
 static double hr_heat_capacity(const dct_mcomp *hr);
@@ -294,7 +332,10 @@ static double loop_output(dct_model *m, dct_mcomp *c, size_t k, double t,
 static double loop_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
                           const double *y)
 {
+    const loop *l = c->data;
     (void)t;
+    if ((int)k == l->k_pumps)
+        return (double)(l->pumps - c->units_out);
     if (k == 1)
         return loop_ride_through(m, c->data, y);
     return y[c->off + c->n_states - 1] - DCT_T0;
@@ -317,8 +358,8 @@ static void loop_ledger(const dct_model *m, const dct_mcomp *c, double *p)
 
 const dct_ctype dct_ctype_loop = {
     "facility-loop", loop_setup, loop_init, loop_ports, loop_derivs,
-    loop_stored, loop_output, loop_margin, NULL, NULL, loop_free, NULL,
-    loop_ledger,
+    loop_stored, loop_output, loop_margin, NULL, NULL, loop_free,
+    loop_next_bp, loop_ledger,
 };
 
 /* ------------------------------------------------------ heat rejection */

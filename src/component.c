@@ -110,9 +110,9 @@ const dct_etype dct_etypes[DCT_N_TYPES] = {
     [DCT_T_FACILITY_LOOP] = {"facility-loop", P(FACILITY_LOOP), "", 0, 0,
                              "The facility water system (FWS) between the "
                              "CDUs and the heat rejection.",
-                             {DCT_FAIL_WHOLE, DCT_FAIL_WHOLE,
-                              "facility-loop pumps", NULL, -1, -1, -1,
-                              NULL}},
+                             {DCT_FAIL_WHOLE | DCT_FAIL_UNITS,
+                              DCT_FAIL_UNITS, "facility-loop pumps", "pump",
+                              DCT_FACILITY_LOOP_PUMPS, -1, -1, NULL}},
     [DCT_T_CDU] = {"cdu", P(CDU), "", 1, 0,
                    "A liquid-to-liquid coolant distribution unit between "
                    "the facility loop and the racks' TCS.",

@@ -424,7 +424,13 @@ typedef enum dct_type {
       "heat rejection is lost, its pumps running (0: no margin)")           \
     X(FEED, "feed", DCT_PK_ENUM, "", 0, 0, NAN, "ups|generator|grid", 0,    \
       "supply of the facility pumps: the DC bus (UPS), a generator-backed " \
-      "board, or the grid alone")
+      "board, or the grid alone")                                           \
+    X(PUMPS, "pumps", DCT_PK_INT, "", 1, 16, 1, NULL, 0,                    \
+      "facility pumps installed in parallel, spares included")              \
+    X(REDUNDANCY, "redundancy", DCT_PK_ENUM, "", 0, 0, NAN, "N|N+1|N+2|2N", \
+      0, "how many of the facility pumps are spares")                      \
+    X(FAILOVER, "failover", DCT_PK_Q, "s", 0, 60, 5, NULL, 0,               \
+      "time for a standby facility pump to take over")
 
 #define DCT_CDU_PARAMS(X)                                                   \
     X(ID, "id", DCT_PK_ID, "", 0, 0, NAN, NULL, DCT_PF_REQ, "identifier")   \

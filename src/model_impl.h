@@ -359,6 +359,20 @@ extern const dct_ctype dct_ctype_rack, dct_ctype_cdu, dct_ctype_loop,
  * a facility loop's supply, which its heat rejection controls to. */
 void dct_cdu_set_setpoint(dct_mcomp *c, double t_set);
 void dct_loop_set_setpoint(dct_model *m, dct_mcomp *c, double t_set);
+/* The facility loop's pumps in service over the pumps it needs, at most
+ * 1 (0 when it has failed): the fraction of each CDU's valve flow the
+ * loop's differential pressure still drives. */
+double dct_loop_pump_capacity(const dct_mcomp *loop, double t);
+/* Pumps of component C (a CDU's, a facility loop's): those in service,
+ * at most the pumps needed (PUMPS - SPARES), over the pumps needed; for
+ * FAILOVER after a unit failure the failed pumps' standbys have not yet
+ * started (C->units_out, C->t_unit_out; 0 when C has failed).  Their
+ * start is a breakpoint: dct_pumps_next_bp gives it after T into *TB,
+ * returns 1, or 0 when there is none. */
+double dct_pumps_capacity(const dct_mcomp *c, int pumps, int spares,
+                          double failover, double t);
+int dct_pumps_next_bp(const dct_mcomp *c, double failover, double t,
+                      double *tb);
 /* Demand response: the grid-side cap of a peak-shave battery [W]. */
 void dct_bess_set_peak_cap(dct_mcomp *c, double cap);
 

@@ -128,6 +128,18 @@ size_t dct_redundancy_groups(const dct_site *s, dct_rgroup *out, size_t max)
             g.needed = p - g.spares;
             break;
         }
+        case DCT_T_FACILITY_LOOP: {
+            /* a loop of one pump (the default) has no group to show */
+            int p = (int)c->q[DCT_FACILITY_LOOP_PUMPS];
+            const char *w = c->s[DCT_FACILITY_LOOP_REDUNDANCY];
+            if (p < 2)
+                continue;
+            g = (dct_rgroup){{0}, c, p, 0, 0, w, NAN, NAN};
+            snprintf(g.what, sizeof g.what, "pumps of %.60s", c->id);
+            g.spares = dct_redundancy_spares(w, p);
+            g.needed = p - g.spares;
+            break;
+        }
         case DCT_T_HEAT_REJECTION:
             g = unit_group(c, "heat rejection",
                            (int)c->q[DCT_HEAT_REJECTION_COUNT],

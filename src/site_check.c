@@ -393,6 +393,15 @@ static void check_consistency(dct_comp *c, dct_diag *d)
         order3(c, DCT_CDU_T_SUPPLY_MIN, DCT_CDU_T_SUPPLY_MAX, -1, d);
         break;
     }
+    case DCT_T_FACILITY_LOOP: {
+        int n = (int)q[DCT_FACILITY_LOOP_PUMPS];
+        if (dct_redundancy_spares(c->s[DCT_FACILITY_LOOP_REDUNDANCY], n) >= n)
+            dct_error(d, c->file, c->line,
+                      "facility-loop %s: pump redundancy %s needs more "
+                      "than %d pump(s)",
+                      c->id, c->s[DCT_FACILITY_LOOP_REDUNDANCY], n);
+        break;
+    }
     case DCT_T_RECTIFIER: {
         int n = (int)q[DCT_RECTIFIER_COUNT];
         if (dct_redundancy_spares(c->s[DCT_RECTIFIER_REDUNDANCY], n) >= n)

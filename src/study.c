@@ -1053,6 +1053,66 @@ static void mpi_wait(int src, int tag, MPI_Status *s)
     }
 }
 
+/* Sends not yet complete, each with the buffer it owns.  A blocking
+ * MPI_Send does not return, even for a message of a few bytes, until
+ * the receiver has taken it (Open MPI's shared-memory transport): a rank
+ * sending to one busy running a case would spin in it for the length of
+ * that case (measured: a worker 40 % of its time).  Sends are posted and
+ * the rank goes on; they are completed as it passes, and waited for,
+ * sleeping between tests, only before the rank ends. */
+typedef struct pending {
+    MPI_Request *req;
+    void **buf;
+    size_t n, cap;
+} pending;
+
+/* Post BUF (malloc'd, N items of TYPE; owned from here) to rank DEST. */
+static void pend_send(pending *p, void *buf, int n, MPI_Datatype type,
+                      int dest, int tag)
+{
+    if (p->n == p->cap) {
+        size_t nc = p->cap ? 2 * p->cap : 16;
+        MPI_Request *r = realloc(p->req, nc * sizeof *r);
+        if (r)
+            p->req = r;
+        void **b = r ? realloc(p->buf, nc * sizeof *b) : NULL;
+        if (!b)
+            MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
+        p->buf = b;
+        p->cap = nc;
+    }
+    MPI_Isend(buf, n, type, dest, tag, MPI_COMM_WORLD, &p->req[p->n]);
+    p->buf[p->n++] = buf;
+}
+
+/* Free the sends that have completed. */
+static void pend_test(pending *p)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        int done = 0;
+        MPI_Test(&p->req[i], &done, MPI_STATUS_IGNORE);
+        if (done) {
+            free(p->buf[i]);
+        } else {
+            p->req[k] = p->req[i];
+            p->buf[k++] = p->buf[i];
+        }
+    }
+    p->n = k;
+}
+
+/* Complete every send, sleeping between tests (see mpi_wait). */
+static void pend_finish(pending *p)
+{
+    struct timespec ts = {0, 500000};   /* 0.5 ms */
+    for (pend_test(p); p->n; pend_test(p))
+        nanosleep(&ts, NULL);
+    free(p->req);
+    free(p->buf);
+    memset(p, 0, sizeof *p);
+}
+
 /* The journal line "I\t..." of case I run here, LINE its part. */
 static char *with_index(unsigned long long i, const char *line)
 {
@@ -1076,8 +1136,10 @@ static int mpi_worker(const dct_study *st)
     }
     unsigned long long q[MPI_DEPTH + 1];
     size_t nq = 0;
+    pending ps = {0};
     for (;;) {
         MPI_Status s;
+        pend_test(&ps);
         int flag = nq == 0;   /* nothing queued: wait for a message */
         if (flag)
             mpi_wait(0, MPI_ANY_TAG, &s);
@@ -1099,19 +1161,23 @@ static int mpi_worker(const dct_study *st)
         if (i >= st->n_cases || run_case(st, (size_t)i, ef, &line) != 0 ||
             !(msg = with_index(i, line)))
             MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
-        MPI_Send(msg, (int)strlen(msg), MPI_CHAR, 0, TAG_LINE,
-                 MPI_COMM_WORLD);
-        free(msg);
+        pend_send(&ps, msg, (int)strlen(msg), MPI_CHAR, 0, TAG_LINE);
         free(line);
     }
+    pend_finish(&ps);
     if (ef)
         fclose(ef);
     return 0;
 }
 
-static void mpi_send_case(int rank, unsigned long long i, int tag)
+static void mpi_send_case(pending *ps, int rank, unsigned long long i,
+                          int tag)
 {
-    MPI_Send(&i, 1, MPI_UNSIGNED_LONG_LONG, rank, tag, MPI_COMM_WORLD);
+    unsigned long long *b = malloc(sizeof *b);
+    if (!b)
+        MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
+    *b = i;
+    pend_send(ps, b, 1, MPI_UNSIGNED_LONG_LONG, rank, tag);
 }
 
 /* Rank 0: hand out the cases as ranks finish them (MPI_DEPTH in flight
@@ -1123,18 +1189,19 @@ static int mpi_master(dct_study *st, const size_t *todo, size_t n_todo,
     int rc = 0;
     size_t next = 0;
     int *inflight = calloc((size_t)size, sizeof *inflight);
+    pending ps = {0};
     FILE *ef = tmpfile();
     int saved = dup(2);
     if (!inflight)
         MPI_Abort(MPI_COMM_WORLD, DCT_EXIT_OUTPUT);
     for (int k = 0; k < MPI_DEPTH; k++)
         for (int r = 1; r < size && next < n_todo; r++) {
-            mpi_send_case(r, todo[next++], TAG_CASE);
+            mpi_send_case(&ps, r, todo[next++], TAG_CASE);
             inflight[r]++;
         }
     for (int r = 1; r < size; r++)
         if (!inflight[r])
-            mpi_send_case(r, 0, TAG_STOP);
+            mpi_send_case(&ps, r, 0, TAG_STOP);
     for (;;) {
         int busy = 0;
         for (int r = 1; r < size; r++)
@@ -1143,6 +1210,7 @@ static int mpi_master(dct_study *st, const size_t *todo, size_t n_todo,
             break;
         MPI_Status s;
         int flag = 0;
+        pend_test(&ps);
         if (next < n_todo)
             MPI_Iprobe(MPI_ANY_SOURCE, TAG_LINE, MPI_COMM_WORLD, &flag, &s);
         else {
@@ -1167,10 +1235,10 @@ static int mpi_master(dct_study *st, const size_t *todo, size_t n_todo,
             int r = s.MPI_SOURCE;
             inflight[r]--;
             if (next < n_todo && !rc) {
-                mpi_send_case(r, todo[next++], TAG_CASE);
+                mpi_send_case(&ps, r, todo[next++], TAG_CASE);
                 inflight[r]++;
             } else if (!inflight[r]) {
-                mpi_send_case(r, 0, TAG_STOP);
+                mpi_send_case(&ps, r, 0, TAG_STOP);
             }
             continue;
         }
@@ -1198,6 +1266,7 @@ static int mpi_master(dct_study *st, const size_t *todo, size_t n_todo,
         free(msg);
         free(line);
     }
+    pend_finish(&ps);
     if (saved >= 0)
         close(saved);
     if (ef)

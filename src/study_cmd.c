@@ -553,7 +553,7 @@ static void cont_help(void)
         "Usage: dctwin contingency SITE [OPTION]...\n"
         "Fail every single failable unit of SITE (each CDU, CDU pump, "
         "rectifier unit,\nbusway, heat-rejection unit and its fans, CRAH "
-        "unit, facility-loop pumps,\ngenerator set, battery, the grid) at "
+        "unit, facility-loop pump,\ngenerator set, battery, the grid) at "
         "--at after a settled start, one run\neach, and rank the runs worst "
         "first; with --depth 2, every pair.  Identical\nunits run once, "
         "with their multiplicity.\n\n"

@@ -73,10 +73,12 @@ check "gb300-row: the banks' change is in it ($v J)" \
 # grid lost at 0, 8 s: before the generators close (10 s) the battery is
 # the only source; it carries the racks, the losses and the CDU and
 # facility pumps on the DC bus (feed="ups", the default), while the fans
-# and CRAHs (feed="generator") are stopped
+# and CRAHs (feed="generator", the default; the hall's own dry-cooler
+# fans are on the UPS, so set back here) are stopped
 printf '<scenario name="b"><event t="0 s" fail="utility"/></scenario>\n' \
     >"$tmp/b.xml"
-run simulate "$hall" --scenario "$tmp/b.xml" --duration 8s -q --out "$tmp/b"
+run simulate "$hall" --scenario "$tmp/b.xml" --duration 8s -q --out "$tmp/b" \
+    --set dry.feed=generator
 check "battery only: ran (exit $rc)" [ "$rc" -le 1 ]
 rb="$tmp/b"
 bat=$(lj "$rb" battery)
@@ -162,10 +164,12 @@ check "unbacked facility pumps: no facility water after it" \
            [ '$(at "$f" cdu-ab1.flow_primary_Lpm 35)' = 0 ]"
 
 # ------------------ a generator-backed fan restarts after the transfer
-# the reference hall's dry coolers and CRAHs are on the generator board
-# (the default): stopped from the loss (30 s) until the sets close on
-# their board at 30 s + start-delay (10 s)
+# dry coolers and CRAHs on the generator board (the default; the
+# reference hall's dry-cooler fans are on the UPS, set back here):
+# stopped from the loss (30 s) until the sets close on their board at
+# 30 s + start-delay (10 s)
 run simulate "$hall" --scenario "$loss" --duration 45s --output-step 0.5s -q \
+    --set dry.feed=generator \
     --probe 'dry.fan_pct,dry.P_kW,hall.P_crah_kW,gen.P_kW' --out "$tmp/g"
 f="$tmp/g/timeseries.csv"
 check "generator board: fans running before the loss" \

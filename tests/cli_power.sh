@@ -133,10 +133,12 @@ vmin=$(json "$tmp/gl/margins.json" worst)
 check "bus band margin positive" \
     sh -c "margin_row() { tr '{' '\n' <\"\$1\" | grep \"\\\"id\\\":\\\"\$2\\\"\"; }
            margin_row '$tmp/gl/margins.json' dc-1.V.band-low | grep -q '\"margin\":[0-9]'"
-# the battery carries the bus between the loss and the generator
+# the battery carries the bus between the loss and the generator: the
+# 9.5 MW of IT and, on the UPS, the pumps (~36 kW) and the dry-cooler
+# fans (~190 kW)
 pb=$(col "$f" bess.P_kW 351)
 check "battery carries the 9.5 MW hall at t = 35 s ($pb kW)" \
-    awk -v p="$pb" 'BEGIN { exit !(p > 9400 && p < 9700) }'
+    awk -v p="$pb" 'BEGIN { exit !(p > 9600 && p < 9900) }'
 pg=$(col "$f" gen.P_kW 1001)
 check "generators carry it at t = 100 s ($pg kW)" \
     awk -v p="$pg" 'BEGIN { exit !(p > 9000) }'
@@ -206,28 +208,29 @@ closes "$tmp/bw" "busway lost"
 el=$(json "$tmp/bw/run.json" electrical_closure_rel)
 check "busway lost: the bus's energy closes ($el)" awk -v x="$el" 'BEGIN { if (x < 0) x = -x; exit !(x < 1e-6) }'
 # the reference hall feeds each row from two busways: one lost, the other
-# carries the whole row, twice its 1,497 A, past its 1,500 A ampacity
+# carries the whole row, twice its ~1,500 A, within its 4,000 A ampacity
 printf '<scenario name="bw2"><event t="60 s" fail="bw-a1"/><event t="70 s" restore="bw-a1"/></scenario>\n' \
     >"$tmp/bw2.xml"
 run simulate "$top_srcdir/sites/reference-hall.xml" --scenario "$tmp/bw2.xml" \
     --duration 120s --output-step 1s -q --probe 'bw-a1.*,bw-a2.*,A01.P_kW' \
     --out "$tmp/bw2"
-check "one of row A's busways lost: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "one of row A's busways lost: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 f="$tmp/bw2/timeseries.csv"
 i0=$(col "$f" bw-a2.I_A 59)
 i1=$(col "$f" bw-a2.I_A 64)
 check "the other carries the row: $i1 A, a little more than 2 x $i0 A" \
     awk -v a="$i0" -v b="$i1" 'BEGIN { r = b / (2 * a); exit !(r > 1 && r < 1.01) }'
 check "row A stays powered" near "$(col "$f" A01.P_kW 64)" 132 1e-6
-check "the ampacity margin of bw-a2 is violated" \
-    margin_neg "$tmp/bw2" bw-a2.I.ampacity
+check "the ampacity margin of bw-a2 holds" \
+    awk -F, '$1 == "bw-a2.I.ampacity" { ok = $8 > 0 } END { exit !ok }' \
+    "$tmp/bw2/margins.csv"
 
 # ------------------------------------- a generator set out before a loss
 # the reference hall's 3 x 4 MW sets with one out: after the grid loss the
-# two left give 8 MW; they serve their board first (the dry-cooler fans
-# and CRAHs, feed="generator"), and the battery carries the rest of the
-# bus load: the busways and the UPS-fed pumps behind their converter
-# (aux-efficiency 0.97)
+# two left give 8 MW; they serve their board first (the CRAHs,
+# feed="generator"), and the battery carries the rest of the bus load:
+# the busways and the UPS-fed pumps and dry-cooler fans behind their
+# converter (aux-efficiency 0.97)
 printf '<scenario name="g"><event t="0 s" fail="gen" units="1"/><event t="30 s" fail="utility"/></scenario>\n' \
     >"$tmp/g.xml"
 run simulate "$top_srcdir/sites/reference-hall.xml" --scenario "$tmp/g.xml" \
@@ -238,8 +241,9 @@ f="$tmp/g/timeseries.csv"
 check "two sets of three: 8 MW available" near "$(col "$f" gen.P_available_kW last)" 8000 1e-3
 pl=$(col "$f" bess.P_load_kW last)
 pb=$(col "$f" bess.P_kW last)
-board=$(awk -v a="$(col "$f" dry.P_kW last)" -v b="$(col "$f" hall.P_crah_kW last)" 'BEGIN { print a + b }')
-ups=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) p[i] = $i ~ /P_pump_kW$/; next }
+board=$(col "$f" hall.P_crah_kW last)
+ups=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++)
+        p[i] = $i ~ /P_pump_kW$/ || $i == "dry.P_kW"; next }
     { s = 0; for (i in p) if (p[i]) s += $i } END { print s / 0.97 }' "$f")
 check "the generators carry their board ($board kW)" awk -v b="$board" 'BEGIN { exit !(b > 100) }'
 check "the battery carries the rest: $pb kW of $pl kW + $ups kW UPS" \
