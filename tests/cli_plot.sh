@@ -181,15 +181,19 @@ check "temperatures: the second limit has its own colour" \
     grep -qi "rgb(123, *50, *148)\|#7b3294" "$tmp/glplot/temperatures.svg"
 
 # --- plotted peaks are the tabled worst values --------------------------------
-# A grid loss on the reference hall overloads its 8 busways: the peak
-# current (1,556 A) falls between two 1 s rows (1,547 A at the nearest).
+# A grid loss on the reference hall, its 8 busways given the 1,500 A of
+# the NVIDIA reference block's (the site's are 4,000 A), overloads them:
+# the peak current (about 1,555 A) falls between two 1 s rows.
 # The plot draws each line with extremes.csv's band of its extremes
 # between rows: for each margin of class run whose column is drawn as a
 # line, the highest point drawn (lowest for a lower limit) is the
 # margin's worst in margins.csv, to the 6 significant digits of the
 # files.
+bw1500=
+for b in a1 a2 b1 b2 c1 c2 d1 d2; do bw1500="$bw1500 --set bw-$b.ampacity=1500A"; done
+# shellcheck disable=SC2086
 run simulate "$top_srcdir/sites/reference-hall.xml" -q --duration 6min \
-    --scenario "$top_srcdir/sites/scenarios/grid-loss.xml" --out "$tmp/rh"
+    --scenario "$top_srcdir/sites/scenarios/grid-loss.xml" $bw1500 --out "$tmp/rh"
 check "reference hall grid loss (exit $rc)" test "$rc" -le 1
 check "the run has extremes.csv, a row for each of timeseries.csv's" \
     test "$(wc -l <"$tmp/rh/extremes.csv")" = "$(wc -l <"$tmp/rh/timeseries.csv")"
@@ -229,13 +233,15 @@ awk -F, '
 ' "$tmp/rh/extremes.csv" "$tmp/rh/margins.csv" "$tmp/pdata" >"$tmp/peaks"
 check "some margins have their column drawn ($(wc -l <"$tmp/peaks"))" \
     test "$(wc -l <"$tmp/peaks")" -gt 10
-check "a busway's current is one of them" grep -q '^ok bw-a1\.I\.ampacity 1556\.' "$tmp/peaks"
+bwpk=$(awk '$1 == "ok" && $2 == "bw-a1.I.ampacity" { print $3 }' "$tmp/peaks")
+check "a busway's current is one of them, above its ampacity ($bwpk A)" \
+    awk -v p="$bwpk" 'BEGIN { exit !(p != "" && p > 1500) }'
 check "every drawn peak is the tabled worst ($(grep BAD "$tmp/peaks" | head -n 3 | tr '\n' ';'))" \
     sh -c "! grep -q BAD '$tmp/peaks'"
 defs busway >"$tmp/b"
 check "busway: the lines' extremes drawn (p1_env)" grep -q "^p1_env='[1-9]" "$tmp/b"
 check "busway: the y range holds the peak ($(sed -n "s/^p1_ymax='\(.*\)'\$/\1/p" "$tmp/b"))" \
-    awk -v y="$(sed -n "s/^p1_ymax='\(.*\)'\$/\1/p" "$tmp/b")" 'BEGIN { exit !(y > 1556.37) }'
+    awk -v y="$(sed -n "s/^p1_ymax='\(.*\)'\$/\1/p" "$tmp/b")" -v p="$bwpk" 'BEGIN { exit !(y >= p) }'
 
 # --- SVG and PDF into --out -------------------------------------------------
 run plot --format svg --out "$tmp/svg/sub" "$tmp/run"
