@@ -1,0 +1,491 @@
+/* bess_html.c - report.json and report.html of `dctwin bess-report`.
+ * Every input text goes through escape.h (HTML) or textout.h (JSON).
+ */
+#include "config.h"
+#include "bess_report.h"
+#include "atomic_file.h"
+#include "cli.h"
+#include "escape.h"
+#include "fsutil.h"
+#include "textout.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+/* ------------------------------------------------------------ writing */
+
+/* Every input text in the report goes through escape.h. */
+static void html_str(FILE *f, const char *s)
+{
+    dct_esc_html(f, s);
+}
+
+/* The citation keys of SOURCE (each "[KEY]" of dctwin-sources(7): a
+ * capital, then capitals, digits and hyphens, at least one hyphen and
+ * two characters before the first, as tests/sources.sh), each once,
+ * space-separated, for the Basis column; nothing when it cites none. */
+static void html_keys(FILE *f, const char *source)
+{
+    int n = 0;
+    for (const char *p = source ? source : ""; *p; p++) {
+        if (p[0] != '[' || !(p[1] >= 'A' && p[1] <= 'Z'))
+            continue;
+        size_t len = 1;
+        int hyphens = 0;
+        while ((p[len] >= 'A' && p[len] <= 'Z') ||
+               (p[len] >= '0' && p[len] <= '9') || p[len] == '-')
+            hyphens += p[len++] == '-';
+        if (p[len] != ']' || !hyphens || p[2] == '-' || p[len - 1] == '-')
+            continue;
+        len++; /* with the ']' */
+        int seen = 0;
+        for (const char *q = source; q < p && !seen; q++)
+            seen = !strncmp(q, p, len);
+        if (seen)
+            continue;
+        fprintf(f, "%s%.*s", n++ ? " " : "<br/><small>", (int)len, p);
+    }
+    if (n)
+        fputs("</small>", f);
+}
+
+static void html_num(FILE *f, double x)
+{
+    if (isnan(x))
+        fputs("&#8211;", f);
+    else if (isinf(x))
+        fputs("never", f);
+    else
+        fprintf(f, "%.4g", x);
+}
+
+/* X followed by its unit. */
+static void html_qty(FILE *f, double x, const char *unit)
+{
+    html_num(f, x);
+    fputc(' ', f);
+    html_str(f, unit);
+}
+
+/* The input files and their SHA-256 digests (site files, criteria,
+ * generated profiles and scenarios). */
+typedef struct input {
+    char path[PATH_N];
+    char hex[65];
+} input;
+
+static size_t list_inputs(rpt *R, input *in, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < R->site->n_files && n < cap; i++)
+        snprintf(in[n++].path, PATH_N, "%s", R->site->files[i]);
+    if (n < cap)
+        snprintf(in[n++].path, PATH_N, "%s", R->cr->file);
+    if (R->profile && n < cap)
+        snprintf(in[n++].path, PATH_N, "%s", R->profile);
+    for (int k = 0; k < N_RUNS; k++) {
+        if (R->run[k].profile[0] && n < cap)
+            snprintf(in[n++].path, PATH_N, "%s", R->run[k].profile);
+        if (R->run[k].scenario[0] && n < cap)
+            snprintf(in[n++].path, PATH_N, "%s", R->run[k].scenario);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (dct_sha256_file(in[i].path, in[i].hex) == 0)
+            in[m++] = in[i];
+    return m;
+}
+
+int dct_bess_all_pass(const rpt *R)
+{
+    for (size_t i = 0; i < R->n_res; i++)
+        if (R->res[i].status == ST_FAIL)
+            return 0;
+    return 1;
+}
+
+static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
+{
+    fprintf(f, "{\"report\":\"dctwin bess-report\",\"dctwin_version\":");
+    dct_json_str(f, PACKAGE_VERSION);
+    fprintf(f, ",\n \"site\":{\"file\":");
+    dct_json_str(f, R->site_path);
+    fprintf(f, ",\"name\":");
+    dct_json_str(f, R->site->name);
+    fprintf(f, "},\"bess\":");
+    dct_json_str(f, R->bess_id);
+    fprintf(f, ",\"criteria\":{\"file\":");
+    dct_json_str(f, R->cr->file);
+    fprintf(f, ",\"name\":");
+    dct_json_str(f, R->cr->name);
+    fprintf(f, "},\n \"sets\":[");
+    for (int i = 0; i < R->n_sets; i++) {
+        fprintf(f, "%s", i ? "," : "");
+        dct_json_str(f, R->sets[i]);
+    }
+    fprintf(f, "],\"seed\":%lu,\n \"checks\":[", R->seed);
+    for (size_t i = 0; i < R->n_res; i++) {
+        const result *r = &R->res[i];
+        const dct_criterion *c = r->c;
+        fprintf(f, "%s\n  {\"id\":", i ? "," : "");
+        dct_json_str(f, c->id);
+        fprintf(f, ",\"name\":");
+        dct_json_str(f, c->name);
+        fprintf(f, ",\"nvidia_test\":");
+        if (c->nvidia_test)
+            fprintf(f, "%d", c->nvidia_test);
+        else
+            fputs("null", f);
+        fprintf(f, ",\"metric\":");
+        dct_json_str(f, c->metric);
+        fprintf(f, ",\"unit\":");
+        dct_json_str(f, c->unit ? c->unit : "");
+        fprintf(f, ",\"measured\":");
+        dct_json_num(f, r->measured);
+        fprintf(f, ",\"threshold\":");
+        if (r->status == ST_NOT_SIM)
+            dct_json_str(f, c->criterion);
+        else
+            dct_json_num(f, r->threshold);
+        fprintf(f, ",\"threshold_from\":\"%s\"",
+                r->site_thr ? "site" : c->from_site ? "site-model"
+                                                     : "criteria");
+        fprintf(f, ",\"sense\":\"%s\",\"status\":\"%s\",\"margin\":",
+                c->not_simulated ? "" : c->sense == DCT_SENSE_MAX ? "max"
+                                                                  : "min",
+                dct_bess_status_word[r->status]);
+        dct_json_num(f, r->margin);
+        fprintf(f, ",\"source\":");
+        dct_json_str(f, c->source);
+        fprintf(f, ",\"basis\":");
+        dct_json_str(f, c->basis);
+        fprintf(f, ",\"plot\":");
+        if (r->plot[0])
+            dct_json_str(f, r->plot);
+        else
+            fputs("null", f);
+        fprintf(f, ",\"run\":");
+        if (r->run >= 0)
+            dct_json_str(f, dct_bess_runs[r->run].name);
+        else
+            fputs("null", f);
+        fprintf(f, ",\"note\":");
+        dct_json_str(f, r->note);
+        fputc('}', f);
+    }
+    fprintf(f, "],\n \"runs\":[");
+    int first = 1;
+    for (int k = 0; k < N_RUNS; k++) {
+        const runinfo *ri = &R->run[k];
+        if (!ri->done)
+            continue;
+        fprintf(f, "%s\n  {\"name\":\"%s\",\"exit_status\":%d,\"dir\":",
+                first ? "" : ",", dct_bess_runs[k].name, ri->rc);
+        first = 0;
+        dct_json_str(f, ri->dir);
+        fprintf(f, ",\"scenario\":");
+        dct_json_str(f, dct_bess_runs[k].what);
+        fprintf(f, ",\"command\":");
+        dct_json_str(f, ri->cmd);
+        fprintf(f, ",\"wall_s\":");
+        dct_json_num(f, ri->wall_s);
+        fprintf(f, ",\"n_steps\":%ld,\"n_rhs\":%ld,\"energy_closure_rel\":",
+                ri->n_steps, ri->n_rhs);
+        dct_json_num(f, ri->closure);
+        fputc('}', f);
+    }
+    fprintf(f, "],\n \"inputs\":[");
+    for (size_t i = 0; i < n_in; i++) {
+        fprintf(f, "%s\n  {\"file\":", i ? "," : "");
+        dct_json_str(f, in[i].path);
+        fprintf(f, ",\"sha256\":\"%s\"}", in[i].hex);
+    }
+    int n_fail = 0, n_pass = 0, n_ns = 0;
+    for (size_t i = 0; i < R->n_res; i++)
+        n_fail += R->res[i].status == ST_FAIL,
+            n_pass += R->res[i].status == ST_PASS,
+            n_ns += R->res[i].status == ST_NOT_SIM;
+    fprintf(f, "],\n \"n_pass\":%d,\"n_fail\":%d,\"n_not_simulated\":%d,"
+               "\n \"all_pass\":%s}\n",
+            n_pass, n_fail, n_ns, dct_bess_all_pass(R) ? "true" : "false");
+}
+
+/* The image file REL (relative to the report) inline as base64. */
+static void html_img(FILE *f, rpt *R, const char *rel, const char *alt)
+{
+    char path[PATH_N + 300];
+    snprintf(path, sizeof path, "%s/%s", R->out, rel);
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return;
+    const char *mime = strcmp(R->fmt, "svg") == 0 ? "image/svg+xml"
+                       : strcmp(R->fmt, "pdf") == 0 ? NULL
+                                                    : "image/png";
+    if (!mime) {
+        fclose(in);
+        fprintf(f, "<p><a href=\"");
+        html_str(f, rel);
+        fprintf(f, "\">");
+        html_str(f, rel);
+        fprintf(f, "</a></p>\n");
+        return;
+    }
+    fprintf(f, "<figure><img alt=\"");
+    html_str(f, alt);
+    fprintf(f, "\" src=\"data:%s;base64,", mime);
+    unsigned char buf[3 * 1024];
+    unsigned char out[4 * 1024 + 8];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        int k = EVP_EncodeBlock(out, buf, (int)n);
+        fwrite(out, 1, (size_t)k, f);
+    }
+    fclose(in);
+    fprintf(f, "\"/><figcaption>");
+    html_str(f, rel);
+    fprintf(f, "</figcaption></figure>\n");
+}
+
+static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
+{
+    time_t now = time(NULL);
+    char date[64];
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\" "
+               "xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n"
+               "<meta charset=\"utf-8\"/>\n<title>BESS report: ");
+    html_str(f, R->bess_id);
+    fprintf(f, " on ");
+    html_str(f, R->site->name);
+    fprintf(f, "</title>\n<style>\n"
+               "body{font-family:sans-serif;max-width:60em;margin:1em auto;"
+               "padding:0 1em;color:#111}\n"
+               "table{border-collapse:collapse;width:100%%;font-size:90%%}\n"
+               "td,th{border:1px solid #999;padding:.2em .4em;"
+               "vertical-align:top}\nth{background:#eee}\n"
+               ".pass{background:#d7f5d7}.fail{background:#f8d0d0}"
+               ".not-simulated{background:#eee}\n"
+               "figure{margin:.5em 0}img{max-width:100%%}\n"
+               "code{font-size:85%%;word-break:break-all}\n"
+               ".note{border-left:4px solid #c80;padding:.3em .8em;"
+               "background:#fff8e8}\n"
+               "@media print{section{page-break-inside:avoid}}\n"
+               "</style>\n</head>\n<body>\n");
+    fprintf(f, "<h1>BESS compliance report: battery <code>");
+    html_str(f, R->bess_id);
+    fprintf(f, "</code> on site <code>");
+    html_str(f, R->site->name);
+    fprintf(f, "</code></h1>\n<p>dctwin %s, %s. Criteria: <code>",
+            PACKAGE_VERSION, date);
+    html_str(f, R->cr->name);
+    fprintf(f, "</code> (");
+    html_str(f, R->cr->file);
+    fprintf(
+        f,
+        ").</p>\n<div class=\"note\"><p><b>What this report is.</b> "
+        "NVIDIA's BESS Self-Qualification Guidelines (DA-12516 v1.0) "
+        "qualify an AC-connected battery at its AC terminals, PCS "
+        "included. This battery sits on the 800&#160;V DC bus of the "
+        "site; this report is site-level simulation evidence for that "
+        "battery, with DC-side analogues of NVIDIA's tests where a DC "
+        "bus simulator can evaluate them. It is not a certificate and "
+        "not an NVIDIA qualification. Thresholds marked "
+        "<i>nvidia-v0.4-reading</i> come from third-party readings of "
+        "the v0.4 guidelines and are unverified; <i>dctwin</i> marks "
+        "our own proposals. Keys in brackets, such as "
+        "[NVIDIA-BESSQ-2026], are the sources listed in "
+        "dctwin-sources(7).</p></div>\n");
+    int n_fail = 0, n_pass = 0, n_ns = 0;
+    for (size_t i = 0; i < R->n_res; i++)
+        n_fail += R->res[i].status == ST_FAIL,
+            n_pass += R->res[i].status == ST_PASS,
+            n_ns += R->res[i].status == ST_NOT_SIM;
+    fprintf(f, "<h2>Summary</h2>\n<p><b>%s</b>: %d passed, %d failed, %d "
+               "not simulated (vendor evidence required).</p>\n",
+            n_fail ? "FAIL" : "PASS", n_pass, n_fail, n_ns);
+    fprintf(f, "<table>\n<tr><th>Check</th><th>NVIDIA test</th>"
+               "<th>Measured</th><th>Threshold</th><th>Margin</th>"
+               "<th>Status</th><th>Basis</th></tr>\n");
+    for (size_t i = 0; i < R->n_res; i++) {
+        const result *r = &R->res[i];
+        fprintf(f, "<tr class=\"%s\"><td><a href=\"#",
+                dct_bess_status_word[r->status]);
+        dct_esc_html_id(f, r->c->id);
+        fprintf(f, "\">");
+        html_str(f, r->c->name);
+        fprintf(f, "</a></td><td>");
+        if (r->c->nvidia_test)
+            fprintf(f, "Test %d", r->c->nvidia_test);
+        else
+            fprintf(f, "&#8211;");
+        fprintf(f, "</td><td>");
+        if (r->status == ST_NOT_SIM) {
+            fprintf(f, "&#8211;</td><td>");
+            html_str(f, r->c->criterion);
+            fprintf(f, "</td><td>&#8211;");
+        } else {
+            html_qty(f, r->measured, r->c->unit);
+            fprintf(f, "</td><td>%s ", r->c->sense == DCT_SENSE_MAX
+                                            ? "&#8804;" : "&#8805;");
+            html_qty(f, r->threshold, r->c->unit);
+            fprintf(f, "</td><td>");
+            html_qty(f, r->margin, r->c->unit);
+        }
+        fprintf(f, "</td><td>%s</td><td>", dct_bess_status_word[r->status]);
+        html_str(f, r->c->basis);
+        html_keys(f, r->c->source);
+        fprintf(f, "</td></tr>\n");
+    }
+    fprintf(f, "</table>\n");
+    /* one section per check */
+    fprintf(f, "<h2>Checks</h2>\n");
+    for (size_t i = 0; i < R->n_res; i++) {
+        const result *r = &R->res[i];
+        fprintf(f, "<section id=\"");
+        dct_esc_html_id(f, r->c->id);
+        fprintf(f, "\">\n<h3>");
+        html_str(f, r->c->name);
+        fprintf(f, " <small>(");
+        html_str(f, r->c->id);
+        fprintf(f, ": %s)</small></h3>\n<p><b>Metric.</b> ",
+                dct_bess_status_word[r->status]);
+        html_str(f, r->c->metric);
+        fprintf(f, "</p>\n<p><b>Basis.</b> ");
+        html_str(f, r->c->basis);
+        fprintf(f, ": ");
+        html_str(f, r->c->source);
+        fprintf(f, "</p>\n");
+        if (r->status == ST_NOT_SIM) {
+            fprintf(f, "<p><b>Published criterion.</b> ");
+            html_str(f, r->c->criterion);
+            fprintf(f, "</p>\n<p>Not simulated: vendor evidence is "
+                       "required.</p>\n</section>\n");
+            continue;
+        }
+        fprintf(f, "<p><b>Result.</b> measured ");
+        html_qty(f, r->measured, r->c->unit);
+        fprintf(f, " against %s ", r->c->sense == DCT_SENSE_MAX
+                                        ? "at most" : "at least");
+        html_qty(f, r->threshold, r->c->unit);
+        fprintf(f, ": margin ");
+        html_qty(f, r->margin, r->c->unit);
+        fprintf(f, ", <b>%s</b>.", dct_bess_status_word[r->status]);
+        if (r->site_thr) {
+            const char *why = r->site_thr->s[DCT_CRITERION_NOTE];
+            fprintf(f, " The threshold is the site's (%s:%ld)",
+                    r->site_thr->file, r->site_thr->line);
+            if (why) {
+                fprintf(f, ": ");
+                html_str(f, why);
+            }
+            fprintf(f, ".");
+        }
+        if (r->note[0]) {
+            fprintf(f, " ");
+            html_str(f, r->note);
+            fprintf(f, ".");
+        }
+        fprintf(f, "</p>\n<p><b>Scenario.</b> ");
+        html_str(f, dct_bess_runs[r->run].what);
+        fprintf(f, ". Run <code>");
+        html_str(f, R->run[r->run].dir);
+        fprintf(f, "</code>, exit status %d.</p>\n", R->run[r->run].rc);
+        if (r->plot[0])
+            html_img(f, R, r->plot, r->c->name);
+        fprintf(f, "</section>\n");
+    }
+    fprintf(f, "<h2>Runs and solver</h2>\n<p>CVODE BDF with KLU, relative "
+               "tolerance 1e-5 and absolute tolerance 1e-4 (the dctwin "
+               "defaults), seed %lu.</p>\n<table>\n<tr><th>Run</th>"
+               "<th>Command</th><th>Exit</th><th>Steps</th><th>RHS</th>"
+               "<th>Wall [s]</th><th>Energy closure</th></tr>\n",
+            R->seed);
+    for (int k = 0; k < N_RUNS; k++) {
+        const runinfo *ri = &R->run[k];
+        if (!ri->done)
+            continue;
+        fprintf(f, "<tr><td>%s</td><td><code>", dct_bess_runs[k].name);
+        html_str(f, ri->cmd);
+        fprintf(f, "</code></td><td>%d</td><td>%ld</td><td>%ld</td><td>",
+                ri->rc, ri->n_steps, ri->n_rhs);
+        html_num(f, ri->wall_s);
+        fprintf(f, "</td><td>");
+        html_num(f, ri->closure);
+        fprintf(f, "</td></tr>\n");
+    }
+    fprintf(f, "</table>\n<h2>Inputs</h2>\n<table>\n<tr><th>File</th>"
+               "<th>SHA-256</th></tr>\n");
+    for (size_t i = 0; i < n_in; i++) {
+        fprintf(f, "<tr><td><code>");
+        html_str(f, in[i].path);
+        fprintf(f, "</code></td><td><code>%s</code></td></tr>\n", in[i].hex);
+    }
+    fprintf(f, "</table>\n");
+    if (R->n_sets) {
+        fprintf(f, "<p>Overrides (--set):");
+        for (int i = 0; i < R->n_sets; i++) {
+            fprintf(f, " <code>");
+            html_str(f, R->sets[i]);
+            fprintf(f, "</code>");
+        }
+        fprintf(f, "</p>\n");
+    }
+    fprintf(f, "<h2>Model assumptions</h2>\n<ul>\n"
+               "<li>The battery is an equivalent circuit (OCV table, R0 and "
+               "two RC pairs per cell) behind a DC/DC converter with a "
+               "first-order power loop, power, overload and C-rate limits "
+               "and an SOC window (dctwin-models(7), POWER).</li>\n"
+               "<li>No AC quantities: the grid point is the rectifiers' AC "
+               "input as power; no voltage phasors, frequency, reactive "
+               "power or EMT. Grid dips are modelled as lost rectifier "
+               "capability.</li>\n"
+               "<li>Racks draw constant power down to 0.7 of the bus "
+               "nominal and a constant conductance below.</li>\n"
+               "<li>The converter has no overload timer: the overload "
+               "duration is measured, not enforced.</li>\n"
+               "<li>The 24 h profile carries the training load at its mean "
+               "level; the training micro-cycles are counted for ageing "
+               "from the training run.</li>\n"
+               "<li>Ageing: NREL BLAST-Lite LFP model fitted to deep, slow "
+               "cycles; micro-cycles are an extrapolation.</li>\n"
+               "</ul>\n</body>\n</html>\n");
+}
+
+/* Write report.json and report.html.  Returns 0 or an exit status. */
+int dct_bess_write_report(rpt *R)
+{
+    input *in = calloc(96, sizeof *in);
+    if (!in)
+        return DCT_EXIT_OUTPUT;
+    size_t n_in = list_inputs(R, in, 96);
+    char pj[PATH_N + 32], ph[PATH_N + 32];
+    snprintf(pj, sizeof pj, "%s/report.json", R->out);
+    snprintf(ph, sizeof ph, "%s/report.html", R->out);
+    dct_afile *aj = dct_afile_open(pj), *ah = aj ? dct_afile_open(ph) : NULL;
+    int rc = 0;
+    if (!aj || !ah) {
+        fprintf(stderr, "dctwin: bess-report: %s: %s\n", aj ? ph : pj,
+                strerror(errno));
+        dct_afile_abort(aj);
+        free(in);
+        return DCT_EXIT_OUTPUT;
+    }
+    write_json(dct_afile_fp(aj), R, in, n_in);
+    write_html(dct_afile_fp(ah), R, in, n_in);
+    if (dct_afile_finish(aj) || dct_afile_finish(ah) ||
+        dct_afile_commit(aj) || (aj = NULL, dct_afile_commit(ah))) {
+        fprintf(stderr, "dctwin: bess-report: cannot write the report in "
+                        "%s: %s\n", R->out, strerror(errno));
+        rc = DCT_EXIT_OUTPUT;
+        if (aj)
+            dct_afile_abort(aj);
+    }
+    free(in);
+    return rc;
+}

@@ -1,0 +1,173 @@
+/* bess_report.h - what the files of `dctwin bess-report` share.
+ * Not a public interface: only bess_*.c include it.
+ *
+ * The report is one command (bess_report.c: options, criteria, the order
+ * of the work, the summary on stdout) over four parts:
+ *   bess_runs.c    the site's facts, the scenarios (profiles and scenario
+ *                  files in OUT/inputs) and the runs of `dctwin simulate`
+ *   bess_checks.c  the runs' tables and the evaluation of each check on
+ *                  them; the verdicts
+ *   bess_plots.c   the plots of the checks and their evidence files
+ *   bess_html.c    report.json and report.html
+ * One rpt holds the whole report; every part borrows it.
+ */
+#ifndef DCT_BESS_REPORT_H
+#define DCT_BESS_REPORT_H
+
+#include "criteria.h"
+#include "diag.h"
+#include "sigproc.h"
+#include "site.h"
+
+#include <stddef.h>
+
+#define MAX_IDS 16
+#define MAX_SETS 64   /* --set options */
+#define PATH_N 4096
+/* [s] the report's stimuli start after this hold at their first level:
+ * a run settles on the mean load of its first minute */
+#define T_HOLD 62.0
+
+enum run_id {
+    RUN_TRAIN,
+    RUN_SLOW,
+    RUN_FAST,
+    RUN_UPS,
+    RUN_RAMP,
+    RUN_STEP,
+    RUN_DR_FAST,
+    RUN_DR_SLOW,
+    RUN_DIP,
+    RUN_LOSS,
+    RUN_GEN,
+    RUN_ISLAND,
+    RUN_LIMIT,
+    RUN_DAY,
+    N_RUNS
+};
+
+/* The runs: their directory name, title and what they are. */
+typedef struct dct_bess_run_def {
+    const char *name, *title, *what;
+} dct_bess_run_def;
+extern const dct_bess_run_def dct_bess_runs[N_RUNS];
+
+/* The simulated checks and the run (and second run, or -1) each needs. */
+typedef struct dct_bess_check_def {
+    const char *id;
+    int run, run2;
+} dct_bess_check_def;
+extern const dct_bess_check_def dct_bess_checks[];
+extern const size_t dct_bess_n_checks;
+
+enum { ST_PASS, ST_FAIL, ST_NOT_SIM };
+extern const char *const dct_bess_status_word[];
+
+typedef struct result {
+    const dct_criterion *c;
+    int run;                  /* -1: not simulated */
+    int status;
+    double measured, threshold, margin;
+    char note[600];
+    char plot[256];           /* relative to the report directory */
+    const dct_comp *site_thr; /* the site's <criterion>, or NULL */
+} result;
+
+/* A CSV table, column-major. */
+typedef struct table {
+    size_t nr, nc;
+    char **names;
+    double *v;                /* v[c * nr + r] */
+} table;
+
+typedef struct runinfo {
+    int needed, done, rc;
+    char dir[PATH_N], profile[PATH_N], scenario[PATH_N];
+    char cmd[8192];
+    table tab;
+    /* solver statistics from run.json */
+    double wall_s, realtime, closure;
+    long n_steps, n_rhs;
+} runinfo;
+
+typedef struct rpt {
+    const char *site_path, *bess_id, *crit_path, *profile, *out, *fmt;
+    char *sets[MAX_SETS];
+    int n_sets, quiet;
+    unsigned long seed;
+    dct_site *site;
+    dct_criteria *cr;
+    const dct_comp *bess, *bus;
+    const char *grids[MAX_IDS], *rects[MAX_IDS], *gens[MAX_IDS];
+    int n_grids, n_rects, n_gens, rect_count[MAX_IDS];
+    double p_bess, e_bess, q_cell, soc_min, overload, c_rate_max, t_cell_max;
+    double contract, ramp_limit, v_nom, band_low, gen_rating;
+    size_t n_racks;
+    double p_idle_sum, p_max_sum;
+    double day_train_s;       /* seconds of training in the day profile */
+    runinfo run[N_RUNS];
+    result *res;              /* one per check of the criteria file */
+    size_t n_res;
+    int no_gnuplot;
+    dct_diag d;
+} rpt;
+
+/* A growing string. */
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+/* bess_runs.c */
+/* The facts of the site the scenarios need.  Returns 0 or an exit
+ * status (message printed). */
+int dct_bess_site_read(rpt *R);
+/* Write the inputs of run K and run it; returns its exit status. */
+int dct_bess_run(rpt *R, int k);
+/* Nonzero when the run RI was made and wrote a complete run directory. */
+int dct_bess_run_ok(const runinfo *ri);
+/* TEXT into the file PATH (atomic_file.h); 0, or -1 with a message. */
+int dct_bess_write_text(const char *path, const char *text);
+void dct_bess_sb_printf(sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* bess_checks.c */
+void dct_bess_table_free(table *t);
+int dct_bess_table_read(table *t, const char *path);
+int dct_bess_table_find(const table *t, const char *name);
+const double *dct_bess_table_col(const table *t, const char *name);
+result *dct_bess_result_of(rpt *R, const char *id);
+double dct_bess_threshold_of(const dct_criterion *c, double site);
+void dct_bess_judge(result *r);
+/* Evaluate the checks of run K on its table. */
+void dct_bess_evaluate(rpt *R, int k);
+
+/* bess_plots.c */
+void dct_bess_plot_xy2(rpt *R, const char *name, const char *csv,
+                       const char *title, const char *xlabel,
+                       const char *ylabel, const char *xcol,
+                       const char *const *ycols, const char *const *ytitles,
+                       double xscale, double yscale, const double thr[2],
+                       const char *const thr_name[2], char rel[256]);
+void dct_bess_plot_xy(rpt *R, const char *name, const char *csv,
+                      const char *title, const char *xlabel,
+                      const char *ylabel, const char *xcol,
+                      const char *const *ycols, const char *const *ytitles,
+                      double xscale, double yscale, double thr,
+                      const char *thr_name, char rel[256]);
+int dct_bess_write_xy(rpt *R, const char *name, const char *xn,
+                      const char *yn, const double *x, const double *y,
+                      size_t n, char path[PATH_N + 64]);
+void dct_bess_spectrum_plot(rpt *R, const dct_sig_spectrum *s,
+                            const char *ev_name, const char *plot_name,
+                            const char *title, const char *ytitle,
+                            double thr, const char *thr_name, char rel[256]);
+
+/* bess_html.c */
+/* Nonzero when no check failed. */
+int dct_bess_all_pass(const rpt *R);
+/* Write report.json and report.html.  Returns 0 or an exit status. */
+int dct_bess_write_report(rpt *R);
+
+#endif
