@@ -33,6 +33,10 @@ const dct_bess_check_def dct_bess_checks[] = {
 const size_t dct_bess_n_checks =
     sizeof dct_bess_checks / sizeof dct_bess_checks[0];
 
+/* [kW] load unserved above this ends a ride-through (1 W: the
+ * solver's rounding of a served load is far below) */
+#define UNSERVED_KW 1e-3
+
 const char *const dct_bess_status_word[] = {"pass", "fail",
                                             "not-simulated"};
 
@@ -608,6 +612,23 @@ static void eval_dip(rpt *R)
              "40 %% of their units from 5.0 to 5.5 s", R->n_rects);
 }
 
+/* The power not served [kW] at each row: the sum of every busway's
+ * P_unserved_kW (NULL when the table has none, or out of memory). */
+static double *unserved_kw(const table *t)
+{
+    double *s = NULL;
+    for (size_t c = 0; c < t->nc; c++) {
+        size_t l = strlen(t->names[c]);
+        if (l < 14 || strcmp(t->names[c] + l - 14, ".P_unserved_kW") != 0)
+            continue;
+        if (!s && !(s = calloc(t->nr ? t->nr : 1, sizeof *s)))
+            return NULL;
+        for (size_t i = 0; i < t->nr; i++)
+            s[i] += t->v[c * t->nr + i];
+    }
+    return s;
+}
+
 /* Energy not served [kWh] over the run: the integral of every busway's
  * P_unserved_kW. */
 static double unserved_kwh(const table *t)
@@ -640,7 +661,7 @@ static void eval_loss(rpt *R)
     const double *soc = dct_bess_table_col(&ri->tab, scol);
     if (!v || !soc)
         return;
-    size_t i0 = index_at(ts, n, 10.0);
+    size_t i0 = index_at(ts, n, T_LOSS);
     snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
     char bcol[300], gcol[300], ecol[300];
     snprintf(bcol, sizeof bcol, "%s.P_kW", R->bess_id);
@@ -654,6 +675,28 @@ static void eval_loss(rpt *R)
     double unserved = unserved_kwh(&ri->tab);
     measured(R, "t8-bus-min", min_of(v, i0, n), plot_v,
              "energy not served %.4g kWh", unserved);
+    /* ride-through: the time from the loss that the bus stayed in its
+     * band with every load served, up to the grid's return */
+    double lo = R->band_low, hi = R->bus->q[DCT_DC_BUS_BAND_HIGH];
+    double *pu = unserved_kw(&ri->tab);
+    double t_out = T_LOSS, why_v = NAN;
+    const char *why = NULL;
+    for (size_t i = i0; i < n && ts[i] <= T_RETURN + 1e-9; i++) {
+        t_out = ts[i];
+        if (v[i] < lo || v[i] > hi) {
+            why = v[i] < lo ? "the bus fell below band-low"
+                            : "the bus rose above band-high";
+            why_v = v[i];
+            break;
+        }
+        if (pu && pu[i] > UNSERVED_KW) {
+            why = "load went unserved";
+            why_v = pu[i];
+            break;
+        }
+    }
+    free(pu);
+    double held = fmin(t_out, T_RETURN) - T_LOSS;
     /* the energy the outage needs from the battery: the bus load from
      * the loss until the generators carry 90 % of it (or the grid is
      * back), against the energy above the SOC window at the loss */
@@ -661,8 +704,8 @@ static void eval_loss(rpt *R)
     snprintf(lcol, sizeof lcol, "%s.P_load_kW", R->bess_id);
     const double *pl = dct_bess_table_col(&ri->tab, lcol);
     double *pgen = table_sum(&ri->tab, R->gens, R->n_gens, "P_kW");
-    double need = 0, t_end = 60;
-    for (size_t i = i0 + 1; pl && i < n && ts[i] <= 60 + 1e-9; i++) {
+    double need = 0, t_end = T_RETURN;
+    for (size_t i = i0 + 1; pl && i < n && ts[i] <= T_RETURN + 1e-9; i++) {
         if (pgen && pgen[i] >= 0.9 * pl[i]) {
             t_end = ts[i];
             break;
@@ -671,14 +714,22 @@ static void eval_loss(rpt *R)
     }
     free(pgen);
     double avail = fmax(soc[i0] - R->soc_min, 0) * R->e_bess;
-    if (need > 0)
-        measured(R, "t8-ride-through", 100 * (avail - need) / need, plot_p,
-                 "%.4g kWh needed from the loss at 10 s to %s at %.4g s; "
-                 "%.4g kWh above the SOC window (SOC %.4g %%, edge %.4g %%); "
-                 "lowest SOC %.4g %%",
-                 need / 3.6e6, R->n_gens ? "the generators" : "grid return",
-                 t_end, avail / 3.6e6, 100 * soc[i0], 100 * R->soc_min,
-                 100 * min_of(soc, i0, n));
+    char held_s[200];
+    if (why)
+        snprintf(held_s, sizeof held_s, "%s at %.4g s (%.4g %s)", why,
+                 t_out, why_v, why[0] == 'l' ? "kW unserved" : "V");
+    else
+        snprintf(held_s, sizeof held_s, "the bus stayed in band (%.4g-%.4g "
+                 "V) with every load served until the grid's return at "
+                 "%.4g s", lo, hi, T_RETURN);
+    measured(R, "t8-ride-through", held, plot_v,
+             "%s; %s carried 90 %% of the bus load at %.4g s; %.4g kWh "
+             "needed from the battery until then, %.4g kWh above the SOC "
+             "window at the loss (SOC %.4g %%, edge %.4g %%); lowest SOC "
+             "%.4g %%",
+             held_s, R->n_gens ? "the generators" : "the grid's return",
+             t_end, need / 3.6e6, avail / 3.6e6, 100 * soc[i0],
+             100 * R->soc_min, 100 * min_of(soc, i0, n));
 }
 
 static void eval_gen(rpt *R)

@@ -27,6 +27,9 @@
 /* [s] the report's stimuli start after this hold at their first level:
  * a run settles on the mean load of its first minute */
 #define T_HOLD 62.0
+/* [s] the loss run: the grid lost at T_LOSS, back at T_RETURN */
+#define T_LOSS 10.0
+#define T_RETURN 60.0
 
 enum run_id {
     RUN_TRAIN,

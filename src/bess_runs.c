@@ -1,14 +1,7 @@
 /* bess_runs.c - the scenarios of `dctwin bess-report` and their runs.
  *
- * The report runs a set of test scenarios against the site with
- * `dctwin simulate` (each into OUT/runs/NAME, its stimulus profile and
- * scenario written to OUT/inputs first), evaluates each check of the
- * criteria file on the traces (sigproc.h: ramps, FFT bands, step
- * response, rainflow, ageing), draws one plot per check (plot.h, the xy
- * template) and writes report.json and a self-contained report.html.
- * The checks, their scenarios and metrics are described in
- * dctwin-bess-report(1); the thresholds and their bases live in the
- * criteria file (models/criteria/default.xml).
+ * Each check of the report is evaluated on one of these runs
+ * (bess_checks.c); this file writes their inputs and makes them.
  *
  * What the runs are:
  *   training  the site's AI load profile (or --profile), 120 s at 10 ms
@@ -617,8 +610,8 @@ int dct_bess_run(rpt *R, int k)
              : simulate(R, k, "8s", "1ms");
         break;
     case RUN_LOSS:
-        sb_events(&ev, R->grids, R->n_grids, 10, 1);
-        sb_events(&ev, R->grids, R->n_grids, 60, 0);
+        sb_events(&ev, R->grids, R->n_grids, T_LOSS, 1);
+        sb_events(&ev, R->grids, R->n_grids, T_RETURN, 0);
         rc = ev.oom || write_scenario(R, k, ev.s) ? DCT_EXIT_OUTPUT
              : simulate(R, k, "80s", "10ms");
         break;

@@ -117,6 +117,8 @@ check "bus falls below 500 V on the grid loss" \
     num_in "$(field "$j" t8-bus-min measured)" 0 500
 check "the report says by how much (margin < -200 V)" \
     num_in "$(field "$j" t8-bus-min margin)" -800 -200
+check "grid loss: the ride-through fails with the bus" \
+    test "$(field "$j" t8-ride-through status)" = fail
 check "24 h SOC window fails" test "$(field "$j" t11-soc-min status)" = fail
 # 115 kW for an hour out of 230 kWh: about 50 % of SOC from 60 %
 check "lowest SOC near the window's edge (got $(field "$j" t11-soc-min measured))" \
@@ -126,6 +128,34 @@ check "slow DR never reached: measured null" \
     "$(field "$j" t6-dr-slow status)" = fail
 check "fast DR (53 kW) still within the 115 kW" \
     test "$(field "$j" t6-dr-fast status)" = pass
+
+# ------------------------------------------------- a collapsing bus (t8)
+# bess-qual with one container of six: 2 MW under the 10 MW block, the
+# bus collapses on the grid loss; the ride-through (time in band with
+# every load served) cannot pass while the bus voltage check fails
+cat >"$tmp/t8.xml" <<'EOF2'
+<criteria name="t8">
+  <check id="t8-bus-min" nvidia-test="8" name="bus" metric="m" unit="V"
+         sense="min" threshold="site" threshold-default="760"
+         basis="dctwin" source="s"/>
+  <check id="t8-ride-through" nvidia-test="8" name="ride-through"
+         metric="m" unit="s" sense="min" threshold="50" basis="dctwin"
+         source="s"/>
+</criteria>
+EOF2
+abs_top=$(cd "$top_srcdir" && pwd)
+run bess-report "$abs_top/sites/bess-qual.xml" --bess bess-1 \
+    --set bess-1.count=1 --criteria "$tmp/t8.xml" --out "$tmp/q1" -q
+j="$tmp/q1/report.json"
+check "collapsing bus: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "collapsing bus: t8-bus-min fails" \
+    test "$(field "$j" t8-bus-min status)" = fail
+check "collapsing bus: t8-ride-through fails" \
+    test "$(field "$j" t8-ride-through status)" = fail
+check "collapsing bus: held the bus under 1 s of the 50 s outage" \
+    num_in "$(field "$j" t8-ride-through measured)" 0 1
+check "collapsing bus: the note says why" \
+    grep -q '"note":"the bus fell below band-low at 10' "$j"
 
 # ------------------------------------------------------------- criteria
 # the shipped NVIDIA-only file: every check names its test; no step run
@@ -150,7 +180,6 @@ check "only the run it needs" test -d "$tmp/c/runs/dr-fast" -a ! -d "$tmp/c/runs
 check "one check in the report" [ "$(grep -c '^  {"id":' "$tmp/c/report.json")" -eq 1 ]
 
 # the site's own threshold (<criterion>) wins over the file's
-abs_top=$(cd "$top_srcdir" && pwd)
 sed -e "s|href=\"../../models|href=\"$abs_top/models|" \
     -e 's|</site>|<criterion check="t6-dr-fast" threshold="-1" note="strict"/></site>|' \
     "$site" >"$tmp/own.xml"
