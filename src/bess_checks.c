@@ -239,7 +239,7 @@ static void measured(rpt *R, const char *id, double x, const char *plot,
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(r->note, sizeof r->note, fmt, ap);
+        dct_bess_vformat(r->note, sizeof r->note, fmt, ap);
         va_end(ap);
     }
 }
@@ -312,7 +312,7 @@ static void worst(rpt *R, int k, const char *id, double x, const char *plot,
     va_list ap;
     va_start(ap, fmt);
     if (n > 0 && (size_t)n < sizeof r->note)
-        vsnprintf(r->note + n, sizeof r->note - (size_t)n, fmt, ap);
+        dct_bess_vformat(r->note + n, sizeof r->note - (size_t)n, fmt, ap);
     va_end(ap);
 }
 
@@ -673,8 +673,12 @@ static void eval_loss(rpt *R)
                      "t [s]", "P [kW]", "t_s", yc2, yt2, 1, 1, NAN, NULL,
                      plot_p);
     double unserved = unserved_kwh(&ri->tab);
-    measured(R, "t8-bus-min", min_of(v, i0, n), plot_v,
-             "energy not served %.4g kWh", unserved);
+    if (unserved * 3600 > UNSERVED_KW * (ts[n - 1] - ts[0]))
+        measured(R, "t8-bus-min", min_of(v, i0, n), plot_v,
+                 "energy not served %.4g kWh", unserved);
+    else
+        measured(R, "t8-bus-min", min_of(v, i0, n), plot_v, "%s",
+                 "every load served");
     /* ride-through: the time from the loss that the bus stayed in its
      * band with every load served, up to the grid's return */
     double lo = R->band_low, hi = R->bus->q[DCT_DC_BUS_BAND_HIGH];
@@ -716,12 +720,14 @@ static void eval_loss(rpt *R)
     double avail = fmax(soc[i0] - R->soc_min, 0) * R->e_bess;
     char held_s[200];
     if (why)
-        snprintf(held_s, sizeof held_s, "%s at %.4g s (%.4g %s)", why,
+        dct_bess_format(held_s, sizeof held_s, "%s at %.4g s (%.4g %s)", why,
                  t_out, why_v, why[0] == 'l' ? "kW unserved" : "V");
     else
-        snprintf(held_s, sizeof held_s, "the bus stayed in band (%.4g-%.4g "
-                 "V) with every load served until the grid's return at "
-                 "%.4g s", lo, hi, T_RETURN);
+        dct_bess_format(held_s, sizeof held_s,
+                        "the bus stayed in band (%.4g-%.4g "
+                        "V) with every load served until the grid's return at "
+                        "%.4g s",
+                        lo, hi, T_RETURN);
     measured(R, "t8-ride-through", held, plot_v,
              "%s; %s carried 90 %% of the bus load at %.4g s; %.4g kWh "
              "needed from the battery until then, %.4g kWh above the SOC "

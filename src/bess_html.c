@@ -55,22 +55,35 @@ static void html_keys(FILE *f, const char *source)
         fputs("</small>", f);
 }
 
+/* X by the report's formatter (bess_format.c). */
 static void html_num(FILE *f, double x)
 {
-    if (isnan(x))
-        fputs("&#8211;", f);
-    else if (isinf(x))
-        fputs("never", f);
-    else
-        fprintf(f, "%.4g", x);
+    char b[128];
+    html_str(f, dct_bess_fmt(b, sizeof b, x, NULL, NAN));
 }
 
-/* X followed by its unit. */
-static void html_qty(FILE *f, double x, const char *unit)
+/* X followed by its unit; an infinite time is "not reached within the
+ * run (RUN_S s)". */
+static void html_qty(FILE *f, double x, const char *unit, double run_s)
 {
-    html_num(f, x);
-    fputc(' ', f);
-    html_str(f, unit);
+    char b[256];
+    html_str(f, dct_bess_fmt(b, sizeof b, x, unit, run_s));
+}
+
+/* The margin M of R against its threshold as a percentage of the
+ * threshold, explained where that is not a number. */
+static void html_margin_pct(FILE *f, const result *r)
+{
+    if (!isfinite(r->margin))
+        return;
+    if (r->threshold == 0) {
+        fputs(" (the limit is 0: no percentage of it)", f);
+        return;
+    }
+    char b[64];
+    fprintf(f, " (%s %% of the limit)",
+            dct_bess_fmt(b, sizeof b, 100 * r->margin / fabs(r->threshold),
+                         NULL, NAN));
 }
 
 /* The input files and their SHA-256 digests (site files, criteria,
@@ -330,12 +343,13 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
             html_str(f, r->c->criterion);
             fprintf(f, "</td><td>&#8211;");
         } else {
-            html_qty(f, r->measured, r->c->unit);
+            double run_s = R->run[r->run].duration_s;
+            html_qty(f, r->measured, r->c->unit, run_s);
             fprintf(f, "</td><td>%s ", r->c->sense == DCT_SENSE_MAX
                                             ? "&#8804;" : "&#8805;");
-            html_qty(f, r->threshold, r->c->unit);
+            html_qty(f, r->threshold, r->c->unit, NAN);
             fprintf(f, "</td><td>");
-            html_qty(f, r->margin, r->c->unit);
+            html_qty(f, r->margin, r->c->unit, NAN);
         }
         fprintf(f, "</td><td>%s</td><td>", dct_bess_status_word[r->status]);
         html_str(f, r->c->basis);
@@ -369,12 +383,13 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
             continue;
         }
         fprintf(f, "<p><b>Result.</b> measured ");
-        html_qty(f, r->measured, r->c->unit);
+        html_qty(f, r->measured, r->c->unit, R->run[r->run].duration_s);
         fprintf(f, " against %s ", r->c->sense == DCT_SENSE_MAX
                                         ? "at most" : "at least");
-        html_qty(f, r->threshold, r->c->unit);
+        html_qty(f, r->threshold, r->c->unit, NAN);
         fprintf(f, ": margin ");
-        html_qty(f, r->margin, r->c->unit);
+        html_qty(f, r->margin, r->c->unit, NAN);
+        html_margin_pct(f, r);
         fprintf(f, ", <b>%s</b>.", dct_bess_status_word[r->status]);
         if (r->site_thr) {
             const char *why = r->site_thr->s[DCT_CRITERION_NOTE];

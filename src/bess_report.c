@@ -204,26 +204,30 @@ static void print_summary(const rpt *R)
            dct_esc_term(sb, sizeof sb, R->site->name ? R->site->name : "?"),
            dct_esc_term(cb, sizeof cb, R->cr->name ? R->cr->name
                                                    : R->cr->file));
-    printf("%-18s %-5s %12s %12s %12s %-7s %s\n", "check", "test",
-           "measured", "threshold", "margin", "unit", "status");
+    printf("%-18s %-5s %-16s %-16s %-16s %s\n", "check", "test",
+           "measured", "threshold", "margin", "status");
     for (size_t i = 0; i < R->n_res; i++) {
         const result *r = &R->res[i];
         char test[8] = "-";
         if (r->c->nvidia_test)
             snprintf(test, sizeof test, "T%d", r->c->nvidia_test);
         if (r->status == ST_NOT_SIM) {
-            printf("%-18s %-5s %12s %12s %12s %-7s %s\n", r->c->id, test,
-                   "-", "-", "-", "", dct_bess_status_word[r->status]);
+            printf("%-18s %-5s %-16s %-16s %-16s %s\n", r->c->id, test, "-",
+                   "-", "-", dct_bess_status_word[r->status]);
             continue;
         }
-        if (isinf(r->measured)) {
-            printf("%-18s %-5s %12s %12.5g %12s %-7s %s\n", r->c->id, test,
-                   "never", r->threshold, "-", r->c->unit,
-                   dct_bess_status_word[r->status]);
-            continue;
-        }
-        printf("%-18s %-5s %12.5g %12.5g %12.5g %-7s %s\n", r->c->id, test,
-               r->measured, r->threshold, r->margin, r->c->unit,
+        /* the numbers as in the report (bess_format.c); a dash for none */
+        char m[128], t[64], g[64];
+        dct_bess_fmt(m, sizeof m, r->measured, r->c->unit,
+                     R->run[r->run].duration_s);
+        dct_bess_fmt(t, sizeof t, r->threshold, r->c->unit, NAN);
+        if (isnan(r->margin))
+            snprintf(g, sizeof g, "-");
+        else
+            dct_bess_fmt(g, sizeof g, r->margin, r->c->unit, NAN);
+        if (isnan(r->measured))
+            snprintf(m, sizeof m, "-");
+        printf("%-18s %-5s %-16s %-16s %-16s %s\n", r->c->id, test, m, t, g,
                dct_bess_status_word[r->status]);
     }
     int n_fail = 0;

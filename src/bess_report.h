@@ -19,6 +19,7 @@
 #include "sigproc.h"
 #include "site.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define MAX_IDS 16
@@ -87,6 +88,7 @@ typedef struct runinfo {
     int needed, done, rc;
     char dir[PATH_N], profile[PATH_N], scenario[PATH_N];
     char cmd[8192];
+    double duration_s;        /* [s] the run's length */
     table tab;
     /* solver statistics from run.json */
     double wall_s, realtime, closure;
@@ -166,6 +168,21 @@ void dct_bess_spectrum_plot(rpt *R, const dct_sig_spectrum *s,
                             const char *ev_name, const char *plot_name,
                             const char *title, const char *ytitle,
                             double thr, const char *thr_name, char rel[256]);
+
+/* bess_format.c */
+/* X with its UNIT (NULL or "": none) into BUF (N bytes), returned: four
+ * significant digits, no exponent from 0.0001 to 999,999; NAN a dash
+ * (the unit left off); +INFINITY "not reached within the run (RUN_S s)".
+ */
+const char *dct_bess_fmt(char *buf, size_t n, double x, const char *unit,
+                         double run_s);
+/* vsnprintf for the notes: every %g conversion (%.4g, %+.3g) by the same
+ * rules as dct_bess_fmt with its precision as significant digits; %s,
+ * %d, %i, %u (l, z), %f, %e and %% as printf, without widths for %s.
+ * Returns the length written, or -1 for a conversion it does not know. */
+int dct_bess_vformat(char *buf, size_t n, const char *fmt, va_list ap);
+int dct_bess_format(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* bess_html.c */
 /* Nonzero when no check failed. */

@@ -346,6 +346,10 @@ static int simulate(rpt *R, int k, const char *duration, const char *step)
                         "probe list\n", sizeof probe - 1);
         return DCT_EXIT_INPUT;
     }
+    char *unit;
+    ri->duration_s = strtod(duration, &unit);
+    if (*unit == 'h')
+        ri->duration_s *= 3600;
     snprintf(ri->dir, sizeof ri->dir, "%s/runs/%s", R->out,
              dct_bess_runs[k].name);
     av[ac++] = "simulate";

@@ -128,6 +128,18 @@ check "slow DR never reached: measured null" \
     "$(field "$j" t6-dr-slow status)" = fail
 check "fast DR (53 kW) still within the 115 kW" \
     test "$(field "$j" t6-dr-fast status)" = pass
+# numbers by one formatter: a time never reached says so with the run's
+# length; no "never", no dash with a unit, no exponent on a percentage
+h="$tmp/u/report.html"
+check "slow DR: 'not reached within the run (135 s)'" \
+    grep -q '<td>not reached within the run (135 s)</td>' "$h"
+check "no 'never' in report.html" sh -c "! grep -q 'never s\|>never<' '$h'"
+check "no dash with a unit in report.html" \
+    sh -c "! grep -q '&#8211; [a-zA-Z%]\|\xe2\x80\x93 [a-zA-Z%]' '$h'"
+check "no exponent on an everyday number" \
+    sh -c "! grep -q '[0-9]e+0*[0-5] ' '$h'"
+check "a margin as a percentage of its limit" \
+    grep -q ' % of the limit)' "$h"
 
 # ------------------------------------------------- a collapsing bus (t8)
 # bess-qual with one container of six: 2 MW under the 10 MW block, the
