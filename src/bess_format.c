@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* X with P significant digits into BUF (N bytes). */
 static void fmt_sig(char *buf, size_t n, double x, int p)
@@ -49,6 +50,26 @@ static void fmt_sig(char *buf, size_t n, double x, int p)
     }
     if (strcmp(buf, "-0") == 0)
         snprintf(buf, n, "0");
+}
+
+const char *dct_bess_path_shown(const rpt *R, const char *path, char *buf,
+                                size_t n)
+{
+    size_t lo = R->out ? strlen(R->out) : 0;
+    if (!path)
+        path = "";
+    if (lo && strncmp(path, R->out, lo) == 0 && path[lo] == '/') {
+        snprintf(buf, n, "%s", path + lo + 1);
+        return buf;
+    }
+    const char *sl = strrchr(path, '/');
+    if (sl && (path[0] == '/' || (lo && strcmp(path, R->out) == 0) ||
+               access(path, F_OK) == 0)) {
+        snprintf(buf, n, "%s", sl[1] ? sl + 1 : path);
+        return buf;
+    }
+    snprintf(buf, n, "%s", path);
+    return buf;
 }
 
 const char *dct_bess_fmt(char *buf, size_t n, double x, const char *unit,

@@ -128,13 +128,14 @@ static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
     fprintf(f, "{\"report\":\"dctwin bess-report\",\"dctwin_version\":");
     dct_json_str(f, PACKAGE_VERSION);
     fprintf(f, ",\n \"site\":{\"file\":");
-    dct_json_str(f, R->site_path);
+    char sh[PATH_N];
+    dct_json_str(f, dct_bess_path_shown(R, R->site_path, sh, sizeof sh));
     fprintf(f, ",\"name\":");
     dct_json_str(f, R->site->name);
     fprintf(f, "},\"bess\":");
     dct_json_str(f, R->bess_id);
     fprintf(f, ",\"criteria\":{\"file\":");
-    dct_json_str(f, R->cr->file);
+    dct_json_str(f, dct_bess_path_shown(R, R->cr->file, sh, sizeof sh));
     fprintf(f, ",\"name\":");
     dct_json_str(f, R->cr->name);
     fprintf(f, "},\n \"sets\":[");
@@ -201,7 +202,7 @@ static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
         fprintf(f, "%s\n  {\"name\":\"%s\",\"exit_status\":%d,\"dir\":",
                 first ? "" : ",", dct_bess_runs[k].name, ri->rc);
         first = 0;
-        dct_json_str(f, ri->dir);
+        dct_json_str(f, dct_bess_path_shown(R, ri->dir, sh, sizeof sh));
         fprintf(f, ",\"scenario\":");
         dct_json_str(f, dct_bess_runs[k].what);
         fprintf(f, ",\"command\":");
@@ -216,7 +217,7 @@ static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
     fprintf(f, "],\n \"inputs\":[");
     for (size_t i = 0; i < n_in; i++) {
         fprintf(f, "%s\n  {\"file\":", i ? "," : "");
-        dct_json_str(f, in[i].path);
+        dct_json_str(f, dct_bess_path_shown(R, in[i].path, sh, sizeof sh));
         fprintf(f, ",\"sha256\":\"%s\"}", in[i].hex);
     }
     int n_fail = 0, n_pass = 0, n_ns = 0;
@@ -298,7 +299,8 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
             PACKAGE_VERSION, date);
     html_str(f, R->cr->name);
     fprintf(f, "</code> (");
-    html_str(f, R->cr->file);
+    char sh[PATH_N];
+    html_str(f, dct_bess_path_shown(R, R->cr->file, sh, sizeof sh));
     fprintf(
         f,
         ").</p>\n<div class=\"note\"><p><b>What this report is.</b> "
@@ -393,8 +395,10 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
         fprintf(f, ", <b>%s</b>.", dct_bess_status_word[r->status]);
         if (r->site_thr) {
             const char *why = r->site_thr->s[DCT_CRITERION_NOTE];
-            fprintf(f, " The threshold is the site's (%s:%ld)",
-                    r->site_thr->file, r->site_thr->line);
+            fprintf(f, " The threshold is the site's (");
+            html_str(f, dct_bess_path_shown(R, r->site_thr->file, sh,
+                                            sizeof sh));
+            fprintf(f, ":%ld)", r->site_thr->line);
             if (why) {
                 fprintf(f, ": ");
                 html_str(f, why);
@@ -409,7 +413,8 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
         fprintf(f, "</p>\n<p><b>Scenario.</b> ");
         html_str(f, dct_bess_runs[r->run].what);
         fprintf(f, ". Run <code>");
-        html_str(f, R->run[r->run].dir);
+        html_str(f, dct_bess_path_shown(R, R->run[r->run].dir, sh,
+                                        sizeof sh));
         fprintf(f, "</code>, exit status %d.</p>\n", R->run[r->run].rc);
         if (r->plot[0])
             html_img(f, R, r->plot, r->c->name);
@@ -438,7 +443,7 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
                "<th>SHA-256</th></tr>\n");
     for (size_t i = 0; i < n_in; i++) {
         fprintf(f, "<tr><td><code>");
-        html_str(f, in[i].path);
+        html_str(f, dct_bess_path_shown(R, in[i].path, sh, sizeof sh));
         fprintf(f, "</code></td><td><code>%s</code></td></tr>\n", in[i].hex);
     }
     fprintf(f, "</table>\n");

@@ -184,6 +184,13 @@ int dct_bess_vformat(char *buf, size_t n, const char *fmt, va_list ap);
 int dct_bess_format(char *buf, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* PATH as the report shows it (into BUF, N bytes, returned): relative
+ * to the report directory when it lies in it, else by its file name when
+ * it is an absolute path or names a file, else as given: no path of the
+ * machine that made the report appears in it. */
+const char *dct_bess_path_shown(const rpt *R, const char *path, char *buf,
+                                size_t n);
+
 /* bess_html.c */
 /* Nonzero when no check failed. */
 int dct_bess_all_pass(const rpt *R);

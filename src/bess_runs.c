@@ -385,9 +385,11 @@ static int simulate(rpt *R, int k, const char *duration, const char *step)
     av[ac] = NULL;
     size_t cn = 0;
     cn += (size_t)snprintf(ri->cmd, sizeof ri->cmd, "dctwin");
-    for (int i = 0; i < ac && cn < sizeof ri->cmd; i++)
+    for (int i = 0; i < ac && cn < sizeof ri->cmd; i++) {
+        char sh[PATH_N];
         cn += (size_t)snprintf(ri->cmd + cn, sizeof ri->cmd - cn, " %s",
-                               av[i]);
+                               dct_bess_path_shown(R, av[i], sh, sizeof sh));
+    }
     if (!R->quiet)
         fprintf(stderr, "dctwin: bess-report: run %s ...\n",
                 dct_bess_runs[k].name);

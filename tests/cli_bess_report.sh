@@ -27,8 +27,9 @@ unset DCTWIN_MODELS_PATH
 run bess-report "$site" --bess bess-1 --out "$tmp/r"
 [ -n "$mp_save" ] && export DCTWIN_MODELS_PATH="$mp_save"
 j="$tmp/r/report.json"
+crit_sha=$(sha256sum "$top_srcdir/models/criteria/default.xml" | cut -c 1-64)
 check "the default criteria come from the site's models/ (a source tree)" \
-    grep -q '"criteria":{"file":"[^"]*models/criteria/default.xml"' "$j"
+    grep -q "{\"file\":\"default.xml\",\"sha256\":\"$crit_sha\"}" "$j"
 check "default report exits 0 (got $rc; $(head -c 300 "$tmp/err"))" [ "$rc" -eq 0 ]
 check "report.json and report.html written" [ -s "$j" ] && [ -s "$tmp/r/report.html" ]
 check "all_pass true" grep -q '"all_pass":true' "$j"
@@ -168,6 +169,16 @@ check "collapsing bus: held the bus under 1 s of the 50 s outage" \
     num_in "$(field "$j" t8-ride-through measured)" 0 1
 check "collapsing bus: the note says why" \
     grep -q '"note":"the bus fell below band-low at 10' "$j"
+# the site by an absolute path, the report in an absolute directory: no
+# path of this machine in the report, the inputs by name with digests
+for f in "$tmp/q1/report.html" "$j"; do
+    check "no absolute path in ${f##*/}" \
+        sh -c "! grep -q -e '$abs_top' -e '$tmp' '$f'"
+done
+check "the site by its name in report.json" \
+    grep -q '"site":{"file":"bess-qual.xml"' "$j"
+check "the generated inputs relative to the report" \
+    grep -q '{"file":"inputs/loss-scenario.xml","sha256":"[0-9a-f]\{64\}"}' "$j"
 
 # ------------------------------------------------------------- criteria
 # the shipped NVIDIA-only file: every check names its test; no step run
