@@ -27,6 +27,10 @@ static void fmt_sig(char *buf, size_t n, double x, int p)
     if (p > 15)
         p = 15;
     double a = fabs(x);
+    if (!isfinite(x)) {
+        snprintf(buf, n, "%g", x);
+        return;
+    }
     if (a == 0) {
         snprintf(buf, n, "0");
         return;
@@ -80,8 +84,9 @@ const char *dct_bess_fmt(char *buf, size_t n, double x, const char *unit,
         return buf;
     }
     if (isinf(x)) {
-        char r[64];
-        fmt_sig(r, sizeof r, run_s, 4);
+        char r[64] = "";
+        if (isfinite(run_s))
+            fmt_sig(r, sizeof r, run_s, 4);
         if (x > 0 && isfinite(run_s))
             snprintf(buf, n, "not reached within the run (%s s)", r);
         else

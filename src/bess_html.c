@@ -4,10 +4,12 @@
 #include "config.h"
 #include "bess_report.h"
 #include "atomic_file.h"
+#include "buildinfo.h"
 #include "cli.h"
 #include "escape.h"
 #include "fsutil.h"
 #include "textout.h"
+#include "units.h"
 
 #include <errno.h>
 #include <math.h>
@@ -125,8 +127,15 @@ int dct_bess_all_pass(const rpt *R)
 
 static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
 {
-    fprintf(f, "{\"report\":\"dctwin bess-report\",\"dctwin_version\":");
+    char libs[256];
+    fprintf(f, "{\"report\":\"dctwin bess-report\",\"document_id\":");
+    dct_json_str(f, R->doc_id);
+    fprintf(f, ",\"dctwin_version\":");
     dct_json_str(f, PACKAGE_VERSION);
+    fprintf(f, ",\"source_revision\":");
+    dct_json_str(f, dct_build_revision());
+    fprintf(f, ",\"libraries\":");
+    dct_json_str(f, dct_build_libraries(libs, sizeof libs));
     fprintf(f, ",\n \"site\":{\"file\":");
     char sh[PATH_N];
     dct_json_str(f, dct_bess_path_shown(R, R->site_path, sh, sizeof sh));
@@ -266,56 +275,306 @@ static void html_img(FILE *f, rpt *R, const char *rel, const char *alt)
     fprintf(f, "</figcaption></figure>\n");
 }
 
+/* The report's style: screen, then print (page breaks that keep
+ * headings with what follows, tables that fit, digests that break). */
+static const char css_screen[] =
+    "body{font-family:sans-serif;max-width:60em;margin:1em auto;"
+    "padding:0 1em;color:#111}\n"
+    "table{border-collapse:collapse;width:100%;font-size:90%}\n"
+    "td,th{border:1px solid #999;padding:.2em .4em;vertical-align:top;"
+    "text-align:left}\nth{background:#eee}\n"
+    ".pass{background:#d7f5d7}.fail{background:#f8d0d0}"
+    ".not-simulated{background:#eee}\n"
+    "figure{margin:.5em 0}img{max-width:100%}\n"
+    "code{font-size:85%;overflow-wrap:anywhere}\n"
+    "code.digest{font-family:monospace;word-break:break-all}\n"
+    ".note{border-left:4px solid #c80;padding:.3em .8em;"
+    "background:#fff8e8}\n"
+    ".override{border:3px solid #b00;padding:.3em .8em;"
+    "background:#fde8e8;font-size:110%}\n"
+    "table.front th{width:14em}\n"
+    "table.signoff td{height:2.5em}\n"
+    ".keep{break-inside:avoid;page-break-inside:avoid}\n"
+    "h1,h2,h3{break-after:avoid;page-break-after:avoid}\n";
+static const char css_print[] =
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}"
+    "h1{font-size:16pt}h2{font-size:13pt}h3{font-size:11pt}"
+    "section{break-inside:avoid;page-break-inside:avoid}"
+    "tr,figure,img{break-inside:avoid;page-break-inside:avoid}"
+    "table{font-size:8.5pt}thead{display:table-header-group}"
+    "code.digest{font-size:7pt}"
+    "a{color:inherit;text-decoration:none}"
+    "img{max-height:9cm}}\n";
+
+/* ARG of a command line, quoted for a POSIX shell when it needs it. */
+static void html_arg(FILE *f, const char *arg)
+{
+    int is_plain = *arg != '\0';
+    for (const char *p = arg; *p; p++)
+        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                    "0123456789-_.,/=:+@%", *p))
+            is_plain = 0;
+    if (is_plain) {
+        html_str(f, arg);
+        return;
+    }
+    fputc('\'', f);
+    for (const char *p = arg; *p; p++) {
+        if (*p == '\'')
+            fputs("'\\''", f);
+        else {
+            char c[2] = {*p, '\0'};
+            html_str(f, c);
+        }
+    }
+    fputc('\'', f);
+}
+
+/* The front matter: what is qualified, the document's identity, how it
+ * was made, every override, and an empty sign-off block. */
+static void write_front(FILE *f, rpt *R, const input *in, size_t n_in)
+{
+    char sh[PATH_N], date[96], libs[256];
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %Z (UTC%z)", &tm);
+    fprintf(f, "<header id=\"front\">\n<h1>BESS compliance report: "
+               "battery <code>");
+    html_str(f, R->bess_id);
+    fprintf(f, "</code> on site <code>");
+    html_str(f, R->site->name);
+    fprintf(f, "</code></h1>\n");
+    if (R->n_sets) {
+        fprintf(f, "<div class=\"override\" id=\"override\"><p><b>Modified "
+                   "from the site file:</b></p>\n<ul>\n");
+        for (int i = 0; i < R->n_sets; i++) {
+            const char *eq = strchr(R->sets[i], '=');
+            fprintf(f, "<li><code>");
+            if (eq) {
+                char name[512];
+                snprintf(name, sizeof name, "%.*s",
+                         (int)(eq - R->sets[i]), R->sets[i]);
+                html_str(f, name);
+                fprintf(f, " = ");
+                html_str(f, eq + 1);
+            } else {
+                html_str(f, R->sets[i]);
+            }
+            fprintf(f, "</code></li>\n");
+        }
+        fprintf(f, "</ul>\n<p>Every run of this report used these values "
+                   "(--set); the site file itself says otherwise.</p>"
+                   "</div>\n");
+    }
+    fprintf(f, "<table class=\"front\">\n<tr><th>Site</th><td><code>");
+    html_str(f, R->site->name);
+    fprintf(f, "</code>, file <code>");
+    html_str(f, dct_bess_path_shown(R, R->site_path, sh, sizeof sh));
+    fprintf(f, "</code></td></tr>\n<tr><th>Battery under test</th><td>"
+               "<code>");
+    html_str(f, R->bess_id);
+    fprintf(f, "</code> (see Unit under test)</td></tr>\n"
+               "<tr><th>Criteria</th><td><code>");
+    html_str(f, R->cr->name);
+    fprintf(f, "</code>, file <code>");
+    html_str(f, dct_bess_path_shown(R, R->cr->file, sh, sizeof sh));
+    fprintf(f, "</code></td></tr>\n<tr><th>Document id</th><td><code>%s"
+               "</code> (a digest of the inputs, criteria, options and "
+               "dctwin version)</td></tr>\n"
+               "<tr><th>Date</th><td>",
+            R->doc_id);
+    html_str(f, date);
+    fprintf(f, "</td></tr>\n<tr><th>dctwin</th><td>%s, source revision "
+               "<code>",
+            PACKAGE_VERSION);
+    html_str(f, dct_build_revision());
+    fprintf(f, "</code></td></tr>\n<tr><th>Libraries</th><td>");
+    html_str(f, dct_build_libraries(libs, sizeof libs));
+    fprintf(f, "</td></tr>\n<tr><th>Command line</th><td><code>dctwin");
+    for (int i = 0; i < R->argc; i++) {
+        fputc(' ', f);
+        html_arg(f, dct_bess_path_shown(R, R->argv[i], sh, sizeof sh));
+    }
+    fprintf(f, "</code></td></tr>\n<tr><th>Inputs</th><td>%zu files with "
+               "their SHA-256 (see Inputs)</td></tr>\n</table>\n",
+            n_in);
+    (void)in;
+    fprintf(f, "<div class=\"keep\"><h2>Sign-off</h2>\n"
+               "<table class=\"signoff\">\n<tr><th>Role</th><th>Name</th>"
+               "<th>Signature</th><th>Date</th></tr>\n"
+               "<tr><td>Prepared by</td><td></td><td></td><td></td></tr>\n"
+               "<tr><td>Reviewed by</td><td></td><td></td><td></td></tr>\n"
+               "</table></div>\n</header>\n");
+}
+
+/* Where parameter I of the battery B comes from: a --set, the site file,
+ * its model, or the default. */
+static const char *param_from(const rpt *R, const dct_comp *b, int i,
+                              char *buf, size_t n)
+{
+    const char *pn = dct_etypes[DCT_T_BESS].params[i].name;
+    for (int k = 0; k < R->n_sets; k++) {
+        const char *dot = strrchr(R->sets[k], '.');
+        const char *eq = strchr(R->sets[k], '=');
+        if (!dot || !eq || eq < dot)
+            continue;
+        /* the parameter's name, then "=": the override names it */
+        size_t pl = (size_t)(eq - dot - 1);
+        if (pl == strlen(pn) && strncmp(dot + 1, pn, pl) == 0) {
+            size_t il = (size_t)(dot - R->sets[k]);
+            if ((strlen(b->id) == il && !strncmp(R->sets[k], b->id, il)) ||
+                (b->model && strlen(b->model->id) == il &&
+                 !strncmp(R->sets[k], b->model->id, il)))
+                return "--set";
+        }
+    }
+    if (b->given[i]) {
+        snprintf(buf, n, "site file, line %ld", b->line);
+        return buf;
+    }
+    if (b->model && b->model->given[i]) {
+        snprintf(buf, n, "model %s", b->model->id);
+        return buf;
+    }
+    return "default";
+}
+
+/* The unit under test: every rating and model parameter of the battery,
+ * its converter and controller, with units and the model's sources. */
+static void write_uut(FILE *f, rpt *R)
+{
+    const dct_comp *b = R->bess;
+    const dct_etype *et = &dct_etypes[DCT_T_BESS];
+    char v[256], from[128];
+    fprintf(f, "<section id=\"unit-under-test\">\n<h2>Unit under test"
+               "</h2>\n<p>Battery <code>");
+    html_str(f, b->id);
+    fprintf(f, "</code>");
+    if (b->model) {
+        fprintf(f, ", model <code>");
+        html_str(f, b->model->id);
+        fprintf(f, "</code>");
+    }
+    fprintf(f, ", on the DC bus <code>");
+    html_str(f, R->bus->id);
+    fprintf(f, "</code> (nominal %s): ",
+            dct_bess_fmt(v, sizeof v, R->v_nom, "V", NAN));
+    fprintf(f, "%s container(s), ",
+            dct_bess_fmt(v, sizeof v, b->q[DCT_BESS_COUNT], NULL, NAN));
+    fprintf(f, "converter rating %s in all, ",
+            dct_bess_fmt(v, sizeof v, R->p_bess / 1e6, "MW", NAN));
+    fprintf(f, "energy %s at the mid-SOC cell voltage, ",
+            dct_bess_fmt(v, sizeof v, R->e_bess / 3.6e9, "MWh", NAN));
+    fprintf(f, "power-loop lag %s, controller <code>",
+            dct_bess_fmt(v, sizeof v, b->q[DCT_BESS_TAU_CONV] * 1e3, "ms",
+                         NAN));
+    html_str(f, b->s[DCT_BESS_CONTROL]
+                    ? b->s[DCT_BESS_CONTROL]
+                    : (b->model && b->model->s[DCT_BESS_CONTROL])
+                          ? b->model->s[DCT_BESS_CONTROL] : "none");
+    fprintf(f, "</code>, SOC window %s",
+            dct_bess_fmt(v, sizeof v, 100 * R->soc_min, NULL, NAN));
+    fprintf(f, " to %s. The cells are an equivalent circuit (OCV table, "
+               "R0 and two RC pairs, a lumped thermal node: "
+               "dctwin-models(7), POWER).</p>\n",
+            dct_bess_fmt(v, sizeof v, 100 * b->q[DCT_BESS_SOC_MAX], "%",
+                         NAN));
+    if (b->model && b->model->source) {
+        fprintf(f, "<p><b>Sources of the model's numbers.</b> ");
+        html_str(f, b->model->source);
+        fprintf(f, " (keys of dctwin-sources(7); [A] an assumption, [D] "
+                   "derived).</p>\n");
+    }
+    fprintf(f, "<table>\n<thead><tr><th>Parameter</th><th>Value</th>"
+               "<th>Meaning</th><th>From</th></tr></thead>\n");
+    for (size_t i = 0; i < et->n_params; i++) {
+        const dct_param *p = &et->params[i];
+        if (p->kind == DCT_PK_ID)
+            continue;
+        const char *txt = b->s[i] ? b->s[i]
+                          : b->model && b->model->s[i] ? b->model->s[i]
+                                                        : NULL;
+        if (p->kind == DCT_PK_REF)
+            txt = R->bus->id;
+        else if (!txt && p->kind == DCT_PK_ENUM)
+            txt = "(the first of its values)";
+        else if (!txt) {
+            double x = b->q[i];
+            if (p->unit && strcmp(p->unit, "degC") == 0)
+                x = dct_unit_from_si(x, "degC");
+            txt = isinf(x) ? "none (no limit)"
+                           : dct_bess_fmt(v, sizeof v, x, p->unit, NAN);
+        }
+        fprintf(f, "<tr><td><code>%s</code></td><td>", p->name);
+        html_str(f, txt);
+        fprintf(f, "</td><td>");
+        html_str(f, p->doc);
+        fprintf(f, "</td><td>");
+        html_str(f, param_from(R, b, (int)i, from, sizeof from));
+        fprintf(f, "</td></tr>\n");
+    }
+    const dct_comp *tab = b->model && b->model->n_pts ? b->model : b;
+    if (tab->n_pts) {
+        const dct_comp *const *pt = (const dct_comp *const *)tab->pts;
+        fprintf(f, "<tr><td><code>ocv</code></td><td>%zu points, ",
+                tab->n_pts);
+        fprintf(f, "%s", dct_bess_fmt(v, sizeof v, pt[0]->q[DCT_OCV_VOLTAGE],
+                                      "V", NAN));
+        fprintf(f, " at SOC %s",
+                dct_bess_fmt(v, sizeof v, pt[0]->q[DCT_OCV_SOC], NULL, NAN));
+        fprintf(f, " to %s", dct_bess_fmt(v, sizeof v,
+                                          pt[tab->n_pts - 1]->q[DCT_OCV_VOLTAGE],
+                                          "V", NAN));
+        fprintf(f, " at SOC %s</td><td>cell open-circuit voltage table"
+                   "</td><td>",
+                dct_bess_fmt(v, sizeof v, pt[tab->n_pts - 1]->q[DCT_OCV_SOC],
+                             NULL, NAN));
+        if (tab == b)
+            fprintf(f, "site file");
+        else {
+            fprintf(f, "model ");
+            html_str(f, tab->id);
+        }
+        fprintf(f, "</td></tr>\n");
+    }
+    fprintf(f, "</table>\n</section>\n");
+}
+
 static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
 {
-    time_t now = time(NULL);
-    char date[64];
-    strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    char sh[PATH_N];
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\" "
                "xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n"
                "<meta charset=\"utf-8\"/>\n<title>BESS report: ");
     html_str(f, R->bess_id);
     fprintf(f, " on ");
     html_str(f, R->site->name);
-    fprintf(f, "</title>\n<style>\n"
-               "body{font-family:sans-serif;max-width:60em;margin:1em auto;"
-               "padding:0 1em;color:#111}\n"
-               "table{border-collapse:collapse;width:100%%;font-size:90%%}\n"
-               "td,th{border:1px solid #999;padding:.2em .4em;"
-               "vertical-align:top}\nth{background:#eee}\n"
-               ".pass{background:#d7f5d7}.fail{background:#f8d0d0}"
-               ".not-simulated{background:#eee}\n"
-               "figure{margin:.5em 0}img{max-width:100%%}\n"
-               "code{font-size:85%%;word-break:break-all}\n"
-               ".note{border-left:4px solid #c80;padding:.3em .8em;"
-               "background:#fff8e8}\n"
-               "@media print{section{page-break-inside:avoid}}\n"
-               "</style>\n</head>\n<body>\n");
-    fprintf(f, "<h1>BESS compliance report: battery <code>");
-    html_str(f, R->bess_id);
-    fprintf(f, "</code> on site <code>");
-    html_str(f, R->site->name);
-    fprintf(f, "</code></h1>\n<p>dctwin %s, %s. Criteria: <code>",
-            PACKAGE_VERSION, date);
-    html_str(f, R->cr->name);
-    fprintf(f, "</code> (");
-    char sh[PATH_N];
-    html_str(f, dct_bess_path_shown(R, R->cr->file, sh, sizeof sh));
-    fprintf(
-        f,
-        ").</p>\n<div class=\"note\"><p><b>What this report is.</b> "
-        "NVIDIA's BESS Self-Qualification Guidelines (DA-12516 v1.0) "
-        "qualify an AC-connected battery at its AC terminals, PCS "
-        "included. This battery sits on the 800&#160;V DC bus of the "
-        "site; this report is site-level simulation evidence for that "
-        "battery, with DC-side analogues of NVIDIA's tests where a DC "
-        "bus simulator can evaluate them. It is not a certificate and "
-        "not an NVIDIA qualification. Thresholds marked "
-        "<i>nvidia-v0.4-reading</i> come from third-party readings of "
-        "the v0.4 guidelines and are unverified; <i>dctwin</i> marks "
-        "our own proposals. Keys in brackets, such as "
-        "[NVIDIA-BESSQ-2026], are the sources listed in "
-        "dctwin-sources(7).</p></div>\n");
+    fprintf(f, "</title>\n<style>\n%s", css_screen);
+    /* print: the document id and the page in every page's footer */
+    fprintf(f, "@page{size:A4;margin:16mm 14mm 18mm;"
+               "@bottom-left{content:\"%s\";font-size:8pt;"
+               "font-family:monospace}"
+               "@bottom-right{content:\"page \" counter(page) \" of \" "
+               "counter(pages);font-size:8pt}}\n%s",
+            R->doc_id, css_print);
+    fprintf(f, "</style>\n</head>\n<body>\n");
+    write_front(f, R, in, n_in);
+    fprintf(f, "<div class=\"note\"><p><b>What this report is.</b> "
+               "NVIDIA's BESS Self-Qualification Guidelines (DA-12516 v1.0) "
+               "qualify an AC-connected battery at its AC terminals, PCS "
+               "included. This battery sits on the 800&#160;V DC bus of "
+               "the site; this report is site-level simulation evidence for "
+               "that battery, with DC-side analogues of NVIDIA's tests "
+               "where a DC bus simulator can evaluate them. It is not a "
+               "certificate and not an NVIDIA qualification. Thresholds "
+               "marked <i>nvidia-v0.4-reading</i> come from third-party "
+               "readings of the v0.4 guidelines and are unverified; "
+               "<i>dctwin</i> marks our own proposals. Keys in brackets, "
+               "such as [NVIDIA-BESSQ-2026], are the sources listed in "
+               "dctwin-sources(7).</p></div>\n");
+    write_uut(f, R);
     int n_fail = 0, n_pass = 0, n_ns = 0;
     for (size_t i = 0; i < R->n_res; i++)
         n_fail += R->res[i].status == ST_FAIL,
@@ -477,6 +736,39 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
                "</ul>\n</body>\n</html>\n");
 }
 
+/* The document id into R->doc_id: "BR-" and the first 64 bits of the
+ * SHA-256 of what determines the report's content: the dctwin version
+ * and revision, every input (shown name and digest), the battery, the
+ * overrides, the seed, the profile and the plot format. */
+static void doc_id(rpt *R, const input *in, size_t n_in)
+{
+    char sh[PATH_N];
+    sbuf b = {0};
+    dct_bess_sb_printf(&b, "dctwin %s %s\n", PACKAGE_VERSION,
+                       dct_build_revision());
+    for (size_t i = 0; i < n_in; i++)
+        dct_bess_sb_printf(&b, "input %s %s\n",
+                           dct_bess_path_shown(R, in[i].path, sh, sizeof sh),
+                           in[i].hex);
+    dct_bess_sb_printf(&b, "bess %s\n", R->bess_id);
+    for (int i = 0; i < R->n_sets; i++)
+        dct_bess_sb_printf(&b, "set %s\n", R->sets[i]);
+    dct_bess_sb_printf(&b, "seed %lu\nprofile %s\nformat %s\n", R->seed,
+                       R->profile ? dct_bess_path_shown(R, R->profile, sh,
+                                                        sizeof sh)
+                                  : "",
+                       R->fmt);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (b.oom || !EVP_Digest(b.s, b.n, md, &n, EVP_sha256(), NULL) || n < 8)
+        snprintf(R->doc_id, sizeof R->doc_id, "BR-unknown");
+    else
+        snprintf(R->doc_id, sizeof R->doc_id,
+                 "BR-%02X%02X-%02X%02X-%02X%02X-%02X%02X", md[0], md[1],
+                 md[2], md[3], md[4], md[5], md[6], md[7]);
+    free(b.s);
+}
+
 /* Write report.json and report.html.  Returns 0 or an exit status. */
 int dct_bess_write_report(rpt *R)
 {
@@ -484,6 +776,7 @@ int dct_bess_write_report(rpt *R)
     if (!in)
         return DCT_EXIT_OUTPUT;
     size_t n_in = list_inputs(R, in, 96);
+    doc_id(R, in, n_in);
     char pj[PATH_N + 32], ph[PATH_N + 32];
     snprintf(pj, sizeof pj, "%s/report.json", R->out);
     snprintf(ph, sizeof ph, "%s/report.html", R->out);

@@ -245,9 +245,19 @@ int dct_cmd_bess_report(int argc, char **argv)
         return DCT_EXIT_OUTPUT;
     R->fmt = "png";
     R->seed = 1;
+    /* the command line as given (getopt permutes ARGV) */
+    char **argv0 = calloc((size_t)argc + 1, sizeof *argv0);
+    if (!argv0) {
+        free(R);
+        return DCT_EXIT_OUTPUT;
+    }
+    memcpy(argv0, argv, (size_t)argc * sizeof *argv0);
+    R->argc = argc;
+    R->argv = argv0;
     int rc = parse_args(R, argc, argv);
     char crit[PATH_N], out[PATH_N];
     if (rc) {
+        free(argv0);
         free(R);
         return rc < 0 ? DCT_EXIT_OK : rc;
     }
@@ -397,6 +407,7 @@ done:
     dct_site_free(R->site);
     dct_diag_clear(&R->d);
     free(R->res);
+    free(R->argv);
     free(R);
     return rc;
 }

@@ -14,6 +14,7 @@
 #ifndef DCT_BESS_REPORT_H
 #define DCT_BESS_REPORT_H
 
+#include "component.h"
 #include "criteria.h"
 #include "diag.h"
 #include "sigproc.h"
@@ -98,6 +99,9 @@ typedef struct runinfo {
 typedef struct rpt {
     const char *site_path, *bess_id, *crit_path, *profile, *out, *fmt;
     char *sets[MAX_SETS];
+    int argc;                 /* the command line (borrowed) */
+    char **argv;
+    char doc_id[32];          /* the document id (bess_html.c) */
     int n_sets, quiet;
     unsigned long seed;
     dct_site *site;

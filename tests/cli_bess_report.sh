@@ -51,6 +51,32 @@ check "summary printed on stdout" grep -q '^PASS: 0 of 31 checks failed' "$tmp/o
 if command -v xmllint >/dev/null 2>&1; then
     check "report.html is well-formed" xmllint --noout "$tmp/r/report.html"
 fi
+# the front matter: identity, how it was made, an empty sign-off
+h="$tmp/r/report.html"
+check "front matter: a document id" \
+    grep -q '<th>Document id</th><td><code>BR-[0-9A-F]\{4\}-[0-9A-F]\{4\}-[0-9A-F]\{4\}-[0-9A-F]\{4\}</code>' "$h"
+check "front matter: the date with its zone" \
+    grep -q '<th>Date</th><td>20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-9:]* [A-Z]* (UTC[+-][0-9]\{4\})</td>' "$h"
+check "front matter: the version and source revision" \
+    grep -q '<th>dctwin</th><td>[0-9.]*, source revision <code>[^<]' "$h"
+check "front matter: the libraries' versions" \
+    grep -q '<td>SUNDIALS [0-9.]* (CVODE), SuiteSparse [0-9.]* (KLU [0-9.]*), GSL [0-9.]*, libxml2 [0-9.]*</td>' "$h"
+check "front matter: the command line as given" \
+    grep -q '<code>dctwin bess-report bess-small.xml --bess bess-1 --out r</code>' "$h"
+check "front matter: an empty sign-off block" \
+    grep -q '<tr><td>Prepared by</td><td></td><td></td><td></td></tr>' "$h"
+check "no override banner without --set" sh -c "! grep -q 'id=\"override\"' '$h'"
+check "report.json: document id and revision" \
+    grep -q '"document_id":"BR-[0-9A-F-]*","dctwin_version":"[^"]*","source_revision":"[^"]' "$j"
+# the unit under test: every parameter of the battery with its origin
+check "unit under test section" grep -q '<section id="unit-under-test">' "$h"
+for p in count power capacity r0 tau-conv control soc-min soc-max eta-conv; do
+    check "unit under test: $p" grep -q "<tr><td><code>$p</code></td>" "$h"
+done
+check "unit under test: the converter rating from the model" \
+    grep -q '<tr><td><code>power</code></td><td>2 MW</td><td>converter power rating</td><td>model lfp-2mw-4mwh</td></tr>' "$h"
+check "unit under test: the model's sources with their keys" \
+    grep -q 'Sources of the model.s numbers.</b> [^<]*\[WEB-LFP-2025\]' "$h"
 check "report.html says it is not a certificate" \
     grep -q 'not a certificate' "$tmp/r/report.html"
 check "report.html states the AC-terminal boundary" \
@@ -169,6 +195,12 @@ check "collapsing bus: held the bus under 1 s of the 50 s outage" \
     num_in "$(field "$j" t8-ride-through measured)" 0 1
 check "collapsing bus: the note says why" \
     grep -q '"note":"the bus fell below band-low at 10' "$j"
+check "--set: the override banner on the first page" \
+    grep -q '<div class="override" id="override"><p><b>Modified from the site file:</b></p>' "$tmp/q1/report.html"
+check "--set: the banner says how" \
+    grep -q '<li><code>bess-1.count = 1</code></li>' "$tmp/q1/report.html"
+check "--set: the unit under test says the count came from --set" \
+    grep -q '<tr><td><code>count</code></td><td>1</td><td>[^<]*</td><td>--set</td></tr>' "$tmp/q1/report.html"
 # the site by an absolute path, the report in an absolute directory: no
 # path of this machine in the report, the inputs by name with digests
 for f in "$tmp/q1/report.html" "$j"; do
@@ -283,6 +315,12 @@ check "same seed, same day profile" \
 check "same seed, same report checks" \
     test "$(grep '^  {"id":' "$tmp/s1a/report.json")" = \
     "$(grep '^  {"id":' "$tmp/s1b/report.json")"
+check "same inputs and options, same document id" \
+    test "$(json "$tmp/s1a/report.json" document_id)" = \
+    "$(json "$tmp/s1b/report.json" document_id)"
+check "another seed, another document id" \
+    test "$(json "$tmp/s1a/report.json" document_id)" != \
+    "$(json "$tmp/s2/report.json" document_id)"
 check "another seed, another day profile" \
     sh -c "! cmp -s '$tmp/s1a/inputs/day-profile.csv' '$tmp/s2/inputs/day-profile.csv'"
 
