@@ -316,6 +316,41 @@ static void worst(rpt *R, int k, const char *id, double x, const char *plot,
     va_end(ap);
 }
 
+/* The threshold of check ID, NAN when the criteria do not list it. */
+static double thr_of(rpt *R, const char *id)
+{
+    result *r = dct_bess_result_of(R, id);
+    return r ? r->threshold : NAN;
+}
+
+/* Draw one series Y (N points over X, XSCALE on the axis) of a check
+ * with the horizontal limit THR (NAN: none) and the worst point (WX, WY)
+ * labelled WL into plots/NAME; the plot's path into the local PLOT. */
+#define PLOT1(name_, title_, xl_, yl_, x_, n_, xs_, y_, ycol_, yt_, thr_,   \
+              thrn_, wx_, wy_, wl_)                                         \
+    do {                                                                    \
+        dct_bess_pl p_ = {0};                                               \
+        p_.name = (name_);                                                  \
+        p_.title = (title_);                                                \
+        p_.xlabel = (xl_);                                                  \
+        p_.ylabel = (yl_);                                                  \
+        p_.xcol = strcmp((xl_), "f [Hz]") == 0 ? "f_Hz" : "t_s";            \
+        p_.x = (x_);                                                        \
+        p_.n = (n_);                                                        \
+        p_.xscale = (xs_);                                                  \
+        p_.ny = 1;                                                          \
+        p_.y[0] = (y_);                                                     \
+        p_.ycol[0] = (ycol_);                                               \
+        p_.ytitle[0] = (yt_);                                               \
+        p_.thr[0] = (thr_);                                                 \
+        p_.thr[1] = NAN;                                                    \
+        p_.thr_name[0] = (thrn_);                                           \
+        p_.wx = (wx_);                                                      \
+        p_.wy = (wy_);                                                      \
+        p_.wlabel = (wl_);                                                  \
+        dct_bess_plot_check(R, &p_, plot);                                  \
+    } while (0)
+
 static void eval_train(rpt *R, int k)
 {
     runinfo *ri = &R->run[k];
@@ -335,59 +370,84 @@ static void eval_train(rpt *R, int k)
     }
     size_t n = t->nr, i0 = index_at(ts, n, 20.0), m = n - i0;
     double dt = ts[1] - ts[0];
-    char csv[PATH_N + 32], plot_p[256], plot_s[256], plot_tr[256];
-    snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-    char gcol[300], bcol[300], lcol[300], rcol[300];
-    snprintf(gcol, sizeof gcol, "%s.P_kW", R->grids[0]);
-    snprintf(bcol, sizeof bcol, "%s.P_kW", R->bess_id);
-    snprintf(lcol, sizeof lcol, "%s.P_load_kW", R->bess_id);
-    snprintf(rcol, sizeof rcol, "%s.P_ref_kW", R->bess_id);
-    const char *yc[] = {gcol, lcol, bcol, NULL};
-    const char *yt[] = {"grid import", "bus load", "battery", NULL};
-    char pname[3][96];
-    snprintf(pname[0], sizeof pname[0], "%s-power", dct_bess_runs[k].name);
-    snprintf(pname[1], sizeof pname[1], "%s-tracking", dct_bess_runs[k].name);
-    snprintf(pname[2], sizeof pname[2], "%s-spectrum", dct_bess_runs[k].name);
-    char title[3][160];
-    snprintf(title[0], sizeof title[0], "%s: power", dct_bess_runs[k].title);
-    snprintf(title[1], sizeof title[1], "%s: battery command and power",
-             dct_bess_runs[k].title);
-    snprintf(title[2], sizeof title[2], "%s: spectrum of the grid import",
-             dct_bess_runs[k].title);
-    dct_bess_plot_xy(R, pname[0], csv, title[0],
-            "t [s]", "P [kW]", "t_s", yc, yt, 1, 1, NAN, NULL, plot_p);
-    const char *yc2[] = {rcol, bcol, NULL};
-    const char *yt2[] = {"command P_ref", "battery P", NULL};
-    dct_bess_plot_xy(R, pname[1], csv, title[1], "t [s]", "P [kW]", "t_s", yc2,
-                     yt2, 1, 1, NAN, NULL, plot_tr);
-    /* ramps */
+    const char *rn = dct_bess_runs[k].name, *rt = dct_bess_runs[k].title;
+    const double *x = ts + i0;
+    double *y = calloc(m, sizeof *y), *y2 = calloc(m, sizeof *y2);
+    if (!y || !y2) {
+        free(y);
+        free(y2);
+        free(pg);
+        return;
+    }
+    char name[96], title[200], wl[200], plot[256];
+    /* ramps: |dP/dt| of the grid import's 100 ms moving average, as the
+     * check takes it, in % of the mean IT load per second and in MW/s */
     double ramp = max_ramp(pg + i0, m, dt);
     double it = mean_of(pl, i0, n);
-    worst(R, k, "t4-ramp-pct", 100 * ramp / it, plot_p,
-             "largest grid-side ramp %.4g MW/s against a mean IT (bus) "
-             "load of %.4g MW", ramp / 1e3, it / 1e3);
-    worst(R, k, "t4-ramp-mw", ramp / 1e3, plot_p,
-             "grid contract %.4g MW", R->contract / 1e6);
-    /* tracking */
-    double rms;
+    size_t mw = (size_t)lround(0.1 / dt);
     dct_diag d = {0};
-    if (dct_sig_rms_difference(pr + i0, pb + i0, m, &rms, &d) == 0)
-        worst(R, k, "t4-tracking", 100 * rms * 1e3 / R->p_bess, plot_tr,
-                 "RMS of P_ref - P %.4g kW, rating %.4g MW", rms,
-                 R->p_bess / 1e6);
+    if (dct_sig_moving_average(pg + i0, m, mw ? mw : 1, y2, &d) == 0)
+        for (size_t i = 1; i < m; i++)
+            y[i] = i >= mw ? fabs(y2[i] - y2[i - 1]) / dt : 0;
     dct_diag_clear(&d);
-    /* oscillation bands */
+    size_t iw = 0;
+    for (size_t i = 0; i < m; i++)
+        if (y[i] > y[iw])
+            iw = i;
+    for (size_t i = 0; i < m; i++)
+        y2[i] = 100 * y[i] / it;
+    snprintf(name, sizeof name, "%s-ramp", rn);
+    snprintf(title, sizeof title, "%s: grid-side ramp rate", rt);
+    dct_bess_format(wl, sizeof wl, "largest %.4g %%/s at %.4g s",
+                    100 * ramp / it, x[iw]);
+    PLOT1(name, title, "t [s]", "ramp [% of mean IT load per s]", x, m, 1,
+          y2, "grid_ramp_pct_per_s", "|dP/dt| of the grid import",
+          thr_of(R, "t4-ramp-pct"), "limit (t4-ramp-pct)", x[iw], y2[iw],
+          wl);
+    worst(R, k, "t4-ramp-pct", 100 * ramp / it, plot,
+          "largest grid-side ramp %.4g MW/s against a mean IT (bus) "
+          "load of %.4g MW", ramp / 1e3, it / 1e3);
+    for (size_t i = 0; i < m; i++)
+        y2[i] = y[i] / 1e3;
+    snprintf(name, sizeof name, "%s-ramp-mw", rn);
+    dct_bess_format(wl, sizeof wl, "largest %.4g MW/s at %.4g s", ramp / 1e3,
+                    x[iw]);
+    PLOT1(name, title, "t [s]", "ramp [MW/s]", x, m, 1, y2,
+          "grid_ramp_MW_per_s", "|dP/dt| of the grid import",
+          thr_of(R, "t4-ramp-mw"), "limit (t4-ramp-mw)", x[iw], y2[iw], wl);
+    worst(R, k, "t4-ramp-mw", ramp / 1e3, plot, "grid contract %.4g MW",
+          R->contract / 1e6);
+    /* tracking: the error, in % of the rating, against the limit on its
+     * RMS */
+    double rms;
+    iw = 0;
+    for (size_t i = 0; i < m; i++) {
+        y[i] = 100 * (pr[i0 + i] - pb[i0 + i]) * 1e3 / R->p_bess;
+        if (fabs(y[i]) > fabs(y[iw]))
+            iw = i;
+    }
+    if (dct_sig_rms_difference(pr + i0, pb + i0, m, &rms, &d) == 0) {
+        double tr = 100 * rms * 1e3 / R->p_bess;
+        snprintf(name, sizeof name, "%s-tracking", rn);
+        snprintf(title, sizeof title, "%s: tracking error", rt);
+        dct_bess_format(wl, sizeof wl, "largest %.4g %% (RMS %.4g %%)",
+                        y[iw], tr);
+        PLOT1(name, title, "t [s]", "P_ref - P [% of rating]", x, m, 1, y,
+              "tracking_error_pct", "command - battery power",
+              thr_of(R, "t4-tracking"), "limit on the RMS (t4-tracking)",
+              x[iw], y[iw], wl);
+        worst(R, k, "t4-tracking", tr, plot,
+              "RMS of P_ref - P %.4g kW, rating %.4g MW", rms,
+              R->p_bess / 1e6);
+    }
+    dct_diag_clear(&d);
+    /* oscillation bands: the grid import's spectrum in % of the contract
+     * against the band limit */
     dct_sig_spectrum *s = dct_sig_spectrum_new(
         pg + i0, dct_sig_fft_good_length(m), dt, DCT_SIG_HANN,
         DCT_SIG_DETREND_LINEAR, &d);
     dct_diag_clear(&d);
     if (s) {
-        char ename[96];
-        snprintf(ename, sizeof ename, "%s-grid-spectrum",
-                 dct_bess_runs[k].name);
-        dct_bess_spectrum_plot(
-            R, s, ename, pname[2], title[2], "grid import amplitude",
-            0.01 * R->contract / 1e3, "1 % of contract", plot_s);
         static const struct {
             const char *id;
             double f0, f1;
@@ -395,36 +455,108 @@ static void eval_train(rpt *R, int k)
                      {"osc-2-3", 2, 3},
                      {"osc-3-30", 3, 30},
                      {"osc-0.1-20", 0.1, 20}};
+        double a[4], fp[4];
+        size_t bw = 0;
         for (size_t b = 0; b < 4; b++) {
-            double a = band_amp(s, bands[b].f0, bands[b].f1);
-            double fp = NAN;
-            dct_sig_dominant_frequency(s, bands[b].f0, bands[b].f1, &fp, &d);
+            a[b] = band_amp(s, bands[b].f0, bands[b].f1);
+            fp[b] = NAN;
+            dct_sig_dominant_frequency(s, bands[b].f0, bands[b].f1, &fp[b],
+                                       &d);
             dct_diag_clear(&d);
-            worst(R, k, bands[b].id, 100 * a * 1e3 / R->contract, plot_s,
-                     "band amplitude %.4g kW (dominant %.3g Hz) over %.0f s "
-                     "at %.3g s steps; contract %.4g MW",
-                     a, fp, (double)s->n * dt, dt, R->contract / 1e6);
+            if (!(a[b] <= a[bw]))
+                bw = b;
         }
+        size_t nb = 0;
+        double *f = malloc(s->n_bins * sizeof *f);
+        double *am = malloc(s->n_bins * sizeof *am);
+        for (size_t j = 0; f && am && j < s->n_bins; j++)
+            if ((double)j * s->df <= 30 + 1e-9) {
+                f[nb] = (double)j * s->df;
+                am[nb++] = 100 * s->amp[j] * 1e3 / R->contract;
+            }
+        snprintf(name, sizeof name, "%s-spectrum", rn);
+        snprintf(title, sizeof title, "%s: spectrum of the grid import", rt);
+        dct_bess_format(wl, sizeof wl, "%s: %.4g %% (dominant %.3g Hz)",
+                        bands[bw].id, 100 * a[bw] * 1e3 / R->contract,
+                        fp[bw]);
+        double wy = NAN;
+        for (size_t j = 1; f && j < nb; j++)
+            if (isfinite(fp[bw]) && fabs(f[j] - fp[bw]) < 0.5 * s->df)
+                wy = am[j];
+        plot[0] = '\0';
+        if (f && am)
+            PLOT1(name, title, "f [Hz]", "amplitude [% of grid contract]",
+                  f, nb, 1, am, "amplitude_pct_of_contract",
+                  "grid import amplitude", thr_of(R, bands[bw].id),
+                  "band limit (osc-*)", fp[bw], wy, wl);
+        free(f);
+        free(am);
+        for (size_t b = 0; b < 4; b++)
+            worst(R, k, bands[b].id, 100 * a[b] * 1e3 / R->contract, plot,
+                  "band amplitude %.4g kW (dominant %.3g Hz) over %.0f s "
+                  "at %.3g s steps; contract %.4g MW",
+                  a[b], fp[b], (double)s->n * dt, dt, R->contract / 1e6);
         dct_sig_spectrum_free(s);
     }
-    /* short-term deviation */
+    /* short-term deviation: the range of the grid import over the last
+     * second, in % of the contract */
     double range;
     size_t w = (size_t)lround(1.0 / dt);
-    if (w <= m && dct_sig_max_window_range(pg + i0, m, w, &range, NULL,
-                                           &d) == 0)
-        worst(R, k, "dev-1s", 100 * range * 1e3 / R->contract, plot_p,
-                 "largest change of the grid import in 1 s: %.4g kW",
-                 range);
+    if (w >= 1 && w <= m &&
+        dct_sig_max_window_range(pg + i0, m, w, &range, NULL, &d) == 0) {
+        iw = 0;
+        for (size_t i = 0; i < m; i++) {
+            double lo = INFINITY, hi = -INFINITY;
+            for (size_t j = i + 1 >= w ? i + 1 - w : 0; j <= i; j++)
+                lo = fmin(lo, pg[i0 + j]), hi = fmax(hi, pg[i0 + j]);
+            y[i] = 100 * (hi - lo) * 1e3 / R->contract;
+            if (y[i] > y[iw])
+                iw = i;
+        }
+        snprintf(name, sizeof name, "%s-dev-1s", rn);
+        snprintf(title, sizeof title, "%s: change of the grid import in 1 s",
+                 rt);
+        dct_bess_format(wl, sizeof wl, "largest %.4g %% at %.4g s",
+                        100 * range * 1e3 / R->contract, x[iw]);
+        PLOT1(name, title, "t [s]", "max - min over 1 s [% of contract]", x,
+              m, 1, y, "range_1s_pct_of_contract", "grid import range",
+              thr_of(R, "dev-1s"), "limit (dev-1s)", x[iw], y[iw], wl);
+        worst(R, k, "dev-1s", 100 * range * 1e3 / R->contract, plot,
+              "largest change of the grid import in 1 s: %.4g kW", range);
+    }
     dct_diag_clear(&d);
     /* C-rate, cell temperature */
     double imax = 0;
-    for (size_t i = i0; i < n; i++)
-        imax = fmax(imax, fabs(ic[i]));
-    worst(R, k, "c-rate", imax * 3600 / R->q_cell, plot_p,
-             "largest cell current %.4g A on %.4g Ah cells", imax,
-             R->q_cell / 3600);
-    worst(R, k, "t-cell", max_of(tc, i0, n), plot_p, "%s",
+    iw = 0;
+    for (size_t i = 0; i < m; i++) {
+        y[i] = fabs(ic[i0 + i]) * 3600 / R->q_cell;
+        if (y[i] > y[iw])
+            iw = i;
+        imax = fmax(imax, fabs(ic[i0 + i]));
+    }
+    snprintf(name, sizeof name, "%s-c-rate", rn);
+    snprintf(title, sizeof title, "%s: cell C-rate", rt);
+    dct_bess_format(wl, sizeof wl, "largest %.4g C at %.4g s", y[iw], x[iw]);
+    PLOT1(name, title, "t [s]", "C-rate [1/h]", x, m, 1, y, "c_rate_per_h",
+          "|cell current| / capacity", thr_of(R, "c-rate"),
+          "limit (c-rate)", x[iw], y[iw], wl);
+    worst(R, k, "c-rate", imax * 3600 / R->q_cell, plot,
+          "largest cell current %.4g A on %.4g Ah cells", imax,
+          R->q_cell / 3600);
+    iw = 0;
+    for (size_t i = 0; i < m; i++)
+        if (tc[i0 + i] > tc[i0 + iw])
+            iw = i;
+    snprintf(name, sizeof name, "%s-t-cell", rn);
+    snprintf(title, sizeof title, "%s: cell temperature", rt);
+    dct_bess_format(wl, sizeof wl, "highest %.4g degC", tc[i0 + iw]);
+    PLOT1(name, title, "t [s]", "T_cell [degC]", x, m, 1, tc + i0,
+          "T_cell_degC", "cell temperature", thr_of(R, "t-cell"),
+          "limit (t-cell)", x[iw], tc[i0 + iw], wl);
+    worst(R, k, "t-cell", max_of(tc, i0, n), plot, "%s",
           "coolant and cell heat per the battery model");
+    free(y);
+    free(y2);
     /* round trip: energy out over energy in, the stored change on its
      * side */
     double e_out = 0, e_in = 0;
@@ -439,12 +571,12 @@ static void eval_train(rpt *R, int k)
     double de = (soc[n - 1] - soc[i0]) * R->e_bess;
     double num = e_out + fmax(de, 0), den = e_in + fmax(-de, 0);
     if (den > 0)
-        worst(R, k, "rte", 100 * num / den, plot_p,
+        worst(R, k, "rte", 100 * num / den, NULL,
                  "out %.4g kWh, in %.4g kWh, stored change %+.4g kWh over "
                  "%.0f s", e_out / 3.6e6, e_in / 3.6e6, de / 3.6e6,
                  ts[n - 1] - ts[i0]);
     else
-        worst(R, k, "rte", NAN, plot_p, "%s", "the battery took no energy: "
+        worst(R, k, "rte", NAN, NULL, "%s", "the battery took no energy: "
               "no round trip to measure");
     free(pg);
 }
@@ -458,15 +590,31 @@ static void eval_ramp(rpt *R)
         size_t n = ri->tab.nr, i0 = index_at(ts, n, T_HOLD - 1);
         double dt = ts[1] - ts[0];
         double ramp = max_ramp(pg + i0, n - i0, dt);
-        char csv[PATH_N + 32], plot[256], gcol[300], bcol[300], lcol[300];
-        snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-        snprintf(gcol, sizeof gcol, "%s.P_kW", R->grids[0]);
-        snprintf(bcol, sizeof bcol, "%s.P_kW", R->bess_id);
-        snprintf(lcol, sizeof lcol, "%s.P_load_kW", R->bess_id);
-        const char *yc[] = {gcol, lcol, bcol, NULL};
-        const char *yt[] = {"grid import", "bus load", "battery", NULL};
-        dct_bess_plot_xy(R, "ramp-power", csv, "20 %/s IT ramp: power", "t [s]",
-                "P [kW]", "t_s", yc, yt, 1, 1, NAN, NULL, plot);
+        /* |dP/dt| of the 100 ms moving average, % of peak IT per s */
+        size_t m = n - i0, mw = (size_t)lround(0.1 / dt), iw = 0;
+        double *y = calloc(m, sizeof *y), *ma = calloc(m, sizeof *ma);
+        char plot[256] = "", wl[200];
+        dct_diag d = {0};
+        if (y && ma &&
+            dct_sig_moving_average(pg + i0, m, mw ? mw : 1, ma, &d) == 0) {
+            for (size_t i = 1; i < m; i++) {
+                y[i] = i >= mw ? 100 * fabs(ma[i] - ma[i - 1]) / dt * 1e3 /
+                                     R->p_max_sum
+                               : 0;
+                if (y[i] > y[iw])
+                    iw = i;
+            }
+            dct_bess_format(wl, sizeof wl, "largest %.4g %%/s at %.4g s",
+                            100 * ramp * 1e3 / R->p_max_sum, ts[i0 + iw]);
+            PLOT1("ramp-rate", "20 %/s IT ramp: grid-side ramp rate",
+                  "t [s]", "ramp [% of peak IT load per s]", ts + i0, m, 1,
+                  y, "grid_ramp_pct_per_s", "|dP/dt| of the grid import",
+                  thr_of(R, "t4-ramp-stimulus"), "limit (t4-ramp-stimulus)",
+                  ts[i0 + iw], y[iw], wl);
+        }
+        dct_diag_clear(&d);
+        free(y);
+        free(ma);
         measured(R, "t4-ramp-stimulus", 100 * ramp * 1e3 / R->p_max_sum,
                  plot, "largest grid-side ramp %.4g MW/s; peak IT %.4g MW "
                  "ramping at %.4g MW/s", ramp / 1e3, R->p_max_sum / 1e6,
@@ -493,24 +641,36 @@ static void eval_step(rpt *R)
         dct_sig_time_to_fraction(ts, pb, n, T_HOLD, x0, x0 + dl, 0.9, &tr,
                                  &d);
     dct_diag_clear(&d);
-    /* evidence: the first half second after the step */
+    /* evidence: the first half second after the step, against the 90 %
+     * level and the time limit */
     size_t i1 = index_at(ts, n, T_HOLD + 0.5);
-    char ev[PATH_N + 64], plot[256];
-    sbuf b = {0};
-    dct_bess_sb_printf(&b, "t_s,load_kW,battery_kW\n");
-    for (size_t i = ib; i < i1; i++)
-        dct_bess_sb_printf(&b, "%.9g,%.9g,%.9g\n", ts[i], pl[i], pb[i]);
-    snprintf(ev, sizeof ev, "%s/evidence/step-response.csv", R->out);
-    if (!b.oom && dct_bess_write_text(ev, b.s) == 0) {
-        const char *yc[] = {"load_kW", "battery_kW", NULL};
-        const char *yt[] = {"bus load", "battery", NULL};
-        dct_bess_plot_xy(R, "step-response", ev, "Load step: battery response",
-                "t [s]", "P [kW]", "t_s", yc, yt, 1, 1, x0 + 0.9 * dl,
-                "90 % of the step", plot);
-    } else {
-        plot[0] = '\0';
+    char plot[256] = "", wl[200];
+    double t90 = thr_of(R, "step-t90");
+    dct_bess_pl p = {0};
+    p.name = "step-response";
+    p.title = "Load step: battery response";
+    p.xlabel = "t [s]";
+    p.ylabel = "P [kW]";
+    p.xcol = "t_s";
+    p.x = ts + ib;
+    p.n = i1 > ib ? i1 - ib : 0;
+    p.ny = 2;
+    p.y[0] = pl + ib, p.ycol[0] = "load_kW", p.ytitle[0] = "bus load";
+    p.y[1] = pb + ib, p.ycol[1] = "battery_kW", p.ytitle[1] = "battery";
+    p.thr[0] = dl > 0 ? x0 + 0.9 * dl : NAN;
+    p.thr[1] = NAN;
+    p.thr_name[0] = "90 % of the step";
+    if (isfinite(t90)) {
+        p.xthr[0] = T_HOLD + t90;
+        p.n_xthr = 1;
+        p.xthr_name = "t90 limit (step-t90)";
     }
-    free(b.s);
+    p.wx = isfinite(tr) ? tr : NAN;
+    p.wy = x0 + 0.9 * dl;
+    dct_bess_format(wl, sizeof wl, "90 %% at %.4g s after the step",
+                    tr - T_HOLD);
+    p.wlabel = wl;
+    dct_bess_plot_check(R, &p, plot);
     if (isfinite(tr))
         measured(R, "step-t90", tr - T_HOLD, plot, "step of %.4g kW at the bus",
                  dl);
@@ -558,15 +718,31 @@ static void eval_dr(rpt *R, int k, const char *id, double frac,
     double req = frac * R->p_max_sum / 1e3;          /* kW */
     double level = p0 - 0.9 * req;
     double tt = time_below(ts, pg, n, 10.0, t_end, level);
-    char csv[PATH_N + 32], plot[256], gcol[300], name[64];
-    snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-    snprintf(gcol, sizeof gcol, "%s.P_kW", R->grids[0]);
+    char plot[256] = "", name[64], wl[200];
     snprintf(name, sizeof name, "%s-grid", dct_bess_runs[k].name);
-    const char *yc[] = {gcol, NULL};
-    const char *yt[] = {"grid import", NULL};
-    dct_bess_plot_xy(R, name, csv, dct_bess_runs[k].title, "t [s]", "P [kW]",
-                     "t_s", yc, yt, 1, 1, R->n_grids == 1 ? level : NAN,
-                     "90 % of the requested cut", plot);
+    double lim = thr_of(R, id);
+    dct_bess_pl p = {0};
+    p.name = name;
+    p.title = dct_bess_runs[k].title;
+    p.xlabel = "t [s]";
+    p.ylabel = "P [kW]";
+    p.xcol = "t_s";
+    p.x = ts;
+    p.n = n;
+    p.ny = 1;
+    p.y[0] = pg, p.ycol[0] = "grid_import_kW", p.ytitle[0] = "grid import";
+    p.thr[0] = level, p.thr[1] = NAN;
+    p.thr_name[0] = "90 % of the requested cut";
+    if (isfinite(lim)) {
+        p.xthr[0] = 10.0 + lim;
+        p.n_xthr = 1;
+        p.xthr_name = "time limit";
+    }
+    p.wx = isfinite(tt) ? 10.0 + tt : NAN;
+    p.wy = level;
+    dct_bess_format(wl, sizeof wl, "held from %.4g s after the request", tt);
+    p.wlabel = wl;
+    dct_bess_plot_check(R, &p, plot);
     size_t ie = index_at(ts, n, t_end);
     double at_end = pg[ie < n ? ie : n - 1];
     measured(R, id, tt, plot, "import %.4g kW before the request, %.4g kW "
@@ -576,13 +752,15 @@ static void eval_dr(rpt *R, int k, const char *id, double frac,
 }
 
 /* The bus voltage and time of run K (NULL when missing or shorter than
- * N_MIN rows), plotted as PLOT_NAME with the band's lower edge. */
+ * N_MIN rows), plotted as PLOT_NAME against the threshold of check ID,
+ * its lowest point from T0 on marked. */
 static const double *bus_trace(rpt *R, int k, size_t n_min,
                                const char *plot_name, const char *title,
-                               const double **ts, size_t *n, char plot[256])
+                               const char *id, double t0, const double **ts,
+                               size_t *n, char plot[256])
 {
     runinfo *ri = &R->run[k];
-    char col[300], csv[PATH_N + 32];
+    char col[300], wl[200], thn[200];
     snprintf(col, sizeof col, "%s.V_V", R->bus->id);
     *ts = dct_bess_table_col(&ri->tab, "t_s");
     const double *v = dct_bess_table_col(&ri->tab, col);
@@ -590,11 +768,16 @@ static const double *bus_trace(rpt *R, int k, size_t n_min,
     plot[0] = '\0';
     if (!*ts || !v || *n < n_min)
         return NULL;
-    snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-    const char *yc[] = {col, NULL};
-    const char *yt[] = {"bus voltage", NULL};
-    dct_bess_plot_xy(R, plot_name, csv, title, "t [s]", "V [V]", "t_s", yc, yt,
-                     1, 1, R->band_low, "band-low", plot);
+    size_t i0 = index_at(*ts, *n, t0), iw = i0;
+    for (size_t i = i0; i < *n; i++)
+        if (v[i] < v[iw])
+            iw = i;
+    dct_bess_format(wl, sizeof wl, "lowest %.4g V at %.4g s",
+                    iw < *n ? v[iw] : NAN, iw < *n ? (*ts)[iw] : NAN);
+    snprintf(thn, sizeof thn, "limit (%s)", id);
+    PLOT1(plot_name, title, "t [s]", "bus voltage [V]", *ts, *n, 1, v,
+          "V_bus_V", "DC bus voltage", thr_of(R, id), thn,
+          iw < *n ? (*ts)[iw] : NAN, iw < *n ? v[iw] : NAN, wl);
     return v;
 }
 
@@ -604,7 +787,8 @@ static void eval_dip(rpt *R)
     size_t n;
     char plot[256];
     const double *v = bus_trace(R, RUN_DIP, 10, "dip-bus",
-                                "Grid dip: DC bus voltage", &ts, &n, plot);
+                                "Grid dip: DC bus voltage", "t7-dip", 5.0,
+                                &ts, &n, plot);
     if (!v)
         return;
     size_t i0 = index_at(ts, n, 5.0);
@@ -653,25 +837,15 @@ static void eval_loss(rpt *R)
     runinfo *ri = &R->run[RUN_LOSS];
     const double *ts;
     size_t n;
-    char scol[300], csv[PATH_N + 32], plot_v[256], plot_p[256];
+    char scol[300], plot_v[256], plot[256];
     const double *v = bus_trace(R, RUN_LOSS, 10, "loss-bus",
-                                "Grid loss and return: DC bus voltage", &ts,
-                                &n, plot_v);
+                                "Grid loss and return: DC bus voltage",
+                                "t8-bus-min", T_LOSS, &ts, &n, plot_v);
     snprintf(scol, sizeof scol, "%s.soc", R->bess_id);
     const double *soc = dct_bess_table_col(&ri->tab, scol);
     if (!v || !soc)
         return;
     size_t i0 = index_at(ts, n, T_LOSS);
-    snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-    char bcol[300], gcol[300], ecol[300];
-    snprintf(bcol, sizeof bcol, "%s.P_kW", R->bess_id);
-    snprintf(gcol, sizeof gcol, "%s.P_kW", R->grids[0]);
-    snprintf(ecol, sizeof ecol, "%s.P_kW", R->n_gens ? R->gens[0] : "-");
-    const char *yc2[] = {gcol, bcol, R->n_gens ? ecol : NULL, NULL};
-    const char *yt2[] = {"grid import", "battery", "generators", NULL};
-    dct_bess_plot_xy(R, "loss-power", csv, "Grid loss and return: sources",
-                     "t [s]", "P [kW]", "t_s", yc2, yt2, 1, 1, NAN, NULL,
-                     plot_p);
     double unserved = unserved_kwh(&ri->tab);
     if (unserved * 3600 > UNSERVED_KW * (ts[n - 1] - ts[0]))
         measured(R, "t8-bus-min", min_of(v, i0, n), plot_v,
@@ -728,7 +902,35 @@ static void eval_loss(rpt *R)
                         "V) with every load served until the grid's return at "
                         "%.4g s",
                         lo, hi, T_RETURN);
-    measured(R, "t8-ride-through", held, plot_v,
+    /* its plot: the bus in its band, the end of the time required, the
+     * first exit marked */
+    double req = thr_of(R, "t8-ride-through");
+    dct_bess_pl p = {0};
+    char wl[200];
+    p.name = "loss-ride-through";
+    p.title = "Grid loss and return: ride-through";
+    p.xlabel = "t [s]";
+    p.ylabel = "bus voltage [V]";
+    p.xcol = "t_s";
+    p.x = ts;
+    p.n = n;
+    p.ny = 1;
+    p.y[0] = v, p.ycol[0] = "V_bus_V", p.ytitle[0] = "DC bus voltage";
+    p.thr[0] = lo, p.thr[1] = hi;
+    p.thr_name[0] = "band-low", p.thr_name[1] = "band-high";
+    if (isfinite(req)) {
+        p.xthr[0] = T_LOSS + req;
+        p.n_xthr = 1;
+        p.xthr_name = "end of the time required (t8-ride-through)";
+    }
+    size_t ix = index_at(ts, n, t_out);
+    p.wx = why && ix < n ? ts[ix] : NAN;
+    p.wy = why && ix < n ? v[ix] : NAN;
+    dct_bess_format(wl, sizeof wl, "held %.4g s: %s", held,
+                    why ? why : "to the grid's return");
+    p.wlabel = wl;
+    dct_bess_plot_check(R, &p, plot);
+    measured(R, "t8-ride-through", held, plot,
              "%s; %s carried 90 %% of the bus load at %.4g s; %.4g kWh "
              "needed from the battery until then, %.4g kWh above the SOC "
              "window at the loss (SOC %.4g %%, edge %.4g %%); lowest SOC "
@@ -736,6 +938,41 @@ static void eval_loss(rpt *R)
              held_s, R->n_gens ? "the generators" : "the grid's return",
              t_end, need / 3.6e6, avail / 3.6e6, 100 * soc[i0],
              100 * R->soc_min, 100 * min_of(soc, i0, n));
+}
+
+/* The spectrum S as a percentage of BASE [W] up to 30 Hz, against the
+ * threshold of check ID, the dominant frequency of [F0, F1] marked with
+ * the band amplitude A [kW]; the plot's path into PLOT. */
+static void spec_plot(rpt *R, const dct_sig_spectrum *s, const char *name,
+                      const char *title, const char *ytitle, double base,
+                      const char *id, double f0, double f1, double a,
+                      char plot[256])
+{
+    double fp = NAN, wy = NAN;
+    char wl[200], thn[100];
+    dct_diag d = {0};
+    dct_sig_dominant_frequency(s, f0, f1, &fp, &d);
+    dct_diag_clear(&d);
+    size_t nb = 0;
+    double *f = malloc(s->n_bins * sizeof *f);
+    double *am = malloc(s->n_bins * sizeof *am);
+    plot[0] = '\0';
+    for (size_t j = 0; f && am && j < s->n_bins; j++)
+        if ((double)j * s->df <= 30 + 1e-9) {
+            f[nb] = (double)j * s->df;
+            am[nb] = 100 * s->amp[j] * 1e3 / base;
+            if (isfinite(fp) && fabs(f[nb] - fp) < 0.5 * s->df)
+                wy = am[nb];
+            nb++;
+        }
+    dct_bess_format(wl, sizeof wl, "%.4g-%.4g Hz: %.4g %% (dominant %.3g Hz)",
+                    f0, f1, 100 * a * 1e3 / base, fp);
+    snprintf(thn, sizeof thn, "limit (%s)", id);
+    if (f && am)
+        PLOT1(name, title, "f [Hz]", "amplitude [%]", f, nb, 1, am,
+              "amplitude_pct", ytitle, thr_of(R, id), thn, fp, wy, wl);
+    free(f);
+    free(am);
 }
 
 static void eval_gen(rpt *R)
@@ -757,11 +994,11 @@ static void eval_gen(rpt *R)
     dct_diag_clear(&d);
     char plot[256] = "";
     if (s) {
-        dct_bess_spectrum_plot(R, s, "gen-spectrum", "gen-spectrum",
-                      "Generator following: spectrum of the generators' "
-                      "power", "generator power amplitude",
-                      0.01 * R->gen_rating / 1e3, "1 % of rating", plot);
         double a = band_amp(s, 1, 30);
+        spec_plot(R, s, "gen-spectrum",
+                  "Generator following: spectrum of the generators' power",
+                  "generator power, % of rating", R->gen_rating,
+                  "t9-gen-osc", 1, 30, a, plot);
         measured(R, "t9-gen-osc", 100 * a * 1e3 / R->gen_rating, plot,
                  "1-30 Hz amplitude %.4g kW over %.0f s; generators %.4g MW",
                  a, (double)s->n * dt, R->gen_rating / 1e6);
@@ -776,8 +1013,8 @@ static void eval_island(rpt *R)
     size_t n;
     char plot[256];
     const double *v = bus_trace(R, RUN_ISLAND, 100, "island-bus",
-                                "Island load pick-up: DC bus voltage", &ts,
-                                &n, plot);
+                                "Island load pick-up: DC bus voltage",
+                                "t10-black-start", T_HOLD, &ts, &n, plot);
     if (!v)
         return;
     measured(R, "t10-black-start", min_of(v, index_at(ts, n, T_HOLD), n), plot,
@@ -785,6 +1022,9 @@ static void eval_island(rpt *R)
     double dev = 0, settle = 0;
     int never = 0;
     static const double steps[] = {T_HOLD + 3, T_HOLD + 8, T_HOLD + 13};
+    /* the deviation from each step's settled voltage, % of nominal */
+    size_t is = index_at(ts, n, steps[0]), iw = is;
+    double *dv = calloc(n, sizeof *dv);
     for (size_t k = 0; k < 3; k++) {
         size_t a = index_at(ts, n, steps[k]);
         size_t b = index_at(ts, n, steps[k] + 4.5);
@@ -792,8 +1032,14 @@ static void eval_island(rpt *R)
         if (e > n)
             e = n;
         double vs = mean_of(v, b, e);
-        for (size_t i = a; i < e; i++)
+        for (size_t i = a; i < e; i++) {
             dev = fmax(dev, fabs(v[i] - vs));
+            if (dv) {
+                dv[i] = 100 * fabs(v[i] - vs) / R->v_nom;
+                if (dv[i] > dv[iw])
+                    iw = i;
+            }
+        }
         double tsl;
         dct_diag d = {0};
         if (dct_sig_settling_time(ts, v, e, steps[k], vs, 0.01 * R->v_nom,
@@ -803,9 +1049,42 @@ static void eval_island(rpt *R)
             never = 1;
         dct_diag_clear(&d);
     }
-    measured(R, "t2-bus-deviation", 100 * dev / R->v_nom, plot,
+    char pd[256] = "", ps[256] = "", wl[200];
+    if (dv && is < n) {
+        dct_bess_format(wl, sizeof wl, "largest %.4g %% at %.4g s",
+                        dv[iw], ts[iw]);
+        PLOT1("island-deviation",
+              "Island load pick-up: deviation from the settled voltage",
+              "t [s]", "|V - V_settled| [% of nominal]", ts + is, n - is, 1,
+              dv + is, "deviation_pct_of_nominal", "bus voltage deviation",
+              thr_of(R, "t2-bus-deviation"), "limit (t2-bus-deviation)",
+              ts[iw], dv[iw], wl);
+        snprintf(pd, sizeof pd, "%s", plot);
+        /* settling: the 1 % band and the time allowed after each step */
+        double lim = thr_of(R, "t2-bus-settling");
+        dct_bess_pl p = {0};
+        p.name = "island-settling";
+        p.title = "Island load pick-up: settling after each step";
+        p.xlabel = "t [s]";
+        p.ylabel = "|V - V_settled| [% of nominal]";
+        p.xcol = "t_s";
+        p.x = ts + is;
+        p.n = n - is;
+        p.ny = 1;
+        p.y[0] = dv + is, p.ycol[0] = "deviation_pct_of_nominal";
+        p.ytitle[0] = "bus voltage deviation";
+        p.thr[0] = 1, p.thr[1] = NAN;
+        p.thr_name[0] = "settling band, 1 % of nominal";
+        for (int k = 0; isfinite(lim) && k < 3; k++)
+            p.xthr[p.n_xthr++] = steps[k] + lim;
+        p.xthr_name = "time allowed after each step (t2-bus-settling)";
+        p.wx = p.wy = NAN;
+        dct_bess_plot_check(R, &p, ps);
+    }
+    free(dv);
+    measured(R, "t2-bus-deviation", 100 * dev / R->v_nom, pd,
              "largest deviation %.4g V from the settled voltage", dev);
-    measured(R, "t2-bus-settling", never ? INFINITY : settle, plot, "%s",
+    measured(R, "t2-bus-settling", never ? INFINITY : settle, ps, "%s",
              never ? "the bus did not settle within 1 % of nominal"
                    : "band 1 % of nominal around the settled voltage");
 }
@@ -822,13 +1101,7 @@ static void eval_limit(rpt *R)
     size_t n = ri->tab.nr;
     if (!ts || !pb || !pr || n < 100)
         return;
-    char csv[PATH_N + 32], plot[256];
-    snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-    const char *yc[] = {col, rcol, NULL};
-    const char *yt[] = {"battery P", "command P_ref", NULL};
-    dct_bess_plot_xy(R, "limit-power", csv, "Operation at the power limit",
-                     "t [s]", "P [kW]", "t_s", yc, yt, 1, 1, R->p_bess / 1e3,
-                     "rating", plot);
+    char plot[256] = "", plot_o[256] = "";
     double dt = ts[1] - ts[0];
     /* the stretch the command is held at its largest value */
     size_t i0 = index_at(ts, n, T_HOLD + 0.5), i1 = i0;
@@ -844,6 +1117,10 @@ static void eval_limit(rpt *R)
                                                DCT_SIG_DETREND_LINEAR, &d);
     if (s) {
         a = band_amp(s, 0.1, 30);
+        spec_plot(R, s, "limit-spectrum",
+                  "Operation at the power limit: spectrum of the battery "
+                  "power", "battery power, % of rating", R->p_bess,
+                  "t3-limit-cycle", 0.1, 30, a, plot);
         dct_sig_spectrum_free(s);
     }
     dct_diag_clear(&d);
@@ -856,17 +1133,48 @@ static void eval_limit(rpt *R)
                                   "battery's limit: the limit is not "
                                   "exercised" : " (at the limit)");
     double *ab = malloc(n * sizeof *ab);
-    double dur = NAN, t_start;
+    double dur = NAN, t_start = NAN;
     if (ab) {
-        for (size_t i = 0; i < n; i++)
+        size_t iw = 0;
+        for (size_t i = 0; i < n; i++) {
             ab[i] = fabs(pb[i]);
+            if (ab[i] > ab[iw])
+                iw = i;
+        }
         if (dct_sig_longest_above(ts, ab, n, R->p_bess / 1e3, &dur, &t_start,
                                   &d) != 0)
             dur = NAN;
         dct_diag_clear(&d);
+        /* |P| against the rating, and the time allowed above it from
+         * the start of the longest stretch */
+        double lim = thr_of(R, "overload-time");
+        char wl[200];
+        dct_bess_pl p = {0};
+        p.name = "limit-overload";
+        p.title = "Operation at the power limit: time above the rating";
+        p.xlabel = "t [s]";
+        p.ylabel = "|P| [kW]";
+        p.xcol = "t_s";
+        p.x = ts;
+        p.n = n;
+        p.ny = 1;
+        p.y[0] = ab, p.ycol[0] = "abs_P_kW", p.ytitle[0] = "|battery power|";
+        p.thr[0] = R->p_bess / 1e3, p.thr[1] = NAN;
+        p.thr_name[0] = "rating";
+        if (isfinite(lim)) {
+            p.xthr[0] = (isfinite(t_start) && dur > 0 ? t_start : T_HOLD) +
+                        lim;
+            p.n_xthr = 1;
+            p.xthr_name = "time allowed above the rating (overload-time)";
+        }
+        p.wx = ts[iw], p.wy = ab[iw];
+        dct_bess_format(wl, sizeof wl, "largest %.4g kW; %.4g s above the "
+                        "rating", ab[iw], dur);
+        p.wlabel = wl;
+        dct_bess_plot_check(R, &p, plot_o);
         free(ab);
     }
-    measured(R, "overload-time", dur, plot, "largest |P| %.4g kW, rating "
+    measured(R, "overload-time", dur, plot_o, "largest |P| %.4g kW, rating "
              "%.4g kW, short-time overload %.3g", max_of(pb, 0, n),
              R->p_bess / 1e3, R->overload);
 }
@@ -874,18 +1182,13 @@ static void eval_limit(rpt *R)
 static void eval_day(rpt *R)
 {
     runinfo *ri = &R->run[RUN_DAY];
-    char scol[300];
-    snprintf(scol, sizeof scol, "%s.soc", R->bess_id);
     const double *ts = dct_bess_table_col(&ri->tab, "t_s");
     const double *soc = bess_col(R, &ri->tab, "soc");
     const double *tc = bess_col(R, &ri->tab, "T_cell_degC");
     size_t n = ri->tab.nr;
     if (!ts || !soc || !tc || n < 10)
         return;
-    char csv[PATH_N + 32], plot[256];
-    snprintf(csv, sizeof csv, "%s/timeseries.csv", ri->dir);
-    const char *yc[] = {scol, NULL};
-    const char *yt[] = {"SOC", NULL};
+    char plot[256] = "", plot_d[256] = "", wl[200];
     /* the window of the SOC checks, from the criteria */
     const result *lo = dct_bess_result_of(R, "t11-soc-min");
     const result *hi = dct_bess_result_of(R, "t11-soc-max");
@@ -896,12 +1199,51 @@ static void eval_day(rpt *R)
         thr[nt] = lo->threshold, thn[nt++] = "t11-soc-min";
     if (hi && isfinite(hi->threshold))
         thr[nt] = hi->threshold, thn[nt++] = "t11-soc-max";
-    dct_bess_plot_xy2(R, "day-soc", csv,
-                      "24 h combined profile: state of charge", "t [h]",
-                      "SOC [%]", "t_s", yc, yt, 3600, 100, thr, thn, plot);
+    double *sp = malloc(n * sizeof *sp), *dr = malloc(n * sizeof *dr);
+    if (sp && dr) {
+        size_t iw = 0;
+        for (size_t i = 0; i < n; i++) {
+            sp[i] = 100 * soc[i];
+            dr[i] = 100 * (soc[i] - soc[0]);
+            if (sp[i] < sp[iw])
+                iw = i;
+        }
+        dct_bess_pl p = {0};
+        p.name = "day-soc";
+        p.title = "24 h combined profile: state of charge";
+        p.xlabel = "t [h]";
+        p.ylabel = "SOC [%]";
+        p.xcol = "t_s";
+        p.x = ts;
+        p.n = n;
+        p.xscale = 3600;
+        p.ny = 1;
+        p.y[0] = sp, p.ycol[0] = "soc_pct", p.ytitle[0] = "SOC";
+        p.thr[0] = thr[0], p.thr[1] = thr[1];
+        p.thr_name[0] = thn[0], p.thr_name[1] = thn[1];
+        p.wx = ts[iw], p.wy = sp[iw];
+        dct_bess_format(wl, sizeof wl, "lowest %.4g %% at %.4g h", sp[iw],
+                        ts[iw] / 3600);
+        p.wlabel = wl;
+        dct_bess_plot_check(R, &p, plot);
+        /* the drift from the start against its limit either way */
+        double lim = thr_of(R, "t11-soc-drift");
+        p.name = "day-soc-drift";
+        p.title = "24 h combined profile: SOC drift from the start";
+        p.ylabel = "SOC - SOC(0) [% of capacity]";
+        p.y[0] = dr, p.ycol[0] = "soc_drift_pct", p.ytitle[0] = "SOC drift";
+        p.thr[0] = lim, p.thr[1] = -lim;
+        p.thr_name[0] = "limit (t11-soc-drift)";
+        p.thr_name[1] = "limit (t11-soc-drift), below";
+        p.wx = ts[n - 1], p.wy = dr[n - 1];
+        dct_bess_format(wl, sizeof wl, "%+.4g %% at 24 h", dr[n - 1]);
+        dct_bess_plot_check(R, &p, plot_d);
+    }
+    free(sp);
+    free(dr);
     measured(R, "t11-soc-min", 100 * min_of(soc, 0, n), plot, NULL);
     measured(R, "t11-soc-max", 100 * max_of(soc, 0, n), plot, NULL);
-    measured(R, "t11-soc-drift", 100 * fabs(soc[n - 1] - soc[0]), plot,
+    measured(R, "t11-soc-drift", 100 * fabs(soc[n - 1] - soc[0]), plot_d,
              "SOC %.4g %% at 0 h, %.4g %% at 24 h", 100 * soc[0],
              100 * soc[n - 1]);
     /* ageing: the day's slow cycles, plus the training micro-cycles for
@@ -932,7 +1274,7 @@ static void eval_day(rpt *R)
         dct_diag_clear(&d);
     }
     if (!ok) {
-        measured(R, "ageing", NAN, plot, "the ageing model could not be "
+        measured(R, "ageing", NAN, NULL, "the ageing model could not be "
                  "evaluated on the 24 h SOC");
         return;
     }
@@ -948,7 +1290,7 @@ static void eval_day(rpt *R)
                        : day.k_cyc;
     double q_cyc = dct_ageing_cycle_fade(&p, k_cyc, efc_tot);
     double cap = 100 * (1 - day.q_cal - q_cyc);
-    measured(R, "ageing", cap, plot,
+    measured(R, "ageing", cap, NULL,
              "calendar fade %.3g %%, cycle fade %.3g %% over 10 years; "
              "%.3g EFC/day (%.3g from the day's cycles by rainflow, %.3g "
              "from training micro-cycles, %.3g h of training a day); mean "

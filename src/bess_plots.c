@@ -1,5 +1,8 @@
-/* bess_plots.c - the plots of `dctwin bess-report` (plot.h, the xy
- * template) and the evidence files they draw from.
+/* bess_plots.c - the plots of `dctwin bess-report` (plot.h, the check
+ * template plots/check.gp) and the evidence files they draw from: each
+ * check's plot shows the quantity the check judges against its limit,
+ * with the worst point marked, from a reduced evidence CSV that keeps
+ * every bucket's extremes, so the report needs no run's full trace.
  */
 #include "config.h"
 #include "bess_report.h"
@@ -10,138 +13,146 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------- plots */
+/* ------------------------------------------------------- check plots */
 
-/* Plot columns YCOLS (names; NULL-ended) of CSV against its column XCOL
- * into OUT/plots/NAME.png; THR (NAN: none) a threshold line.  Sets REL to
- * the plot's path relative to the report directory, "" when not drawn. */
-void dct_bess_plot_xy2(rpt *R, const char *name, const char *csv,
-                     const char *title, const char *xlabel,
-                     const char *ylabel, const char *xcol,
-                     const char *const *ycols, const char *const *ytitles,
-                     double xscale, double yscale, const double thr[2],
-                     const char *const thr_name[2], char rel[256])
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The rows of P kept in its evidence file into ROWS (at most CAP): all
+ * of them when few, else each bucket's first and last row and the rows
+ * of each series' extremes in it, in order.  Returns their number. */
+static size_t keep_rows(const dct_bess_pl *p, size_t *rows, size_t cap)
+{
+    const size_t max_rows = 4000, n_buckets = 400;
+    if (p->n <= max_rows) {
+        size_t m = p->n < cap ? p->n : cap;
+        for (size_t i = 0; i < m; i++)
+            rows[i] = i;
+        return m;
+    }
+    size_t bs = (p->n + n_buckets - 1) / n_buckets, m = 0;
+    for (size_t b0 = 0; b0 < p->n; b0 += bs) {
+        size_t b1 = b0 + bs < p->n ? b0 + bs : p->n, first = m;
+        rows[m++] = b0;
+        rows[m++] = b1 - 1;
+        for (int k = 0; k < p->ny; k++) {
+            size_t lo = b0, hi = b0;
+            for (size_t i = b0; i < b1; i++) {
+                if (p->y[k][i] < p->y[k][lo])
+                    lo = i;
+                if (p->y[k][i] > p->y[k][hi])
+                    hi = i;
+            }
+            rows[m++] = lo;
+            rows[m++] = hi;
+        }
+        qsort(rows + first, m - first, sizeof *rows, cmp_size);
+        size_t u = first;
+        for (size_t i = first; i < m; i++)
+            if (i == first || rows[i] != rows[u - 1])
+                rows[u++] = rows[i];
+        m = u;
+    }
+    return m;
+}
+
+void dct_bess_plot_check(rpt *R, const dct_bess_pl *p, char rel[256])
 {
     rel[0] = '\0';
-    if (R->no_gnuplot)
+    if (p->n < 2 || p->ny < 1 || p->ny > 4)
         return;
-    table t;
-    if (dct_bess_table_read(&t, csv) != 0)
+    size_t cap = p->n > 4000 ? 400 * (2 + 2 * 4) + 8 : p->n;
+    size_t *rows = malloc(cap * sizeof *rows);
+    if (!rows)
         return;
-    char ycs[256] = "", xc[16], xs[32], ys[32], th[32];
-    int xi = dct_bess_table_find(&t, xcol);
-    size_t yn = 0;
-    char *vars[40];
-    int nv = 0, n_found = 0;
-    char buf[8][300];
-    /* the columns found, with their titles in the same order */
-    for (int k = 0; ycols[k] && k < 8; k++) {
-        int c = dct_bess_table_find(&t, ycols[k]);
-        if (c < 0)
-            continue;
-        yn += (size_t)snprintf(ycs + yn, sizeof ycs - yn, "%s%d",
-                               yn ? " " : "", c + 1);
-        n_found++;
-        snprintf(buf[k], sizeof buf[k], "ytitle%d=%s", n_found, ytitles[k]);
-        vars[nv++] = buf[k];
+    size_t m = keep_rows(p, rows, cap);
+    char ev[PATH_N + 64];
+    snprintf(ev, sizeof ev, "%s/evidence/%s.csv", R->out, p->name);
+    sbuf b = {0};
+    dct_bess_sb_printf(&b, "%s", p->xcol);
+    for (int k = 0; k < p->ny; k++)
+        dct_bess_sb_printf(&b, ",%s", p->ycol[k]);
+    int has1 = isfinite(p->thr[0]), has2 = has1 && isfinite(p->thr[1]);
+    if (has1)
+        dct_bess_sb_printf(&b, ",limit");
+    if (has2)
+        dct_bess_sb_printf(&b, ",limit2");
+    if (p->n_xthr > 0)
+        dct_bess_sb_printf(&b, ",xlimit");
+    dct_bess_sb_printf(&b, "\n");
+    for (size_t j = 0; j < m; j++) {
+        size_t i = rows[j];
+        dct_bess_sb_printf(&b, "%.9g", p->x[i]);
+        for (int k = 0; k < p->ny; k++)
+            dct_bess_sb_printf(&b, ",%.9g", p->y[k][i]);
+        if (has1)
+            dct_bess_sb_printf(&b, ",%.9g", p->thr[0]);
+        if (has2)
+            dct_bess_sb_printf(&b, ",%.9g", p->thr[1]);
+        if (p->n_xthr > 0)
+            dct_bess_sb_printf(&b, ",%.9g", p->xthr[0]);
+        dct_bess_sb_printf(&b, "\n");
     }
-    dct_bess_table_free(&t);
-    if (xi < 0 || n_found == 0)
+    free(rows);
+    int rc = b.oom ? -1 : dct_bess_write_text(ev, b.s);
+    free(b.s);
+    if (rc != 0 || R->no_gnuplot)
         return;
+    /* the template's inputs */
+    static char v[24][PATH_N + 80];
+    static const char *vars[24];
+    int nv = 0;
+#define VAR(...)                                                            \
+    do {                                                                    \
+        snprintf(v[nv], sizeof v[nv], __VA_ARGS__);                         \
+        vars[nv] = v[nv];                                                   \
+        nv++;                                                               \
+    } while (0)
+    char wl[200];
+    VAR("datafile=%s", ev);
+    VAR("ny=%d", p->ny);
+    VAR("title=%s", p->title);
+    VAR("xlabel=%s", p->xlabel);
+    VAR("ylabel=%s", p->ylabel);
+    VAR("xscale=%.9g", p->xscale > 0 ? p->xscale : 1);
+    for (int k = 0; k < p->ny; k++)
+        VAR("ytitle%d=%s", k + 1, p->ytitle[k]);
+    if (has1) {
+        VAR("threshold=%.9g", p->thr[0]);
+        VAR("thresholdname=%s", p->thr_name[0] ? p->thr_name[0] : "limit");
+    }
+    if (has2) {
+        VAR("threshold2=%.9g", p->thr[1]);
+        VAR("threshold2name=%s", p->thr_name[1] ? p->thr_name[1] : "limit");
+    }
+    if (p->n_xthr > 0) {
+        char xs[160] = "";
+        size_t xn = 0;
+        for (int k = 0; k < p->n_xthr && k < 4; k++)
+            xn += (size_t)snprintf(xs + xn, sizeof xs - xn, "%s%.9g",
+                                   k ? " " : "", p->xthr[k]);
+        VAR("xthresholds=%s", xs);
+        VAR("xthresholdname=%s", p->xthr_name ? p->xthr_name : "limit");
+    }
+    if (isfinite(p->wx) && isfinite(p->wy)) {
+        VAR("worstx=%.9g", p->wx);
+        VAR("worsty=%.9g", p->wy);
+        snprintf(wl, sizeof wl, "%s", p->wlabel ? p->wlabel : "worst");
+        VAR("worstlabel=%s", wl);
+    }
+    if (p->logy)
+        VAR("logy=1");
+#undef VAR
     char path[PATH_N + 64];
-    snprintf(path, sizeof path, "%s/plots/%s.%s", R->out, name, R->fmt);
-    snprintf(xc, sizeof xc, "x=%d", xi + 1);
-    char datafile[PATH_N + 16], ycolv[300], titlev[400], xl[200], yl[200];
-    snprintf(datafile, sizeof datafile, "datafile=%s", csv);
-    snprintf(ycolv, sizeof ycolv, "ycols=%s", ycs);
-    snprintf(titlev, sizeof titlev, "title=%s", title);
-    snprintf(xl, sizeof xl, "xlabel=%s", xlabel);
-    snprintf(yl, sizeof yl, "ylabel=%s", ylabel);
-    snprintf(xs, sizeof xs, "xscale=%.9g", xscale);
-    snprintf(ys, sizeof ys, "yscale=%.9g", yscale);
-    vars[nv++] = datafile;
-    vars[nv++] = xc;
-    vars[nv++] = ycolv;
-    vars[nv++] = titlev;
-    vars[nv++] = xl;
-    vars[nv++] = yl;
-    vars[nv++] = xs;
-    vars[nv++] = ys;
-    char thn[200], th2[32], thn2[200];
-    if (isfinite(thr[0])) {
-        snprintf(th, sizeof th, "threshold=%.9g", thr[0]);
-        snprintf(thn, sizeof thn, "thresholdname=%s",
-                 thr_name[0] ? thr_name[0] : "threshold");
-        vars[nv++] = th;
-        vars[nv++] = thn;
-        if (isfinite(thr[1])) {
-            snprintf(th2, sizeof th2, "threshold2=%.9g", thr[1]);
-            snprintf(thn2, sizeof thn2, "threshold2name=%s",
-                     thr_name[1] ? thr_name[1] : "threshold");
-            vars[nv++] = th2;
-            vars[nv++] = thn2;
-        }
-    }
-    int rc = dct_plot_render("xy", (const char *const *)vars, (size_t)nv,
-                             path, R->fmt, &R->d);
+    snprintf(path, sizeof path, "%s/plots/%s.%s", R->out, p->name, R->fmt);
+    rc = dct_plot_render("check", vars, (size_t)nv, path, R->fmt, &R->d);
     if (rc == DCT_PLOT_NO_GNUPLOT) {
         R->no_gnuplot = 1;
         return;
     }
     if (rc == DCT_PLOT_OK)
-        snprintf(rel, 256, "plots/%s.%s", name, R->fmt);
-}
-
-/* dct_bess_plot_xy2 with at most one threshold line THR (NAN: none). */
-void dct_bess_plot_xy(rpt *R, const char *name, const char *csv,
-                    const char *title, const char *xlabel,
-                    const char *ylabel, const char *xcol,
-                    const char *const *ycols, const char *const *ytitles,
-                    double xscale, double yscale, double thr,
-                    const char *thr_name, char rel[256])
-{
-    const double t2[2] = {thr, NAN};
-    const char *const n2[2] = {thr_name, NULL};
-    dct_bess_plot_xy2(R, name, csv, title, xlabel, ylabel, xcol, ycols, ytitles,
-             xscale, yscale, t2, n2, rel);
-}
-
-/* Write the columns X and Y (N values) as a two-column CSV evidence file
- * OUT/evidence/NAME.csv with header "XN,YN"; its path into PATH. */
-int dct_bess_write_xy(rpt *R, const char *name, const char *xn,
-                    const char *yn, const double *x, const double *y,
-                    size_t n, char path[PATH_N + 64])
-{
-    snprintf(path, PATH_N + 64, "%s/evidence/%s.csv", R->out, name);
-    sbuf b = {0};
-    dct_bess_sb_printf(&b, "%s,%s\n", xn, yn);
-    for (size_t i = 0; i < n; i++)
-        dct_bess_sb_printf(&b, "%.9g,%.9g\n", x[i], y[i]);
-    int rc = b.oom ? -1 : dct_bess_write_text(path, b.s);
-    free(b.s);
-    return rc;
-}
-
-/* The amplitude spectrum S (kW) as the evidence file EV_NAME.csv and its
- * plot PLOT_NAME with the threshold line THR; the plot's path into REL. */
-void dct_bess_spectrum_plot(rpt *R, const dct_sig_spectrum *s,
-                          const char *ev_name, const char *plot_name,
-                          const char *title, const char *ytitle, double thr,
-                          const char *thr_name, char rel[256])
-{
-    char ev[PATH_N + 64];
-    double *f = malloc(s->n_bins * sizeof *f);
-    rel[0] = '\0';
-    if (!f)
-        return;
-    for (size_t k = 0; k < s->n_bins; k++)
-        f[k] = (double)k * s->df;
-    if (dct_bess_write_xy(R, ev_name, "f_Hz", "amplitude_kW", f, s->amp,
-                          s->n_bins, ev) == 0) {
-        const char *ys[] = {"amplitude_kW", NULL};
-        const char *yts[] = {ytitle, NULL};
-        dct_bess_plot_xy(R, plot_name, ev, title, "f [Hz]", "amplitude [kW]",
-                         "f_Hz", ys, yts, 1, 1, thr, thr_name, rel);
-    }
-    free(f);
+        snprintf(rel, 256, "plots/%s.%s", p->name, R->fmt);
 }

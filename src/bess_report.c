@@ -393,7 +393,7 @@ int dct_cmd_bess_report(int argc, char **argv)
             r->run = -1;
         dct_bess_judge(r);
     }
-    if (R->no_gnuplot || R->d.n_warnings)
+    if (R->no_gnuplot || R->d.n_warnings || R->d.n_errors)
         dct_diag_print(&R->d, stderr);
     if ((rc = dct_bess_write_report(R)))
         goto done;

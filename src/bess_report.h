@@ -152,27 +152,6 @@ void dct_bess_judge(result *r);
 /* Evaluate the checks of run K on its table. */
 void dct_bess_evaluate(rpt *R, int k);
 
-/* bess_plots.c */
-void dct_bess_plot_xy2(rpt *R, const char *name, const char *csv,
-                       const char *title, const char *xlabel,
-                       const char *ylabel, const char *xcol,
-                       const char *const *ycols, const char *const *ytitles,
-                       double xscale, double yscale, const double thr[2],
-                       const char *const thr_name[2], char rel[256]);
-void dct_bess_plot_xy(rpt *R, const char *name, const char *csv,
-                      const char *title, const char *xlabel,
-                      const char *ylabel, const char *xcol,
-                      const char *const *ycols, const char *const *ytitles,
-                      double xscale, double yscale, double thr,
-                      const char *thr_name, char rel[256]);
-int dct_bess_write_xy(rpt *R, const char *name, const char *xn,
-                      const char *yn, const double *x, const double *y,
-                      size_t n, char path[PATH_N + 64]);
-void dct_bess_spectrum_plot(rpt *R, const dct_sig_spectrum *s,
-                            const char *ev_name, const char *plot_name,
-                            const char *title, const char *ytitle,
-                            double thr, const char *thr_name, char rel[256]);
-
 /* bess_format.c */
 /* X with its UNIT (NULL or "": none) into BUF (N bytes), returned: four
  * significant digits, no exponent from 0.0001 to 999,999; NAN a dash
@@ -187,13 +166,44 @@ const char *dct_bess_fmt(char *buf, size_t n, double x, const char *unit,
 int dct_bess_vformat(char *buf, size_t n, const char *fmt, va_list ap);
 int dct_bess_format(char *buf, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
 /* PATH as the report shows it (into BUF, N bytes, returned): relative
  * to the report directory when it lies in it, else by its file name when
  * it is an absolute path or names a file, else as given: no path of the
  * machine that made the report appears in it. */
 const char *dct_bess_path_shown(const rpt *R, const char *path, char *buf,
                                 size_t n);
+
+/* bess_plots.c */
+/* The plot of a check (bess_plots.c): the judged quantity against its
+ * limit, with the worst point marked. */
+typedef struct dct_bess_pl {
+    const char *name;         /* plots/NAME.FMT, evidence/NAME.csv */
+    const char *title, *xlabel, *ylabel;
+    const char *xcol;         /* the evidence file's x column, with unit */
+    const double *x;          /* [n] */
+    size_t n;
+    double xscale;            /* x / xscale on the axis (0: 1) */
+    int ny;                   /* 1 to 4 series */
+    const double *y[4];       /* [n] each */
+    const char *ycol[4];      /* their evidence columns, with units */
+    const char *ytitle[4];    /* their titles in the key */
+    double thr[2];            /* horizontal limits (NAN: none) */
+    const char *thr_name[2];
+    double xthr[4];           /* vertical limits at these x */
+    int n_xthr;
+    const char *xthr_name;
+    double wx, wy;            /* the worst point (NAN: none) */
+    const char *wlabel;
+    int logy;
+} dct_bess_pl;
+
+/* Write the evidence file OUT/evidence/NAME.csv of P (the series,
+ * reduced to at most about 4000 rows keeping each bucket's extremes so
+ * that peaks survive, and the limits as constant columns "limit",
+ * "limit2", "xlimit") and draw it with plots/check.gp.  REL gets the
+ * plot's path relative to the report ("" when not drawn: no gnuplot, or
+ * an error, recorded in R->d). */
+void dct_bess_plot_check(rpt *R, const dct_bess_pl *p, char rel[256]);
 
 /* bess_html.c */
 /* Nonzero when no check failed. */

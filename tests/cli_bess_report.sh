@@ -126,7 +126,29 @@ if [ "$has_gnuplot" -eq 1 ]; then
         check "$p is a PNG" sh -c "head -c 8 '$p' | od -An -c | grep -q 'P   N   G'"
     done
     n_plot=$(grep '^  {"id":' "$j" | grep -c '"plot":"plots/' || :)
-    check "every simulated check has a plot ($n_plot)" [ "$n_plot" -eq 28 ]
+    # rte and ageing are numbers of a whole run: no plot
+    check "every simulated check but two has a plot ($n_plot)" [ "$n_plot" -eq 26 ]
+    # every plot of a judged check draws the quantity judged against its
+    # limit: its evidence file (the data the plot draws) has the limit
+    for id in $(grep '^  {"id":' "$j" | grep -v '"status":"not-simulated"' |
+        grep '"plot":"plots/' | sed 's/^  {"id":"\([^"]*\)".*/\1/'); do
+        pn=$(field "$j" "$id" plot)
+        ev="$tmp/r/evidence/$(basename "$pn" .png).csv"
+        check "$id: its plot's evidence has the limit ($ev)" \
+            sh -c "head -n 1 '$ev' | grep -q ',\(x\)\{0,1\}limit'"
+    done
+    # the limit drawn is the check's threshold, in the check's unit
+    for id in t8-bus-min t4-ramp-pct t4-ramp-stimulus t11-soc-min osc-0.1-2 \
+        c-rate t-cell dev-1s t4-tracking; do
+        pn=$(field "$j" "$id" plot)
+        ev="$tmp/r/evidence/$(basename "$pn" .png).csv"
+        lim=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "limit") c = i } NR == 2 { print $c }' "$ev")
+        check "$id: the limit drawn ($lim) is the threshold" \
+            awk -v a="$lim" -v b="$(field "$j" "$id" threshold)" \
+            'BEGIN { exit !(a != "" && a + 0 == b + 0) }'
+    done
+    check "the ramp check plots the ramp rate in %/s" \
+        sh -c "head -n 1 '$tmp/r/evidence/ramp-rate.csv' | grep -q '^t_s,grid_ramp_pct_per_s,limit$'"
     check "plots are embedded in report.html" \
         grep -q 'src="data:image/png;base64,iVBOR' "$tmp/r/report.html"
 fi
