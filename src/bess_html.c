@@ -12,13 +12,20 @@
 #include "units.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
+
+extern char **environ;
 
 /* ------------------------------------------------------------ writing */
 
@@ -801,4 +808,93 @@ int dct_bess_write_report(rpt *R)
     }
     free(in);
     return rc;
+}
+
+/* ---------------------------------------------------------------- PDF */
+
+/* Is the file PATH a whole PDF (%PDF- at its start, %%EOF near its
+ * end)? */
+static int is_whole_pdf(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char head[5], tail[64];
+    int ok = fread(head, 1, 5, f) == 5 && memcmp(head, "%PDF-", 5) == 0;
+    if (ok && fseek(f, -(long)sizeof tail, SEEK_END) != 0)
+        ok = fseek(f, 0, SEEK_SET) == 0;
+    size_t n = ok ? fread(tail, 1, sizeof tail, f) : 0;
+    ok = ok && n >= 5;
+    int has_eof = 0;
+    for (size_t i = 0; ok && i + 5 <= n; i++)
+        if (memcmp(tail + i, "%%EOF", 5) == 0)
+            has_eof = 1;
+    fclose(f);
+    return ok && has_eof;
+}
+
+int dct_bess_write_pdf(rpt *R)
+{
+    const char *conv = getenv("DCTWIN_WEASYPRINT");
+    if (!conv || !*conv)
+        conv = "weasyprint";
+    char html[PATH_N + 32], pdf[PATH_N + 32];
+    snprintf(html, sizeof html, "%s/report.html", R->out);
+    snprintf(pdf, sizeof pdf, "%s/report.pdf", R->out);
+    char *const argv[] = {(char *)conv, html, pdf, NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setpgroup(&at, 0);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP);
+    pid_t pid;
+    sigset_t old;
+    dct_afile_block_signals(&old);
+    int e = strchr(conv, '/') ? posix_spawn(&pid, conv, &fa, &at, argv,
+                                            environ)
+                              : posix_spawnp(&pid, conv, &fa, &at, argv,
+                                             environ);
+    if (e == 0)
+        dct_afile_track_child((int)pid);
+    dct_afile_unblock_signals(&old);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    if (e != 0) {
+        fprintf(stderr, "dctwin: bess-report: warning: %s not found (%s); "
+                        "report.pdf not written, report.html kept (install "
+                        "weasyprint, or set DCTWIN_WEASYPRINT)\n",
+                conv, strerror(e));
+        return -1;
+    }
+    int status = 0, is_done = 0;
+    for (long ms = 0; ms < DCT_BESS_PDF_TIMEOUT_S * 1000L; ms += 50) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR)) {
+            is_done = w == pid;
+            break;
+        }
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    if (!is_done) {
+        kill(-pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    dct_afile_untrack_child((int)pid);
+    if (!is_done || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        !is_whole_pdf(pdf)) {
+        unlink(pdf);
+        fprintf(stderr, "dctwin: bess-report: warning: %s %s; report.pdf "
+                        "not written, report.html kept\n",
+                conv, !is_done ? "timed out"
+                      : WIFEXITED(status) && WEXITSTATUS(status) == 127
+                          ? "could not be started"
+                          : "failed");
+        return -1;
+    }
+    return 0;
 }

@@ -20,6 +20,7 @@
 #include "escape.h"
 #include "fsutil.h"
 #include "plot.h"
+#include "rundir.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N_CHECKS dct_bess_n_checks
 
@@ -50,6 +52,9 @@ static void help(void)
            "  --format=png|svg|pdf plots (default png)\n"
            "  --out=DIR            report directory (default "
            "./bess-report-SITENAME)\n"
+           "  --keep-runs          keep every run's full directory in "
+           "DIR/runs\n"
+           "  --pdf                also write report.pdf (weasyprint)\n"
            "  -q, --quiet          no progress, no summary on stdout\n"
            "  -h, --help           print this help and exit\n\n"
            "Exit status: 0 no check failed, 1 some check failed, 2 usage, "
@@ -123,6 +128,8 @@ static int parse_args(rpt *R, int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
+        {"keep-runs", no_argument, NULL, 'k'},
+        {"pdf", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -165,6 +172,8 @@ static int parse_args(rpt *R, int argc, char **argv)
             R->out = optarg;
             break;
         case 'q': R->quiet = 1; break;
+        case 'k': R->keep_runs = 1; break;
+        case 'P': R->want_pdf = 1; break;
         case 'h': help(); return -1;
         case ':':
             fprintf(stderr, "dctwin: bess-report: option '%s' needs a "
@@ -256,6 +265,7 @@ int dct_cmd_bess_report(int argc, char **argv)
     R->argv = argv0;
     int rc = parse_args(R, argc, argv);
     char crit[PATH_N], out[PATH_N];
+    dct_rundir *rd = NULL;
     if (rc) {
         free(argv0);
         free(R);
@@ -346,9 +356,23 @@ int dct_cmd_bess_report(int argc, char **argv)
                  R->site->name ? R->site->name : "site");
         R->out = out;
     }
-    static const char *const subdirs[] = {"", "/runs", "/inputs",
-                                          "/evidence", "/plots"};
-    for (size_t i = 0; i < 5; i++) {
+    /* the report is made in a temporary directory and published whole
+     * (rundir.h): runs/NAME/ is three levels below the report */
+    static const char *const names[] = {"report.html", "report.json",
+                                        "report.pdf", "runs/", "inputs/",
+                                        "evidence/", "plots/"};
+    int st;
+    R->out_final = R->out;
+    rd = dct_rundir_begin_tree(R->out, names, 7, 4, &st, &R->d);
+    if (!rd) {
+        dct_diag_print(&R->d, stderr);
+        rc = st;
+        goto done;
+    }
+    R->out = dct_rundir_tmp(rd);
+    static const char *const subdirs[] = {"/runs", "/inputs", "/evidence",
+                                          "/plots"};
+    for (size_t i = 0; i < 4; i++) {
         char dir[PATH_N + 16];
         int made;
         snprintf(dir, sizeof dir, "%s%s", R->out, subdirs[i]);
@@ -378,7 +402,11 @@ int dct_cmd_bess_report(int argc, char **argv)
         }
         if (dct_bess_run_ok(&R->run[k]))
             dct_bess_evaluate(R, k);
-        else
+        /* the evidence is written: the run's full trace goes unless
+         * --keep-runs */
+        if (!R->keep_runs && R->run[k].done)
+            dct_rundir_remove(R->run[k].dir);
+        if (!dct_bess_run_ok(&R->run[k]))
             for (size_t i = 0; i < R->n_res; i++)
                 if (R->res[i].run == k && !R->res[i].note[0])
                     snprintf(R->res[i].note, sizeof R->res[i].note,
@@ -395,12 +423,33 @@ int dct_cmd_bess_report(int argc, char **argv)
     }
     if (R->no_gnuplot || R->d.n_warnings || R->d.n_errors)
         dct_diag_print(&R->d, stderr);
+    if (!R->keep_runs) {
+        char dir[PATH_N + 16];
+        snprintf(dir, sizeof dir, "%s/runs", R->out);
+        rmdir(dir);
+    }
     if ((rc = dct_bess_write_report(R)))
         goto done;
+    if (R->want_pdf)
+        dct_bess_write_pdf(R);
+    if (dct_rundir_seal(rd, &R->d) != 0) {
+        dct_diag_print(&R->d, stderr);
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
+    R->out = R->out_final;
+    int crc = dct_rundir_commit(rd, &R->d);   /* frees RD in every case */
+    rd = NULL;
+    if (crc != 0) {
+        dct_diag_print(&R->d, stderr);
+        rc = DCT_EXIT_OUTPUT;
+        goto done;
+    }
     if (!R->quiet)
         print_summary(R);
     rc = dct_bess_all_pass(R) ? DCT_EXIT_OK : DCT_EXIT_MARGIN;
 done:
+    dct_rundir_abort(rd);
     for (int k = 0; k < N_RUNS; k++)
         dct_bess_table_free(&R->run[k].tab);
     dct_criteria_free(R->cr);

@@ -103,6 +103,10 @@ typedef struct rpt {
     char **argv;
     char doc_id[32];          /* the document id (bess_html.c) */
     int n_sets, quiet;
+    int keep_runs;            /* --keep-runs: the runs' directories stay */
+    int want_pdf;             /* --pdf */
+    const char *out_final;    /* --out; R->out is its temporary while the
+                                 report is made (rundir.h) */
     unsigned long seed;
     dct_site *site;
     dct_criteria *cr;
@@ -210,5 +214,12 @@ void dct_bess_plot_check(rpt *R, const dct_bess_pl *p, char rel[256]);
 int dct_bess_all_pass(const rpt *R);
 /* Write report.json and report.html.  Returns 0 or an exit status. */
 int dct_bess_write_report(rpt *R);
+/* Convert report.html to report.pdf with weasyprint ($DCTWIN_WEASYPRINT,
+ * a path or a name searched on PATH, else "weasyprint"), started without
+ * a shell and killed after DCT_BESS_PDF_TIMEOUT_S.  A missing or failing
+ * converter is a warning on stderr: the HTML stays, nothing else
+ * changes.  Returns 0 when report.pdf was written. */
+#define DCT_BESS_PDF_TIMEOUT_S 300
+int dct_bess_write_pdf(rpt *R);
 
 #endif

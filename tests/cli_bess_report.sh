@@ -90,9 +90,14 @@ check "report.html points to dctwin-sources(7)" \
     grep -q 'dctwin-sources(7)' "$tmp/r/report.html"
 check "report.html lists input digests" \
     grep -q '<td><code>[0-9a-f]\{64\}</code></td>' "$tmp/r/report.html"
-check "the runs and their inputs are kept" \
-    test -s "$tmp/r/runs/day/timeseries.csv" -a -s "$tmp/r/inputs/day-profile.csv" \
-    -a -s "$tmp/r/inputs/loss-scenario.xml"
+check "the inputs are kept" \
+    test -s "$tmp/r/inputs/day-profile.csv" -a -s "$tmp/r/inputs/loss-scenario.xml"
+check "the runs' full traces are not kept without --keep-runs" \
+    test ! -e "$tmp/r/runs"
+check "the report directory is published whole, with its manifest" \
+    grep -q '  report.html$' "$tmp/r/manifest.sha256"
+kb=$(du -sk "$tmp/r" | cut -f1)
+check "the report folder is at most 10 MB ($kb kB)" [ "$kb" -le 10240 ]
 
 # known answers
 # step: the converter's power loop is first order, tau-conv 0.5 ms:
@@ -251,7 +256,8 @@ cat >"$tmp/one.xml" <<'EOF'
          unit="s" sense="max" threshold="-1" basis="dctwin" source="a test"/>
 </criteria>
 EOF
-run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/c" -q
+run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/c" -q \
+    --keep-runs
 check "a stricter threshold fails (got $rc)" [ "$rc" -eq 1 ]
 check "only the run it needs" test -d "$tmp/c/runs/dr-fast" -a ! -d "$tmp/c/runs/day"
 check "one check in the report" [ "$(grep -c '^  {"id":' "$tmp/c/report.json")" -eq 1 ]
@@ -353,6 +359,17 @@ check "without gnuplot the report still runs (exit $rc)" [ "$rc" -eq 1 ]
 check "without gnuplot: a warning" grep -q "gnuplot not found" "$tmp/err"
 check "without gnuplot: plot null, data kept" \
     test "$(field "$tmp/n/report.json" t6-dr-fast plot)" = null -a \
-    -s "$tmp/n/runs/dr-fast/timeseries.csv"
+    -s "$tmp/n/evidence/dr-fast-grid.csv"
+# the report replaces its directory whole, and refuses one holding
+# something it does not write
+run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/c" -q
+check "a second report into the same directory (exit $rc)" [ "$rc" -eq 1 ]
+check "the new report replaced the old whole: no runs/ left" \
+    test ! -e "$tmp/c/runs" -a -s "$tmp/c/report.html"
+mkdir -p "$tmp/foreign" && echo mine >"$tmp/foreign/notes.txt"
+run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/foreign" -q
+check "a directory with a foreign file is refused (exit $rc)" [ "$rc" -eq 5 ]
+check "the foreign file is untouched" grep -q mine "$tmp/foreign/notes.txt"
+check "the refusal says why" grep -q "holds 'notes.txt'" "$tmp/err"
 
 finish
