@@ -681,7 +681,10 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
         fprintf(f, ". Run <code>");
         html_str(f, dct_bess_path_shown(R, R->run[r->run].dir, sh,
                                         sizeof sh));
-        fprintf(f, "</code>, exit status %d.</p>\n", R->run[r->run].rc);
+        fprintf(f, "</code>%s, exit status %d.</p>\n",
+                R->keep_runs ? "" : " (its full trace not kept: "
+                                    "--keep-runs keeps it)",
+                R->run[r->run].rc);
         if (r->plot[0])
             html_img(f, R, r->plot, r->c->name);
         fprintf(f, "</section>\n");

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #define N_CHECKS dct_bess_n_checks
 
@@ -204,6 +205,41 @@ static int parse_args(rpt *R, int argc, char **argv)
         return DCT_EXIT_USAGE;
     }
     return 0;
+}
+
+/* Remove the plots and evidence files no check shows (those of the
+ * training runs that were not the worst for any check). */
+static void remove_unused(rpt *R)
+{
+    static const char *const sub[] = {"plots", "evidence"};
+    for (size_t s = 0; s < 2; s++) {
+        char dir[PATH_N + 16];
+        snprintf(dir, sizeof dir, "%s/%s", R->out, sub[s]);
+        DIR *dp = opendir(dir);
+        struct dirent *e;
+        while (dp && (e = readdir(dp))) {
+            const char *dot = strrchr(e->d_name, '.');
+            if (e->d_name[0] == '.' || !dot)
+                continue;
+            size_t bl = (size_t)(dot - e->d_name);
+            int is_used = 0;
+            for (size_t i = 0; i < R->n_res && !is_used; i++) {
+                const char *p = R->res[i].plot;
+                /* "plots/BASE.FMT" */
+                is_used = strncmp(p, "plots/", 6) == 0 &&
+                          strncmp(p + 6, e->d_name, bl) == 0 &&
+                          p[6 + bl] == '.';
+            }
+            /* without gnuplot every evidence file stays */
+            if (!is_used && !(s == 1 && R->no_gnuplot)) {
+                char path[2 * PATH_N];
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+                unlink(path);
+            }
+        }
+        if (dp)
+            closedir(dp);
+    }
 }
 
 static void print_summary(const rpt *R)
@@ -428,6 +464,7 @@ int dct_cmd_bess_report(int argc, char **argv)
         snprintf(dir, sizeof dir, "%s/runs", R->out);
         rmdir(dir);
     }
+    remove_unused(R);
     if ((rc = dct_bess_write_report(R)))
         goto done;
     if (R->want_pdf)
