@@ -323,27 +323,41 @@ static double thr_of(rpt *R, const char *id)
     return r ? r->threshold : NAN;
 }
 
+/* P for a time plot NAME (TITLE) of one series Y [N] over X [s], with
+ * the axis label YLABEL, the evidence column YCOL and the key title
+ * YTITLE; no limit and no worst point yet. */
+static void pl_time(dct_bess_pl *p, const char *name, const char *title,
+                    const char *ylabel, const double *x, size_t n,
+                    const double *y, const char *ycol, const char *ytitle)
+{
+    memset(p, 0, sizeof *p);
+    p->name = name;
+    p->title = title;
+    p->xlabel = "t [s]";
+    p->ylabel = ylabel;
+    p->xcol = "t_s";
+    p->x = x;
+    p->n = n;
+    p->ny = 1;
+    p->y[0] = y;
+    p->ycol[0] = ycol;
+    p->ytitle[0] = ytitle;
+    p->thr[0] = p->thr[1] = p->wx = p->wy = NAN;
+}
+
 /* Draw one series Y (N points over X, XSCALE on the axis) of a check
  * with the horizontal limit THR (NAN: none) and the worst point (WX, WY)
  * labelled WL into plots/NAME; the plot's path into the local PLOT. */
 #define PLOT1(name_, title_, xl_, yl_, x_, n_, xs_, y_, ycol_, yt_, thr_,   \
               thrn_, wx_, wy_, wl_)                                         \
     do {                                                                    \
-        dct_bess_pl p_ = {0};                                               \
-        p_.name = (name_);                                                  \
-        p_.title = (title_);                                                \
+        dct_bess_pl p_;                                                     \
+        pl_time(&p_, (name_), (title_), (yl_), (x_), (n_), (y_), (ycol_),   \
+                (yt_));                                                     \
         p_.xlabel = (xl_);                                                  \
-        p_.ylabel = (yl_);                                                  \
         p_.xcol = strcmp((xl_), "f [Hz]") == 0 ? "f_Hz" : "t_s";            \
-        p_.x = (x_);                                                        \
-        p_.n = (n_);                                                        \
         p_.xscale = (xs_);                                                  \
-        p_.ny = 1;                                                          \
-        p_.y[0] = (y_);                                                     \
-        p_.ycol[0] = (ycol_);                                               \
-        p_.ytitle[0] = (yt_);                                               \
         p_.thr[0] = (thr_);                                                 \
-        p_.thr[1] = NAN;                                                    \
         p_.thr_name[0] = (thrn_);                                           \
         p_.wx = (wx_);                                                      \
         p_.wy = (wy_);                                                      \
@@ -646,19 +660,12 @@ static void eval_step(rpt *R)
     size_t i1 = index_at(ts, n, T_HOLD + 0.5);
     char plot[256] = "", wl[200];
     double t90 = thr_of(R, "step-t90");
-    dct_bess_pl p = {0};
-    p.name = "step-response";
-    p.title = "Load step: battery response";
-    p.xlabel = "t [s]";
-    p.ylabel = "P [kW]";
-    p.xcol = "t_s";
-    p.x = ts + ib;
-    p.n = i1 > ib ? i1 - ib : 0;
+    dct_bess_pl p;
+    pl_time(&p, "step-response", "Load step: battery response", "P [kW]",
+            ts + ib, i1 > ib ? i1 - ib : 0, pl + ib, "load_kW", "bus load");
     p.ny = 2;
-    p.y[0] = pl + ib, p.ycol[0] = "load_kW", p.ytitle[0] = "bus load";
     p.y[1] = pb + ib, p.ycol[1] = "battery_kW", p.ytitle[1] = "battery";
     p.thr[0] = dl > 0 ? x0 + 0.9 * dl : NAN;
-    p.thr[1] = NAN;
     p.thr_name[0] = "90 % of the step";
     if (isfinite(t90)) {
         p.xthr[0] = T_HOLD + t90;
@@ -721,16 +728,10 @@ static void eval_dr(rpt *R, int k, const char *id, double frac,
     char plot[256] = "", name[64], wl[200];
     snprintf(name, sizeof name, "%s-grid", dct_bess_runs[k].name);
     double lim = thr_of(R, id);
-    dct_bess_pl p = {0};
-    p.name = name;
-    p.title = dct_bess_runs[k].title;
-    p.xlabel = "t [s]";
-    p.ylabel = "P [kW]";
-    p.xcol = "t_s";
-    p.x = ts;
-    p.n = n;
-    p.ny = 1;
-    p.y[0] = pg, p.ycol[0] = "grid_import_kW", p.ytitle[0] = "grid import";
+    dct_bess_pl p;
+    pl_time(&p, name, dct_bess_runs[k].title,
+            "P [kW]", ts, n, pg,
+            "grid_import_kW", "grid import");
     p.thr[0] = level, p.thr[1] = NAN;
     p.thr_name[0] = "90 % of the requested cut";
     if (isfinite(lim)) {
@@ -905,17 +906,11 @@ static void eval_loss(rpt *R)
     /* its plot: the bus in its band, the end of the time required, the
      * first exit marked */
     double req = thr_of(R, "t8-ride-through");
-    dct_bess_pl p = {0};
+    dct_bess_pl p;
     char wl[200];
-    p.name = "loss-ride-through";
-    p.title = "Grid loss and return: ride-through";
-    p.xlabel = "t [s]";
-    p.ylabel = "bus voltage [V]";
-    p.xcol = "t_s";
-    p.x = ts;
-    p.n = n;
-    p.ny = 1;
-    p.y[0] = v, p.ycol[0] = "V_bus_V", p.ytitle[0] = "DC bus voltage";
+    pl_time(&p, "loss-ride-through", "Grid loss and return: ride-through",
+            "bus voltage [V]", ts, n, v,
+            "V_bus_V", "DC bus voltage");
     p.thr[0] = lo, p.thr[1] = hi;
     p.thr_name[0] = "band-low", p.thr_name[1] = "band-high";
     if (isfinite(req)) {
@@ -1062,17 +1057,10 @@ static void eval_island(rpt *R)
         snprintf(pd, sizeof pd, "%s", plot);
         /* settling: the 1 % band and the time allowed after each step */
         double lim = thr_of(R, "t2-bus-settling");
-        dct_bess_pl p = {0};
-        p.name = "island-settling";
-        p.title = "Island load pick-up: settling after each step";
-        p.xlabel = "t [s]";
-        p.ylabel = "|V - V_settled| [% of nominal]";
-        p.xcol = "t_s";
-        p.x = ts + is;
-        p.n = n - is;
-        p.ny = 1;
-        p.y[0] = dv + is, p.ycol[0] = "deviation_pct_of_nominal";
-        p.ytitle[0] = "bus voltage deviation";
+        dct_bess_pl p;
+        pl_time(&p, "island-settling", "Island load pick-up: settling after each step",
+                "|V - V_settled| [% of nominal]", ts + is, n - is, dv + is,
+                "deviation_pct_of_nominal", "bus voltage deviation");
         p.thr[0] = 1, p.thr[1] = NAN;
         p.thr_name[0] = "settling band, 1 % of nominal";
         for (int k = 0; isfinite(lim) && k < 3; k++)
@@ -1149,16 +1137,10 @@ static void eval_limit(rpt *R)
          * the start of the longest stretch */
         double lim = thr_of(R, "overload-time");
         char wl[200];
-        dct_bess_pl p = {0};
-        p.name = "limit-overload";
-        p.title = "Operation at the power limit: time above the rating";
-        p.xlabel = "t [s]";
-        p.ylabel = "|P| [kW]";
-        p.xcol = "t_s";
-        p.x = ts;
-        p.n = n;
-        p.ny = 1;
-        p.y[0] = ab, p.ycol[0] = "abs_P_kW", p.ytitle[0] = "|battery power|";
+        dct_bess_pl p;
+        pl_time(&p, "limit-overload", "Operation at the power limit: time above the rating",
+                "|P| [kW]", ts, n, ab,
+                "abs_P_kW", "|battery power|");
         p.thr[0] = R->p_bess / 1e3, p.thr[1] = NAN;
         p.thr_name[0] = "rating";
         if (isfinite(lim)) {
@@ -1208,17 +1190,11 @@ static void eval_day(rpt *R)
             if (sp[i] < sp[iw])
                 iw = i;
         }
-        dct_bess_pl p = {0};
-        p.name = "day-soc";
-        p.title = "24 h combined profile: state of charge";
+        dct_bess_pl p;
+        pl_time(&p, "day-soc", "24 h combined profile: state of charge",
+                "SOC [%]", ts, n, sp, "soc_pct", "SOC");
         p.xlabel = "t [h]";
-        p.ylabel = "SOC [%]";
-        p.xcol = "t_s";
-        p.x = ts;
-        p.n = n;
         p.xscale = 3600;
-        p.ny = 1;
-        p.y[0] = sp, p.ycol[0] = "soc_pct", p.ytitle[0] = "SOC";
         p.thr[0] = thr[0], p.thr[1] = thr[1];
         p.thr_name[0] = thn[0], p.thr_name[1] = thn[1];
         p.wx = ts[iw], p.wy = sp[iw];

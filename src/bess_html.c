@@ -124,6 +124,17 @@ static size_t list_inputs(rpt *R, input *in, size_t cap)
     return m;
 }
 
+/* How many checks passed, failed and were not simulated. */
+static void count_status(const rpt *R, int *n_pass, int *n_fail, int *n_ns)
+{
+    *n_pass = *n_fail = *n_ns = 0;
+    for (size_t i = 0; i < R->n_res; i++) {
+        *n_pass += R->res[i].status == ST_PASS;
+        *n_fail += R->res[i].status == ST_FAIL;
+        *n_ns += R->res[i].status == ST_NOT_SIM;
+    }
+}
+
 int dct_bess_all_pass(const rpt *R)
 {
     for (size_t i = 0; i < R->n_res; i++)
@@ -236,11 +247,8 @@ static void write_json(FILE *f, rpt *R, const input *in, size_t n_in)
         dct_json_str(f, dct_bess_path_shown(R, in[i].path, sh, sizeof sh));
         fprintf(f, ",\"sha256\":\"%s\"}", in[i].hex);
     }
-    int n_fail = 0, n_pass = 0, n_ns = 0;
-    for (size_t i = 0; i < R->n_res; i++)
-        n_fail += R->res[i].status == ST_FAIL,
-            n_pass += R->res[i].status == ST_PASS,
-            n_ns += R->res[i].status == ST_NOT_SIM;
+    int n_fail, n_pass, n_ns;
+    count_status(R, &n_pass, &n_fail, &n_ns);
     fprintf(f, "],\n \"n_pass\":%d,\"n_fail\":%d,\"n_not_simulated\":%d,"
                "\n \"all_pass\":%s}\n",
             n_pass, n_fail, n_ns, dct_bess_all_pass(R) ? "true" : "false");
@@ -582,11 +590,8 @@ static void write_html(FILE *f, rpt *R, const input *in, size_t n_in)
                "such as [NVIDIA-BESSQ-2026], are the sources listed in "
                "dctwin-sources(7).</p></div>\n");
     write_uut(f, R);
-    int n_fail = 0, n_pass = 0, n_ns = 0;
-    for (size_t i = 0; i < R->n_res; i++)
-        n_fail += R->res[i].status == ST_FAIL,
-            n_pass += R->res[i].status == ST_PASS,
-            n_ns += R->res[i].status == ST_NOT_SIM;
+    int n_fail, n_pass, n_ns;
+    count_status(R, &n_pass, &n_fail, &n_ns);
     fprintf(f, "<h2>Summary</h2>\n<p><b>%s</b>: %d passed, %d failed, %d "
                "not simulated (vendor evidence required).</p>\n",
             n_fail ? "FAIL" : "PASS", n_pass, n_fail, n_ns);
