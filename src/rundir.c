@@ -36,6 +36,8 @@ struct dct_rundir {
     int is_created;  /* begin made OUT */
     int slot_out, slot_tmp;   /* atomic_file.h directory slots */
     int is_sealed;
+    int depth;       /* levels removed with the temporary, the old
+                        contents or a stale one (1: files only) */
 };
 
 static char *str_printf(const char *fmt, const char *a, const char *b,
@@ -113,6 +115,16 @@ static int check_contents(int fd, const char *const *names, size_t n,
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         struct stat st;
+        char sub[260];
+        snprintf(sub, sizeof sub, "%s/", e->d_name);
+        int is_sub = fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     S_ISDIR(st.st_mode);
+        /* a subdirectory only where NAMES lists it as "NAME/" */
+        for (size_t i = 0; is_sub && i < n; i++)
+            if (strcmp(names[i], sub) == 0)
+                is_sub = 2;
+        if (is_sub == 2)
+            continue;
         if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
             !S_ISREG(st.st_mode) || !is_run_name(e->d_name, names, n)) {
             snprintf(bad, nbad, "%s", e->d_name);
@@ -126,7 +138,7 @@ static int check_contents(int fd, const char *const *names, size_t n,
 
 /* Remove "PARENT/.BASE.tmp.PID" and ".BASE.old.PID" left by processes
  * that are gone. */
-static void remove_stale(const char *parent, const char *base)
+static void remove_stale(const char *parent, const char *base, int depth)
 {
     DIR *dp = opendir(parent);
     if (!dp)
@@ -149,7 +161,7 @@ static void remove_stale(const char *parent, const char *base)
             continue;   /* alive (or not ours to know) */
         char *path = str_printf("%s/%s", parent, s, 0);
         if (path)
-            dct_fs_remove_tree(path, 1);
+            dct_fs_remove_tree(path, depth);
         free(path);
     }
     closedir(dp);
@@ -173,6 +185,13 @@ static void rd_free(dct_rundir *rd)
 dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
                              size_t n, int *status, dct_diag *d)
 {
+    return dct_rundir_begin_tree(out, names, n, 1, status, d);
+}
+
+dct_rundir *dct_rundir_begin_tree(const char *out, const char *const *names,
+                                  size_t n, int depth, int *status,
+                                  dct_diag *d)
+{
     *status = 5;
     dct_rundir *rd = calloc(1, sizeof *rd);
     if (!rd || !(rd->out = strdup(out))) {
@@ -181,6 +200,7 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
         return NULL;
     }
     rd->lock_fd = rd->slot_out = rd->slot_tmp = -1;
+    rd->depth = depth < 1 ? 1 : depth;
     size_t len = strlen(rd->out);
     while (len > 1 && rd->out[len - 1] == '/')
         rd->out[--len] = '\0';
@@ -271,16 +291,17 @@ dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
                   bad);
         goto fail;
     }
-    remove_stale(rd->parent, base);
+    remove_stale(rd->parent, base, rd->depth);
     dct_afile_block_signals(&old);
     mk = mkdir(rd->tmp, 0777);
     if (mk != 0 && errno == EEXIST) {
         /* a leftover of an earlier process of the same PID */
-        dct_fs_remove_tree(rd->tmp, 1);
+        dct_fs_remove_tree(rd->tmp, rd->depth);
         mk = mkdir(rd->tmp, 0777);
     }
     e = errno;
-    if (mk == 0 && (rd->slot_tmp = dct_afile_track_dir(rd->tmp, 1)) < 0) {
+    if (mk == 0 &&
+        (rd->slot_tmp = dct_afile_track_dir(rd->tmp, rd->depth)) < 0) {
         e = errno;
         rmdir(rd->tmp);
         mk = -1;
@@ -408,7 +429,7 @@ int dct_rundir_commit(dct_rundir *rd, dct_diag *d)
         dct_afile_untrack_dir(rd->slot_out);
         rd->slot_out = -1;
         rd->is_created = 0;
-        dct_fs_remove_tree(is_aside ? rd->aside : rd->tmp, 1);
+        dct_fs_remove_tree(is_aside ? rd->aside : rd->tmp, rd->depth);
         dct_afile_untrack_dir(rd->slot_tmp);
         rd->slot_tmp = -1;
     }
@@ -430,7 +451,7 @@ void dct_rundir_abort(dct_rundir *rd)
         return;
     int e = errno;
     if (rd->slot_tmp >= 0)
-        dct_fs_remove_tree(rd->tmp, 1);
+        dct_fs_remove_tree(rd->tmp, rd->depth);
     if (rd->is_created)
         rmdir(rd->out);   /* only when still empty */
     rd_free(rd);

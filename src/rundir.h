@@ -46,6 +46,15 @@ typedef struct dct_rundir dct_rundir;
 dct_rundir *dct_rundir_begin(const char *out, const char *const *names,
                              size_t n, int *status, dct_diag *d);
 
+/* dct_rundir_begin for a run directory with subdirectories (a report):
+ * an entry "NAME/" of NAMES allows the subdirectory NAME in OUT, and the
+ * temporary directory, the old contents and a stale temporary are removed
+ * DEPTH levels deep (1: files only, as dct_rundir_begin).  The manifest
+ * lists the top level's files. */
+dct_rundir *dct_rundir_begin_tree(const char *out, const char *const *names,
+                                  size_t n, int depth, int *status,
+                                  dct_diag *d);
+
 /* The directory the run writes into (borrowed; valid while RD lives). */
 const char *dct_rundir_tmp(const dct_rundir *rd);
 

@@ -27,8 +27,9 @@ unset DCTWIN_MODELS_PATH
 run bess-report "$site" --bess bess-1 --out "$tmp/r"
 [ -n "$mp_save" ] && export DCTWIN_MODELS_PATH="$mp_save"
 j="$tmp/r/report.json"
+crit_sha=$(sha256sum "$top_srcdir/models/criteria/default.xml" | cut -c 1-64)
 check "the default criteria come from the site's models/ (a source tree)" \
-    grep -q '"criteria":{"file":"[^"]*models/criteria/default.xml"' "$j"
+    grep -q "{\"file\":\"default.xml\",\"sha256\":\"$crit_sha\"}" "$j"
 check "default report exits 0 (got $rc; $(head -c 300 "$tmp/err"))" [ "$rc" -eq 0 ]
 check "report.json and report.html written" [ -s "$j" ] && [ -s "$tmp/r/report.html" ]
 check "all_pass true" grep -q '"all_pass":true' "$j"
@@ -50,6 +51,32 @@ check "summary printed on stdout" grep -q '^PASS: 0 of 31 checks failed' "$tmp/o
 if command -v xmllint >/dev/null 2>&1; then
     check "report.html is well-formed" xmllint --noout "$tmp/r/report.html"
 fi
+# the front matter: identity, how it was made, an empty sign-off
+h="$tmp/r/report.html"
+check "front matter: a document id" \
+    grep -q '<th>Document id</th><td><code>BR-[0-9A-F]\{4\}-[0-9A-F]\{4\}-[0-9A-F]\{4\}-[0-9A-F]\{4\}</code>' "$h"
+check "front matter: the date with its zone" \
+    grep -q '<th>Date</th><td>20[0-9][0-9]-[01][0-9]-[0-3][0-9] [0-9:]* [A-Z]* (UTC[+-][0-9]\{4\})</td>' "$h"
+check "front matter: the version and source revision" \
+    grep -q '<th>dctwin</th><td>[0-9.]*, source revision <code>[^<]' "$h"
+check "front matter: the libraries' versions" \
+    grep -q '<td>SUNDIALS [0-9.]* (CVODE), SuiteSparse [0-9.]* (KLU [0-9.]*), GSL [0-9.]*, libxml2 [0-9.]*</td>' "$h"
+check "front matter: the command line as given" \
+    grep -q '<code>dctwin bess-report bess-small.xml --bess bess-1 --out r</code>' "$h"
+check "front matter: an empty sign-off block" \
+    grep -q '<tr><td>Prepared by</td><td></td><td></td><td></td></tr>' "$h"
+check "no override banner without --set" sh -c "! grep -q 'id=\"override\"' '$h'"
+check "report.json: document id and revision" \
+    grep -q '"document_id":"BR-[0-9A-F-]*","dctwin_version":"[^"]*","source_revision":"[^"]' "$j"
+# the unit under test: every parameter of the battery with its origin
+check "unit under test section" grep -q '<section id="unit-under-test">' "$h"
+for p in count power capacity r0 tau-conv control soc-min soc-max eta-conv; do
+    check "unit under test: $p" grep -q "<tr><td><code>$p</code></td>" "$h"
+done
+check "unit under test: the converter rating from the model" \
+    grep -q '<tr><td><code>power</code></td><td>2 MW</td><td>converter power rating</td><td>model lfp-2mw-4mwh</td></tr>' "$h"
+check "unit under test: the model's sources with their keys" \
+    grep -q 'Sources of the model.s numbers.</b> [^<]*\[WEB-LFP-2025\]' "$h"
 check "report.html says it is not a certificate" \
     grep -q 'not a certificate' "$tmp/r/report.html"
 check "report.html states the AC-terminal boundary" \
@@ -63,9 +90,14 @@ check "report.html points to dctwin-sources(7)" \
     grep -q 'dctwin-sources(7)' "$tmp/r/report.html"
 check "report.html lists input digests" \
     grep -q '<td><code>[0-9a-f]\{64\}</code></td>' "$tmp/r/report.html"
-check "the runs and their inputs are kept" \
-    test -s "$tmp/r/runs/day/timeseries.csv" -a -s "$tmp/r/inputs/day-profile.csv" \
-    -a -s "$tmp/r/inputs/loss-scenario.xml"
+check "the inputs are kept" \
+    test -s "$tmp/r/inputs/day-profile.csv" -a -s "$tmp/r/inputs/loss-scenario.xml"
+check "the runs' full traces are not kept without --keep-runs" \
+    test ! -e "$tmp/r/runs"
+check "the report directory is published whole, with its manifest" \
+    grep -q '  report.html$' "$tmp/r/manifest.sha256"
+kb=$(du -sk "$tmp/r" | cut -f1)
+check "the report folder is at most 10 MB ($kb kB)" [ "$kb" -le 10240 ]
 
 # known answers
 # step: the converter's power loop is first order, tau-conv 0.5 ms:
@@ -99,7 +131,29 @@ if [ "$has_gnuplot" -eq 1 ]; then
         check "$p is a PNG" sh -c "head -c 8 '$p' | od -An -c | grep -q 'P   N   G'"
     done
     n_plot=$(grep '^  {"id":' "$j" | grep -c '"plot":"plots/' || :)
-    check "every simulated check has a plot ($n_plot)" [ "$n_plot" -eq 28 ]
+    # rte and ageing are numbers of a whole run: no plot
+    check "every simulated check but two has a plot ($n_plot)" [ "$n_plot" -eq 26 ]
+    # every plot of a judged check draws the quantity judged against its
+    # limit: its evidence file (the data the plot draws) has the limit
+    for id in $(grep '^  {"id":' "$j" | grep -v '"status":"not-simulated"' |
+        grep '"plot":"plots/' | sed 's/^  {"id":"\([^"]*\)".*/\1/'); do
+        pn=$(field "$j" "$id" plot)
+        ev="$tmp/r/evidence/$(basename "$pn" .png).csv"
+        check "$id: its plot's evidence has the limit ($ev)" \
+            sh -c "head -n 1 '$ev' | grep -q ',\(x\)\{0,1\}limit'"
+    done
+    # the limit drawn is the check's threshold, in the check's unit
+    for id in t8-bus-min t4-ramp-pct t4-ramp-stimulus t11-soc-min osc-0.1-2 \
+        c-rate t-cell dev-1s t4-tracking; do
+        pn=$(field "$j" "$id" plot)
+        ev="$tmp/r/evidence/$(basename "$pn" .png).csv"
+        lim=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "limit") c = i } NR == 2 { print $c }' "$ev")
+        check "$id: the limit drawn ($lim) is the threshold" \
+            awk -v a="$lim" -v b="$(field "$j" "$id" threshold)" \
+            'BEGIN { exit !(a != "" && a + 0 == b + 0) }'
+    done
+    check "the ramp check plots the ramp rate in %/s" \
+        sh -c "head -n 1 '$tmp/r/evidence/ramp-rate.csv' | grep -q '^t_s,grid_ramp_pct_per_s,limit$'"
     check "plots are embedded in report.html" \
         grep -q 'src="data:image/png;base64,iVBOR' "$tmp/r/report.html"
 fi
@@ -117,6 +171,8 @@ check "bus falls below 500 V on the grid loss" \
     num_in "$(field "$j" t8-bus-min measured)" 0 500
 check "the report says by how much (margin < -200 V)" \
     num_in "$(field "$j" t8-bus-min margin)" -800 -200
+check "grid loss: the ride-through fails with the bus" \
+    test "$(field "$j" t8-ride-through status)" = fail
 check "24 h SOC window fails" test "$(field "$j" t11-soc-min status)" = fail
 # 115 kW for an hour out of 230 kWh: about 50 % of SOC from 60 %
 check "lowest SOC near the window's edge (got $(field "$j" t11-soc-min measured))" \
@@ -126,6 +182,62 @@ check "slow DR never reached: measured null" \
     "$(field "$j" t6-dr-slow status)" = fail
 check "fast DR (53 kW) still within the 115 kW" \
     test "$(field "$j" t6-dr-fast status)" = pass
+# numbers by one formatter: a time never reached says so with the run's
+# length; no "never", no dash with a unit, no exponent on a percentage
+h="$tmp/u/report.html"
+check "slow DR: 'not reached within the run (135 s)'" \
+    grep -q '<td>not reached within the run (135 s)</td>' "$h"
+check "no 'never' in report.html" sh -c "! grep -q 'never s\|>never<' '$h'"
+check "no dash with a unit in report.html" \
+    sh -c "! grep -q '&#8211; [a-zA-Z%]\|\xe2\x80\x93 [a-zA-Z%]' '$h'"
+check "no exponent on an everyday number" \
+    sh -c "! grep -q '[0-9]e+0*[0-5] ' '$h'"
+check "a margin as a percentage of its limit" \
+    grep -q ' % of the limit)' "$h"
+
+# ------------------------------------------------- a collapsing bus (t8)
+# bess-qual with one container of six: 2 MW under the 10 MW block, the
+# bus collapses on the grid loss; the ride-through (time in band with
+# every load served) cannot pass while the bus voltage check fails
+cat >"$tmp/t8.xml" <<'EOF2'
+<criteria name="t8">
+  <check id="t8-bus-min" nvidia-test="8" name="bus" metric="m" unit="V"
+         sense="min" threshold="site" threshold-default="760"
+         basis="dctwin" source="s"/>
+  <check id="t8-ride-through" nvidia-test="8" name="ride-through"
+         metric="m" unit="s" sense="min" threshold="50" basis="dctwin"
+         source="s"/>
+</criteria>
+EOF2
+abs_top=$(cd "$top_srcdir" && pwd)
+run bess-report "$abs_top/sites/bess-qual.xml" --bess bess-1 \
+    --set bess-1.count=1 --criteria "$tmp/t8.xml" --out "$tmp/q1" -q
+j="$tmp/q1/report.json"
+check "collapsing bus: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "collapsing bus: t8-bus-min fails" \
+    test "$(field "$j" t8-bus-min status)" = fail
+check "collapsing bus: t8-ride-through fails" \
+    test "$(field "$j" t8-ride-through status)" = fail
+check "collapsing bus: held the bus under 1 s of the 50 s outage" \
+    num_in "$(field "$j" t8-ride-through measured)" 0 1
+check "collapsing bus: the note says why" \
+    grep -q '"note":"the bus fell below band-low at 10' "$j"
+check "--set: the override banner on the first page" \
+    grep -q '<div class="override" id="override"><p><b>Modified from the site file:</b></p>' "$tmp/q1/report.html"
+check "--set: the banner says how" \
+    grep -q '<li><code>bess-1.count = 1</code></li>' "$tmp/q1/report.html"
+check "--set: the unit under test says the count came from --set" \
+    grep -q '<tr><td><code>count</code></td><td>1</td><td>[^<]*</td><td>--set</td></tr>' "$tmp/q1/report.html"
+# the site by an absolute path, the report in an absolute directory: no
+# path of this machine in the report, the inputs by name with digests
+for f in "$tmp/q1/report.html" "$j"; do
+    check "no absolute path in ${f##*/}" \
+        sh -c "! grep -q -e '$abs_top' -e '$tmp' '$f'"
+done
+check "the site by its name in report.json" \
+    grep -q '"site":{"file":"bess-qual.xml"' "$j"
+check "the generated inputs relative to the report" \
+    grep -q '{"file":"inputs/loss-scenario.xml","sha256":"[0-9a-f]\{64\}"}' "$j"
 
 # ------------------------------------------------------------- criteria
 # the shipped NVIDIA-only file: every check names its test; no step run
@@ -144,13 +256,13 @@ cat >"$tmp/one.xml" <<'EOF'
          unit="s" sense="max" threshold="-1" basis="dctwin" source="a test"/>
 </criteria>
 EOF
-run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/c" -q
+run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/c" -q \
+    --keep-runs
 check "a stricter threshold fails (got $rc)" [ "$rc" -eq 1 ]
 check "only the run it needs" test -d "$tmp/c/runs/dr-fast" -a ! -d "$tmp/c/runs/day"
 check "one check in the report" [ "$(grep -c '^  {"id":' "$tmp/c/report.json")" -eq 1 ]
 
 # the site's own threshold (<criterion>) wins over the file's
-abs_top=$(cd "$top_srcdir" && pwd)
 sed -e "s|href=\"../../models|href=\"$abs_top/models|" \
     -e 's|</site>|<criterion check="t6-dr-fast" threshold="-1" note="strict"/></site>|' \
     "$site" >"$tmp/own.xml"
@@ -231,6 +343,12 @@ check "same seed, same day profile" \
 check "same seed, same report checks" \
     test "$(grep '^  {"id":' "$tmp/s1a/report.json")" = \
     "$(grep '^  {"id":' "$tmp/s1b/report.json")"
+check "same inputs and options, same document id" \
+    test "$(json "$tmp/s1a/report.json" document_id)" = \
+    "$(json "$tmp/s1b/report.json" document_id)"
+check "another seed, another document id" \
+    test "$(json "$tmp/s1a/report.json" document_id)" != \
+    "$(json "$tmp/s2/report.json" document_id)"
 check "another seed, another day profile" \
     sh -c "! cmp -s '$tmp/s1a/inputs/day-profile.csv' '$tmp/s2/inputs/day-profile.csv'"
 
@@ -241,6 +359,17 @@ check "without gnuplot the report still runs (exit $rc)" [ "$rc" -eq 1 ]
 check "without gnuplot: a warning" grep -q "gnuplot not found" "$tmp/err"
 check "without gnuplot: plot null, data kept" \
     test "$(field "$tmp/n/report.json" t6-dr-fast plot)" = null -a \
-    -s "$tmp/n/runs/dr-fast/timeseries.csv"
+    -s "$tmp/n/evidence/dr-fast-grid.csv"
+# the report replaces its directory whole, and refuses one holding
+# something it does not write
+run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/c" -q
+check "a second report into the same directory (exit $rc)" [ "$rc" -eq 1 ]
+check "the new report replaced the old whole: no runs/ left" \
+    test ! -e "$tmp/c/runs" -a -s "$tmp/c/report.html"
+mkdir -p "$tmp/foreign" && echo mine >"$tmp/foreign/notes.txt"
+run bess-report "$site" --bess bess-1 --criteria "$tmp/one.xml" --out "$tmp/foreign" -q
+check "a directory with a foreign file is refused (exit $rc)" [ "$rc" -eq 5 ]
+check "the foreign file is untouched" grep -q mine "$tmp/foreign/notes.txt"
+check "the refusal says why" grep -q "holds 'notes.txt'" "$tmp/err"
 
 finish
