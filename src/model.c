@@ -8,6 +8,7 @@
 #include "config.h"
 #include "model_impl.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1172,6 +1173,24 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
                                   k < c->n_states; k++)
             m->y_ref[c->off + k] = m->T_db;
     }
+    /* the junction block: the K junction states weighed sqrt(N / K) in
+     * CVODE's RMS norm over N = n + nq entries, so that the norm's bound
+     * holds on the block's own RMS (NUMERICAL METHOD in dctwin-models(7)) */
+    if (!(m->w_scale = malloc(m->n * sizeof *m->w_scale)))
+        goto oom;
+    {
+        size_t k_j = 0;
+        for (size_t i = 0; i < m->n; i++)
+            m->w_scale[i] = 1;
+        for (size_t i = 0; i < m->n_comp; i++)
+            for (size_t k = 0; k < m->comp[i].n_states && k < 32; k++)
+                k_j += m->comp[i].junc_mask >> k & 1;
+        double f = k_j ? sqrt((double)(m->n + DCT_NQ) / (double)k_j) : 1;
+        for (size_t i = 0; i < m->n_comp; i++)
+            for (size_t k = 0; k < m->comp[i].n_states && k < 32; k++)
+                if (m->comp[i].junc_mask >> k & 1)
+                    m->w_scale[m->comp[i].off + k] = f;
+    }
     /* the dependencies served the pattern only; the margin tables are
      * final: give back what the doubling left over */
     free(m->dep);
@@ -1201,6 +1220,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .is_smooth_bp = model_is_smooth_bp,
         .ctx = m,
         .y_ref = m->y_ref,
+        .w_scale = m->w_scale,
     };
     if (setup_dense_rows(m))
         goto oom;
@@ -1252,6 +1272,7 @@ void dct_model_free(dct_model *m)
     free(m->root_comp);
     free(m->scratch);
     free(m->y_ref);
+    free(m->w_scale);
     dct_profile_set_free(m->profiles);
     free(m);
 }

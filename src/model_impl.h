@@ -103,6 +103,10 @@ struct dct_mcomp {
      * error is controlled on their rise above the design ambient dry
      * bulb (NUMERICS in dctwin-models(7)); set by setup */
     size_t temp0, n_temp;
+    /* its GPU junction temperatures: bit k set for state k (k < 32);
+     * they form the junction block of the error norm (NUMERICAL METHOD
+     * in dctwin-models(7)); set by setup */
+    unsigned long junc_mask;
     dct_port port;
     size_t out0, n_out;        /* output columns */
     size_t mar0, n_margins;    /* margins */
@@ -188,6 +192,8 @@ struct dct_model {
     double *scratch;           /* [n] RHS scratch for outputs/margins */
     double *y_ref;             /* [n] the states' error references
                                   (dct_ode.y_ref) */
+    double *w_scale;           /* [n] the states' weight factors
+                                  (dct_ode.w_scale) */
     int is_settling;           /* 1: racks draw their mean power, 2: their
                                   t = 0 power; no breakpoints
                                   (dct_model_set_settling) */
