@@ -584,11 +584,51 @@ static int model_is_smooth_bp(double tb, void *ctx)
     return 1;
 }
 
+/* Each cooling auxiliary whose supply went or came back at TB (after
+ * the events there: a grid loss or return, a generator's breaker
+ * closing or its failure), queued for events.csv (AUXILIARY FEEDS in
+ * dctwin-models(7)).  Returns 0, -1 out of memory. */
+static int aux_supply_check(dct_model *m, double tb)
+{
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->feed == DCT_FEED_NONE)
+            continue;
+        int on = dct_aux_powered(m, c, tb);
+        if (on == c->aux_on)
+            continue;
+        if (m->n_aux_ev == m->cap_aux_ev) {
+            size_t cap = m->cap_aux_ev ? 2 * m->cap_aux_ev : 16;
+            struct dct_aux_ev *a = realloc(m->aux_ev, cap * sizeof *a);
+            if (!a)
+                return -1;
+            m->aux_ev = a;
+            m->cap_aux_ev = cap;
+        }
+        m->aux_ev[m->n_aux_ev++] = (struct dct_aux_ev){tb, i, on};
+        c->aux_on = on;
+    }
+    return 0;
+}
+
+int dct_model_take_aux_event(dct_model *m, double t, double *te,
+                             const char **component, const char **event)
+{
+    if (m->next_aux_ev >= m->n_aux_ev || m->aux_ev[m->next_aux_ev].t > t)
+        return 0;
+    const struct dct_aux_ev *a = &m->aux_ev[m->next_aux_ev++];
+    *te = a->t;
+    *component = m->comp[a->k].id;
+    *event = a->on ? "aux-supply-restored" : "aux-supply-lost";
+    return 1;
+}
+
 static int model_at_bp(double tb, double *y, void *ctx)
 {
-    apply_events(ctx, tb);
+    dct_model *m = ctx;
+    apply_events(m, tb);
     (void)y;
-    return 0;
+    return m->is_settling ? 0 : aux_supply_check(m, tb);
 }
 
 void dct_model_start(dct_model *m)
@@ -619,6 +659,13 @@ void dct_model_start(dct_model *m)
     }
     dct_busway_feeds(m);
     apply_events(m, 0.0);
+    /* the auxiliaries' supplies from t = 0: a scenario that opens with a
+     * grid loss gives its events at 0 */
+    m->n_aux_ev = m->next_aux_ev = 0;
+    for (size_t i = 0; i < m->n_comp; i++)
+        m->comp[i].aux_on = 1;
+    if (aux_supply_check(m, 0.0))
+        m->n_aux_ev = 0;   /* out of memory: not fatal here; none queued */
 }
 
 /* ------------------------------------------------ dense Jacobian rows */
@@ -1273,6 +1320,7 @@ void dct_model_free(dct_model *m)
     free(m->scratch);
     free(m->y_ref);
     free(m->w_scale);
+    free(m->aux_ev);
     dct_profile_set_free(m->profiles);
     free(m);
 }

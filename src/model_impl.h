@@ -107,6 +107,7 @@ struct dct_mcomp {
      * they form the junction block of the error norm (NUMERICAL METHOD
      * in dctwin-models(7)); set by setup */
     unsigned long junc_mask;
+    int aux_on;                /* its auxiliary supply is live (feed=) */
     dct_port port;
     size_t out0, n_out;        /* output columns */
     size_t mar0, n_margins;    /* margins */
@@ -203,6 +204,11 @@ struct dct_model {
      * (NULL: none), and the efficiency of the bus converter [1] */
     dct_mcomp *aux_grid, *aux_bus, *aux_gen;
     double aux_eta;
+    /* changes of the auxiliaries' supplies for events.csv, in time order
+     * (dct_model_take_aux_event): time, component index, 1 restored or
+     * 0 lost; the first not yet taken */
+    struct dct_aux_ev { double t; size_t k; int on; } *aux_ev;
+    size_t n_aux_ev, cap_aux_ev, next_aux_ev;
     const dct_scenario *scenario;   /* borrowed, or NULL */
     size_t next_event;         /* first scenario event not yet applied */
     size_t n_alias;            /* racks and CDUs aggregated into another */

@@ -159,6 +159,16 @@ static int flush_scenario(sim *S, double t)
         if (ferror(f))
             return CB_WRITE;
     }
+    /* the auxiliaries whose supply went or came back (AUXILIARY FEEDS) */
+    double te;
+    const char *id, *ev;
+    while (dct_model_take_aux_event(S->model, t, &te, &id, &ev)) {
+        fprintf(f, "%.9g,", te);
+        dct_csv_field(f, id);
+        fprintf(f, ",%s\n", ev);
+        if (ferror(f))
+            return CB_WRITE;
+    }
     return 0;
 }
 
