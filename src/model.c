@@ -607,6 +607,8 @@ static int aux_supply_check(dct_model *m, double tb)
         }
         m->aux_ev[m->n_aux_ev++] = (struct dct_aux_ev){tb, i, on};
         c->aux_on = on;
+        if (on)
+            c->t_aux_on = tb;
     }
     return 0;
 }
@@ -662,8 +664,10 @@ void dct_model_start(dct_model *m)
     /* the auxiliaries' supplies from t = 0: a scenario that opens with a
      * grid loss gives its events at 0 */
     m->n_aux_ev = m->next_aux_ev = 0;
-    for (size_t i = 0; i < m->n_comp; i++)
+    for (size_t i = 0; i < m->n_comp; i++) {
         m->comp[i].aux_on = 1;
+        m->comp[i].t_aux_on = -INFINITY;
+    }
     if (aux_supply_check(m, 0.0))
         m->n_aux_ev = 0;   /* out of memory: not fatal here; none queued */
 }
@@ -1225,6 +1229,10 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
      * holds on the block's own RMS (NUMERICAL METHOD in dctwin-models(7)) */
     if (!(m->w_scale = malloc(m->n * sizeof *m->w_scale)))
         goto oom;
+    for (size_t i = 0; i < m->n_comp; i++) {   /* dct_model_start */
+        m->comp[i].aux_on = 1;
+        m->comp[i].t_aux_on = -INFINITY;
+    }
     {
         size_t k_j = 0;
         for (size_t i = 0; i < m->n; i++)

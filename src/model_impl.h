@@ -108,6 +108,8 @@ struct dct_mcomp {
      * in dctwin-models(7)); set by setup */
     unsigned long junc_mask;
     int aux_on;                /* its auxiliary supply is live (feed=) */
+    double t_aux_on;           /* [s] when it last came back (-inf: not
+                                  lost in this run) */
     dct_port port;
     size_t out0, n_out;        /* output columns */
     size_t mar0, n_margins;    /* margins */
