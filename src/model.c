@@ -597,14 +597,9 @@ static int aux_supply_check(dct_model *m, double tb)
         int on = dct_aux_powered(m, c, tb);
         if (on == c->aux_on)
             continue;
-        if (m->n_aux_ev == m->cap_aux_ev) {
-            size_t cap = m->cap_aux_ev ? 2 * m->cap_aux_ev : 16;
-            struct dct_aux_ev *a = realloc(m->aux_ev, cap * sizeof *a);
-            if (!a)
-                return -1;
-            m->aux_ev = a;
-            m->cap_aux_ev = cap;
-        }
+        if (grow((void **)&m->aux_ev, &m->cap_aux_ev, m->n_aux_ev,
+                 sizeof *m->aux_ev))
+            return -1;
         m->aux_ev[m->n_aux_ev++] = (struct dct_aux_ev){tb, i, on};
         c->aux_on = on;
         if (on)
