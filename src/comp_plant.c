@@ -376,6 +376,7 @@ typedef struct heatrej {
     /* scratch */
     double q, y_f, t_air, p_chiller, cop;
     double byp;        /* fraction of the flow bypassing the units */
+    double restart_delay;      /* [s] chiller: supply back to running */
 } heatrej;
 
 /* [J/K] the water of the heat rejection's units */
@@ -422,6 +423,7 @@ static int hr_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     h->adi_app = q[DCT_HEAT_REJECTION_ADIABATIC_APPROACH];
     h->eta_c = q[DCT_HEAT_REJECTION_ETA_CARNOT];
     h->cap_slope = q[DCT_HEAT_REJECTION_CAP_SLOPE];
+    h->restart_delay = q[DCT_HEAT_REJECTION_RESTART_DELAY];
     double tin = q[DCT_HEAT_REJECTION_T_IN_RATED];
     double tout = q[DCT_HEAT_REJECTION_T_OUT_RATED];
     h->mdot_r = h->rating / (DCT_CP_W * (tin - tout));
@@ -599,6 +601,10 @@ static void hr_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
     if (h->kind == HR_CHILLER) {
         /* capacity loop: pull the outlet volume to the setpoint */
         double t_cd = m->T_db + AIR_APPROACH;
+        /* after a loss of supply the compressors run again restart-delay
+         * after it returns (a breakpoint, hr_next_bp) */
+        if (t < c->t_aux_on + h->restart_delay)
+            is_powered = 0;
         double cap = is_powered * n * h->rating *
                      dct_clamp(1 - h->cap_slope * (m->T_db - h->t_air_r), 0, 2);
         double req = cw_all * (t_in - h->t_set) + h->c_vol * e / CHILLER_TAU;
@@ -722,9 +728,23 @@ static void hr_ledger(const dct_model *m, const dct_mcomp *c, double *p)
                    p);
 }
 
+/* A chiller's restart, restart-delay after its supply returned. */
+static int hr_next_bp(const dct_model *m, const dct_mcomp *c, double t,
+                      double *tb)
+{
+    const heatrej *h = c->data;
+    double te = c->t_aux_on + h->restart_delay;
+    (void)m;
+    if (h->kind != HR_CHILLER || !(te > t) || !isfinite(te))
+        return 0;
+    *tb = te;
+    return 1;
+}
+
 const dct_ctype dct_ctype_heatrej = {
     "heat-rejection", hr_setup, hr_init, hr_ports, hr_derivs, hr_stored,
-    hr_output, hr_margin, hr_root, hr_root_event, hr_free, NULL, hr_ledger,
+    hr_output, hr_margin, hr_root, hr_root_event, hr_free, hr_next_bp,
+    hr_ledger,
 };
 
 void dct_model_towers(const dct_model *m, dct_towers *tw)

@@ -176,6 +176,7 @@ static int setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     r->s_trip = (size_t)(S_TL + r->nseg);
     c->n_states = r->s_trip + 1;
     c->n_temp = r->s_trip;   /* the trip latch and capacitor tier follow */
+    c->junc_mask = 1ul << S_TJ | 1ul << S_TJH;
     /* the capacitor tier: E_bank = cap-energy x n-gpu.  An idle-to-peak
      * step dP taken at the rate r costs the bank dP^2 / (2 r); the default
      * r = 2 dP^2 / E_bank makes that a quarter of the bank, half of what

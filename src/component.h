@@ -392,6 +392,9 @@ typedef enum dct_type {
     X(CAP_SLOPE, "cap-slope", DCT_PK_Q, "1/K", 0, 0.2, 0.01, NULL,          \
       DCT_PF_MODEL, "chiller: capacity lost per K of condenser air above "  \
       "rating")                                                            \
+    X(RESTART_DELAY, "restart-delay", DCT_PK_Q, "s", 0, 3600, 45, NULL,     \
+      DCT_PF_MODEL, "chiller: time from the return of its supply to its "  \
+      "compressors running again (controller boot, restart inhibit)")      \
     X(FEED, "feed", DCT_PK_ENUM, "", 0, 0, NAN, "generator|ups|grid", 0,    \
       "supply of the fans or chillers: generator-backed board, the DC "     \
       "bus (UPS), or the grid alone")

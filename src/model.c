@@ -9,6 +9,7 @@
 #include "model_impl.h"
 #include "weather.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -638,11 +639,48 @@ static int model_is_smooth_bp(double tb, void *ctx)
     return 1;
 }
 
+/* Each cooling auxiliary whose supply went or came back at TB (after
+ * the events there: a grid loss or return, a generator's breaker
+ * closing or its failure), queued for events.csv (AUXILIARY FEEDS in
+ * dctwin-models(7)).  Returns 0, -1 out of memory. */
+static int aux_supply_check(dct_model *m, double tb)
+{
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->feed == DCT_FEED_NONE)
+            continue;
+        int on = dct_aux_powered(m, c, tb);
+        if (on == c->aux_on)
+            continue;
+        if (grow((void **)&m->aux_ev, &m->cap_aux_ev, m->n_aux_ev,
+                 sizeof *m->aux_ev))
+            return -1;
+        m->aux_ev[m->n_aux_ev++] = (struct dct_aux_ev){tb, i, on};
+        c->aux_on = on;
+        if (on)
+            c->t_aux_on = tb;
+    }
+    return 0;
+}
+
+int dct_model_take_aux_event(dct_model *m, double t, double *te,
+                             const char **component, const char **event)
+{
+    if (m->next_aux_ev >= m->n_aux_ev || m->aux_ev[m->next_aux_ev].t > t)
+        return 0;
+    const struct dct_aux_ev *a = &m->aux_ev[m->next_aux_ev++];
+    *te = a->t;
+    *component = m->comp[a->k].id;
+    *event = a->on ? "aux-supply-restored" : "aux-supply-lost";
+    return 1;
+}
+
 static int model_at_bp(double tb, double *y, void *ctx)
 {
-    apply_events(ctx, tb);
+    dct_model *m = ctx;
+    apply_events(m, tb);
     (void)y;
-    return 0;
+    return m->is_settling ? 0 : aux_supply_check(m, tb);
 }
 
 void dct_model_start(dct_model *m)
@@ -676,6 +714,15 @@ void dct_model_start(dct_model *m)
     }
     dct_busway_feeds(m);
     apply_events(m, 0.0);
+    /* the auxiliaries' supplies from t = 0: a scenario that opens with a
+     * grid loss gives its events at 0 */
+    m->n_aux_ev = m->next_aux_ev = 0;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        m->comp[i].aux_on = 1;
+        m->comp[i].t_aux_on = -INFINITY;
+    }
+    if (aux_supply_check(m, 0.0))
+        m->n_aux_ev = 0;   /* out of memory: not fatal here; none queued */
 }
 
 /* ------------------------------------------------ dense Jacobian rows */
@@ -1230,6 +1277,28 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
                                   k < c->n_states; k++)
             m->y_ref[c->off + k] = m->T_db;
     }
+    /* the junction block: the K junction states weighed sqrt(N / K) in
+     * CVODE's RMS norm over N = n + nq entries, so that the norm's bound
+     * holds on the block's own RMS (NUMERICAL METHOD in dctwin-models(7)) */
+    if (!(m->w_scale = malloc(m->n * sizeof *m->w_scale)))
+        goto oom;
+    for (size_t i = 0; i < m->n_comp; i++) {   /* dct_model_start */
+        m->comp[i].aux_on = 1;
+        m->comp[i].t_aux_on = -INFINITY;
+    }
+    {
+        size_t k_j = 0;
+        for (size_t i = 0; i < m->n; i++)
+            m->w_scale[i] = 1;
+        for (size_t i = 0; i < m->n_comp; i++)
+            for (size_t k = 0; k < m->comp[i].n_states && k < 32; k++)
+                k_j += m->comp[i].junc_mask >> k & 1;
+        double f = k_j ? sqrt((double)(m->n + DCT_NQ) / (double)k_j) : 1;
+        for (size_t i = 0; i < m->n_comp; i++)
+            for (size_t k = 0; k < m->comp[i].n_states && k < 32; k++)
+                if (m->comp[i].junc_mask >> k & 1)
+                    m->w_scale[m->comp[i].off + k] = f;
+    }
     /* the dependencies served the pattern only; the margin tables are
      * final: give back what the doubling left over */
     free(m->dep);
@@ -1260,6 +1329,7 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         .is_smooth_bp = model_is_smooth_bp,
         .ctx = m,
         .y_ref = m->y_ref,
+        .w_scale = m->w_scale,
     };
     if (setup_dense_rows(m))
         goto oom;
@@ -1315,6 +1385,8 @@ void dct_model_free(dct_model *m)
     free(m->scratch);
     free(m->fresh_y);
     free(m->y_ref);
+    free(m->w_scale);
+    free(m->aux_ev);
     dct_profile_set_free(m->profiles);
     free(m);
 }

@@ -223,6 +223,13 @@ int dct_model_root_event(const dct_model *m, size_t i, int dir,
  * a caller that reports a condition already true at t = 0 as an upward
  * crossing calls it too. */
 void dct_model_root_crossed(dct_model *m, size_t i, int dir);
+/* The next change of a cooling auxiliary's supply at or before T not yet
+ * taken (AUXILIARY FEEDS in dctwin-models(7)): sets *TE, *COMPONENT (its
+ * id) and *EVENT ("aux-supply-lost" or "aux-supply-restored") and
+ * returns 1; 0 when there is none.  Changes are found at breakpoints
+ * and at the start of a run (dct_model_start), which clears them. */
+int dct_model_take_aux_event(dct_model *m, double t, double *te,
+                             const char **component, const char **event);
 
 /* Warn (in D) for every row whose racks' hot GPU would exceed t-soft at
  * full load at the design point: the CDU group's supply setpoint and the

@@ -103,6 +103,13 @@ struct dct_mcomp {
      * error is controlled on their rise above the design ambient dry
      * bulb (NUMERICS in dctwin-models(7)); set by setup */
     size_t temp0, n_temp;
+    /* its GPU junction temperatures: bit k set for state k (k < 32);
+     * they form the junction block of the error norm (NUMERICAL METHOD
+     * in dctwin-models(7)); set by setup */
+    unsigned long junc_mask;
+    int aux_on;                /* its auxiliary supply is live (feed=) */
+    double t_aux_on;           /* [s] when it last came back (-inf: not
+                                  lost in this run) */
     dct_port port;
     size_t out0, n_out;        /* output columns */
     size_t mar0, n_margins;    /* margins */
@@ -194,6 +201,8 @@ struct dct_model {
     unsigned long fresh_call;  /* the last refresh's; 0: none */
     double *y_ref;             /* [n] the states' error references
                                   (dct_ode.y_ref) */
+    double *w_scale;           /* [n] the states' weight factors
+                                  (dct_ode.w_scale) */
     int is_settling;           /* 1: racks draw their mean power, 2: their
                                   t = 0 power; no breakpoints
                                   (dct_model_set_settling) */
@@ -205,6 +214,11 @@ struct dct_model {
      * (NULL: none), and the efficiency of the bus converter [1] */
     dct_mcomp *aux_grid, *aux_bus, *aux_gen;
     double aux_eta;
+    /* changes of the auxiliaries' supplies for events.csv, in time order
+     * (dct_model_take_aux_event): time, component index, 1 restored or
+     * 0 lost; the first not yet taken */
+    struct dct_aux_ev { double t; size_t k; int on; } *aux_ev;
+    size_t n_aux_ev, cap_aux_ev, next_aux_ev;
     const dct_scenario *scenario;   /* borrowed, or NULL */
     size_t next_event;         /* first scenario event not yet applied */
     size_t n_alias;            /* racks and CDUs aggregated into another */

@@ -125,23 +125,24 @@ static void err_handler(int error_code, const char *module,
 double dct_solver_state_tol(const dct_ode *ode, double rtol, double atol,
                             size_t i, double y)
 {
-    return rtol * fabs(ode->y_ref ? y - ode->y_ref[i] : y) + atol;
+    return (rtol * fabs(ode->y_ref ? y - ode->y_ref[i] : y) + atol) /
+           (ode->w_scale ? ode->w_scale[i] : 1.0);
 }
 
-/* CVODE's error weights (CVodeWFtolerances): 1 / (rtol |y - y_ref| +
- * atol) on the model's states, 1 / (rtol |q| + QUAD_ATOL) on the
+/* CVODE's error weights (CVodeWFtolerances): w_scale / (rtol |y - y_ref|
+ * + atol) on the model's states, 1 / (rtol |q| + QUAD_ATOL) on the
  * quadratures. */
 static int ewt_fn(N_Vector y, N_Vector ewt, void *user_data)
 {
     const dct_solver *s = user_data;
     const double *yy = N_VGetArrayPointer(y);
     const double *at = N_VGetArrayPointer(s->atolv);
-    const double *ref = s->ode->y_ref;
+    const double *ref = s->ode->y_ref, *ws = s->ode->w_scale;
     double *w = N_VGetArrayPointer(ewt);
     double rtol = s->opts.rtol;
     for (size_t i = 0; i < s->N; i++) {
         double v = ref && i < s->n ? yy[i] - ref[i] : yy[i];
-        w[i] = 1.0 / (rtol * fabs(v) + at[i]);
+        w[i] = (ws && i < s->n ? ws[i] : 1.0) / (rtol * fabs(v) + at[i]);
     }
     return 0;
 }
@@ -353,6 +354,7 @@ void dct_solver_opts_default(dct_solver_opts *o)
     o->rtol = 1e-5;
     o->atol = 1e-4;
     o->max_steps = 100000;
+    o->max_order = 5;
     o->h_max = 0.0;
     o->h_init = 0.0;
 }
@@ -413,11 +415,13 @@ static int check_opts(const dct_solver_opts *o, dct_diag *d)
 {
     if (!(o->rtol > 0.0 && isfinite(o->rtol)) ||
         !(o->atol > 0.0 && isfinite(o->atol)) || o->max_steps <= 0 ||
+        o->max_order < 1 || o->max_order > 5 ||
         !(o->h_max >= 0.0 && isfinite(o->h_max)) ||
         !(o->h_init >= 0.0 && isfinite(o->h_init))) {
         dct_error(d, NULL, 0, "solver: invalid options (rtol %g, atol %g, "
-                  "max_steps %ld, h_max %g, h_init %g)", o->rtol, o->atol,
-                  o->max_steps, o->h_max, o->h_init);
+                  "max_steps %ld, max_order %d, h_max %g, h_init %g)",
+                  o->rtol, o->atol, o->max_steps, o->max_order, o->h_max,
+                  o->h_init);
         return -1;
     }
     return 0;
@@ -595,6 +599,7 @@ dct_solver *dct_solver_new(const dct_ode *ode, const double *y0, double t0,
     if ((flag = CVodeSetUserData(s->cvode, s)) != CV_SUCCESS ||
         (flag = CVodeWFtolerances(s->cvode, ewt_fn)) != CV_SUCCESS ||
         (flag = CVodeSetMaxNumSteps(s->cvode, opts->max_steps)) != CV_SUCCESS ||
+        (flag = CVodeSetMaxOrd(s->cvode, opts->max_order)) != CV_SUCCESS ||
         /* room for CVODE to drop to order 1 and re-size its step at the
          * corner of a load ramp that it passes without a restart */
         (flag = CVodeSetMaxErrTestFails(s->cvode, MAX_ERR_TEST_FAILS)) !=

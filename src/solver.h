@@ -81,6 +81,12 @@ typedef struct dct_ode {
      * a root function may depend on which side of it the system last
      * crossed to (a hysteresis).  NULL: none. */
     void (*roots_crossed)(double t, const int *found, void *ctx);
+    /* Optional: a factor on each state's error weight (n entries), the
+     * weight becoming w_scale_i / (rtol |y_i - y_ref_i| + atol): a block
+     * of K states weighed sqrt(N / K) in the RMS norm over N entries has
+     * its own RMS error within the tolerance (NUMERICAL METHOD in
+     * dctwin-models(7)).  NULL: all 1. */
+    const double *w_scale;
 } dct_ode;
 
 /* The tolerance of state I of ODE at the value Y, rtol |Y - y_ref_I| +
@@ -95,6 +101,7 @@ typedef struct dct_solver_opts {
                                  fraction, ... (default 1e-4) */
     long max_steps;           /* max internal steps between two returns
                                  (default 100000) */
+    int max_order;            /* highest BDF order, 1-5 (default 5) */
     double h_max;             /* max step [s]; 0 = unlimited */
     double h_init;            /* first step [s]; 0 = CVODE's estimate */
 } dct_solver_opts;

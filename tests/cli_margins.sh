@@ -10,25 +10,25 @@ test_name=cli_margins
 
 # ------------------------------------- temperature error control
 # The default tolerances against a run 100x tighter: the mean-GPU
-# junction temperatures of the reference hall under synchronous training
-# agree within 5 mK (NUMERICAL METHOD in dctwin-models(7)).
+# junction temperatures of the reference hall under synchronous training,
+# sampled every 50 ms (20 points a period, not only the edges the 1 s
+# grid falls on), agree within 4 mK (NUMERICAL METHOD in
+# dctwin-models(7); issue 13 asked for 5 mK).  Measured 3.8 mK with the
+# junction block of the error norm and BDF order at most 3; 7.3 mK before
+# (the junctions' RMS share of the norm), 36 mK with rtol |T|.
 for t in def tight; do
     o=
     [ "$t" = tight ] && o="--rtol=1e-7 --atol=1e-6"
     # shellcheck disable=SC2086
     run simulate "$top_srcdir/sites/reference-hall.xml" --profile llm-training \
-        --duration 10min --probe '*.T_j_degC' -q --out "$tmp/acc-$t" $o
+        --duration 10min --output-step 50ms --probe '*.T_j_degC' -q \
+        --out "$tmp/acc-$t" $o
     check "reference hall at $t tolerance exits 0 (got $rc)" [ "$rc" -eq 0 ]
 done
 d=$(awk -f "$top_srcdir/tests/maxdiff.awk" "$tmp/acc-def/timeseries.csv" \
     "$tmp/acc-tight/timeseries.csv" | cut -d' ' -f1)
-# Issue 13 asked for 5 mK.  Measured 3.6 mK with the old profile levels
-# (a 51-100 % swing); with the levels of dctwin(1) (30-100 % of p-max, a
-# swing nearly twice as deep) the same error control gives 8 mK, so the
-# bound here is 10 mK: the 5 mK target is not met (31 mK before the
-# scaling, which this bound still fails).
-check "mean-GPU junctions within 0.01 K of a 100x tighter run (got $d K)" \
-    awk -v x="$d" 'BEGIN { exit !(x != "" && x <= 0.01) }'
+check "mean-GPU junctions within 4 mK of a 100x tighter run (got $d K)" \
+    awk -v x="$d" 'BEGIN { exit !(x != "" && x <= 0.004) }'
 
 # Field NAME of margin ID in the margins.csv of the run in DIR.
 csvf() { # csvf DIR ID NAME

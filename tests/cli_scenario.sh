@@ -229,6 +229,28 @@ check "the loop warms while the plant has failed (above 31.5 degC at 21 min)" \
 check "restored, the chillers pull it back (31 degC at 40 min)" \
     near "$(at "$ts" fws.T_supply_degC 2400)" 31 0.05
 closes "$tmp/ch" "chillers"
+# restart after a supply loss: the row has no generator, so the chillers
+# (feed=generator) are on the grid: lost at 30 s, supply back at 330 s,
+# compressors running again restart-delay = 45 s later (chiller-1mw;
+# dctwin-models(7), Chiller); the loop keeps warming until then
+run simulate "$tmp/chill.xml" --scenario "$top_srcdir/sites/scenarios/grid-loss.xml" \
+    --duration 380s --output-step 1s --probe 'dry.*' -q --out "$tmp/chr"
+check "chiller restart: ran (exit $rc)" [ "$rc" -le 1 ]
+ts="$tmp/chr/timeseries.csv"
+check "chiller restart: no heat rejected 1 s after the supply returns" \
+    near "$(at "$ts" dry.Q_kW 331)" 0 0
+check "chiller restart: none 1 s before restart-delay (374 s)" \
+    near "$(at "$ts" dry.Q_kW 374)" 0 0
+check "chiller restart: running at 330 + 45 s" \
+    awk -v x="$(at "$ts" dry.Q_kW 375)" 'BEGIN { exit !(x > 500) }'
+check "chiller restart: the outlet warms during the delay" \
+    awk -v a="$(at "$ts" dry.T_out_degC 331)" -v b="$(at "$ts" dry.T_out_degC 374)" \
+        'BEGIN { exit !(b > a + 0.5) }'
+run simulate "$tmp/chill.xml" --scenario "$top_srcdir/sites/scenarios/grid-loss.xml" \
+    --duration 335s --output-step 1s --probe 'dry.*' --set 'dry.restart-delay=0s' \
+    -q --out "$tmp/chr0"
+check "chiller restart-delay 0: running 1 s after the supply returns" \
+    awk -v x="$(at "$tmp/chr0/timeseries.csv" dry.Q_kW 331)" 'BEGIN { exit !(x > 500) }'
 # the chillers' ambient headroom: capacity n Q_rat (1 - 0.01 (T_db - 35))
 # falls to the load Q at T_db = 35 + (1 - Q / 1 MW) / 0.01, one chiller
 # running (the other stands by)
