@@ -61,7 +61,7 @@ viol=$(awk -F, '$1 ~ /^bw-.*\.I\.ampacity$/ { s += $12 } END { printf "%.9g", s 
 check "ampacity-exceeded set $set_s s in all, as long as the margins ($viol s)" \
     awk -v a="$set_s" -v b="$viol" 'BEGIN { d = a - b; exit !(a != "" && d < 1e-2 && d > -1e-2) }'
 check "margins.txt: the events line" \
-    grep -q "^events: 1 grid-loss, 8 ampacity-exceeded (8 components, set $(awk -v x="$set_s" 'BEGIN { printf "%.4g", x }') s in all)," "$tmp/gl/margins.txt"
+    grep -q "^events: 1 grid-loss, 1 aux-supply-lost, 8 ampacity-exceeded (8 components, set $(awk -v x="$set_s" 'BEGIN { printf "%.4g", x }') s in all)," "$tmp/gl/margins.txt"
 # (the dash of a quantity that never moved is one column, 3 bytes)
 w=$(sed 's/\xe2\x80\x94/-/g' "$tmp/gl/margins.txt" |
     awk '{ if (length > m) m = length } END { print m + 0 }')

@@ -77,8 +77,12 @@ check "... and listed in the manifest" grep -q ' summary.html$' "$tmp/year/manif
 check "... shows the annual PUE of run.json" \
     grep -q "<td class=\"n\">$(printf '%.4f' "$pue")</td>" "$s"
 check "... energy by subsystem" grep -q 'Energy by subsystem' "$s"
-check "... the hours over each limit (facility supply: 545.1 h)" \
-    grep -q 'facility supply within ASHRAE W32</td>.*>545.1 h</td></tr>' "$s"
+# (about 545 h: the dry coolers are rated at 25 degC; margins.csv's
+# violated_s in hours, to the table's 4 significant digits)
+hv=$(awk -v v="$vs" 'BEGIN { printf "%.4g", v / 3600 }')
+check "... the hours over each limit (facility supply: $hv h, 540-550 h)" \
+    sh -c "grep -q 'facility supply within ASHRAE W32</td>.*>$hv h</td></tr>' '$s' &&
+           awk -v h='$hv' 'BEGIN { exit !(h >= 540 && h <= 550) }'"
 check "... the warmest hour as a calendar date (07-09, 35.6 degC)" \
     grep -q '<td>07-09 1[0-9]:00</td><td class="n">35.6 &deg;C' "$s"
 check "... the events by kind (margin-violated once, 12 margins)" \

@@ -15,4 +15,6 @@ NR == FNR { for (i = 2; i <= NF; i++) a[FNR, i] = $i; rows = FNR; next }
     rows2 = FNR
 }
 END { if (bad) exit 2; if (rows != rows2) { print "row counts differ" > "/dev/stderr"; exit 2 }
+      # no difference at all: no column to name, "-" keeps four fields
+      if (col == "") col = "-"; if (colr == "") colr = "-"
       printf "%.6g %s %.6g %s\n", maxd, col, maxr, colr }
