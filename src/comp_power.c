@@ -35,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
 
 /* Droop setpoints as fractions of the bus nominal: rectifiers at their
  * v-set (800 V, down to 792 V at rating with 1 % droop), generators below
@@ -74,9 +77,31 @@ static double smooth_pos(double x, double w)
     return z > 30 ? x : w * log1p(exp(z));
 }
 
+typedef struct dcbus {
+    double c, v_nom, lo, hi;
+    double p_in;              /* [W] V sum I: power into the capacitors */
+    dct_mcomp **src;          /* every component with a port on this bus */
+    size_t n_src;
+    /* quasi-static (dctwin-models(7), QUASI-STATIC ELECTRICAL STATES): V
+     * is not a state but the node balance's root, solved in the RHS */
+    int qs;
+    double v;                 /* [V] the last solution (the next guess) */
+    gsl_root_fsolver *fs;
+    dct_model *m;             /* the balance's point, for bus_balance */
+    double t;
+    const double *y;
+} dcbus;
+
+/* 1 when the model's DC buses and current loops are quasi-static. */
+static int is_qs(const dct_model *m)
+{
+    return m->opts.electrical == DCT_ELEC_QUASI_STATIC;
+}
+
 static double bus_voltage(const dct_mcomp *bus, const double *y)
 {
-    return y[bus->off];
+    const dcbus *b = bus->data;
+    return b->qs ? b->v : y[bus->off];
 }
 
 /* The model component of the DC bus record referenced by parameter I. */
@@ -181,6 +206,8 @@ typedef struct rect {
     int has_eta;              /* 0: the constant eta0 */
     double eta0;
     double p_dc, p_ac, load;  /* scratch [W], [W], fraction */
+    int ipa;                  /* index of the state P_a: R_PA, or 0 when
+                                 the current is quasi-static (no R_I) */
 } rect;
 
 static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
@@ -191,7 +218,8 @@ static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!r)
         return -1;
     c->data = r;
-    c->n_states = R_N;
+    c->n_states = is_qs(m) ? R_N - 1 : R_N;
+    r->ipa = is_qs(m) ? 0 : R_PA;
     r->n = (int)q[DCT_RECTIFIER_COUNT];
     r->spares = dct_redundancy_spares(sc->s[DCT_RECTIFIER_REDUNDANCY], r->n);
     r->rating = q[DCT_RECTIFIER_RATING];
@@ -294,11 +322,14 @@ static int rect_next_bp(const dct_model *m, const dct_mcomp *c, double t,
     return 1;
 }
 
+static double rect_iref(const dct_mcomp *c, const rect *r, double t,
+                        const double *y, double v, double *iref_free);
+
 static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     rect *r = c->data;
-    double i = y[c->off + R_I];
     double v = bus_voltage(r->bus, y);
+    double i = is_qs(m) ? rect_iref(c, r, t, y, v, NULL) : y[c->off + R_I];
     int n = rect_running(c, r);
     r->p_dc = v * i;
     c->port.V_bus = v;
@@ -309,6 +340,25 @@ static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     c->port.P_el = r->p_ac;          /* drawn from the grid */
     c->port.P_loss = r->p_ac - r->p_dc;
     (void)m, (void)t;
+}
+
+/* The current the group's loop asks for at bus voltage V: its droop
+ * line within [0, I_max], I_max the current limit and the available
+ * power P_a over V; *IREF_FREE (when not NULL): the droop line alone. */
+static double rect_iref(const dct_mcomp *c, const rect *r, double t,
+                        const double *y, double v, double *iref_free)
+{
+    double pa = y[c->off + r->ipa];
+    double n = rect_units(c, r, t);
+    double pmax = n * r->rating;
+    double i_r = n * r->rating / r->v_set;
+    double iref = i_r * (r->v_set - v) / (r->droop * r->v_set);
+    if (iref_free)
+        *iref_free = iref;
+    double imax = n * r->i_lim;
+    if (v > 1)
+        imax = fmin(imax, fmin(pmax, fmax(pa, 0)) / v);
+    return dct_clamp(iref, 0, imax);
 }
 
 static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
@@ -322,28 +372,24 @@ static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
      * with a ramp limiter it follows the power the droop asks for (plus
      * 2 % of rating of headroom) and rises at most at the limit */
     double pmax = n * r->rating;
-    double i_r = n * r->rating / r->v_set;
-    double iref = i_r * (r->v_set - v) / (r->droop * r->v_set);
+    double iref;
+    double ic = rect_iref(c, r, t, y, v, &iref);
     double target = pmax;
     if (isfinite(r->ramp))
         target = fmin(pmax, fmax(iref, 0) * v + 0.02 * pmax);
-    ydot[c->off + R_PA] = n > 0 ? fmin(r->restart,
-                                   (target - x[R_PA]) / RAMP_END_TAU)
-                            : -x[R_PA] / r->tau;
-    double imax = n * r->i_lim;
-    if (v > 1)
-        imax = fmin(imax, fmin(pmax, fmax(x[R_PA], 0)) / v);
-    iref = dct_clamp(iref, 0, imax);
-    ydot[c->off + R_I] = (iref - x[R_I]) / r->tau;
-    (void)m, (void)t;
+    ydot[c->off + r->ipa] = n > 0 ? fmin(r->restart,
+                                   (target - x[r->ipa]) / RAMP_END_TAU)
+                            : -x[r->ipa] / r->tau;
+    if (!is_qs(m))
+        ydot[c->off + R_I] = (ic - x[R_I]) / r->tau;
 }
 
 static void rect_init(dct_model *m, dct_mcomp *c, double *y)
 {
     rect *r = c->data;
-    y[c->off + R_I] = 0; /* the bus init sets the share of the load */
-    y[c->off + R_PA] = r->n * r->rating;
-    (void)m;
+    if (!is_qs(m))
+        y[c->off + R_I] = 0; /* the bus init sets the share of the load */
+    y[c->off + r->ipa] = r->n * r->rating;
 }
 
 static double rect_stored(const dct_model *m, const dct_mcomp *c,
@@ -360,7 +406,7 @@ static double rect_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     (void)m, (void)t;
     switch (k) {
     case 0: return r->p_dc / 1e3;
-    case 1: return y[c->off + R_I];
+    case 1: return is_qs(m) ? c->port.I_bus : y[c->off + R_I];
     case 2: return r->p_ac / 1e3;
     case 3: return 100 * r->load;
     }
@@ -533,18 +579,11 @@ void dct_busway_feeds(dct_model *m)
     }
 }
 
-static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+/* The current a feeder of resistance R draws from a bus at V for its
+ * racks' power P. */
+static double bw_current(const busway *b, double p, double r, double v)
 {
-    busway *b = c->data;
-    double p = 0;
-    for (size_t k = 0; k < b->n_rack; k++)
-        p += b->scale[k] * b->rack[k]->port.P_in;
-    double v = c->failed ? 0 : bus_voltage(b->bus, y);
-    double tc = y[c->off];
-    double r = b->r_per_m * b->length * (1 + b->alpha * (tc - b->t_ref));
-    r = fmax(r, 1e-12);
     double disc = v * v - 4 * r * p;
-    b->collapse = v > 0 ? 4 * r * p / (v * v) : (p > 0 ? 2 : 0);
     double i = 0;
     if (p > 0 && v > 0) {
         /* constant power while the racks' input stays above v_brk;
@@ -556,6 +595,21 @@ static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
             i = v * g / (1 + g * r);
         }
     }
+    return i;
+}
+
+static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    busway *b = c->data;
+    double p = 0;
+    for (size_t k = 0; k < b->n_rack; k++)
+        p += b->scale[k] * b->rack[k]->port.P_in;
+    double v = c->failed ? 0 : bus_voltage(b->bus, y);
+    double tc = y[c->off];
+    double r = b->r_per_m * b->length * (1 + b->alpha * (tc - b->t_ref));
+    r = fmax(r, 1e-12);
+    b->collapse = v > 0 ? 4 * r * p / (v * v) : (p > 0 ? 2 : 0);
+    double i = bw_current(b, p, r, v);
     b->p = p;
     b->i = i;
     b->r = r;
@@ -704,7 +758,7 @@ static int gen_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!g)
         return -1;
     c->data = g;
-    c->n_states = G_N;
+    c->n_states = is_qs(m) ? G_N - 1 : G_N;
     g->n = (int)q[DCT_GENERATOR_COUNT];
     g->rating = q[DCT_GENERATOR_RATING];
     g->delay = q[DCT_GENERATOR_START_DELAY];
@@ -725,10 +779,14 @@ static int gen_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     return 0;
 }
 
+static double gen_iref(dct_model *m, const dct_mcomp *c, const double *y,
+                       double v);
+
 static void gen_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     gen *g = c->data;
-    double i = y[c->off + G_I];
+    double i = is_qs(m) ? gen_iref(m, c, y, bus_voltage(g->bus, y))
+                        : y[c->off + G_I];
     g->p_out = bus_voltage(g->bus, y) * i;
     c->port.I_bus = i;
     c->port.V_bus = bus_voltage(g->bus, y);
@@ -751,7 +809,19 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
         dx[G_PA] = fmin(g->ramp * n_sets, (pmax - x[G_PA]) / RAMP_END_TAU);
     else
         dx[G_PA] = -x[G_PA] / GEN_TAU;
-    double v = bus_voltage(g->bus, y);
+    if (!is_qs(m))
+        dx[G_I] = (gen_iref(m, c, y, bus_voltage(g->bus, y)) - x[G_I]) /
+                  GEN_I_TAU;
+}
+
+/* The current the sets' loop asks for at bus voltage V: a droop line
+ * within the current limit and the available power left for the bus. */
+static double gen_iref(dct_model *m, const dct_mcomp *c, const double *y,
+                       double v)
+{
+    const gen *g = c->data;
+    const double *x = y + c->off;
+    int n_sets = c->units_out < g->n ? g->n - c->units_out : 0;
     double iref = 0;
     /* the first generator's AC board (the generator-fed auxiliaries) is
      * served first: the bus gets what is left of P_a */
@@ -768,15 +838,14 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
         iref = dct_clamp(ir * (g->v_set - v) / (g->droop * g->v_set), 0,
                          imax);
     }
-    dx[G_I] = (iref - x[G_I]) / GEN_I_TAU;
-    (void)m;
+    return iref;
 }
 
 static void gen_init(dct_model *m, dct_mcomp *c, double *y)
 {
     y[c->off + G_PA] = 0;
-    y[c->off + G_I] = 0;
-    (void)m;
+    if (!is_qs(m))
+        y[c->off + G_I] = 0;
 }
 
 static double gen_stored(const dct_model *m, const dct_mcomp *c,
@@ -863,6 +932,9 @@ typedef struct bess {
     dct_curve ocv;            /* cell OCV against SOC */
     /* scratch */
     double i, p_b, p_load, p_ref, ocv_v;
+    double pc;                /* [W] converter power P_c now */
+    int ix;                   /* index of the controller state x: B_X, or
+                                 B_PC when P_c is quasi-static (no B_PC) */
 } bess;
 
 static double bess_ocv(const bess *b, double soc);
@@ -875,7 +947,8 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!b)
         return -1;
     c->data = b;
-    c->n_states = B_N;
+    c->n_states = is_qs(m) ? B_N - 1 : B_N;
+    b->ix = is_qs(m) ? B_PC : B_X;
     c->temp0 = B_T;
     c->n_temp = 1;
     static const char *ctl[] = {"none", "smoothing", "ramp-limit",
@@ -1044,15 +1117,23 @@ static double bess_bus_load(dct_model *m, const bess *b)
     return p;
 }
 
+static double bess_pref(dct_model *m, const dct_mcomp *c, const double *x,
+                        double v, double pl, double *dx_x);
+static double bess_bus_load(dct_model *m, const bess *b);
+
 static void bess_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     bess *b = c->data;
     const double *x = y + c->off;
-    double pc = c->failed ? 0 : x[B_PC];
     double v = bus_voltage(b->bus, y);
+    double e = bess_ocv(b, x[B_SOC]) - x[B_V1] - x[B_V2];
+    b->ocv_v = e + x[B_V1] + x[B_V2];
+    /* quasi-static: the converter delivers its reference at once */
+    b->pc = is_qs(m) ? bess_pref(m, c, x, v, bess_bus_load(m, b), NULL)
+                     : x[B_PC];
+    double pc = c->failed ? 0 : b->pc;
     /* battery-side power: the converter's losses on either direction */
     double pb = pc >= 0 ? pc / b->eta : pc * b->eta;
-    double e = bess_ocv(b, x[B_SOC]) - x[B_V1] - x[B_V2];
     double p = pb / b->n_cell;            /* per cell [W] */
     double disc = e * e - 4 * b->r0 * p;
     double i;
@@ -1064,7 +1145,6 @@ static void bess_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
         i = e / (2 * b->r0);              /* beyond the cell's maximum */
     b->i = i;
     b->p_b = pb;
-    b->ocv_v = e + x[B_V1] + x[B_V2];
     c->port.I_bus = v > 1 ? pc / v : 0;
     c->port.V_bus = v;
     c->port.P_loss = fabs(pb - pc);
@@ -1085,20 +1165,31 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
                   (b->r1 > 0 ? x[B_V1] * x[B_V1] / b->r1 : 0) +
                   (b->r2 > 0 ? x[B_V2] * x[B_V2] / b->r2 : 0);
     dx[B_T] = (heat - (x[B_T] - b->t_cool) / b->r_th) / b->c_th;
-    /* controller: P_ref > 0 discharges into the bus */
-    double pl = bess_bus_load(m, b);
-    double v = bus_voltage(b->bus, y);
-    double pref = 0;
-    dx[B_X] = 0;
+    double pref = bess_pref(m, c, x, bus_voltage(b->bus, y),
+                            bess_bus_load(m, b), &dx[b->ix]);
+    if (!is_qs(m))
+        dx[B_PC] = (pref - x[B_PC]) / b->tau;
+    (void)t;
+}
+
+/* The converter's power reference at bus voltage V and bus load PL
+ * (the busways' draw): the controller, bus forming, SOC restoring and
+ * the limits; *DX_X (when not NULL): the controller state's
+ * derivative.  Sets the scratch p_load and p_ref. */
+static double bess_pref(dct_model *m, const dct_mcomp *c, const double *x,
+                        double v, double pl, double *dx_x)
+{
+    bess *b = c->data;
+    double pref = 0, dxx = 0;
     switch (b->ctl) {
     case CTL_SMOOTH:   /* x: the low-pass of the load the grid follows */
-        dx[B_X] = (pl - x[B_X]) / b->tau_s;
-        pref = pl - x[B_X];
+        dxx = (pl - x[b->ix]) / b->tau_s;
+        pref = pl - x[b->ix];
         break;
     case CTL_RAMP:     /* x: grid-side reference, rate-limited */
-        dx[B_X] = dct_clamp((pl - x[B_X]) / RAMP_TRACK_TAU, -b->ramp,
-                            b->ramp);
-        pref = pl - x[B_X];
+        dxx = dct_clamp((pl - x[b->ix]) / RAMP_TRACK_TAU, -b->ramp,
+                        b->ramp);
+        pref = pl - x[b->ix];
         break;
     case CTL_PEAK:
         pref = fmax(0, pl - b->cap);
@@ -1140,8 +1231,10 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
     pref = dct_clamp(pref, lo, hi);
     b->p_load = pl;
     b->p_ref = pref;
-    dx[B_PC] = (pref - x[B_PC]) / b->tau;
-    (void)t;
+    if (dx_x)
+        *dx_x = dxx;
+    (void)m;
+    return pref;
 }
 
 static void bess_init(dct_model *m, dct_mcomp *c, double *y)
@@ -1151,7 +1244,8 @@ static void bess_init(dct_model *m, dct_mcomp *c, double *y)
     x[B_SOC] = b->soc0;
     x[B_V1] = x[B_V2] = 0;
     x[B_T] = b->t_cool;
-    x[B_PC] = 0;
+    if (!is_qs(m))
+        x[B_PC] = 0;
     /* the low-pass and the ramp reference start at the t = 0 load */
     double p = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -1162,7 +1256,7 @@ static void bess_init(dct_model *m, dct_mcomp *c, double *y)
         p += dct_profile_power(m->profiles, r->tindex, 0, rq[DCT_RACK_P_IDLE],
                                rq[DCT_RACK_P_MAX]);
     }
-    x[B_X] = b->ctl == CTL_SMOOTH || b->ctl == CTL_RAMP ? p : 0;
+    x[b->ix] = b->ctl == CTL_SMOOTH || b->ctl == CTL_RAMP ? p : 0;
 }
 
 static double bess_stored(const dct_model *m, const dct_mcomp *c,
@@ -1181,7 +1275,7 @@ static double bess_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     const double *x = y + c->off;
     (void)m, (void)t;
     switch (k) {
-    case 0: return x[B_PC] / 1e3;
+    case 0: return b->pc / 1e3;
     case 1: return x[B_SOC];
     case 2: return x[B_T] - DCT_T0;
     case 3: return b->i;
@@ -1201,7 +1295,7 @@ static double bess_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     switch (k) {
     case 0:
     case 1: return 100 * x[B_SOC];
-    case 2: return fabs(x[B_PC]) / 1e3;
+    case 2: return fabs(b->pc) / 1e3;
     case 3: return fabs(b->i) * 3600 / b->q_cell;
     case 4:
     case 5: return x[B_T] - DCT_T0;
@@ -1233,7 +1327,7 @@ static double bess_root(dct_model *m, dct_mcomp *c, size_t k, double t,
     (void)m, (void)t;
     if (k == 0)
         return b->soc_min - x[B_SOC];
-    return fabs(x[B_PC]) - b->p_rated;
+    return fabs(is_qs(m) ? b->pc : x[B_PC]) - b->p_rated;
 }
 
 static const char *bess_root_event(const dct_mcomp *c, size_t k, int dir)
@@ -1269,13 +1363,6 @@ const dct_ctype dct_ctype_bess = {
 
 /* ---------------------------------------------------------------- DC bus */
 
-typedef struct dcbus {
-    double c, v_nom, lo, hi;
-    double p_in;              /* [W] V sum I: power into the capacitors */
-    dct_mcomp **src;          /* every component with a port on this bus */
-    size_t n_src;
-} dcbus;
-
 static void bus_collect(dct_model *m, dct_mcomp *c);
 static double aux_current(const dct_model *m, const dct_mcomp *bus, double p,
                           double v);
@@ -1287,7 +1374,8 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!b)
         return -1;
     c->data = b;
-    c->n_states = 1;
+    b->qs = is_qs(m);
+    c->n_states = b->qs ? 0 : 1;
     b->c = q[DCT_DC_BUS_CAPACITANCE];
     b->v_nom = q[DCT_DC_BUS_NOMINAL];
     b->lo = q[DCT_DC_BUS_BAND_LOW];
@@ -1302,6 +1390,36 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!b->src)
         return -1;
     bus_collect(m, c);
+    b->v = b->v_nom;
+    if (b->qs) {
+        b->fs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+        if (!b->fs)
+            return -1;
+        /* the rows that read V (rectifiers' P_a with a ramp limiter,
+         * busways, batteries) on the states of the bus's sources, through
+         * V; a battery also on the UPS-fed auxiliaries it carries when it
+         * forms the bus.  The smaller couplings through V (on the loads'
+         * states beyond those a row reads itself) are left out: the
+         * Newton iteration runs on that approximate Jacobian
+         * (dctwin-models(7), QUASI-STATIC ELECTRICAL STATES). */
+        for (size_t i = 0; i < b->n_src; i++) {
+            dct_mcomp *a = b->src[i];
+            if (a->ct != &dct_ctype_rectifier && a->ct != &dct_ctype_busway &&
+                a->ct != &dct_ctype_bess)
+                continue;
+            for (size_t k = 0; k < b->n_src; k++) {
+                dct_mcomp *o = b->src[k];
+                if (o == a ||
+                    !(o->ct == &dct_ctype_rectifier ||
+                      o->ct == &dct_ctype_generator ||
+                      o->ct == &dct_ctype_bess ||
+                      (a->ct == &dct_ctype_bess && o->feed == DCT_FEED_UPS)))
+                    continue;
+                if (dct_model_dep(m, a, o->rep ? o->rep : o, DCT_DEP_ALL))
+                    return -1;
+            }
+        }
+    }
     if (dct_model_add_output(m, c, "V_V") ||
         dct_model_add_margin(m, c, "V", "V", "bus voltage above the band's "
                              "lower edge", b->lo, 0, "band-low") ||
@@ -1339,15 +1457,117 @@ static void bus_collect(dct_model *m, dct_mcomp *c)
 
 static void bus_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
-    c->port.V_bus = y[c->off];
+    c->port.V_bus = bus_voltage(c, y);
     (void)m, (void)t;
+}
+
+/* The node balance of a quasi-static bus at voltage V [A]: what its
+ * sources inject (the rectifiers' and generators' droop currents, the
+ * batteries' converter power over V) less what the busways and the
+ * UPS-fed auxiliaries draw, each at V.  Its busways' power and
+ * resistance are those of the ports phase (they do not depend on V). */
+static double bus_balance(double v, void *ctx)
+{
+    const dct_mcomp *c = ctx;
+    const dcbus *b = c->data;
+    dct_model *m = b->m;
+    double i = 0, pl = 0;
+    for (size_t k = 0; k < b->n_src; k++) {
+        const dct_mcomp *o = b->src[k];
+        if (o->ct == &dct_ctype_busway) {
+            const busway *w = o->data;
+            double ib = o->failed ? 0 : bw_current(w, w->p, w->r, v);
+            i -= ib;
+            pl += ib * v;
+        } else if (o->feed == DCT_FEED_UPS) {
+            i -= aux_current(m, c, o->port.P_aux, v);
+        }
+    }
+    for (size_t k = 0; k < b->n_src; k++) {
+        const dct_mcomp *o = b->src[k];
+        if (o->ct == &dct_ctype_rectifier) {
+            i += rect_iref(o, o->data, b->t, b->y, v, NULL);
+        } else if (o->ct == &dct_ctype_generator) {
+            i += gen_iref(m, o, b->y, v);
+        } else if (o->ct == &dct_ctype_bess && !o->failed && v > 1) {
+            i += bess_pref(m, o, b->y + o->off, v, pl, NULL) / v;
+        }
+    }
+    return i;
+}
+
+/* Relative width [1] of the bracket at which a quasi-static bus's
+ * voltage is taken as solved: ~45 ulp of the voltage. */
+#define BUS_V_TOL 1e-14
+
+/* Solve the node balance of a quasi-static bus for its voltage: the root
+ * of bus_balance next to the last one (bracketed by steps out from it,
+ * growing fourfold from 0.1 % of the nominal), refined by Brent's method
+ * (GSL); 0 when nothing holds the bus up, 2 V_nom when the sources
+ * would drive it above that. */
+static double bus_solve(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    dcbus *b = c->data;
+    b->m = m;
+    b->t = t;
+    b->y = y;
+    double v0 = b->v, f0 = bus_balance(v0, c);
+    double d = 1e-3 * b->v_nom, vmax = 2 * b->v_nom, lo = v0, hi = v0;
+    if (f0 == 0)
+        return v0;
+    if (f0 > 0) {            /* the root lies above */
+        for (;;) {
+            hi = fmin(lo + d, vmax);
+            if (bus_balance(hi, c) <= 0)
+                break;
+            if (hi >= vmax)
+                return vmax;
+            lo = hi;
+            d *= 4;
+        }
+    } else {                 /* below */
+        for (;;) {
+            lo = fmax(hi - d, 0);
+            if (bus_balance(lo, c) > 0)
+                break;
+            if (lo <= 0)
+                return 0;
+            hi = lo;
+            d *= 4;
+        }
+    }
+    gsl_function f = {bus_balance, c};
+    if (gsl_root_fsolver_set(b->fs, &f, lo, hi) != GSL_SUCCESS)
+        return 0.5 * (lo + hi);
+    double v = 0.5 * (lo + hi);
+    for (int it = 0; it < 100; it++) {
+        if (gsl_root_fsolver_iterate(b->fs) != GSL_SUCCESS)
+            break;
+        v = gsl_root_fsolver_root(b->fs);
+        lo = gsl_root_fsolver_x_lower(b->fs);
+        hi = gsl_root_fsolver_x_upper(b->fs);
+        if (gsl_root_test_interval(lo, hi, 0, BUS_V_TOL) == GSL_SUCCESS)
+            break;
+    }
+    return v;
 }
 
 static void bus_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
                        double *ydot)
 {
     dcbus *b = c->data;
-    double v = y[c->off];
+    if (b->qs) {
+        /* the bus's voltage, then its sources' and busways' ports at it */
+        b->v = bus_solve(m, c, t, y);
+        c->port.V_bus = b->v;
+        for (size_t k = 0; k < b->n_src; k++) {
+            dct_mcomp *o = b->src[k];
+            if (o->ct == &dct_ctype_rectifier || o->ct == &dct_ctype_busway ||
+                o->ct == &dct_ctype_bess || o->ct == &dct_ctype_generator)
+                o->ct->ports(m, o, t, y);
+        }
+    }
+    double v = bus_voltage(c, y);
     double i = 0;
     for (size_t k = 0; k < b->n_src; k++) {
         dct_mcomp *o = b->src[k];
@@ -1356,7 +1576,8 @@ static void bus_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
             o->port.I_bus = -aux_current(m, c, o->port.P_aux, v);
         i += o->port.I_bus;
     }
-    ydot[c->off] = i / b->c;
+    if (!b->qs)
+        ydot[c->off] = i / b->c;
     b->p_in = v * i;
     (void)m, (void)t;
 }
@@ -1388,6 +1609,9 @@ static void bus_init(dct_model *m, dct_mcomp *c, double *y)
     if (ir_sum > 0) /* V = V_set (1 - droop I / I_r), I = P / V: iterate */
         for (int it = 0; it < 20; it++)
             v = b->v_nom * (1 - droop * (p / v) / ir_sum);
+    b->v = v;
+    if (b->qs)
+        return;
     y[c->off] = v;
     for (size_t k = 0; k < b->n_src; k++) {
         const dct_mcomp *o = b->src[k];
@@ -1410,15 +1634,17 @@ static double bus_output(dct_model *m, dct_mcomp *c, size_t k, double t,
                          const double *y)
 {
     (void)m, (void)k, (void)t;
-    return y[c->off];
+    return bus_voltage(c, y);
 }
 
+/* (quasi-static: V of the last RHS evaluation, as a busway's current) */
 static double bus_root(dct_model *m, dct_mcomp *c, size_t k, double t,
                        const double *y)
 {
     dcbus *b = c->data;
+    double v = bus_voltage(c, y);
     (void)m, (void)t;
-    return k == 0 ? b->lo - y[c->off] : y[c->off] - b->hi;
+    return k == 0 ? b->lo - v : v - b->hi;
 }
 
 static const char *bus_root_event(const dct_mcomp *c, size_t k, int dir)
@@ -1432,8 +1658,10 @@ static const char *bus_root_event(const dct_mcomp *c, size_t k, int dir)
 static void bus_free(dct_mcomp *c)
 {
     dcbus *b = c->data;
-    if (b)
+    if (b) {
         free(b->src);
+        gsl_root_fsolver_free(b->fs);
+    }
     free(b);
 }
 
@@ -1459,7 +1687,7 @@ double dct_model_bus_energy(const dct_model *m, const double *y)
     double e = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
         const dct_mcomp *c = &m->comp[i];
-        if (c->ct == &dct_ctype_dcbus) {
+        if (c->ct == &dct_ctype_dcbus && !((const dcbus *)c->data)->qs) {
             const dcbus *b = c->data;
             e += 0.5 * b->c * y[c->off] * y[c->off];
         }
