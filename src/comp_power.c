@@ -82,7 +82,8 @@ typedef struct dcbus {
     double p_in;              /* [W] V sum I: power into the capacitors */
     dct_mcomp **src;          /* every component with a port on this bus */
     size_t n_src;
-    /* quasi-static (dctwin-models(7), QUASI-STATIC ELECTRICAL STATES): V
+    /* quasi-static (dctwin-models(7), POWER, Quasi-static electrical
+     * states): V
      * is not a state but the node balance's root, solved in the RHS */
     int qs;
     double v;                 /* [V] the last solution (the next guess) */
@@ -92,10 +93,11 @@ typedef struct dcbus {
     const double *y;
 } dcbus;
 
-/* 1 when the model's DC buses and current loops are quasi-static. */
+/* 1 while the model's DC buses and current loops are quasi-static (a
+ * quasi-static run, outside its dynamic windows after events). */
 static int is_qs(const dct_model *m)
 {
-    return m->opts.electrical == DCT_ELEC_QUASI_STATIC;
+    return m->elec_qs;
 }
 
 static double bus_voltage(const dct_mcomp *bus, const double *y)
@@ -206,8 +208,6 @@ typedef struct rect {
     int has_eta;              /* 0: the constant eta0 */
     double eta0;
     double p_dc, p_ac, load;  /* scratch [W], [W], fraction */
-    int ipa;                  /* index of the state P_a: R_PA, or 0 when
-                                 the current is quasi-static (no R_I) */
 } rect;
 
 static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
@@ -218,8 +218,7 @@ static int rect_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!r)
         return -1;
     c->data = r;
-    c->n_states = is_qs(m) ? R_N - 1 : R_N;
-    r->ipa = is_qs(m) ? 0 : R_PA;
+    c->n_states = R_N;
     r->n = (int)q[DCT_RECTIFIER_COUNT];
     r->spares = dct_redundancy_spares(sc->s[DCT_RECTIFIER_REDUNDANCY], r->n);
     r->rating = q[DCT_RECTIFIER_RATING];
@@ -348,7 +347,7 @@ static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 static double rect_iref(const dct_mcomp *c, const rect *r, double t,
                         const double *y, double v, double *iref_free)
 {
-    double pa = y[c->off + r->ipa];
+    double pa = y[c->off + R_PA];
     double n = rect_units(c, r, t);
     double pmax = n * r->rating;
     double i_r = n * r->rating / r->v_set;
@@ -377,19 +376,18 @@ static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
     double target = pmax;
     if (isfinite(r->ramp))
         target = fmin(pmax, fmax(iref, 0) * v + 0.02 * pmax);
-    ydot[c->off + r->ipa] = n > 0 ? fmin(r->restart,
-                                   (target - x[r->ipa]) / RAMP_END_TAU)
-                            : -x[r->ipa] / r->tau;
-    if (!is_qs(m))
-        ydot[c->off + R_I] = (ic - x[R_I]) / r->tau;
+    ydot[c->off + R_PA] = n > 0 ? fmin(r->restart,
+                                   (target - x[R_PA]) / RAMP_END_TAU)
+                            : -x[R_PA] / r->tau;
+    /* quasi-static: the state rests until a dynamic window */
+    ydot[c->off + R_I] = is_qs(m) ? 0 : (ic - x[R_I]) / r->tau;
 }
 
 static void rect_init(dct_model *m, dct_mcomp *c, double *y)
 {
     rect *r = c->data;
-    if (!is_qs(m))
-        y[c->off + R_I] = 0; /* the bus init sets the share of the load */
-    y[c->off + r->ipa] = r->n * r->rating;
+    y[c->off + R_I] = 0; /* the bus init sets the share of the load */
+    y[c->off + R_PA] = r->n * r->rating;
 }
 
 static double rect_stored(const dct_model *m, const dct_mcomp *c,
@@ -758,7 +756,7 @@ static int gen_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!g)
         return -1;
     c->data = g;
-    c->n_states = is_qs(m) ? G_N - 1 : G_N;
+    c->n_states = G_N;
     g->n = (int)q[DCT_GENERATOR_COUNT];
     g->rating = q[DCT_GENERATOR_RATING];
     g->delay = q[DCT_GENERATOR_START_DELAY];
@@ -809,9 +807,9 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
         dx[G_PA] = fmin(g->ramp * n_sets, (pmax - x[G_PA]) / RAMP_END_TAU);
     else
         dx[G_PA] = -x[G_PA] / GEN_TAU;
-    if (!is_qs(m))
-        dx[G_I] = (gen_iref(m, c, y, bus_voltage(g->bus, y)) - x[G_I]) /
-                  GEN_I_TAU;
+    dx[G_I] = is_qs(m) ? 0
+                       : (gen_iref(m, c, y, bus_voltage(g->bus, y)) - x[G_I]) /
+                             GEN_I_TAU;
 }
 
 /* The current the sets' loop asks for at bus voltage V: a droop line
@@ -844,8 +842,8 @@ static double gen_iref(dct_model *m, const dct_mcomp *c, const double *y,
 static void gen_init(dct_model *m, dct_mcomp *c, double *y)
 {
     y[c->off + G_PA] = 0;
-    if (!is_qs(m))
-        y[c->off + G_I] = 0;
+    y[c->off + G_I] = 0;
+    (void)m;
 }
 
 static double gen_stored(const dct_model *m, const dct_mcomp *c,
@@ -933,8 +931,6 @@ typedef struct bess {
     /* scratch */
     double i, p_b, p_load, p_ref, ocv_v;
     double pc;                /* [W] converter power P_c now */
-    int ix;                   /* index of the controller state x: B_X, or
-                                 B_PC when P_c is quasi-static (no B_PC) */
 } bess;
 
 static double bess_ocv(const bess *b, double soc);
@@ -947,8 +943,7 @@ static int bess_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!b)
         return -1;
     c->data = b;
-    c->n_states = is_qs(m) ? B_N - 1 : B_N;
-    b->ix = is_qs(m) ? B_PC : B_X;
+    c->n_states = B_N;
     c->temp0 = B_T;
     c->n_temp = 1;
     static const char *ctl[] = {"none", "smoothing", "ramp-limit",
@@ -1166,9 +1161,8 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
                   (b->r2 > 0 ? x[B_V2] * x[B_V2] / b->r2 : 0);
     dx[B_T] = (heat - (x[B_T] - b->t_cool) / b->r_th) / b->c_th;
     double pref = bess_pref(m, c, x, bus_voltage(b->bus, y),
-                            bess_bus_load(m, b), &dx[b->ix]);
-    if (!is_qs(m))
-        dx[B_PC] = (pref - x[B_PC]) / b->tau;
+                            bess_bus_load(m, b), &dx[B_X]);
+    dx[B_PC] = is_qs(m) ? 0 : (pref - x[B_PC]) / b->tau;
     (void)t;
 }
 
@@ -1183,13 +1177,13 @@ static double bess_pref(dct_model *m, const dct_mcomp *c, const double *x,
     double pref = 0, dxx = 0;
     switch (b->ctl) {
     case CTL_SMOOTH:   /* x: the low-pass of the load the grid follows */
-        dxx = (pl - x[b->ix]) / b->tau_s;
-        pref = pl - x[b->ix];
+        dxx = (pl - x[B_X]) / b->tau_s;
+        pref = pl - x[B_X];
         break;
     case CTL_RAMP:     /* x: grid-side reference, rate-limited */
-        dxx = dct_clamp((pl - x[b->ix]) / RAMP_TRACK_TAU, -b->ramp,
+        dxx = dct_clamp((pl - x[B_X]) / RAMP_TRACK_TAU, -b->ramp,
                         b->ramp);
-        pref = pl - x[b->ix];
+        pref = pl - x[B_X];
         break;
     case CTL_PEAK:
         pref = fmax(0, pl - b->cap);
@@ -1244,8 +1238,7 @@ static void bess_init(dct_model *m, dct_mcomp *c, double *y)
     x[B_SOC] = b->soc0;
     x[B_V1] = x[B_V2] = 0;
     x[B_T] = b->t_cool;
-    if (!is_qs(m))
-        x[B_PC] = 0;
+    x[B_PC] = 0;
     /* the low-pass and the ramp reference start at the t = 0 load */
     double p = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
@@ -1256,7 +1249,7 @@ static void bess_init(dct_model *m, dct_mcomp *c, double *y)
         p += dct_profile_power(m->profiles, r->tindex, 0, rq[DCT_RACK_P_IDLE],
                                rq[DCT_RACK_P_MAX]);
     }
-    x[b->ix] = b->ctl == CTL_SMOOTH || b->ctl == CTL_RAMP ? p : 0;
+    x[B_X] = b->ctl == CTL_SMOOTH || b->ctl == CTL_RAMP ? p : 0;
 }
 
 static double bess_stored(const dct_model *m, const dct_mcomp *c,
@@ -1374,8 +1367,8 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!b)
         return -1;
     c->data = b;
-    b->qs = is_qs(m);
-    c->n_states = b->qs ? 0 : 1;
+    c->n_states = 1;
+    b->qs = m->elec_qs;
     b->c = q[DCT_DC_BUS_CAPACITANCE];
     b->v_nom = q[DCT_DC_BUS_NOMINAL];
     b->lo = q[DCT_DC_BUS_BAND_LOW];
@@ -1391,7 +1384,7 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     bus_collect(m, c);
     b->v = b->v_nom;
-    if (b->qs) {
+    if (m->opts.electrical == DCT_ELEC_QUASI_STATIC) {
         b->fs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
         if (!b->fs)
             return -1;
@@ -1401,7 +1394,7 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
          * forms the bus.  The smaller couplings through V (on the loads'
          * states beyond those a row reads itself) are left out: the
          * Newton iteration runs on that approximate Jacobian
-         * (dctwin-models(7), QUASI-STATIC ELECTRICAL STATES). */
+         * (dctwin-models(7), POWER, Quasi-static electrical states). */
         for (size_t i = 0; i < b->n_src; i++) {
             dct_mcomp *a = b->src[i];
             if (a->ct != &dct_ctype_rectifier && a->ct != &dct_ctype_busway &&
@@ -1576,8 +1569,7 @@ static void bus_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
             o->port.I_bus = -aux_current(m, c, o->port.P_aux, v);
         i += o->port.I_bus;
     }
-    if (!b->qs)
-        ydot[c->off] = i / b->c;
+    ydot[c->off] = b->qs ? 0 : i / b->c;
     b->p_in = v * i;
     (void)m, (void)t;
 }
@@ -1610,8 +1602,6 @@ static void bus_init(dct_model *m, dct_mcomp *c, double *y)
         for (int it = 0; it < 20; it++)
             v = b->v_nom * (1 - droop * (p / v) / ir_sum);
     b->v = v;
-    if (b->qs)
-        return;
     y[c->off] = v;
     for (size_t k = 0; k < b->n_src; k++) {
         const dct_mcomp *o = b->src[k];
@@ -1681,13 +1671,64 @@ const dct_ctype dct_ctype_dcbus = {
     bus_ledger,
 };
 
+void dct_power_quasi_static(dct_model *m, int on, double *y)
+{
+    m->elec_qs = on;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_dcbus) {
+            dcbus *b = c->data;
+            b->qs = on;
+            if (on && y)
+                b->v = y[c->off];
+            else if (!on && y)
+                y[c->off] = b->v;
+        } else if (on || !y) {
+            continue;
+        } else if (c->ct == &dct_ctype_rectifier) {
+            y[c->off + R_I] = c->port.I_bus;
+        } else if (c->ct == &dct_ctype_generator) {
+            y[c->off + G_I] = c->port.I_bus;
+        } else if (c->ct == &dct_ctype_bess) {
+            y[c->off + B_PC] = ((const bess *)c->data)->pc;
+        }
+    }
+}
+
+int dct_power_ramping(const dct_model *m, double t, const double *y)
+{
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_rectifier) {
+            /* P_a climbing at its restart rate, short of its target */
+            const rect *r = c->data;
+            double n = rect_units(c, r, t), pa = y[c->off + R_PA];
+            if (n > 0 && pa < n * r->rating - r->restart * RAMP_END_TAU)
+                return 1;
+        } else if (c->ct == &dct_ctype_generator) {
+            /* online: P_a short of the sets' rating at their ramp;
+             * stopped: P_a still above 1 % of one set's rating */
+            const gen *g = c->data;
+            int n_sets = c->units_out < g->n ? g->n - c->units_out : 0;
+            double pa = y[c->off + G_PA];
+            int is_online = m->grid_lost_at >= 0 &&
+                            t >= m->grid_lost_at + g->delay && !c->failed;
+            if (is_online ? pa < n_sets * g->rating -
+                                     g->ramp * n_sets * RAMP_END_TAU
+                          : pa > 0.01 * g->rating)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 /* Electrical energy stored in bus capacitors, 1/2 C V^2 [J]. */
 double dct_model_bus_energy(const dct_model *m, const double *y)
 {
     double e = 0;
     for (size_t i = 0; i < m->n_comp; i++) {
         const dct_mcomp *c = &m->comp[i];
-        if (c->ct == &dct_ctype_dcbus && !((const dcbus *)c->data)->qs) {
+        if (c->ct == &dct_ctype_dcbus) {
             const dcbus *b = c->data;
             e += 0.5 * b->c * y[c->off] * y[c->off];
         }
