@@ -1,6 +1,6 @@
 /* run.c - the run API's results: freeing them, the binding margin, and
  * what is read back from a run directory (events, rack trips, unserved
- * energy).  dct_run() itself is in simulate.c, beside the run driver it
+ * energy).  dct_run() itself is in sim_run.c, beside the run driver it
  * wraps.
  */
 #include "config.h"
