@@ -376,6 +376,7 @@ int dct_cmd_capacity(int argc, char **argv)
         free(av);
         return DCT_EXIT_USAGE;
     }
+    sim_default_quasi_static(av, &ac);
     av[ac++] = "--add";
     av[ac++] = (char *)model;
     if (row) {

@@ -21,6 +21,18 @@ int sim_is_plot_option(const char *a)
            strncmp(a, "--plot-format=", 14) == 0;
 }
 
+/* Append --electrical=quasi-static to the simulate options AV (AC of
+ * them) unless they choose the mode: the default of margins and
+ * capacity (dctwin(1)). */
+void sim_default_quasi_static(char **av, int *ac)
+{
+    for (int i = 1; i < *ac; i++)
+        if (strcmp(av[i], "--electrical") == 0 ||
+            strncmp(av[i], "--electrical=", 13) == 0)
+            return;
+    av[(*ac)++] = "--electrical=quasi-static";
+}
+
 /* A new private directory "$TMPDIR/dctwin-WHAT.PID.XXXXXX" in BUF,
  * removed with what it holds (DEPTH levels) by SIGINT/SIGTERM: its
  * atomic_file.h slot in *SLOT.  Such directories of processes that are
@@ -172,6 +184,7 @@ int dct_cmd_margins(int argc, char **argv)
         free(av);
         return DCT_EXIT_OUTPUT;
     }
+    sim_default_quasi_static(av, &ac);
     av[ac++] = "--out";
     av[ac++] = tdir;
     av[ac++] = "-q";

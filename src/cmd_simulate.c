@@ -41,8 +41,15 @@ static void help(void)
         "(default: all columns)\n"
         "  --out=DIR            run directory, created when missing\n"
         "                       (default ./run-SITENAME)\n"
+        "  --electrical=MODE    dynamic: the DC bus voltage and the "
+        "sources' current\n"
+        "                       loops are states (the default); "
+        "quasi-static: solved\n"
+        "                       in the right-hand side, dynamic for 1 s "
+        "after events\n"
         "  --rtol=X             relative tolerance of the solver "
-        "(default 1e-5)\n"
+        "(default 1e-5;\n"
+        "                       1e-6 with --electrical=quasi-static)\n"
         "  --atol=X             absolute tolerance in state units: K, "
         "fraction, ...\n"
         "                       (default 1e-4)\n"
@@ -155,7 +162,7 @@ enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
     O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT, O_ADD_SCALE,
-    O_NO_AGGREGATE, O_WIDE
+    O_NO_AGGREGATE, O_WIDE, O_ELECTRICAL
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -183,6 +190,7 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
         {"plot-format", required_argument, 0, O_PLOT_FORMAT},
         {"no-aggregate", no_argument, 0, O_NO_AGGREGATE},
         {"wide", no_argument, 0, O_WIDE},
+        {"electrical", required_argument, 0, O_ELECTRICAL},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -226,6 +234,19 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             break;
         case O_RTOL:
             bad = parse_pos("rtol", optarg, &S->rtol);
+            S->has_rtol = 1;
+            break;
+        case O_ELECTRICAL:
+            if (strcmp(optarg, "dynamic") == 0) {
+                S->electrical = DCT_ELEC_DYNAMIC;
+            } else if (strcmp(optarg, "quasi-static") == 0) {
+                S->electrical = DCT_ELEC_QUASI_STATIC;
+            } else {
+                fprintf(stderr, "dctwin: simulate: --electrical '%s': "
+                                "expected dynamic or quasi-static\n",
+                        optarg);
+                bad = 1;
+            }
             break;
         case O_ATOL:
             bad = parse_pos("atol", optarg, &S->atol);

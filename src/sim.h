@@ -29,6 +29,9 @@
 #define SIM_OUTPUT_STEP_S 1.0
 #define SIM_GRID_STEP_S 0.01
 #define SIM_RTOL 1e-5
+/* ... of a run with quasi-static electrical states (dctwin-models(7),
+ * POWER: the thermal states then hold the error test) */
+#define SIM_RTOL_QS 1e-6
 #define SIM_ATOL 1e-4
 #define SIM_SEED 1UL
 /* Most rows of timeseries.csv. */
@@ -98,6 +101,8 @@ typedef struct sim {
     int is_settled;      /* settling met its tolerance */
     unsigned long seed;
     int no_aggregate;    /* --no-aggregate */
+    int electrical;      /* --electrical: DCT_ELEC_* */
+    int has_rtol;        /* --rtol given (else the mode's default) */
     int is_wide;         /* --wide: the margin table with every column */
     char *out_dir;       /* owned */
     dct_rundir *rd;      /* the run directory being written */
@@ -210,6 +215,9 @@ int dct_cmd_simulate(int argc, char **argv);
 int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_capacity(int argc, char **argv);
 /* --plot or --plot-format[=FMT]: refused by margins and capacity. */
+/* Append --electrical=quasi-static to simulate options AV[0..*AC)
+ * unless they give --electrical (margins' and capacity's default). */
+void sim_default_quasi_static(char **av, int *ac);
 int sim_is_plot_option(const char *a);
 /* A new private directory "$TMPDIR/dctwin-WHAT.PID.XXXXXX" in BUF,
  * removed with what it holds (DEPTH levels) by SIGINT/SIGTERM.  Returns

@@ -699,7 +699,11 @@ int sim_execute(sim *S, int rc)
         rc = DCT_EXIT_INPUT;
         goto done;
     }
-    dct_model_opts mo = {S->profile, S->seed, S->scenario, S->no_aggregate, 0};
+    dct_model_opts mo = {S->profile, S->seed, S->scenario, S->no_aggregate, 0,
+                         S->electrical};
+    if (!S->has_rtol)
+        S->rtol = S->electrical == DCT_ELEC_QUASI_STATIC ? SIM_RTOL_QS
+                                                         : SIM_RTOL;
     S->model = dct_model_build(S->site, &mo, &d);
     dct_diag_print(&d, stderr);   /* warnings of load and build too */
     dct_diag_clear(&d);
@@ -961,6 +965,7 @@ int dct_run(const dct_run_opts *o, dct_run_result *res)
     if (o->out_step > 0)
         S->out_step = o->out_step;
     S->seed = o->seed;
+    S->electrical = o->electrical;
     S->verbosity = o->verbosity;
     S->scenario_path = o->scenario ? NULL : o->scenario_path;
     S->scenario = (dct_scenario *)o->scenario;

@@ -61,6 +61,7 @@ typedef struct study_opts {
     long samples;
     unsigned long lhs_seed;
     int has_samples;
+    int electrical;           /* DCT_ELEC_*; 0 until --electrical */
 } study_opts;
 
 static int parse_time(const char *cmd, const char *opt, const char *text,
@@ -94,7 +95,7 @@ static int parse_long(const char *cmd, const char *opt, const char *text,
 enum {
     O_DEPTH = 256, O_AT, O_DURATION, O_PROFILE, O_SCENARIO, O_ONLY,
     O_MAX_CASES, O_OUT, O_FORMAT, O_RESUME, O_SET, O_SEED, O_VARY,
-    O_SAMPLES
+    O_SAMPLES, O_ELECTRICAL
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -116,6 +117,7 @@ static int parse_opts(study_opts *o, int argc, char **argv,
         {"seed", required_argument, 0, O_SEED},
         {"vary", required_argument, 0, O_VARY},
         {"samples", required_argument, 0, O_SAMPLES},
+        {"electrical", required_argument, 0, O_ELECTRICAL},
         {"jobs", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
@@ -176,6 +178,17 @@ static int parse_opts(study_opts *o, int argc, char **argv,
             break;
         case O_SET:
             o->sets[o->n_sets++] = optarg;
+            break;
+        case O_ELECTRICAL:
+            if (strcmp(optarg, "dynamic") == 0) {
+                o->electrical = DCT_ELEC_DYNAMIC;
+            } else if (strcmp(optarg, "quasi-static") == 0) {
+                o->electrical = DCT_ELEC_QUASI_STATIC;
+            } else {
+                fprintf(stderr, "dctwin: %s: --electrical '%s': expected "
+                                "dynamic or quasi-static\n", o->cmd, optarg);
+                bad = 1;
+            }
             break;
         case O_SEED:
             bad = parse_long(o->cmd, "seed", optarg, 0, 2147483647L, &v);
@@ -572,6 +585,7 @@ static void base_opts(dct_study *st, const study_opts *o)
     st->base.n_sets = o->n_sets;
     st->base.scenario_path = o->scenario;
     st->base.seed = o->seed;
+    st->base.electrical = o->electrical;
     st->jobs = o->jobs;
     st->is_quiet = o->is_quiet;
     st->is_resume = o->is_resume;
@@ -580,6 +594,7 @@ static void base_opts(dct_study *st, const study_opts *o)
 int dct_cmd_contingency(int argc, char **argv)
 {
     study_opts o = {0};
+    o.electrical = DCT_ELEC_QUASI_STATIC;   /* the studies' default */
     o.cmd = "contingency";
     o.depth = 1;
     o.at = CT_AT_S;
@@ -1380,6 +1395,7 @@ static int sensitivity(sweep_table *t)
 int dct_cmd_sweep(int argc, char **argv)
 {
     study_opts o = {0};
+    o.electrical = DCT_ELEC_QUASI_STATIC;   /* the studies' default */
     o.cmd = "sweep";
     o.duration = CT_DURATION_S;
     o.max_cases = CT_MAX_CASES;
