@@ -331,6 +331,8 @@ int dct_cmd_capacity(int argc, char **argv)
                    "options given (--scenario,\n--duration, --profile, "
                    "--set ...).  Prints the count, the margin that binds\n"
                    "at one more rack, and the margin table at the count.\n"
+                   "The runs are quasi-static (--electrical=dynamic for "
+                   "the dynamic DC plant).\n"
                    "Exit status: 0 answered, 1 the site fails with none "
                    "added, 2 usage,\n3 input error, 4 solver failure, "
                    "5 output failure.\n");

@@ -120,7 +120,8 @@ int dct_cmd_margins(int argc, char **argv)
                    "Simulate SITE (any option of 'dctwin simulate' but "
                    "--out, --wide included) and\nprint its margin table, "
                    "binding margin first; or print the table of the run\n"
-                   "in RUNDIR.\n"
+                   "in RUNDIR.  The run is quasi-static "
+                   "(--electrical=dynamic for the dynamic\nDC plant).\n"
                    "Exit status: 0 all margins met, 1 some margin "
                    "negative, 2 usage, 3 input\nerror, 4 solver failure, "
                    "5 output failure.\n");
