@@ -22,7 +22,7 @@
 #       parallel efficiency (B4 before issue 14)
 # Environment: DCTWIN (binary), top_srcdir, DCTWIN_MODELS_PATH, BENCH_OUT
 # (results file; default $top_srcdir/tests/bench/results.md), B5_RANDOM_S
-# (simulated time of B5's random-phase cases, default 20), B4_REF_S (of
+# (simulated time of B5's random-phase cases, default 5), B4_REF_S (of
 # the B4 accuracy row, default 60: its reference run at rtol 1e-7 costs
 # about 0.4 s of CPU per simulated second).
 set -eu
@@ -285,12 +285,12 @@ if command -v ngspice >/dev/null 2>&1; then
     echo "| racks | phase | simulated | ngspice CPU | dctwin CPU | dctwin states | ratio ngspice / dctwin |"
     echo "|---|---|---|---|---|---|---|"
     b5 72 in 3600
-    b5 72 random "${B5_RANDOM_S:-20}"
+    b5 72 random "${B5_RANDOM_S:-5}"
     b5 720 in 3600
-    b5 720 random "${B5_RANDOM_S:-20}"
+    b5 720 random "${B5_RANDOM_S:-5}"
     echo
     echo "Target: a ratio of at least 2 in every case.  The random-phase"
-    echo "cases run ${B5_RANDOM_S:-20} s of simulated time in both tools"
+    echo "cases run ${B5_RANDOM_S:-5} s of simulated time in both tools"
     echo "(B5_RANDOM_S; an hour costs ngspice about 200 s of CPU at 72"
     echo "racks)."
 else
