@@ -237,16 +237,8 @@ static int parse_args(sim *S, int argc, char **argv, int *verbosity)
             S->has_rtol = 1;
             break;
         case O_ELECTRICAL:
-            if (strcmp(optarg, "dynamic") == 0) {
-                S->electrical = DCT_ELEC_DYNAMIC;
-            } else if (strcmp(optarg, "quasi-static") == 0) {
-                S->electrical = DCT_ELEC_QUASI_STATIC;
-            } else {
-                fprintf(stderr, "dctwin: simulate: --electrical '%s': "
-                                "expected dynamic or quasi-static\n",
-                        optarg);
-                bad = 1;
-            }
+            bad = dct_model_electrical_parse("simulate", optarg,
+                                             &S->electrical);
             break;
         case O_ATOL:
             bad = parse_pos("atol", optarg, &S->atol);

@@ -1326,6 +1326,20 @@ double dct_model_electric_energy(const dct_model *m, const double *y)
     return dct_model_bus_energy(m, y);
 }
 
+int dct_model_electrical_parse(const char *cmd, const char *text, int *mode)
+{
+    if (strcmp(text, "dynamic") == 0) {
+        *mode = DCT_ELEC_DYNAMIC;
+    } else if (strcmp(text, "quasi-static") == 0) {
+        *mode = DCT_ELEC_QUASI_STATIC;
+    } else {
+        fprintf(stderr, "dctwin: %s: --electrical '%s': expected dynamic "
+                        "or quasi-static\n", cmd, text);
+        return -1;
+    }
+    return 0;
+}
+
 void dct_model_set_settling(dct_model *m, int is_on)
 {
     m->is_settling = is_on;

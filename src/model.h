@@ -46,6 +46,10 @@ typedef struct dct_model_opts {
 
 enum { DCT_ELEC_DYNAMIC, DCT_ELEC_QUASI_STATIC };
 
+/* --electrical TEXT ("dynamic" or "quasi-static") of command CMD into
+ * *MODE.  Returns 0, or -1 with a message on stderr. */
+int dct_model_electrical_parse(const char *cmd, const char *text, int *mode);
+
 /* The whole-site energy ledger (dctwin-models(7), ENERGY LEDGER): what
  * the sources delivered equals what IT, the auxiliaries and the losses
  * used plus what went into storage.  Each term is a kind:

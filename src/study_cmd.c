@@ -180,15 +180,7 @@ static int parse_opts(study_opts *o, int argc, char **argv,
             o->sets[o->n_sets++] = optarg;
             break;
         case O_ELECTRICAL:
-            if (strcmp(optarg, "dynamic") == 0) {
-                o->electrical = DCT_ELEC_DYNAMIC;
-            } else if (strcmp(optarg, "quasi-static") == 0) {
-                o->electrical = DCT_ELEC_QUASI_STATIC;
-            } else {
-                fprintf(stderr, "dctwin: %s: --electrical '%s': expected "
-                                "dynamic or quasi-static\n", o->cmd, optarg);
-                bad = 1;
-            }
+            bad = dct_model_electrical_parse(o->cmd, optarg, &o->electrical);
             break;
         case O_SEED:
             bad = parse_long(o->cmd, "seed", optarg, 0, 2147483647L, &v);
