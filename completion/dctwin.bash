@@ -81,6 +81,10 @@ _dctwin()
         mapfile -t COMPREPLY < <(compgen -W "png svg pdf" -- "$cur")
         return 0
         ;;
+    --electrical)
+        mapfile -t COMPREPLY < <(compgen -W "dynamic quasi-static" -- "$cur")
+        return 0
+        ;;
     --profile)
         mapfile -t COMPREPLY < <(compgen -W "$(_dctwin_profiles "$prog")" -- "$cur")
         return 0

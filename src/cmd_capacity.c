@@ -280,6 +280,8 @@ int dct_cmd_capacity(int argc, char **argv)
                    "what the run at one more rack did (a violated margin "
                    "of the run before a\nviolated design margin), and the "
                    "margin table at the count.\n"
+                   "The runs are quasi-static (--electrical=dynamic for "
+                   "the dynamic DC plant).\n"
                    "Exit status: 0 answered, 1 the site fails with none "
                    "added, 2 usage,\n3 input error, 4 solver failure, "
                    "5 output failure.\n");
@@ -361,6 +363,7 @@ int dct_cmd_capacity(int argc, char **argv)
         dct_weather_opt_free(&wo);
         rc = -1;
     }
+    sim_default_quasi_static(&base, av, ac);
     dct_verbosity = 0;   /* no progress; the tables are printed here */
     base.verbosity = 0;
     base.add_model = model;

@@ -18,6 +18,17 @@ int sim_is_plot_option(const char *a)
            strncmp(a, "--plot-format=", 14) == 0;
 }
 
+/* Margins' and capacity's default: quasi-static electrical states
+ * (dctwin(1)), unless the options AV[1..AC) choose --electrical. */
+void sim_default_quasi_static(dct_run_opts *o, char *const *av, int ac)
+{
+    for (int i = 1; i < ac; i++)
+        if (strcmp(av[i], "--electrical") == 0 ||
+            strncmp(av[i], "--electrical=", 13) == 0)
+            return;
+    o->electrical = DCT_ELEC_QUASI_STATIC;
+}
+
 /* Print FILE of run directory DIR on stdout.  Returns 0 when the run met
  * every margin, 1 when not (margins.json's all_ok), 3 when the directory
  * holds no run. */
@@ -74,7 +85,8 @@ int dct_cmd_margins(int argc, char **argv)
                    "Simulate SITE (any option of 'dctwin simulate' but "
                    "--out, --wide included) and\nprint its margin table, "
                    "binding margin first; or print the table of the run\n"
-                   "in RUNDIR.\n"
+                   "in RUNDIR.  The run is quasi-static "
+                   "(--electrical=dynamic for the dynamic\nDC plant).\n"
                    "Exit status: 0 all margins met, 1 some margin "
                    "negative, 2 usage, 3 input\nerror, 4 solver failure, "
                    "5 output failure.\n");
@@ -138,6 +150,7 @@ int dct_cmd_margins(int argc, char **argv)
     int verbosity = 0;
     int rc = sim_parse_args(&o, &buf, ac, av, &verbosity);
     if (rc < 0) {
+        sim_default_quasi_static(&o, av, ac);
         dct_verbosity = 0;   /* no progress, no table but this one */
         o.verbosity = 0;
         o.table = stdout;

@@ -41,8 +41,15 @@ static void help(void)
         "(default: all columns)\n"
         "  --out=DIR            run directory, created when missing\n"
         "                       (default ./run-SITENAME)\n"
+        "  --electrical=MODE    dynamic: the DC bus voltage and the "
+        "sources' current\n"
+        "                       loops are states (the default); "
+        "quasi-static: solved\n"
+        "                       in the right-hand side, dynamic for 1 s "
+        "after events\n"
         "  --rtol=X             relative tolerance of the solver "
-        "(default 1e-5)\n"
+        "(default 1e-5;\n"
+        "                       1e-6 with --electrical=quasi-static)\n"
         "  --atol=X             absolute tolerance in state units: K, "
         "fraction, ...\n"
         "                       (default 1e-4)\n"
@@ -160,7 +167,7 @@ enum {
     O_PROFILE = 256, O_DURATION, O_OUTPUT_STEP, O_PROBE, O_OUT, O_RTOL,
     O_ATOL, O_SEED, O_INIT, O_SCENARIO, O_GRID_TRACE, O_GRID_STEP, O_SET,
     O_ADD, O_ADD_COUNT, O_ROW, O_PLOT, O_PLOT_FORMAT, O_ADD_SCALE,
-    O_NO_AGGREGATE, O_WIDE, O_WEATHER, O_START, O_DESIGN
+    O_NO_AGGREGATE, O_WIDE, O_WEATHER, O_START, O_DESIGN, O_ELECTRICAL
 };
 
 int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
@@ -191,6 +198,7 @@ int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
         {"weather", required_argument, 0, O_WEATHER},
         {"start", required_argument, 0, O_START},
         {"design", required_argument, 0, O_DESIGN},
+        {"electrical", required_argument, 0, O_ELECTRICAL},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -247,6 +255,10 @@ int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
             break;
         case O_RTOL:
             bad = parse_pos("rtol", optarg, &o->rtol);
+            break;
+        case O_ELECTRICAL:
+            bad = dct_model_electrical_parse("simulate", optarg,
+                                             &o->electrical);
             break;
         case O_ATOL:
             bad = parse_pos("atol", optarg, &o->atol);

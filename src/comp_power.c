@@ -35,6 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
 
 /* Droop setpoints as fractions of the bus nominal: rectifiers at their
  * v-set (800 V, down to 792 V at rating with 1 % droop), generators below
@@ -74,9 +77,33 @@ static double smooth_pos(double x, double w)
     return z > 30 ? x : w * log1p(exp(z));
 }
 
+typedef struct dcbus {
+    double c, v_nom, lo, hi;
+    double p_in;              /* [W] V sum I: power into the capacitors */
+    dct_mcomp **src;          /* every component with a port on this bus */
+    size_t n_src;
+    /* quasi-static (dctwin-models(7), POWER, Quasi-static electrical
+     * states): V
+     * is not a state but the node balance's root, solved in the RHS */
+    int qs;
+    double v;                 /* [V] the last solution (the next guess) */
+    gsl_root_fsolver *fs;
+    dct_model *m;             /* the balance's point, for bus_balance */
+    double t;
+    const double *y;
+} dcbus;
+
+/* 1 while the model's DC buses and current loops are quasi-static (a
+ * quasi-static run, outside its dynamic windows after events). */
+static int is_qs(const dct_model *m)
+{
+    return m->elec_qs;
+}
+
 static double bus_voltage(const dct_mcomp *bus, const double *y)
 {
-    return y[bus->off];
+    const dcbus *b = bus->data;
+    return b->qs ? b->v : y[bus->off];
 }
 
 /* The model component of the DC bus record referenced by parameter I. */
@@ -294,11 +321,14 @@ static int rect_next_bp(const dct_model *m, const dct_mcomp *c, double t,
     return 1;
 }
 
+static double rect_iref(const dct_mcomp *c, const rect *r, double t,
+                        const double *y, double v, double *iref_free);
+
 static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     rect *r = c->data;
-    double i = y[c->off + R_I];
     double v = bus_voltage(r->bus, y);
+    double i = is_qs(m) ? rect_iref(c, r, t, y, v, NULL) : y[c->off + R_I];
     int n = rect_running(c, r);
     r->p_dc = v * i;
     c->port.V_bus = v;
@@ -309,6 +339,25 @@ static void rect_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     c->port.P_el = r->p_ac;          /* drawn from the grid */
     c->port.P_loss = r->p_ac - r->p_dc;
     (void)m, (void)t;
+}
+
+/* The current the group's loop asks for at bus voltage V: its droop
+ * line within [0, I_max], I_max the current limit and the available
+ * power P_a over V; *IREF_FREE (when not NULL): the droop line alone. */
+static double rect_iref(const dct_mcomp *c, const rect *r, double t,
+                        const double *y, double v, double *iref_free)
+{
+    double pa = y[c->off + R_PA];
+    double n = rect_units(c, r, t);
+    double pmax = n * r->rating;
+    double i_r = n * r->rating / r->v_set;
+    double iref = i_r * (r->v_set - v) / (r->droop * r->v_set);
+    if (iref_free)
+        *iref_free = iref;
+    double imax = n * r->i_lim;
+    if (v > 1)
+        imax = fmin(imax, fmin(pmax, fmax(pa, 0)) / v);
+    return dct_clamp(iref, 0, imax);
 }
 
 static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
@@ -322,20 +371,16 @@ static void rect_derivs(dct_model *m, dct_mcomp *c, double t,
      * with a ramp limiter it follows the power the droop asks for (plus
      * 2 % of rating of headroom) and rises at most at the limit */
     double pmax = n * r->rating;
-    double i_r = n * r->rating / r->v_set;
-    double iref = i_r * (r->v_set - v) / (r->droop * r->v_set);
+    double iref;
+    double ic = rect_iref(c, r, t, y, v, &iref);
     double target = pmax;
     if (isfinite(r->ramp))
         target = fmin(pmax, fmax(iref, 0) * v + 0.02 * pmax);
     ydot[c->off + R_PA] = n > 0 ? fmin(r->restart,
                                    (target - x[R_PA]) / RAMP_END_TAU)
                             : -x[R_PA] / r->tau;
-    double imax = n * r->i_lim;
-    if (v > 1)
-        imax = fmin(imax, fmin(pmax, fmax(x[R_PA], 0)) / v);
-    iref = dct_clamp(iref, 0, imax);
-    ydot[c->off + R_I] = (iref - x[R_I]) / r->tau;
-    (void)m, (void)t;
+    /* quasi-static: the state rests until a dynamic window */
+    ydot[c->off + R_I] = is_qs(m) ? 0 : (ic - x[R_I]) / r->tau;
 }
 
 static void rect_init(dct_model *m, dct_mcomp *c, double *y)
@@ -343,7 +388,6 @@ static void rect_init(dct_model *m, dct_mcomp *c, double *y)
     rect *r = c->data;
     y[c->off + R_I] = 0; /* the bus init sets the share of the load */
     y[c->off + R_PA] = r->n * r->rating;
-    (void)m;
 }
 
 static double rect_stored(const dct_model *m, const dct_mcomp *c,
@@ -360,7 +404,7 @@ static double rect_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     (void)m, (void)t;
     switch (k) {
     case 0: return r->p_dc / 1e3;
-    case 1: return y[c->off + R_I];
+    case 1: return is_qs(m) ? c->port.I_bus : y[c->off + R_I];
     case 2: return r->p_ac / 1e3;
     case 3: return 100 * r->load;
     }
@@ -537,6 +581,30 @@ void dct_busway_feeds(dct_model *m)
     }
 }
 
+/* The current a feeder of resistance R draws from a bus at V for its
+ * racks' power P; *IS_CPL: whether the racks draw constant power. */
+static double bw_current(const busway *b, double p, double r, double v,
+                         int *is_cpl)
+{
+    double disc = v * v - 4 * r * p;
+    double i = 0;
+    *is_cpl = 1;
+    if (p > 0 && v > 0) {
+        /* constant power while the racks' input stays above v_brk;
+         * below, a constant conductance (continuous at v_brk) */
+        if (disc > 0)
+            i = 2 * p / (v + sqrt(disc)); /* = (v - sqrt(disc)) / (2 r) */
+        if (disc <= 0 || v - i * r < b->v_brk) {
+            double g = p / (b->v_brk * b->v_brk);
+            i = v * g / (1 + g * r);
+            *is_cpl = 0;
+        }
+    } else if (p > 0) {
+        *is_cpl = 0;
+    }
+    return i;
+}
+
 static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     busway *b = c->data;
@@ -547,25 +615,10 @@ static void bw_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
     double tc = y[c->off];
     double r = b->r_per_m * b->length * (1 + b->alpha * (tc - b->t_ref));
     r = fmax(r, 1e-12);
-    double disc = v * v - 4 * r * p;
     /* past the collapse point the ratio only says there is no
      * operating point: capped at 2, the value of a bus at 0 V */
     b->collapse = v > 0 ? fmin(4 * r * p / (v * v), 2) : (p > 0 ? 2 : 0);
-    double i = 0;
-    b->is_cpl = 1;
-    if (p > 0 && v > 0) {
-        /* constant power while the racks' input stays above v_brk;
-         * below, a constant conductance (continuous at v_brk) */
-        if (disc > 0)
-            i = 2 * p / (v + sqrt(disc)); /* = (v - sqrt(disc)) / (2 r) */
-        if (disc <= 0 || v - i * r < b->v_brk) {
-            double g = p / (b->v_brk * b->v_brk);
-            i = v * g / (1 + g * r);
-            b->is_cpl = 0;
-        }
-    } else if (p > 0) {
-        b->is_cpl = 0;
-    }
+    double i = bw_current(b, p, r, v, &b->is_cpl);
     b->p = p;
     b->i = i;
     b->r = r;
@@ -742,10 +795,14 @@ static int gen_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     return 0;
 }
 
+static double gen_iref(dct_model *m, const dct_mcomp *c, const double *y,
+                       double v);
+
 static void gen_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     gen *g = c->data;
-    double i = y[c->off + G_I];
+    double i = is_qs(m) ? gen_iref(m, c, y, bus_voltage(g->bus, y))
+                        : y[c->off + G_I];
     g->p_out = bus_voltage(g->bus, y) * i;
     c->port.I_bus = i;
     c->port.V_bus = bus_voltage(g->bus, y);
@@ -768,7 +825,19 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
         dx[G_PA] = fmin(g->ramp * n_sets, (pmax - x[G_PA]) / RAMP_END_TAU);
     else
         dx[G_PA] = -x[G_PA] / GEN_TAU;
-    double v = bus_voltage(g->bus, y);
+    dx[G_I] = is_qs(m) ? 0
+                       : (gen_iref(m, c, y, bus_voltage(g->bus, y)) - x[G_I]) /
+                             GEN_I_TAU;
+}
+
+/* The current the sets' loop asks for at bus voltage V: a droop line
+ * within the current limit and the available power left for the bus. */
+static double gen_iref(dct_model *m, const dct_mcomp *c, const double *y,
+                       double v)
+{
+    const gen *g = c->data;
+    const double *x = y + c->off;
+    int n_sets = c->units_out < g->n ? g->n - c->units_out : 0;
     double iref = 0;
     /* the first generator's AC board (the generator-fed auxiliaries) is
      * served first: the bus gets what is left of P_a */
@@ -785,8 +854,7 @@ static void gen_derivs(dct_model *m, dct_mcomp *c, double t,
         iref = dct_clamp(ir * (g->v_set - v) / (g->droop * g->v_set), 0,
                          imax);
     }
-    dx[G_I] = (iref - x[G_I]) / GEN_I_TAU;
-    (void)m;
+    return iref;
 }
 
 static void gen_init(dct_model *m, dct_mcomp *c, double *y)
@@ -880,6 +948,7 @@ typedef struct bess {
     dct_curve ocv;            /* cell OCV against SOC */
     /* scratch */
     double i, p_b, p_load, p_ref, ocv_v;
+    double pc;                /* [W] converter power P_c now */
 } bess;
 
 static double bess_ocv(const bess *b, double soc);
@@ -1064,15 +1133,23 @@ static double bess_bus_load(dct_model *m, const bess *b)
     return p;
 }
 
+static double bess_pref(dct_model *m, const dct_mcomp *c, const double *x,
+                        double v, double pl, double *dx_x);
+static double bess_bus_load(dct_model *m, const bess *b);
+
 static void bess_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
     bess *b = c->data;
     const double *x = y + c->off;
-    double pc = c->failed ? 0 : x[B_PC];
     double v = bus_voltage(b->bus, y);
+    double e = bess_ocv(b, x[B_SOC]) - x[B_V1] - x[B_V2];
+    b->ocv_v = e + x[B_V1] + x[B_V2];
+    /* quasi-static: the converter delivers its reference at once */
+    b->pc = is_qs(m) ? bess_pref(m, c, x, v, bess_bus_load(m, b), NULL)
+                     : x[B_PC];
+    double pc = c->failed ? 0 : b->pc;
     /* battery-side power: the converter's losses on either direction */
     double pb = pc >= 0 ? pc / b->eta : pc * b->eta;
-    double e = bess_ocv(b, x[B_SOC]) - x[B_V1] - x[B_V2];
     double p = pb / b->n_cell;            /* per cell [W] */
     double disc = e * e - 4 * b->r0 * p;
     double i;
@@ -1084,7 +1161,6 @@ static void bess_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
         i = e / (2 * b->r0);              /* beyond the cell's maximum */
     b->i = i;
     b->p_b = pb;
-    b->ocv_v = e + x[B_V1] + x[B_V2];
     c->port.I_bus = v > 1 ? pc / v : 0;
     c->port.V_bus = v;
     c->port.P_loss = fabs(pb - pc);
@@ -1105,19 +1181,29 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
                   (b->r1 > 0 ? x[B_V1] * x[B_V1] / b->r1 : 0) +
                   (b->r2 > 0 ? x[B_V2] * x[B_V2] / b->r2 : 0);
     dx[B_T] = (heat - (x[B_T] - b->t_cool) / b->r_th) / b->c_th;
-    /* controller: P_ref > 0 discharges into the bus */
-    double pl = bess_bus_load(m, b);
-    double v = bus_voltage(b->bus, y);
-    double pref = 0;
-    dx[B_X] = 0;
+    double pref = bess_pref(m, c, x, bus_voltage(b->bus, y),
+                            bess_bus_load(m, b), &dx[B_X]);
+    dx[B_PC] = is_qs(m) ? 0 : (pref - x[B_PC]) / b->tau;
+    (void)t;
+}
+
+/* The converter's power reference at bus voltage V and bus load PL
+ * (the busways' draw): the controller, bus forming, SOC restoring and
+ * the limits; *DX_X (when not NULL): the controller state's
+ * derivative.  Sets the scratch p_load and p_ref. */
+static double bess_pref(dct_model *m, const dct_mcomp *c, const double *x,
+                        double v, double pl, double *dx_x)
+{
+    bess *b = c->data;
+    double pref = 0, dxx = 0;
     switch (b->ctl) {
     case CTL_SMOOTH:   /* x: the low-pass of the load the grid follows */
-        dx[B_X] = (pl - x[B_X]) / b->tau_s;
+        dxx = (pl - x[B_X]) / b->tau_s;
         pref = pl - x[B_X];
         break;
     case CTL_RAMP:     /* x: grid-side reference, rate-limited */
-        dx[B_X] = dct_clamp((pl - x[B_X]) / RAMP_TRACK_TAU, -b->ramp,
-                            b->ramp);
+        dxx = dct_clamp((pl - x[B_X]) / RAMP_TRACK_TAU, -b->ramp,
+                        b->ramp);
         pref = pl - x[B_X];
         break;
     case CTL_PEAK:
@@ -1160,8 +1246,10 @@ static void bess_derivs(dct_model *m, dct_mcomp *c, double t,
     pref = dct_clamp(pref, lo, hi);
     b->p_load = pl;
     b->p_ref = pref;
-    dx[B_PC] = (pref - x[B_PC]) / b->tau;
-    (void)t;
+    if (dx_x)
+        *dx_x = dxx;
+    (void)m;
+    return pref;
 }
 
 static void bess_init(dct_model *m, dct_mcomp *c, double *y)
@@ -1201,7 +1289,7 @@ static double bess_output(dct_model *m, dct_mcomp *c, size_t k, double t,
     const double *x = y + c->off;
     (void)m, (void)t;
     switch (k) {
-    case 0: return x[B_PC] / 1e3;
+    case 0: return b->pc / 1e3;
     case 1: return x[B_SOC];
     case 2: return x[B_T] - DCT_T0;
     case 3: return b->i;
@@ -1221,7 +1309,7 @@ static double bess_margin(dct_model *m, dct_mcomp *c, size_t k, double t,
     switch (k) {
     case 0:
     case 1: return 100 * x[B_SOC];
-    case 2: return fabs(x[B_PC]) / 1e3;
+    case 2: return fabs(b->pc) / 1e3;
     case 3: return fabs(b->i) * 3600 / b->q_cell;
     case 4:
     case 5: return x[B_T] - DCT_T0;
@@ -1253,7 +1341,7 @@ static double bess_root(dct_model *m, dct_mcomp *c, size_t k, double t,
     (void)m, (void)t;
     if (k == 0)
         return b->soc_min - x[B_SOC];
-    return fabs(x[B_PC]) - b->p_rated;
+    return fabs(is_qs(m) ? b->pc : x[B_PC]) - b->p_rated;
 }
 
 static const char *bess_root_event(const dct_mcomp *c, size_t k, int dir)
@@ -1289,13 +1377,6 @@ const dct_ctype dct_ctype_bess = {
 
 /* ---------------------------------------------------------------- DC bus */
 
-typedef struct dcbus {
-    double c, v_nom, lo, hi;
-    double p_in;              /* [W] V sum I: power into the capacitors */
-    dct_mcomp **src;          /* every component with a port on this bus */
-    size_t n_src;
-} dcbus;
-
 static void bus_collect(dct_model *m, dct_mcomp *c);
 static double aux_current(const dct_model *m, const dct_mcomp *bus, double p,
                           double v);
@@ -1308,6 +1389,7 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
         return -1;
     c->data = b;
     c->n_states = 1;
+    b->qs = m->elec_qs;
     b->c = q[DCT_DC_BUS_CAPACITANCE];
     b->v_nom = q[DCT_DC_BUS_NOMINAL];
     b->lo = q[DCT_DC_BUS_BAND_LOW];
@@ -1322,6 +1404,36 @@ static int bus_setup(dct_model *m, dct_mcomp *c, dct_diag *d)
     if (!b->src)
         return -1;
     bus_collect(m, c);
+    b->v = b->v_nom;
+    if (m->opts.electrical == DCT_ELEC_QUASI_STATIC) {
+        b->fs = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+        if (!b->fs)
+            return -1;
+        /* the rows that read V (rectifiers' P_a with a ramp limiter,
+         * busways, batteries) on the states of the bus's sources, through
+         * V; a battery also on the UPS-fed auxiliaries it carries when it
+         * forms the bus.  The smaller couplings through V (on the loads'
+         * states beyond those a row reads itself) are left out: the
+         * Newton iteration runs on that approximate Jacobian
+         * (dctwin-models(7), POWER, Quasi-static electrical states). */
+        for (size_t i = 0; i < b->n_src; i++) {
+            dct_mcomp *a = b->src[i];
+            if (a->ct != &dct_ctype_rectifier && a->ct != &dct_ctype_busway &&
+                a->ct != &dct_ctype_bess)
+                continue;
+            for (size_t k = 0; k < b->n_src; k++) {
+                dct_mcomp *o = b->src[k];
+                if (o == a ||
+                    !(o->ct == &dct_ctype_rectifier ||
+                      o->ct == &dct_ctype_generator ||
+                      o->ct == &dct_ctype_bess ||
+                      (a->ct == &dct_ctype_bess && o->feed == DCT_FEED_UPS)))
+                    continue;
+                if (dct_model_dep(m, a, o->rep ? o->rep : o, DCT_DEP_ALL))
+                    return -1;
+            }
+        }
+    }
     if (dct_model_add_output(m, c, "V_V") ||
         dct_model_add_margin(m, c, "V", "V", "bus voltage above the band's "
                              "lower edge", b->lo, 0, "band-low") ||
@@ -1359,15 +1471,118 @@ static void bus_collect(dct_model *m, dct_mcomp *c)
 
 static void bus_ports(dct_model *m, dct_mcomp *c, double t, const double *y)
 {
-    c->port.V_bus = y[c->off];
+    c->port.V_bus = bus_voltage(c, y);
     (void)m, (void)t;
+}
+
+/* The node balance of a quasi-static bus at voltage V [A]: what its
+ * sources inject (the rectifiers' and generators' droop currents, the
+ * batteries' converter power over V) less what the busways and the
+ * UPS-fed auxiliaries draw, each at V.  Its busways' power and
+ * resistance are those of the ports phase (they do not depend on V). */
+static double bus_balance(double v, void *ctx)
+{
+    const dct_mcomp *c = ctx;
+    const dcbus *b = c->data;
+    dct_model *m = b->m;
+    double i = 0, pl = 0;
+    for (size_t k = 0; k < b->n_src; k++) {
+        const dct_mcomp *o = b->src[k];
+        if (o->ct == &dct_ctype_busway) {
+            const busway *w = o->data;
+            int cpl;
+            double ib = o->failed ? 0 : bw_current(w, w->p, w->r, v, &cpl);
+            i -= ib;
+            pl += ib * v;
+        } else if (o->feed == DCT_FEED_UPS) {
+            i -= aux_current(m, c, o->port.P_aux, v);
+        }
+    }
+    for (size_t k = 0; k < b->n_src; k++) {
+        const dct_mcomp *o = b->src[k];
+        if (o->ct == &dct_ctype_rectifier) {
+            i += rect_iref(o, o->data, b->t, b->y, v, NULL);
+        } else if (o->ct == &dct_ctype_generator) {
+            i += gen_iref(m, o, b->y, v);
+        } else if (o->ct == &dct_ctype_bess && !o->failed && v > 1) {
+            i += bess_pref(m, o, b->y + o->off, v, pl, NULL) / v;
+        }
+    }
+    return i;
+}
+
+/* Relative width [1] of the bracket at which a quasi-static bus's
+ * voltage is taken as solved: ~45 ulp of the voltage. */
+#define BUS_V_TOL 1e-14
+
+/* Solve the node balance of a quasi-static bus for its voltage: the root
+ * of bus_balance next to the last one (bracketed by steps out from it,
+ * growing fourfold from 0.1 % of the nominal), refined by Brent's method
+ * (GSL); 0 when nothing holds the bus up, 2 V_nom when the sources
+ * would drive it above that. */
+static double bus_solve(dct_model *m, dct_mcomp *c, double t, const double *y)
+{
+    dcbus *b = c->data;
+    b->m = m;
+    b->t = t;
+    b->y = y;
+    double v0 = b->v, f0 = bus_balance(v0, c);
+    double d = 1e-3 * b->v_nom, vmax = 2 * b->v_nom, lo = v0, hi = v0;
+    if (f0 == 0)
+        return v0;
+    if (f0 > 0) {            /* the root lies above */
+        for (;;) {
+            hi = fmin(lo + d, vmax);
+            if (bus_balance(hi, c) <= 0)
+                break;
+            if (hi >= vmax)
+                return vmax;
+            lo = hi;
+            d *= 4;
+        }
+    } else {                 /* below */
+        for (;;) {
+            lo = fmax(hi - d, 0);
+            if (bus_balance(lo, c) > 0)
+                break;
+            if (lo <= 0)
+                return 0;
+            hi = lo;
+            d *= 4;
+        }
+    }
+    gsl_function f = {bus_balance, c};
+    if (gsl_root_fsolver_set(b->fs, &f, lo, hi) != GSL_SUCCESS)
+        return 0.5 * (lo + hi);
+    double v = 0.5 * (lo + hi);
+    for (int it = 0; it < 100; it++) {
+        if (gsl_root_fsolver_iterate(b->fs) != GSL_SUCCESS)
+            break;
+        v = gsl_root_fsolver_root(b->fs);
+        lo = gsl_root_fsolver_x_lower(b->fs);
+        hi = gsl_root_fsolver_x_upper(b->fs);
+        if (gsl_root_test_interval(lo, hi, 0, BUS_V_TOL) == GSL_SUCCESS)
+            break;
+    }
+    return v;
 }
 
 static void bus_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
                        double *ydot)
 {
     dcbus *b = c->data;
-    double v = y[c->off];
+    if (b->qs) {
+        /* the bus's voltage, then its sources' and busways' ports at it */
+        b->v = bus_solve(m, c, t, y);
+        c->port.V_bus = b->v;
+        for (size_t k = 0; k < b->n_src; k++) {
+            dct_mcomp *o = b->src[k];
+            if (o->ct == &dct_ctype_rectifier || o->ct == &dct_ctype_busway ||
+                o->ct == &dct_ctype_bess || o->ct == &dct_ctype_generator)
+                o->ct->ports(m, o, t, y);
+        }
+    }
+    double v = bus_voltage(c, y);
     double i = 0;
     for (size_t k = 0; k < b->n_src; k++) {
         dct_mcomp *o = b->src[k];
@@ -1376,7 +1591,7 @@ static void bus_derivs(dct_model *m, dct_mcomp *c, double t, const double *y,
             o->port.I_bus = -aux_current(m, c, o->port.P_aux, v);
         i += o->port.I_bus;
     }
-    ydot[c->off] = i / b->c;
+    ydot[c->off] = b->qs ? 0 : i / b->c;
     b->p_in = v * i;
     (void)m, (void)t;
 }
@@ -1408,6 +1623,7 @@ static void bus_init(dct_model *m, dct_mcomp *c, double *y)
     if (ir_sum > 0) /* V = V_set (1 - droop I / I_r), I = P / V: iterate */
         for (int it = 0; it < 20; it++)
             v = b->v_nom * (1 - droop * (p / v) / ir_sum);
+    b->v = v;
     y[c->off] = v;
     for (size_t k = 0; k < b->n_src; k++) {
         const dct_mcomp *o = b->src[k];
@@ -1430,15 +1646,17 @@ static double bus_output(dct_model *m, dct_mcomp *c, size_t k, double t,
                          const double *y)
 {
     (void)m, (void)k, (void)t;
-    return y[c->off];
+    return bus_voltage(c, y);
 }
 
+/* (quasi-static: V of the last RHS evaluation, as a busway's current) */
 static double bus_root(dct_model *m, dct_mcomp *c, size_t k, double t,
                        const double *y)
 {
     dcbus *b = c->data;
+    double v = bus_voltage(c, y);
     (void)m, (void)t;
-    return k == 0 ? b->lo - y[c->off] : y[c->off] - b->hi;
+    return k == 0 ? b->lo - v : v - b->hi;
 }
 
 static const char *bus_root_event(const dct_mcomp *c, size_t k, int dir)
@@ -1452,8 +1670,10 @@ static const char *bus_root_event(const dct_mcomp *c, size_t k, int dir)
 static void bus_free(dct_mcomp *c)
 {
     dcbus *b = c->data;
-    if (b)
+    if (b) {
         free(b->src);
+        gsl_root_fsolver_free(b->fs);
+    }
     free(b);
 }
 
@@ -1472,6 +1692,57 @@ const dct_ctype dct_ctype_dcbus = {
     bus_output, bus_output, bus_root, bus_root_event, bus_free, NULL,
     bus_ledger,
 };
+
+void dct_power_quasi_static(dct_model *m, int on, double *y)
+{
+    m->elec_qs = on;
+    for (size_t i = 0; i < m->n_comp; i++) {
+        dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_dcbus) {
+            dcbus *b = c->data;
+            b->qs = on;
+            if (on && y)
+                b->v = y[c->off];
+            else if (!on && y)
+                y[c->off] = b->v;
+        } else if (on || !y) {
+            continue;
+        } else if (c->ct == &dct_ctype_rectifier) {
+            y[c->off + R_I] = c->port.I_bus;
+        } else if (c->ct == &dct_ctype_generator) {
+            y[c->off + G_I] = c->port.I_bus;
+        } else if (c->ct == &dct_ctype_bess) {
+            y[c->off + B_PC] = ((const bess *)c->data)->pc;
+        }
+    }
+}
+
+int dct_power_ramping(const dct_model *m, double t, const double *y)
+{
+    for (size_t i = 0; i < m->n_comp; i++) {
+        const dct_mcomp *c = &m->comp[i];
+        if (c->ct == &dct_ctype_rectifier) {
+            /* P_a climbing at its restart rate, short of its target */
+            const rect *r = c->data;
+            double n = rect_units(c, r, t), pa = y[c->off + R_PA];
+            if (n > 0 && pa < n * r->rating - r->restart * RAMP_END_TAU)
+                return 1;
+        } else if (c->ct == &dct_ctype_generator) {
+            /* online: P_a short of the sets' rating at their ramp;
+             * stopped: P_a still above 1 % of one set's rating */
+            const gen *g = c->data;
+            int n_sets = c->units_out < g->n ? g->n - c->units_out : 0;
+            double pa = y[c->off + G_PA];
+            int is_online = m->grid_lost_at >= 0 &&
+                            t >= m->grid_lost_at + g->delay && !c->failed;
+            if (is_online ? pa < n_sets * g->rating -
+                                     g->ramp * n_sets * RAMP_END_TAU
+                          : pa > 0.01 * g->rating)
+                return 1;
+        }
+    }
+    return 0;
+}
 
 /* Electrical energy stored in bus capacitors, 1/2 C V^2 [J]. */
 double dct_model_bus_energy(const dct_model *m, const double *y)

@@ -546,6 +546,10 @@ static int model_next_bp(double t, double *tb, void *ctx)
             has = 1;
         }
     }
+    if (m->qs_resume > t && (!has || m->qs_resume < tp)) {
+        tp = m->qs_resume;
+        has = 1;
+    }
     if (has)
         *tb = tp;
     return has;
@@ -617,26 +621,25 @@ static void apply_events(dct_model *m, double t)
         dct_busway_feeds(m);
 }
 
-/* f is continuous across TB unless a load jumps, a scenario event falls
- * there, or a component has a discontinuity there. */
-static int model_is_smooth_bp(double tb, void *ctx)
+/* 1 when a load jumps at TB, a scenario event falls there, or a
+ * component has a discontinuity there. */
+static int bp_jumps(dct_model *m, double tb)
 {
-    dct_model *m = ctx;
     double tol = 1e-9 * fmax(1.0, fabs(tb));
     if (dct_profile_jumps_at(m->profiles, tb))
-        return 0;
+        return 1;
     const dct_scenario *sc = m->scenario;
     for (size_t i = 0; sc && i < sc->n_ev; i++)
         if (fabs(sc->ev[i].t - tb) <= tol)
-            return 0;
+            return 1;
     for (size_t i = 0; i < m->n_comp; i++) {
         double tc;
         const dct_mcomp *c = &m->comp[i];
         if (c->ct->next_bp && c->ct->next_bp(m, c, tb - 2 * tol, &tc) &&
             fabs(tc - tb) <= tol)
-            return 0;
+            return 1;
     }
-    return 1;
+    return 0;
 }
 
 /* Each cooling auxiliary whose supply went or came back at TB (after
@@ -675,11 +678,45 @@ int dct_model_take_aux_event(dct_model *m, double t, double *te,
     return 1;
 }
 
+/* f is continuous across TB unless it jumps there (bp_jumps) or the
+ * electrical equations switch there. */
+static int model_is_smooth_bp(double tb, void *ctx)
+{
+    dct_model *m = ctx;
+    double tol = 1e-9 * fmax(1.0, fabs(tb));
+    return !bp_jumps(m, tb) &&
+           !(m->qs_switch >= 0 && fabs(tb - m->qs_switch) <= tol);
+}
+
+static int refresh(dct_model *m, double t, const double *y);
+
 static int model_at_bp(double tb, double *y, void *ctx)
 {
     dct_model *m = ctx;
+    /* a quasi-static run resolves the DC plant dynamically for
+     * DCT_QS_WINDOW after every jump (dctwin-models(7), POWER) */
+    if (m->opts.electrical == DCT_ELEC_QUASI_STATIC && !m->is_settling) {
+        double tol = 1e-9 * fmax(1.0, fabs(tb));
+        if (bp_jumps(m, tb)) {
+            if (m->elec_qs) {
+                /* the quasi-static values before the jump */
+                if (refresh(m, tb, y))
+                    return -1;
+                dct_power_quasi_static(m, 0, y);
+                m->qs_switch = tb;
+            }
+            m->qs_resume = tb + DCT_QS_WINDOW;
+        } else if (m->qs_resume >= 0 && tb >= m->qs_resume - tol) {
+            if (dct_power_ramping(m, tb, y)) {
+                m->qs_resume = tb + DCT_QS_WINDOW;
+            } else {
+                dct_power_quasi_static(m, 1, y);
+                m->qs_resume = -1;
+                m->qs_switch = tb;
+            }
+        }
+    }
     apply_events(m, tb);
-    (void)y;
     return m->is_settling ? 0 : aux_supply_check(m, tb);
 }
 
@@ -690,6 +727,9 @@ void dct_model_start(dct_model *m)
     if (m->root_on)
         memset(m->root_on, 0, m->n_root);
     m->grid_lost_at = -1;
+    m->qs_resume = m->qs_switch = -1;
+    dct_power_quasi_static(m, m->opts.electrical == DCT_ELEC_QUASI_STATIC,
+                           NULL);
     /* the setpoints and ambient of the site, whatever a run changed */
     const dct_comp *amb = m->site->ambient;
     m->T_db = amb ? amb->q[DCT_AMBIENT_DRY_BULB] : C2K(25);
@@ -1185,6 +1225,8 @@ dct_model *dct_model_build(const dct_site *s, const dct_model_opts *o,
         goto fail;
     }
     m->grid_lost_at = -1;
+    m->elec_qs = m->opts.electrical == DCT_ELEC_QUASI_STATIC;
+    m->qs_resume = m->qs_switch = -1;
     m->scenario = m->opts.scenario;
     m->profiles = dct_profile_set_new(s, m->opts.profile, m->opts.seed, d);
     if (m->profiles &&
@@ -1416,6 +1458,20 @@ size_t dct_model_n_rack_groups(const dct_model *m)
 double dct_model_electric_energy(const dct_model *m, const double *y)
 {
     return dct_model_bus_energy(m, y);
+}
+
+int dct_model_electrical_parse(const char *cmd, const char *text, int *mode)
+{
+    if (strcmp(text, "dynamic") == 0) {
+        *mode = DCT_ELEC_DYNAMIC;
+    } else if (strcmp(text, "quasi-static") == 0) {
+        *mode = DCT_ELEC_QUASI_STATIC;
+    } else {
+        fprintf(stderr, "dctwin: %s: --electrical '%s': expected dynamic "
+                        "or quasi-static\n", cmd, text);
+        return -1;
+    }
+    return 0;
 }
 
 void dct_model_set_settling(dct_model *m, int is_on)

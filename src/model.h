@@ -37,7 +37,18 @@ typedef struct dct_model_opts {
                                  rejection and hall air with more columns
                                  than this are filled column by column,
                                  not coloured; 0: the default, 32 */
+    int electrical;           /* DCT_ELEC_DYNAMIC (0): the DC buses'
+                                 voltages and the sources' current loops
+                                 are states; DCT_ELEC_QUASI_STATIC: they
+                                 are solved algebraically in the RHS
+                                 (--electrical, dctwin-models(7)) */
 } dct_model_opts;
+
+enum { DCT_ELEC_DYNAMIC, DCT_ELEC_QUASI_STATIC };
+
+/* --electrical TEXT ("dynamic" or "quasi-static") of command CMD into
+ * *MODE.  Returns 0, or -1 with a message on stderr. */
+int dct_model_electrical_parse(const char *cmd, const char *text, int *mode);
 
 /* The whole-site energy ledger (dctwin-models(7), ENERGY LEDGER): what
  * the sources delivered equals what IT, the auxiliaries and the losses

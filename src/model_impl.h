@@ -235,9 +235,20 @@ struct dct_model {
     size_t *fd_list;
     size_t *alias_first, *alias_next;
     size_t *mar_src;           /* dct_model_margin_source, per margin */
+    /* quasi-static electrical states (dct_model_opts.electrical): 1
+     * while they are; the end of the dynamic window after the last
+     * event (-1: none) and the time of the last switch (-1: none) */
+    int elec_qs;
+    double qs_resume, qs_switch;
 };
 
 /* Settling window [s] and the samples of its mean rack power. */
+/* [s] a quasi-static run's dynamic window after each jump of the
+ * right-hand side (a load step, a scenario event, a breaker closing):
+ * 200 times the slowest of the fast time constants (the generators'
+ * 5 ms current loop) [A] (dctwin-models(7), POWER). */
+#define DCT_QS_WINDOW 1.0
+
 #define DCT_SETTLE_WINDOW 60.0
 #define DCT_SETTLE_SAMPLES 6000
 
@@ -325,6 +336,17 @@ int dct_rack_dep_outlet(dct_model *m, const dct_mcomp *a, long as,
 int dct_cdu_dep_secondary(dct_model *m, const dct_mcomp *a, long as,
                           const dct_mcomp *u);
 int dct_cdu_dep_primary(dct_model *m, const dct_mcomp *a, const dct_mcomp *u);
+
+/* Switch the DC plant's equations: ON = 1 quasi-static (each bus's
+ * root search then starts from its state V in Y, when Y is not NULL),
+ * 0 dynamic (the fast states in Y take the quasi-static values of the
+ * last RHS evaluation: the bus's root, the loops' currents and the
+ * batteries' converter power).  dctwin-models(7), POWER. */
+void dct_power_quasi_static(dct_model *m, int on, double *y);
+/* 1 while a rectifier group's or generator's available power P_a is
+ * still ramping at its rate limit (a restart, a generator's run-up or
+ * stop): a quasi-static run's dynamic window then goes on. */
+int dct_power_ramping(const dct_model *m, double t, const double *y);
 
 /* The group a rack or CDU belongs to. */
 dct_group *dct_model_group_of(dct_model *m, const dct_mcomp *c);

@@ -220,7 +220,7 @@ int dct_cmd_outputs(int argc, char **argv)
         rc = DCT_EXIT_INPUT;
         goto done;
     }
-    dct_model_opts mo = {profile, 1, scn, no_agg, 0};
+    dct_model_opts mo = {profile, 1, scn, no_agg, 0, 0};
     if (!(m = dct_model_build(site, &mo, &d))) {
         rc = DCT_EXIT_INPUT;
         goto done;

@@ -35,6 +35,8 @@ typedef struct dct_run_opts {
                                        wins over scenario_path) */
     const char *out_dir;      /* NULL: a temporary directory, removed */
     unsigned long seed;       /* of the profiles' random parts */
+    int electrical;           /* DCT_ELEC_DYNAMIC (0) or
+                                 DCT_ELEC_QUASI_STATIC (model.h) */
     int verbosity;            /* 0: nothing on stdout (the default for
                                  the API), 1: the margin table */
     /* the rest of `dctwin simulate`'s options; zero: its default */

@@ -35,6 +35,9 @@
 #define SIM_WEATHER_STEP_S 3600.0
 #define SIM_GRID_STEP_S 0.01
 #define SIM_RTOL 1e-5
+/* ... of a run with quasi-static electrical states (dctwin-models(7),
+ * POWER: the thermal states then hold the error test) */
+#define SIM_RTOL_QS 1e-6
 #define SIM_ATOL 1e-4
 #define SIM_SEED 1UL
 /* Most rows of timeseries.csv. */
@@ -107,6 +110,8 @@ typedef struct sim {
     int is_settled;      /* settling met its tolerance */
     unsigned long seed;
     int no_aggregate;    /* --no-aggregate */
+    int electrical;      /* --electrical: DCT_ELEC_* */
+    int has_rtol;        /* --rtol given (else the mode's default) */
     int is_wide;         /* --wide: the margin table with every column */
     char *out_dir;       /* owned */
     dct_rundir *rd;      /* the run directory being written */
@@ -235,6 +240,9 @@ int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
 int dct_cmd_margins(int argc, char **argv);
 int dct_cmd_capacity(int argc, char **argv);
 /* --plot or --plot-format[=FMT]: refused by margins and capacity. */
+/* Margins' and capacity's default: quasi-static electrical states,
+ * unless the options AV[1..AC) choose --electrical. */
+void sim_default_quasi_static(dct_run_opts *o, char *const *av, int ac);
 int sim_is_plot_option(const char *a);
 
 #endif

@@ -709,6 +709,8 @@ static int sim_from_opts(sim *S, const dct_run_opts *o)
     S->duration = o->duration > 0 ? o->duration : SIM_DURATION_S;
     S->out_step = o->out_step > 0 ? o->out_step : SIM_OUTPUT_STEP_S;
     S->rtol = o->rtol > 0 ? o->rtol : SIM_RTOL;
+    S->has_rtol = o->rtol > 0;   /* else the electrical mode's default */
+    S->electrical = o->electrical;
     S->atol = o->atol > 0 ? o->atol : SIM_ATOL;
     S->grid_step = o->grid_step > 0 ? o->grid_step : SIM_GRID_STEP_S;
     S->seed = o->seed;
@@ -858,7 +860,11 @@ static int sim_execute(sim *S, int rc)
         rc = DCT_EXIT_INPUT;
         goto done;
     }
-    dct_model_opts mo = {S->profile, S->seed, S->scenario, S->no_aggregate, 0};
+    dct_model_opts mo = {S->profile, S->seed, S->scenario, S->no_aggregate, 0,
+                         S->electrical};
+    if (!S->has_rtol)
+        S->rtol = S->electrical == DCT_ELEC_QUASI_STATIC ? SIM_RTOL_QS
+                                                         : SIM_RTOL;
     S->model = dct_model_build(S->site, &mo, &d);
     dct_diag_print(&d, stderr);   /* warnings of load and build too */
     dct_diag_clear(&d);

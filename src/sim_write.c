@@ -548,6 +548,9 @@ static void write_run_json(FILE *f, const sim *S, const double *q,
     dct_json_num(f, S->rtol);
     fputs(",\"atol\":", f);
     dct_json_num(f, S->atol);
+    fprintf(f, ",\"electrical\":\"%s\"",
+            S->electrical == DCT_ELEC_QUASI_STATIC ? "quasi-static"
+                                                   : "dynamic");
     fputs(",\n \"validity\":", f);
     dct_envelope_json(f, S->env);
     fprintf(f, ",\n \"model\":{\"n_states\":%zu,\"n_outputs\":%zu,"

@@ -63,6 +63,7 @@ typedef struct study_opts {
     long samples;
     unsigned long lhs_seed;
     int has_samples;
+    int electrical;           /* DCT_ELEC_*; 0 until --electrical */
 } study_opts;
 
 static int parse_time(const char *cmd, const char *opt, const char *text,
@@ -96,7 +97,7 @@ static int parse_long(const char *cmd, const char *opt, const char *text,
 enum {
     O_DEPTH = 256, O_AT, O_DURATION, O_PROFILE, O_SCENARIO, O_ONLY,
     O_MAX_CASES, O_OUT, O_FORMAT, O_RESUME, O_SET, O_SEED, O_VARY,
-    O_SAMPLES, O_WEATHER, O_START, O_DESIGN
+    O_SAMPLES, O_WEATHER, O_START, O_DESIGN, O_ELECTRICAL
 };
 
 /* Returns -1 to go on, else the exit status. */
@@ -121,6 +122,7 @@ static int parse_opts(study_opts *o, int argc, char **argv,
         {"weather", required_argument, 0, O_WEATHER},
         {"start", required_argument, 0, O_START},
         {"design", required_argument, 0, O_DESIGN},
+        {"electrical", required_argument, 0, O_ELECTRICAL},
         {"jobs", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
@@ -190,6 +192,9 @@ static int parse_opts(study_opts *o, int argc, char **argv,
             break;
         case O_DESIGN:
             o->design = optarg;
+            break;
+        case O_ELECTRICAL:
+            bad = dct_model_electrical_parse(o->cmd, optarg, &o->electrical);
             break;
         case O_SEED:
             bad = parse_long(o->cmd, "seed", optarg, 0, 2147483647L, &v);
@@ -574,6 +579,8 @@ static void cont_help(void)
         "                     busway, rectifier, heat-rejection, "
         "hall-air, ...)\n"
         "  --max-cases=N      refuse a study of more cases (default 2000)\n"
+        "  --electrical=MODE  quasi-static (default) or dynamic (as "
+        "simulate)\n"
         "  -j, --jobs=N       worker processes (default: the cores)\n"
         "  --out=DIR          the study directory: journal.tsv, table.txt, "
         ".csv, .json\n"
@@ -617,6 +624,7 @@ static void base_opts(dct_study *st, const study_opts *o)
     st->base.weather = o->weather;
     st->base.weather_start = o->weather_start;
     st->base.design = o->design;
+    st->base.electrical = o->electrical;
     st->jobs = o->jobs;
     st->is_quiet = o->is_quiet;
     st->is_resume = o->is_resume;
@@ -625,6 +633,7 @@ static void base_opts(dct_study *st, const study_opts *o)
 int dct_cmd_contingency(int argc, char **argv)
 {
     study_opts o = {0};
+    o.electrical = DCT_ELEC_QUASI_STATIC;   /* the studies' default */
     o.cmd = "contingency";
     o.depth = 1;
     o.at = CT_AT_S;
@@ -766,6 +775,8 @@ static void sweep_help(void)
         "file; with\n"
         "  --start=MM-DD[Thh] from this date, or\n"
         "  --design=NAME      at the file's design condition (as "
+        "simulate)\n"
+        "  --electrical=MODE  quasi-static (default) or dynamic (as "
         "simulate)\n"
         "  -j, --jobs=N       worker processes (default: the cores)\n"
         "  --out=DIR          the study directory (default "
@@ -1432,6 +1443,7 @@ static int sensitivity(sweep_table *t)
 int dct_cmd_sweep(int argc, char **argv)
 {
     study_opts o = {0};
+    o.electrical = DCT_ELEC_QUASI_STATIC;   /* the studies' default */
     o.cmd = "sweep";
     o.duration = CT_DURATION_S;
     o.max_cases = CT_MAX_CASES;

@@ -57,7 +57,7 @@ static void fx_open(fixture *f, const char *rel, const char *profile)
     if (!f->site)
         dct_diag_print(&f->d, stderr);
     ck_assert_ptr_nonnull(f->site);
-    dct_model_opts o = {profile, 1, NULL, fx_no_aggregate, fx_dense_row};
+    dct_model_opts o = {profile, 1, NULL, fx_no_aggregate, fx_dense_row, 0};
     f->m = dct_model_build(f->site, &o, &f->d);
     if (!f->m)
         dct_diag_print(&f->d, stderr);

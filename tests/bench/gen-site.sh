@@ -3,7 +3,8 @@
 # one XDU 1350 CDU per 8 racks plus one spare in each row's group, two
 # 1,500 A busways per row, enough dry coolers, rectifiers and CRAH units;
 # one facility loop and dry-cooler group per 56 rows (1,008 racks).
-# Used by tests/bench/run.sh (B2, scaling).  Models from DCTWIN_MODELS_PATH.
+# Its profile training-async (llm-training, each rack at its own phase
+# over the 2 s period) serves B5.  Used by tests/bench/run.sh (B2, B5).  Models from DCTWIN_MODELS_PATH.
 set -eu
 n=${1:?usage: gen-site.sh N}
 rows=$(( (n + 17) / 18 ))
@@ -23,6 +24,8 @@ cat <<HDR
   <include href="air.xml"/>
   <include href="power.xml"/>
   <ambient dry-bulb="25 degC" wet-bulb="18 degC" dew-point="12 degC"/>
+  <profile id="training-async" type="llm-training" period="2 s" low="0.3"
+           edge="50 ms" jitter="2 s"/>
   <power>
     <grid id="utility" contract="$contract kW"/>
     <rectifier id="sst" model="sst-3.5mw" grid="utility" bus="dc-1"
