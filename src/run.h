@@ -40,7 +40,8 @@ typedef struct dct_run_opts {
     int verbosity;            /* 0: nothing on stdout (the default for
                                  the API), 1: the margin table */
     /* the rest of `dctwin simulate`'s options; zero: its default */
-    double rtol, atol;        /* <= 0: 1e-5, 1e-4 */
+    double rtol, atol;        /* <= 0: rtol 1e-5 (dynamic) or 1e-6
+                                 (quasi-static), atol 1e-4 */
     int is_cold_start;        /* --init=design: no settling */
     const char *add_model;    /* --add: racks of this model added */
     const char *add_row;      /* --row: to this row; NULL: the first */

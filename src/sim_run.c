@@ -681,7 +681,7 @@ void sim_opts_default(dct_run_opts *o)
     o->duration = SIM_DURATION_S;
     o->out_step = SIM_OUTPUT_STEP_S;
     o->grid_step = SIM_GRID_STEP_S;
-    o->rtol = SIM_RTOL;
+    o->rtol = 0;   /* the electrical mode's default (sim_execute) */
     o->atol = SIM_ATOL;
     o->seed = SIM_SEED;
 }
