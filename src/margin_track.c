@@ -39,7 +39,7 @@ int sim_update_margin(sim *S, sim_margin *g, double t, double v,
                   g->def->id, g->def->quantity, t);
         return CB_NONFINITE;
     }
-    double m = g->def->is_upper ? g->def->limit - v : v - g->def->limit;
+    double m = sim_margin_of(g->def, v);
     if (v < g->vmin)
         g->vmin = v;
     if (v > g->vmax)
@@ -169,9 +169,7 @@ int sim_write_margin_row(sim *S, double t)
         const dct_margin_def *d = S->mg[i].def;
         if (!(d->range > 0))
             continue;
-        double v = S->mval[i];
-        double m = d->is_upper ? d->limit - v : v - d->limit;
-        double pct = 100.0 * m / d->range;
+        double pct = sim_margin_pct_of(d, S->mval[i]);
         if (pct < S->kmin[S->mkind[i]])
             S->kmin[S->mkind[i]] = pct;
     }
@@ -192,6 +190,16 @@ int sim_write_margin_row(sim *S, double t)
 
 /* The margin in % of its allowed range (MARGINS in dctwin-models(7)):
  * |limit - nominal|; NAN when the range is 0. */
+double sim_margin_of(const dct_margin_def *d, double v)
+{
+    return d->is_upper ? d->limit - v : v - d->limit;
+}
+
+double sim_margin_pct_of(const dct_margin_def *d, double v)
+{
+    return d->range > 0 ? 100.0 * sim_margin_of(d, v) / d->range : NAN;
+}
+
 double sim_margin_pct(const sim_margin *g)
 {
     return g->def->range > 0 ? 100.0 * g->worst / g->def->range : NAN;

@@ -186,9 +186,7 @@ static void annual_row(sim *S, double t, const double *y)
         const dct_margin_def *d = S->mg[i].def;
         if (!(d->range > 0))
             continue;
-        double v = S->mval[i];
-        double p = 100.0 * (d->is_upper ? d->limit - v : v - d->limit) /
-                   d->range;
+        double p = sim_margin_pct_of(d, S->mval[i]);
         if (p < pct) {
             pct = p;
             bind = d->id;
