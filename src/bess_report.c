@@ -282,7 +282,6 @@ static void print_summary(const rpt *R)
            n_fail ? "FAIL" : "PASS", n_fail, R->n_res, R->out);
 }
 
-int dct_cmd_bess_report(int argc, char **argv);
 int dct_cmd_bess_report(int argc, char **argv)
 {
     rpt *R = calloc(1, sizeof *R);

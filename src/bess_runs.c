@@ -43,7 +43,6 @@
 
 #include <gsl/gsl_rng.h>
 
-int dct_cmd_simulate(int argc, char **argv);
 
 #define DR_CAP_NONE "9e9W"   /* peak-shave cap far above any load */
 /* the 24 h profile's training level: the mean of a square wave of duty

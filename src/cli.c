@@ -39,15 +39,6 @@ typedef struct dct_cmd {
 static int cmd_validate(int argc, char **argv);
 static int cmd_models(int argc, char **argv);
 static int cmd_doc(int argc, char **argv);
-int dct_cmd_simulate(int argc, char **argv);
-int dct_cmd_margins(int argc, char **argv);
-int dct_cmd_profile(int argc, char **argv);
-int dct_cmd_capacity(int argc, char **argv);
-int dct_cmd_bess_report(int argc, char **argv);
-int dct_cmd_contingency(int argc, char **argv);
-int dct_cmd_sweep(int argc, char **argv);
-int dct_cmd_compare(int argc, char **argv);
-int dct_cmd_outputs(int argc, char **argv);
 
 static const dct_cmd commands[] = {
     {"validate", "FILE...",

@@ -14,4 +14,16 @@ enum {
 
 int dct_cli_main(int argc, char **argv);
 
+/* The subcommands: each parses its own options and returns an exit
+ * status above (dct_cmd_plot is in plot.h). */
+int dct_cmd_simulate(int argc, char **argv);
+int dct_cmd_margins(int argc, char **argv);
+int dct_cmd_capacity(int argc, char **argv);
+int dct_cmd_profile(int argc, char **argv);
+int dct_cmd_bess_report(int argc, char **argv);
+int dct_cmd_contingency(int argc, char **argv);
+int dct_cmd_sweep(int argc, char **argv);
+int dct_cmd_compare(int argc, char **argv);
+int dct_cmd_outputs(int argc, char **argv);
+
 #endif

@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dct_cmd_compare(int argc, char **argv);
 
 /* Most runs compared, and most columns plotted. */
 #define CMP_MAX_RUNS 16

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dct_cmd_outputs(int argc, char **argv);
 
 /* Width of the text listing. */
 #define LINE_MAX_COLS 100

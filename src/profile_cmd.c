@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dct_cmd_profile(int argc, char **argv);
 
 /* Most rows an export writes. */
 #define EXPORT_MAX_ROWS 10000000.0

@@ -201,7 +201,13 @@ int sim_sample_margins(sim *S, double t, const double *y, int all);
 void sim_copy_margin_sources(sim *S);
 /* One row of margins-over-time.csv at T. */
 int sim_write_margin_row(sim *S, double t);
-/* The margin in % of its allowed range; NAN when the range is 0. */
+/* The margin of value V under D (limit - V for an upper limit, V - limit
+ * for a lower one), and the same in % of D's allowed range, NAN when the
+ * range is 0 (MARGINS in dctwin-models(7)). */
+double sim_margin_of(const dct_margin_def *d, double v);
+double sim_margin_pct_of(const dct_margin_def *d, double v);
+/* The worst margin of G in % of its allowed range; NAN when the range
+ * is 0. */
 double sim_margin_pct(const sim_margin *g);
 /* S->order: the margins sorted, binding first.  Returns 0 or -1. */
 int sim_sort_margins(sim *S);
@@ -230,19 +236,16 @@ void sim_print_stats(const sim *S);
 
 /* --- the commands (cmd_*.c) --------------------------------------------- */
 
-int dct_cmd_simulate(int argc, char **argv);
 /* `dctwin simulate`'s options in ARGV (ARGV[0] the command's name) into
  * O; the arrays O borrows (--set, --probe) in *BUF, which the caller
  * frees.  *VERBOSITY: -q 0, -v 2.  Returns -1 to
  * go on, else the exit status (--help, or a message printed). */
 int sim_parse_args(dct_run_opts *o, char ***buf, int argc, char **argv,
                    int *verbosity);
-int dct_cmd_margins(int argc, char **argv);
-int dct_cmd_capacity(int argc, char **argv);
 /* --plot or --plot-format[=FMT]: refused by margins and capacity. */
+int sim_is_plot_option(const char *a);
 /* Margins' and capacity's default: quasi-static electrical states,
  * unless the options AV[1..AC) choose --electrical. */
 void sim_default_quasi_static(dct_run_opts *o, char *const *av, int ac);
-int sim_is_plot_option(const char *a);
 
 #endif

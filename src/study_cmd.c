@@ -36,8 +36,6 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 
-int dct_cmd_contingency(int argc, char **argv);
-int dct_cmd_sweep(int argc, char **argv);
 
 /* Defaults (also in --help and dctwin(1)). */
 #define CT_AT_S 60.0
