@@ -420,6 +420,11 @@ static int read_epw(dct_weather *w, rd *r, FILE *f, char **buf,
                           ? "hour" : "minute", fl[i]);
                 return -1;
             }
+        if (x[1] < 1 || x[1] > 12 || x[2] < 1 || x[2] > 31) {
+            dct_error(d, path, ln, "month %g, day %g: expected a month "
+                      "1-12 and a day 1-31", x[1], x[2]);
+            return -1;
+        }
         if (x[3] < 1 || x[3] > 24 || x[4] < 0 || x[4] > 60) {
             dct_error(d, path, ln, "hour %g, minute %g: expected an hour "
                       "1-24 (the hour ending) and a minute 0-60", x[3],

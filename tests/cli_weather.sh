@@ -167,5 +167,12 @@ printf '1997,1,2,7,0,?9?9,1.1\n' >>"$tmp/cut.epw"
 run simulate "$row" --weather "$tmp/cut.epw" -q --out "$tmp/e7"
 check "a truncated EPW: exit 3 (got $rc)" [ "$rc" -eq 3 ]
 check "... at its FILE:LINE" grep -q "cut.epw:31: error: truncated record: 7 of the 35 fields" "$tmp/err"
+# a day far outside any month (found by the weather fuzzer: 1.1e70 was
+# converted to int, undefined behaviour) is refused before any use
+head -n 8 "$top_srcdir/weather/$epw" >"$tmp/day.epw"
+sed -n 9p "$top_srcdir/weather/$epw" | awk -F, -v OFS=, '{ $3 = 40; print }' >>"$tmp/day.epw"
+run simulate "$row" --weather "$tmp/day.epw" -q --out "$tmp/e8"
+check "an EPW day 40: exit 3 (got $rc)" [ "$rc" -eq 3 ]
+check "... at its FILE:LINE" grep -q "day.epw:9: error: month 1, day 40: expected a month 1-12 and a day 1-31" "$tmp/err"
 
 finish
